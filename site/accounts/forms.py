@@ -1,0 +1,55 @@
+"""Account forms: the extra sign-up fields and the profile."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import User
+from .validators import normalize_display_name, validate_display_name
+
+
+def clean_unique_display_name(value: str, *, exclude_pk: int | None = None) -> str:
+    name = normalize_display_name(value)
+    validate_display_name(name)
+    taken = User.objects.filter(display_name__iexact=name)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise forms.ValidationError(_("This display name is already taken."), code="taken")
+    return name
+
+
+class SignupExtraForm(forms.Form):
+    """Added to allauth's sign-up form: the public pseudonym."""
+
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=30,
+        help_text=_("Shown publicly next to what you write. Never your real name or e-mail."),
+        widget=forms.TextInput(attrs={"autocomplete": "nickname"}),
+    )
+
+    def clean_display_name(self) -> str:
+        return clean_unique_display_name(self.cleaned_data["display_name"])
+
+    def signup(self, request, user) -> None:
+        """Called by allauth; the adapter has already stored the display name."""
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["display_name", "last_name", "first_name"]
+        labels = {
+            "display_name": _("Display name"),
+            "last_name": _("Family name (private)"),
+            "first_name": _("Given name (private)"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["display_name"].required = True
+
+    def clean_display_name(self) -> str:
+        return clean_unique_display_name(
+            self.cleaned_data["display_name"], exclude_pk=self.instance.pk
+        )

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("", views.profile, name="profile"),
+    path("export/", views.data_export, name="data_export"),
+    path("delete/", views.account_delete, name="delete"),
+]

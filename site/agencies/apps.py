@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AgenciesConfig(AppConfig):
+    name = "minyi.agencies"
+    label = "agencies"
+    verbose_name = _("Agencies and roles")

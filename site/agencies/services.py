@@ -1,0 +1,124 @@
+"""Writes for agencies, memberships and roles."""
+
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+
+from minyi.accounts.models import User
+
+from .models import Agency, AgencyMembership, AgencyPage
+from .roles import Role, agency_group_name
+
+# What an agency's staff may do inside the agency's own page subtree.
+AGENCY_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+AGENCY_COLLECTION_PERMISSIONS = (
+    ("wagtaildocs", "add_document"),
+    ("wagtaildocs", "change_document"),
+    ("wagtaildocs", "choose_document"),
+    ("wagtailimages", "add_image"),
+    ("wagtailimages", "change_image"),
+    ("wagtailimages", "choose_image"),
+)
+
+
+def role_group(role: Role) -> Group:
+    """The group of a role; created by the roles migration, recreated if deleted."""
+    group, _ = Group.objects.get_or_create(name=role.group_name)
+    return group
+
+
+def user_role_add(*, user: User, role: Role) -> None:
+    user.groups.add(role_group(role))
+    if role in {Role.AGENCY_STAFF, Role.MODERATOR, Role.ANALYST, Role.ADMINISTRATOR}:
+        # Django's is_staff gates nothing in Wagtail, but keeps intent visible in the admin.
+        if not user.is_staff:
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
+
+
+def user_role_remove(*, user: User, role: Role) -> None:
+    user.groups.remove(role_group(role))
+
+
+@transaction.atomic
+def agency_create(
+    *,
+    code: str,
+    name_zh: str,
+    name_en: str = "",
+    parent: Agency | None = None,
+    website: str = "",
+    contact_email: str = "",
+    contact_phone: str = "",
+    section_parent: Page | None = None,
+) -> Agency:
+    """Create an agency with its section page, media collection and staff group."""
+    agency = Agency(
+        code=code,
+        name_zh=name_zh,
+        name_en=name_en,
+        parent=parent,
+        website=website,
+        contact_email=contact_email,
+        contact_phone=contact_phone,
+    )
+    agency.full_clean()
+    agency.save()
+    agency_sync_access(agency=agency, section_parent=section_parent)
+    return agency
+
+
+@transaction.atomic
+def agency_sync_access(*, agency: Agency, section_parent: Page | None = None) -> Group:
+    """Make sure the agency has its section, collection and permission group.
+
+    Safe to run again: it only creates what is missing. ``section_parent``
+    (normally the home page) is needed only when the section page is missing.
+    """
+    if agency.root_page_id is None and section_parent is not None:
+        section = AgencyPage(title=agency.name_zh, slug=agency.code.lower(), agency=agency)
+        section_parent.add_child(instance=section)
+        agency.root_page = section
+    if agency.collection_id is None:
+        agency.collection = Collection.get_first_root_node().add_child(name=agency.name_zh)
+    agency.save(update_fields=["root_page", "collection"])
+
+    group, _ = Group.objects.get_or_create(name=agency_group_name(agency.code))
+    if agency.root_page_id is not None:
+        for codename in AGENCY_PAGE_PERMISSIONS:
+            GroupPagePermission.objects.get_or_create(
+                group=group,
+                page_id=agency.root_page_id,
+                permission=Permission.objects.get(
+                    content_type__app_label="wagtailcore", codename=codename
+                ),
+            )
+    for app_label, codename in AGENCY_COLLECTION_PERMISSIONS:
+        GroupCollectionPermission.objects.get_or_create(
+            group=group,
+            collection=agency.collection,
+            permission=Permission.objects.get(content_type__app_label=app_label, codename=codename),
+        )
+    return group
+
+
+@transaction.atomic
+def agency_staff_add(*, agency: Agency, user: User, title: str = "") -> AgencyMembership:
+    """Make ``user`` a staff member of ``agency``, with that agency's permissions only."""
+    membership, created = AgencyMembership.objects.get_or_create(
+        agency=agency, user=user, defaults={"title": title}
+    )
+    if not created and title and membership.title != title:
+        membership.title = title
+        membership.save(update_fields=["title"])
+    user_role_add(user=user, role=Role.AGENCY_STAFF)
+    user.groups.add(agency_sync_access(agency=agency))
+    return membership
+
+
+@transaction.atomic
+def agency_staff_remove(*, agency: Agency, user: User) -> None:
+    AgencyMembership.objects.filter(agency=agency, user=user).delete()
+    user.groups.remove(*Group.objects.filter(name=agency_group_name(agency.code)))
+    if not AgencyMembership.objects.filter(user=user).exists():
+        user_role_remove(user=user, role=Role.AGENCY_STAFF)

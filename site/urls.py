@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+from django.views.generic import RedirectView
+from django.views.i18n import set_language
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from minyi.accounts import urls as account_urls
+from minyi.health import healthz
+from minyi.home import views as home_views
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    # Every sign-in goes through allauth, which rate-limits failed attempts.
+    path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("display/", home_views.display_preferences_set, name="display_preferences"),
+]
+
+# Chinese pages live at /, English ones under /en/.
+urlpatterns += i18n_patterns(
+    path("accounts/", include("allauth.urls")),
+    path("me/", include(account_urls)),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns = static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT) + urlpatterns
