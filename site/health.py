@@ -47,12 +47,13 @@ def check_channel_layer() -> dict:
 
 
 def check_worker() -> dict:
-    from django_tasks import default_task_backend
+    from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, task_backends
+    from django_tasks_db import DatabaseBackend
 
     from minyi.jobs.selectors import task_backlog, workers_alive
 
-    backend = type(default_task_backend).__name__
-    if backend != "DatabaseBackend":
+    backend = type(task_backends[DEFAULT_TASK_BACKEND_ALIAS]).__name__
+    if not isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend):
         # Immediate/dummy backends run tasks in the request: no worker to wait for.
         return {"ok": True, "backend": backend, "workers": 0}
     alive = workers_alive()
@@ -91,5 +92,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
         "time": timezone.now().isoformat(),
     }
     return JsonResponse(body, status=200 if not failing else 503)
-
-

@@ -23,7 +23,8 @@ env = environ.Env(
     SECURE_HSTS_SECONDS=(int, 0),
     TASK_BACKEND=(str, "database"),
 )
-environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+if not env.bool("MINYI_IGNORE_DOTENV", default=False):
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 # --- Core -----------------------------------------------------------------
 
@@ -115,9 +116,7 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------
 
 DATABASES = {
-    "default": env.db(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'minyi.sqlite3'}"
-    ),
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'minyi.sqlite3'}"),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)

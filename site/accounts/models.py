@@ -41,7 +41,7 @@ class User(AbstractUser):
 
     username = None
     email = models.EmailField(_("e-mail address"), unique=True)
-    display_name = models.CharField(
+    display_name = models.CharField(  # noqa: DJ001 - NULL marks a deleted account
         _("display name"),
         max_length=30,
         null=True,  # NULL once the account is deleted; several deleted users may exist

@@ -47,4 +47,6 @@ def validate_display_name(value: str) -> None:
             code="personal_data",
         )
     if any(unicodedata.category(ch) in {"Cc", "Cf", "Co", "Cs"} for ch in name):
-        raise ValidationError(_("The display name contains invisible characters."), code="invisible")
+        raise ValidationError(
+            _("The display name contains invisible characters."), code="invisible"
+        )

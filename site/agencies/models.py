@@ -18,7 +18,9 @@ agency_code_validator = RegexValidator(
 class Agency(index.Indexed, models.Model):
     """A ministry, council or bureau; other apps reference it for ownership."""
 
-    code = models.CharField(_("code"), max_length=20, unique=True, validators=[agency_code_validator])
+    code = models.CharField(
+        _("code"), max_length=20, unique=True, validators=[agency_code_validator]
+    )
     name_zh = models.CharField(_("name (Chinese)"), max_length=100, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     parent = models.ForeignKey(
@@ -116,7 +118,9 @@ class AgencyPage(Page):
     agency = models.OneToOneField(
         Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="section_page"
     )
-    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link", "ol", "ul"])
+    intro = RichTextField(
+        _("introduction"), blank=True, features=["bold", "italic", "link", "ol", "ul"]
+    )
 
     content_panels = [*Page.content_panels, FieldPanel("agency"), FieldPanel("intro")]
     search_fields = [*Page.search_fields, index.SearchField("intro")]

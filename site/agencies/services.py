@@ -29,11 +29,10 @@ def role_group(role: Role) -> Group:
 
 def user_role_add(*, user: User, role: Role) -> None:
     user.groups.add(role_group(role))
-    if role in {Role.AGENCY_STAFF, Role.MODERATOR, Role.ANALYST, Role.ADMINISTRATOR}:
-        # Django's is_staff gates nothing in Wagtail, but keeps intent visible in the admin.
-        if not user.is_staff:
-            user.is_staff = True
-            user.save(update_fields=["is_staff"])
+    # is_staff opens Django's admin (the task queue) to staff roles; Wagtail ignores it.
+    if role is not Role.CITIZEN and not user.is_staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
 
 
 def user_role_remove(*, user: User, role: Role) -> None:

@@ -1,6 +1,5 @@
 """The home page: what a citizen sees first."""
 
-from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField

@@ -23,7 +23,11 @@ def display_preferences_set(request: HttpRequest) -> HttpResponseRedirect:
     text_size = request.POST.get("text_size")
     if text_size in TEXT_SIZES:
         response.set_cookie(
-            TEXT_SIZE_COOKIE, text_size, max_age=ONE_YEAR, samesite="Lax", secure=request.is_secure()
+            TEXT_SIZE_COOKIE,
+            text_size,
+            max_age=ONE_YEAR,
+            samesite="Lax",
+            secure=request.is_secure(),
         )
     contrast = request.POST.get("contrast")
     if contrast in {"high", "normal"}:

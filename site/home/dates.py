@@ -1,0 +1,77 @@
+"""民國 (Republic of China) dates, as Taiwan's government writes them.
+
+The 民國 year counts from 1912 (民國1年); 2026 is 民國115年. Datetimes are shown in
+Taipei time whatever time zone they are stored in. Years before 1912 have no
+民國 year and are written in the Gregorian calendar (西元).
+"""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+TAIPEI = ZoneInfo("Asia/Taipei")
+MINGUO_OFFSET = 1911  # 民國 year = Gregorian year − 1911
+ENGLISH_MONTHS = (
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+)  # fmt: skip
+
+
+def to_taipei(value: dt.date | dt.datetime) -> dt.date | dt.datetime:
+    """A datetime in Taipei time; a naive datetime is taken to be Taipei time already.
+
+    Plain dates are returned unchanged.
+    """
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None or value.utcoffset() is None:
+            return value.replace(tzinfo=TAIPEI)
+        return value.astimezone(TAIPEI)
+    return value
+
+
+def taipei_date(value: dt.date | dt.datetime) -> dt.date:
+    """The calendar day in Taipei on which ``value`` falls."""
+    local = to_taipei(value)
+    return local.date() if isinstance(local, dt.datetime) else local
+
+
+def minguo_year(value: dt.date | dt.datetime) -> int | None:
+    """The 民國 year of ``value`` (in Taipei), or None before 1912."""
+    year = taipei_date(value).year - MINGUO_OFFSET
+    return year if year >= 1 else None
+
+
+def format_minguo_date(value: dt.date | dt.datetime) -> str:
+    """``115年11月22日``; before 1912 ``西元1911年10月10日``."""
+    day = taipei_date(value)
+    year = minguo_year(day)
+    year_text = f"{year}年" if year is not None else f"西元{day.year}年"
+    return f"{year_text}{day.month}月{day.day}日"
+
+
+def format_minguo_datetime(value: dt.date | dt.datetime) -> str:
+    """``115年11月22日 14:05`` in Taipei time; a plain date gives the date alone."""
+    local = to_taipei(value)
+    if not isinstance(local, dt.datetime):
+        return format_minguo_date(local)
+    return f"{format_minguo_date(local)} {local:%H:%M}"
+
+
+def format_english_date(value: dt.date | dt.datetime) -> str:
+    """``22 Nov 2026`` (the Taipei calendar day), independent of the server's locale."""
+    day = taipei_date(value)
+    return f"{day.day} {ENGLISH_MONTHS[day.month - 1]} {day.year}"
+
+
+def format_english_datetime(value: dt.date | dt.datetime) -> str:
+    """``22 Nov 2026, 14:05`` in Taipei time; a plain date gives the date alone."""
+    local = to_taipei(value)
+    if not isinstance(local, dt.datetime):
+        return format_english_date(local)
+    return f"{format_english_date(local)}, {local:%H:%M}"
+
+
+def iso_value(value: dt.date | dt.datetime) -> str:
+    """The machine-readable value for ``<time datetime=...>``, with the +08:00 offset."""
+    local = to_taipei(value)
+    if isinstance(local, dt.datetime):
+        return local.isoformat(timespec="seconds")
+    return local.isoformat()

@@ -1,0 +1,101 @@
+"""Create demonstration data: agencies, one user per role and the page tree.
+
+Safe to run again: it only creates what is missing, and prints each new
+user's password once (existing users keep theirs).
+"""
+
+import secrets
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from minyi.accounts.models import User
+from minyi.accounts.services import user_create
+from minyi.agencies.models import Agency
+from minyi.agencies.roles import Role
+from minyi.agencies.services import (
+    agency_create,
+    agency_staff_add,
+    agency_sync_access,
+    user_role_add,
+)
+from minyi.home.models import HomePage
+
+# (code, Chinese name, English name, parent code, website)
+DEMO_AGENCIES = [
+    ("EY", "行政院", "Executive Yuan", None, "https://www.ey.gov.tw/"),
+    ("NDC", "國家發展委員會", "National Development Council", "EY", "https://www.ndc.gov.tw/"),
+    ("MODA", "數位發展部", "Ministry of Digital Affairs", "EY", "https://moda.gov.tw/"),
+    (
+        "MOTC",
+        "交通部",
+        "Ministry of Transportation and Communications",
+        "EY",
+        "https://www.motc.gov.tw/",
+    ),
+    ("THB", "交通部公路局", "Highway Bureau, MOTC", "MOTC", "https://www.thb.gov.tw/"),
+    ("MOHW", "衛生福利部", "Ministry of Health and Welfare", "EY", "https://www.mohw.gov.tw/"),
+    ("MOENV", "環境部", "Ministry of Environment", "EY", "https://www.moenv.gov.tw/"),
+]
+
+# (e-mail, display name, role, agency code for staff)
+DEMO_USERS = [
+    ("citizen@minyi.localhost", "熱心市民小林", Role.CITIZEN, None),
+    ("staff.moda@minyi.localhost", "數位部承辦人", Role.AGENCY_STAFF, "MODA"),
+    ("staff.motc@minyi.localhost", "交通部承辦人", Role.AGENCY_STAFF, "MOTC"),
+    ("moderator@minyi.localhost", "審核員阿明", Role.MODERATOR, None),
+    ("analyst@minyi.localhost", "政策分析師", Role.ANALYST, None),
+    ("admin@minyi.localhost", "平台管理者", Role.ADMINISTRATOR, None),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demonstration agencies, users (one per role) and pages. Safe to run twice."
+
+    @transaction.atomic
+    def handle(self, *args, **options) -> None:
+        home = HomePage.objects.first()
+        if home is None:
+            self.stderr.write("No home page: run `manage.py migrate` first.")
+            raise SystemExit(1)
+
+        created_agencies = 0
+        for code, name_zh, name_en, parent_code, website in DEMO_AGENCIES:
+            agency = Agency.objects.filter(code=code).first()
+            if agency is None:
+                agency = agency_create(
+                    code=code,
+                    name_zh=name_zh,
+                    name_en=name_en,
+                    parent=Agency.objects.get(code=parent_code) if parent_code else None,
+                    website=website,
+                    section_parent=home,
+                )
+                created_agencies += 1
+            else:
+                agency_sync_access(agency=agency, section_parent=home)
+        self.stdout.write(f"Agencies: {created_agencies} created, {Agency.objects.count()} in all.")
+
+        passwords: list[tuple[str, str, str]] = []
+        for email, display_name, role, agency_code in DEMO_USERS:
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                password = secrets.token_urlsafe(12)
+                user = user_create(
+                    email=email, password=password, display_name=display_name, email_verified=True
+                )
+                passwords.append((role.value, email, password))
+            if role is Role.ADMINISTRATOR and not user.is_superuser:
+                user.is_superuser = True
+                user.save(update_fields=["is_superuser"])
+            if role is Role.AGENCY_STAFF:
+                agency_staff_add(agency=Agency.objects.get(code=agency_code), user=user)
+            elif role is not Role.CITIZEN:
+                user_role_add(user=user, role=role)
+
+        if passwords:
+            self.stdout.write("Demo users (passwords are shown only this once):")
+            for role_name, email, password in passwords:
+                self.stdout.write(f"  {role_name:<28} {email:<30} {password}")
+        else:
+            self.stdout.write("Demo users already exist; their passwords are unchanged.")

@@ -1,0 +1,60 @@
+"""Run a task worker that reports a heartbeat for /healthz.
+
+A thin layer over django-tasks-db's ``db_worker``: all its options apply. Run
+several of these (one per core is a good start) against PostgreSQL in production.
+"""
+
+import logging
+import os
+import threading
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+from django.utils import timezone
+from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
+from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
+
+from minyi.jobs.services import worker_heartbeat_beat, worker_heartbeat_stop
+
+logger = logging.getLogger(__name__)
+
+
+class Command(DbWorkerCommand):
+    help = "Run a background task worker (database backend) with a heartbeat."
+
+    def add_arguments(self, parser) -> None:
+        super().add_arguments(parser)
+        parser.set_defaults(queue_name="*", reload=False)
+
+    def handle(self, *args, **options) -> None:
+        worker_id = options["worker_id"]
+        in_reloader_parent = (
+            options.get("reload") and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true"
+        )
+        stop = threading.Event()
+        if not in_reloader_parent:
+            beat = threading.Thread(
+                target=self._beat,
+                kwargs={"worker_id": worker_id, "queues": options["queue_name"], "stop": stop},
+                name="minyi-worker-heartbeat",
+                daemon=True,
+            )
+            beat.start()
+        try:
+            super().handle(*args, **options)
+        finally:
+            stop.set()
+            if not in_reloader_parent:
+                worker_heartbeat_stop(worker_id=worker_id)
+
+    @staticmethod
+    def _beat(*, worker_id: str, queues: str, stop: threading.Event) -> None:
+        started_at = timezone.now()
+        while not stop.is_set():
+            try:
+                close_old_connections()
+                worker_heartbeat_beat(worker_id=worker_id, queues=queues, started_at=started_at)
+            except Exception:  # a missed beat must never stop the worker
+                logger.exception("Worker heartbeat failed")
+            stop.wait(settings.MINYI_WORKER_HEARTBEAT_SECONDS)
+        connection.close()

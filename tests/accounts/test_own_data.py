@@ -1,0 +1,95 @@
+"""Profile, personal-data download and account deletion."""
+
+import json
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.urls import reverse
+
+from minyi.accounts.models import User
+from minyi.accounts.selectors import register_export_section, user_data_export
+from minyi.agencies.services import agency_staff_add
+
+pytestmark = pytest.mark.django_db
+
+
+def test_profile_requires_login(client):
+    response = client.get(reverse("accounts:profile"))
+    assert response.status_code == 302
+    assert reverse("account_login") in response["Location"]
+
+
+def test_profile_updates_display_name(client, make_user):
+    user = make_user(display_name="舊名字")
+    client.force_login(user)
+    response = client.post(
+        reverse("accounts:profile"),
+        {"display_name": "新名字", "last_name": "林", "first_name": "小明"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.display_name, user.last_name, user.first_name) == ("新名字", "林", "小明")
+
+
+def test_profile_refuses_taken_name(client, make_user):
+    make_user(display_name="已經有人用")
+    user = make_user(display_name="原本的名字")
+    client.force_login(user)
+    response = client.post(reverse("accounts:profile"), {"display_name": "已經有人用"})
+    assert response.status_code == 200
+    user.refresh_from_db()
+    assert user.display_name == "原本的名字"
+
+
+def test_data_export_contains_own_data_only(client, make_user, make_agency):
+    user = make_user(display_name="資料主人", email="owner@example.org")
+    make_user(display_name="別人", email="other@example.org")
+    agency_staff_add(agency=make_agency("MODA"), user=user, title="科員")
+    client.force_login(user)
+
+    response = client.get(reverse("accounts:data_export"))
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment;")
+    data = json.loads(response.content)
+    assert data["account"]["email"] == "owner@example.org"
+    assert data["account"]["display_name"] == "資料主人"
+    assert data["agencies"] == [{"code": "MODA", "name": "MODA 機關", "title": "科員"}]
+    assert "other@example.org" not in response.content.decode()
+
+
+def test_export_sections_from_other_apps_are_included(make_user):
+    user = make_user()
+    register_export_section("test_section", lambda u: {"user": u.pk})
+    try:
+        assert user_data_export(user)["test_section"] == {"user": user.pk}
+    finally:
+        from minyi.accounts import selectors
+
+        selectors._export_sections.pop("test_section")
+
+
+def test_account_deletion_erases_identity_and_keeps_rows(client, make_user, make_agency):
+    user = make_user(display_name="要離開的人", email="leaving@example.org")
+    agency_staff_add(agency=make_agency("MODA"), user=user)
+    client.force_login(user)
+
+    response = client.post(reverse("accounts:delete"), {"password": "wrong", "confirm": "on"})
+    assert response.status_code == 200
+    assert User.objects.get(pk=user.pk).is_active
+
+    response = client.post(
+        reverse("accounts:delete"), {"password": "correct-horse-battery-42", "confirm": "on"}
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert not user.is_active
+    assert user.display_name is None
+    assert user.public_name == "已刪除的使用者"
+    assert "leaving" not in user.email
+    assert not user.has_usable_password()
+    assert not user.groups.exists()
+    assert not user.agency_memberships.exists()
+    assert not EmailAddress.objects.filter(email="leaving@example.org").exists()
+    # The session is gone and the address can sign up again.
+    assert client.get(reverse("accounts:profile")).status_code == 302
+    assert not User.objects.filter(email="leaving@example.org").exists()

@@ -1,0 +1,100 @@
+"""Sign-up with mandatory e-mail verification, sign-in and brute-force protection."""
+
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core import mail
+from django.urls import reverse
+
+from minyi.accounts.models import User
+from minyi.agencies.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a-Long-enough-passw0rd"
+
+
+def signup(client, *, email="lin@example.org", display_name="熱心市民", password=PASSWORD):
+    return client.post(
+        reverse("account_signup"),
+        {
+            "email": email,
+            "display_name": display_name,
+            "password1": password,
+            "password2": password,
+        },
+    )
+
+
+def test_signup_requires_email_verification_then_allows_login(client):
+    response = signup(client)
+    assert response.status_code == 302
+    user = User.objects.get(email="lin@example.org")
+    assert user.display_name == "熱心市民"
+    assert user.groups.filter(name=Role.CITIZEN.group_name).exists()
+    assert not EmailAddress.objects.get(user=user).verified
+
+    # Not verified yet: logging in leads to the verification notice, not a session.
+    client.logout()
+    client.post(reverse("account_login"), {"login": "lin@example.org", "password": PASSWORD})
+    assert "_auth_user_id" not in client.session
+
+    (message,) = mail.outbox
+    link = re.search(r"https?://[^/\s]+(/[^\s]*confirm-email/[^\s]+/)", message.body).group(1)
+    assert client.get(link).status_code == 200
+    assert client.post(link).status_code == 302
+    assert EmailAddress.objects.get(user=user).verified
+
+    response = client.post(
+        reverse("account_login"), {"login": "lin@example.org", "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+@pytest.mark.parametrize(
+    ("display_name", "error"),
+    [
+        ("x", "至少"),
+        ("已刪除的使用者", "保留"),
+        ("lin@example.org", "電子郵件"),
+        ("0912345678", "電話"),
+    ],
+)
+def test_signup_rejects_bad_display_names_in_chinese(client, display_name, error):
+    response = signup(client, display_name=display_name)
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert not User.objects.exists()
+
+
+def test_display_names_are_unique_ignoring_case_and_width(client, make_user):
+    make_user(display_name="Taipei Lin")
+    response = signup(client, display_name="ｔａｉｐｅｉ lin")
+    assert response.status_code == 200
+    assert User.objects.count() == 1
+
+
+def test_failed_logins_are_rate_limited(client, make_user, settings):
+    user = make_user(email="target@example.org")
+    for _ in range(5):
+        response = client.post(
+            reverse("account_login"), {"login": "target@example.org", "password": "wrong-password"}
+        )
+        assert response.status_code == 200
+    # The right password no longer works once the limit is reached.
+    response = client.post(
+        reverse("account_login"),
+        {"login": "target@example.org", "password": "correct-horse-battery-42"},
+    )
+    assert "_auth_user_id" not in client.session
+    assert response.status_code in {200, 429}
+    assert user.last_login is None
+
+
+def test_wagtail_and_django_admin_logins_go_through_allauth(client):
+    for url in ("/admin/login/", "/django-admin/login/"):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("account_login"))

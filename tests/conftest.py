@@ -1,0 +1,61 @@
+"""Shared fixtures. The suite runs on SQLite by default and on PostgreSQL/Redis
+when DATABASE_URL/REDIS_URL point at them (see `./dev test`)."""
+
+import pytest
+from django.core.cache import cache
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    cache.clear()
+    # Static files are not collected in tests; run tasks in-process unless a test asks otherwise.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def home_page(db):
+    from minyi.home.models import HomePage
+
+    return HomePage.objects.get()
+
+
+@pytest.fixture
+def make_user(db):
+    from minyi.accounts.services import user_create
+
+    counter = iter(range(1, 10_000))
+
+    def make(
+        *,
+        display_name: str | None = None,
+        password: str = "correct-horse-battery-42",
+        email: str | None = None,
+        verified: bool = True,
+    ):
+        n = next(counter)
+        return user_create(
+            email=email or f"user{n}@example.org",
+            password=password,
+            display_name=display_name or f"使用者{n:04d}",
+            email_verified=verified,
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_agency(home_page):
+    from minyi.agencies.services import agency_create
+
+    def make(code: str, name_zh: str | None = None, **kwargs):
+        return agency_create(
+            code=code, name_zh=name_zh or f"{code} 機關", section_parent=home_page, **kwargs
+        )
+
+    return make
