@@ -70,6 +70,11 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.public_name
 
+    def clean(self) -> None:
+        super().clean()
+        # One spelling per address: sign-in and uniqueness compare e-mails exactly.
+        self.email = self.email.strip().lower()
+
     @property
     def public_name(self) -> str:
         """The only name other people ever see."""

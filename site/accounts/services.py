@@ -40,6 +40,17 @@ def user_create(
     return user
 
 
+@transaction.atomic
+def user_created_by_administrator(*, user: User) -> None:
+    """An administrator vouches for the address of an account made in the admin."""
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"primary": True, "verified": True}
+    )
+    user_signup_complete(user=user)
+
+
 def user_signup_complete(*, user: User) -> None:
     """Everyone who signs up is a citizen."""
     user_role_add(user=user, role=Role.CITIZEN)

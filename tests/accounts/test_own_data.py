@@ -93,3 +93,33 @@ def test_account_deletion_erases_identity_and_keeps_rows(client, make_user, make
     # The session is gone and the address can sign up again.
     assert client.get(reverse("accounts:profile")).status_code == 302
     assert not User.objects.filter(email="leaving@example.org").exists()
+
+
+def test_admin_created_user_can_sign_in_and_admin_delete_anonymises(client, make_user):
+    admin = make_user()
+    admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    password = "Xyzzy-12345-abc"
+    response = client.post(
+        reverse("wagtailusers_users:add"),
+        {
+            "email": "Staff@Example.org",
+            "first_name": "承辦",
+            "last_name": "王",
+            "password1": password,
+            "password2": password,
+        },
+    )
+    assert response.status_code == 302
+    staff = User.objects.get(email__iexact="staff@example.org")
+    assert EmailAddress.objects.get(user=staff).verified
+    client.logout()
+    client.post(reverse("account_login"), {"login": "staff@example.org", "password": password})
+    assert client.session["_auth_user_id"] == str(staff.pk)
+
+    client.force_login(admin)
+    response = client.post(reverse("wagtailusers_users:delete", args=[staff.pk]))
+    assert response.status_code == 302
+    staff.refresh_from_db()
+    assert staff.is_deleted and not staff.is_active
