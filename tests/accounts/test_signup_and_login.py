@@ -56,10 +56,10 @@ def test_signup_requires_email_verification_then_allows_login(client):
 @pytest.mark.parametrize(
     ("display_name", "error"),
     [
-        ("x", "至少"),
-        ("已刪除的使用者", "保留"),
-        ("lin@example.org", "電子郵件"),
-        ("0912345678", "電話"),
+        ("x", "顯示名稱至少需要 2 個字。"),
+        ("已刪除的使用者", "這個顯示名稱為系統保留，無法使用。"),
+        ("lin@example.org", "請勿以電子郵件地址或電話號碼作為顯示名稱。"),
+        ("0912 345 678", "請勿以電子郵件地址或電話號碼作為顯示名稱。"),
     ],
 )
 def test_signup_rejects_bad_display_names_in_chinese(client, display_name, error):

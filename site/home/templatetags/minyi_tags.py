@@ -1,0 +1,39 @@
+"""Small helpers for the site shell's templates."""
+
+import re
+
+from django import template
+from django.utils.translation import to_locale
+
+register = template.Library()
+
+# Django's language codes to BCP 47 tags for <html lang>: screen readers pick their
+# voice from it, and browsers choose Traditional Chinese glyphs for zh-Hant.
+HTML_LANG = {"zh-hant": "zh-Hant-TW", "zh-tw": "zh-Hant-TW", "en": "en"}
+
+# Where the number ends and an extension begins: "(02) 2737-7111 分機 123", "… ext. 12".
+_PHONE_EXTENSION = re.compile(r"(分機|轉|#|ext|x|,|;)", re.IGNORECASE)
+
+
+@register.filter
+def html_lang(language_code: str | None) -> str:
+    """``zh-hant`` → ``zh-Hant-TW``, ``en`` → ``en``; others in BCP 47 form (``pt-BR``)."""
+    code = (language_code or "").lower()
+    if not code:
+        return HTML_LANG["zh-hant"]
+    if code in HTML_LANG:
+        return HTML_LANG[code]
+    return to_locale(code).replace("_", "-")
+
+
+@register.filter
+def tel_href(phone: str | None) -> str:
+    """The dialable part of a phone number for a ``tel:`` link, or "" if there is none.
+
+    ``(02) 2737-7111 分機 123`` → ``0227377111``; ``+886 2 2737 7111`` → ``+886227377111``.
+    """
+    number = _PHONE_EXTENSION.split(phone or "", maxsplit=1)[0].strip()
+    digits = re.sub(r"\D", "", number)
+    if len(digits) < 3:
+        return ""
+    return ("+" if number.startswith("+") else "") + digits
