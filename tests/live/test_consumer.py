@@ -1,7 +1,7 @@
 """The live WebSocket: subscribe to a stream, receive events sent after commit."""
 
 import pytest
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
 from channels.testing import WebsocketCommunicator
 
 from minyi.asgi import application
@@ -22,8 +22,8 @@ async def test_subscriber_receives_events():
         "stream": "consultation.42",
     }
 
-    await sync_to_async(live_event_send)("consultation.42", {"kind": "vote", "agree": 3})
-    await sync_to_async(live_event_send)("consultation.43", {"kind": "vote", "agree": 9})
+    await database_sync_to_async(live_event_send)("consultation.42", {"kind": "vote", "agree": 3})
+    await database_sync_to_async(live_event_send)("consultation.43", {"kind": "vote", "agree": 9})
     message = await communicator.receive_json_from(timeout=2)
     assert message == {
         "type": "event",

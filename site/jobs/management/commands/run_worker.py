@@ -32,6 +32,7 @@ class Command(DbWorkerCommand):
             options.get("reload") and os.environ.get(DJANGO_AUTORELOAD_ENV) != "true"
         )
         stop = threading.Event()
+        beat = None
         if not in_reloader_parent:
             beat = threading.Thread(
                 target=self._beat,
@@ -44,7 +45,8 @@ class Command(DbWorkerCommand):
             super().handle(*args, **options)
         finally:
             stop.set()
-            if not in_reloader_parent:
+            if beat is not None:
+                beat.join(timeout=5)  # let it close its database connection
                 worker_heartbeat_stop(worker_id=worker_id)
 
     @staticmethod
