@@ -1,0 +1,45 @@
+"""seed_demo builds a usable demo and is safe to run twice."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from minyi.accounts.models import User
+from minyi.agencies.models import Agency, AgencyPage
+from minyi.agencies.roles import Role
+from minyi.agencies.selectors import user_has_role
+
+pytestmark = pytest.mark.django_db
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_seed_demo_twice_creates_everything_once():
+    first = seed()
+    assert "passwords are shown only this once" in first
+    counts = (Agency.objects.count(), AgencyPage.objects.count(), User.objects.count())
+
+    second = seed()
+    assert "passwords are unchanged" in second
+    assert (Agency.objects.count(), AgencyPage.objects.count(), User.objects.count()) == counts
+    assert counts[0] == counts[1] >= 5
+
+    for role in Role:
+        assert any(user_has_role(user, role) for user in User.objects.all()), role
+    assert Agency.objects.get(code="THB").parent.code == "MOTC"
+
+
+def test_printed_passwords_work(client):
+    output = seed()
+    line = next(row for row in output.splitlines() if "citizen@minyi.localhost" in row)
+    password = line.split()[-1]
+    response = client.post(
+        "/accounts/login/", {"login": "citizen@minyi.localhost", "password": password}
+    )
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"]
