@@ -98,3 +98,23 @@ def test_wagtail_and_django_admin_logins_go_through_allauth(client):
         response = client.get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_password_reset_by_email(client, make_user):
+    user = make_user(email="forgot@example.org")
+    response = client.post(reverse("account_reset_password"), {"email": "forgot@example.org"})
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    link = re.search(r"https?://[^/\s]+(/[^\s]*password/reset/key/[^\s]+/)", message.body).group(1)
+    form_url = client.get(link)["Location"]  # allauth moves the key into the session first
+    new_password = "Brand-new-passw0rd-2026"
+    response = client.post(form_url, {"password1": new_password, "password2": new_password})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password(new_password)
+
+
+def test_logout_is_a_post(client, make_user):
+    client.force_login(make_user())
+    client.post(reverse("account_logout"))
+    assert "_auth_user_id" not in client.session
