@@ -126,8 +126,8 @@ class AgencyPage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     parent_page_types = ["home.HomePage"]
-    # Later issues add their page types (consultations, programs) below an agency.
-    subpage_types: list[str] = ["agencies.AgencySubPage"]
+    # Later issues add their page types (programs, ...) below an agency.
+    subpage_types: list[str] = ["agencies.AgencySubPage", "participation.ConsultationPage"]
 
     class Meta:
         verbose_name = _("agency section")

@@ -19,7 +19,7 @@ class HomePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["agencies.AgencyPage"]
+    subpage_types = ["agencies.AgencyPage", "participation.ConsultationIndexPage"]
 
     class Meta:
         verbose_name = _("home page")

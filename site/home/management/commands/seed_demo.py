@@ -5,10 +5,14 @@ user's password once (existing users keep theirs).
 """
 
 import secrets
+from datetime import timedelta
+from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
+import participation
 from minyi.accounts.models import User
 from minyi.accounts.services import user_create
 from minyi.agencies.models import Agency
@@ -20,6 +24,12 @@ from minyi.agencies.services import (
     user_role_add,
 )
 from minyi.home.models import HomePage
+from participation.models import ConsultationIndexPage, ConsultationPage, ConsultationSection
+from participation.polis import polis_import
+
+VTAIWAN_EXPORT = (
+    Path(participation.__file__).resolve().parent / "fixtures" / "polis" / "vtaiwan-uberx"
+)
 
 # (code, Chinese name, English name, parent code, website)
 DEMO_AGENCIES = [
@@ -93,9 +103,46 @@ class Command(BaseCommand):
             elif role is not Role.CITIZEN:
                 user_role_add(user=user, role=role)
 
+        self._seed_consultations(home)
+
         if passwords:
             self.stdout.write("Demo users (passwords are shown only this once):")
             for role_name, email, password in passwords:
                 self.stdout.write(f"  {role_name:<28} {email:<30} {password}")
         else:
             self.stdout.write("Demo users already exist; their passwords are unchanged.")
+
+    def _seed_consultations(self, home: HomePage) -> None:
+        if not ConsultationIndexPage.objects.exists():
+            home.add_child(
+                instance=ConsultationIndexPage(title="公共政策諮詢", slug="consultations")
+            )
+        consultation = ConsultationPage.objects.filter(slug="uberx").first()
+        if consultation is None:
+            now = timezone.now()
+            consultation = ConsultationPage(
+                title="UberX 自用車載客：如何管理網路叫車服務？",
+                slug="uberx",
+                agency=Agency.objects.get(code="MOTC"),
+                summary=(
+                    "2015 年 vTaiwan 討論自用車透過 App 載客（UberX）的管理方式。"
+                    "意見陳述與投票匯入自 Pol.is 公開資料（CC BY 4.0，The Computational "
+                    "Democracy Project）。"
+                ),
+                opens_at=now - timedelta(days=7),
+                closes_at=now + timedelta(days=30),
+            )
+            consultation.sections.add(
+                ConsultationSection(
+                    number="第一條",
+                    text="以網路平台媒合自用車提供載客服務者，應向主管機關登記。",
+                    explanation="示範條文，說明如何逐條徵詢意見。",
+                )
+            )
+            Agency.objects.get(code="MOTC").root_page.add_child(instance=consultation)
+        if not consultation.statements.exists():
+            result = polis_import(consultation=consultation, directory=VTAIWAN_EXPORT)
+            self.stdout.write(
+                f"Consultation 'uberx': imported {result.statements} statements and "
+                f"{result.votes} votes from the vTaiwan Pol.is export."
+            )
