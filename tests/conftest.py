@@ -1,8 +1,11 @@
 """Shared fixtures. The suite runs on SQLite by default and on PostgreSQL/Redis
 when DATABASE_URL/REDIS_URL point at them (see `./dev test`)."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 
 @pytest.fixture(autouse=True)
@@ -57,5 +60,38 @@ def make_agency(home_page):
         return agency_create(
             code=code, name_zh=name_zh or f"{code} 機關", section_parent=home_page, **kwargs
         )
+
+    return make
+
+
+@pytest.fixture
+def make_consultation(make_agency):
+    from minyi.agencies.models import Agency
+    from participation.models import ConsultationPage, ConsultationSection
+
+    def make(
+        *,
+        slug="uberx",
+        agency_code="MOTC",
+        opens_in=timedelta(days=-1),
+        closes_in=timedelta(days=30),
+        sections=2,
+    ):
+        agency = Agency.objects.filter(code=agency_code).first() or make_agency(agency_code)
+        now = timezone.now()
+        page = ConsultationPage(
+            title="自用車載客服務管理辦法草案",
+            slug=slug,
+            agency=agency,
+            summary="規範網路叫車平台與自用車載客服務。",
+            opens_at=now + opens_in,
+            closes_at=now + closes_in,
+        )
+        for n in range(1, sections + 1):
+            page.sections.add(
+                ConsultationSection(number=f"第{n}條", text=f"條文內容 {n}", explanation="說明")
+            )
+        agency.root_page.add_child(instance=page)
+        return page
 
     return make

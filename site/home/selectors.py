@@ -8,11 +8,13 @@ from minyi.agencies.models import AgencyPage
 def home_highlights() -> dict[str, Any]:
     """Open consultations and dashboard highlights.
 
-    The consultations and dashboard issues replace the empty lists with their
-    own selectors; until then the home page says that nothing is open yet.
+    The dashboard issue replaces the empty highlights list with its own selector;
+    until then the home page says that there is nothing to show yet.
     """
+    from participation.selectors import consultation_open_list
+
     return {
-        "open_consultations": [],
+        "open_consultations": list(consultation_open_list()[:6]),
         "dashboard_highlights": [],
         "agency_sections": list(
             AgencyPage.objects.live().public().select_related("agency").order_by("title")
