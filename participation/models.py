@@ -120,11 +120,31 @@ class ConsultationPage(Page):
         return self.status == ConsultationStatus.OPEN
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import consultation_statements
+        from .selectors import (
+            consultation_comments,
+            consultation_statements,
+            section_stance_counts,
+            statement_next_for_user,
+            user_votes,
+        )
 
         context = super().get_context(request, *args, **kwargs)
-        context["sections"] = list(self.sections.all())
-        context["statements"] = consultation_statements(consultation=self)
+        comments = consultation_comments(consultation=self)
+        counts = section_stance_counts(consultation=self)
+        sections = list(self.sections.all())
+        for section in sections:
+            section.stance_counts = counts.get(section.pk, dict.fromkeys(Stance.values, 0))
+            section.visible_comments = [c for c in comments if c.section_id == section.pk]
+        context.update(
+            sections=sections,
+            general_comments=[c for c in comments if c.section_id is None],
+            general_counts=counts.get(None, dict.fromkeys(Stance.values, 0)),
+            comment_count=len(comments),
+            statements=list(consultation_statements(consultation=self)),
+            next_statement=statement_next_for_user(consultation=self, user=request.user),
+            my_votes=user_votes(consultation=self, user=request.user),
+            stances=Stance.choices,
+        )
         return context
 
 
@@ -188,6 +208,7 @@ class Participant(models.Model):
 
 class ModerationState(models.TextChoices):
     UNMODERATED = "unmoderated", _("Not moderated")
+    HELD = "held", _("Awaiting review")
     ACCEPTED = "accepted", _("Accepted")
     REJECTED = "rejected", _("Rejected")
 
@@ -264,3 +285,91 @@ class Vote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} {self.get_value_display()} {self.statement_id}"
+
+
+COMMENT_MAX_LENGTH = 3000
+COMMENT_EDIT_WINDOW_MINUTES = 15
+
+
+class Stance(models.TextChoices):
+    SUPPORT = "support", _("Support")
+    OPPOSE = "oppose", _("Oppose")
+    SUGGEST = "suggest", _("Other suggestion")
+
+
+class CommentState(models.TextChoices):
+    PUBLISHED = "published", _("Published")
+    HELD = "held", _("Awaiting review")
+    REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the author")
+
+
+class Comment(models.Model):
+    """A citizen's comment on a consultation or on one of its sections."""
+
+    consultation = models.ForeignKey(
+        ConsultationPage, on_delete=models.CASCADE, related_name="comments"
+    )
+    section = models.ForeignKey(
+        ConsultationSection,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="replies"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="comments"
+    )
+    # Replies carry no stance of their own.
+    stance = models.CharField(_("stance"), max_length=8, choices=Stance.choices, blank=True)
+    # What the public sees (personal data masked by moderation); the text as
+    # submitted is kept on the moderation record only.
+    body = models.TextField(_("comment"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=CommentState.choices, default=CommentState.PUBLISHED
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["consultation", "state", "created_at"]),
+            models.Index(fields=["section", "state"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(parent__isnull=True, stance__in=["support", "oppose", "suggest"])
+                    | models.Q(parent__isnull=False, stance="")
+                ),
+                name="participation_comment_stance_on_top_level_only",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.body[:40]
+
+    @property
+    def is_visible(self) -> bool:
+        return self.state == CommentState.PUBLISHED
+
+
+class CommentRevision(models.Model):
+    """An earlier text of an edited comment (edits stay visible as history)."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    stance = models.CharField(max_length=8, choices=Stance.choices, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.comment_id} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -12,12 +12,22 @@ from django.utils.translation import gettext as _
 
 from minyi.accounts.models import User
 from minyi.live.events import live_event_send
+from minyi.ratelimit import rate_limit_exceeded
+from moderation.models import Outcome
+from moderation.services import ModerationVerdict, screen_text, submission_record
 
 from .models import (
+    COMMENT_EDIT_WINDOW_MINUTES,
+    COMMENT_MAX_LENGTH,
     STATEMENT_MAX_LENGTH,
+    Comment,
+    CommentRevision,
+    CommentState,
     ConsultationPage,
+    ConsultationSection,
     ModerationState,
     Participant,
+    Stance,
     Statement,
     Vote,
     VoteValue,
@@ -57,24 +67,171 @@ def _require_citizen(user: User) -> None:
         raise ValidationError(_("Please sign in to take part."))
 
 
+def _require_within_rate(*, user: User, kind: str, per_minute: int, per_hour: int) -> None:
+    for limit, window in ((per_minute, 60), (per_hour, 3600)):
+        if rate_limit_exceeded(key=f"{kind}:user:{user.pk}", limit=limit, window_seconds=window):
+            raise ValidationError(
+                _("You are posting too quickly. Please wait a moment and try again.")
+            )
+
+
+def _rejection_message(verdict: ModerationVerdict) -> str:
+    details = "；".join(dict.fromkeys(reason["message"] for reason in verdict.reasons))
+    return _("This cannot be published under the house rules: %(reasons)s") % {"reasons": details}
+
+
+def _clean_text(text: str | None, *, limit: int, empty_message: str, long_message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError(empty_message)
+    if len(text) > limit:
+        raise ValidationError(long_message % {"limit": limit, "length": len(text)})
+    return text
+
+
+def _comment_event(comment: Comment) -> dict:
+    return {
+        "kind": "comment",
+        "id": comment.pk,
+        "section": comment.section_id,
+        "parent": comment.parent_id,
+        "stance": comment.stance,
+        "author": comment.author.public_name,
+        "body": comment.body,
+    }
+
+
+@transaction.atomic
+def comment_create(
+    *,
+    consultation: ConsultationPage,
+    user: User,
+    body: str,
+    stance: str = "",
+    section: ConsultationSection | None = None,
+    parent: Comment | None = None,
+) -> Comment:
+    """Post a comment (or a reply) through moderation; see Comment.state for the outcome."""
+    _require_citizen(user)
+    _require_open(consultation)
+    text = _clean_text(
+        body,
+        limit=COMMENT_MAX_LENGTH,
+        empty_message=_("A comment cannot be empty."),
+        long_message=_("A comment has at most %(limit)d characters; this one has %(length)d."),
+    )
+    if section is not None and section.page_id != consultation.pk:
+        raise ValidationError(_("That section is not part of this consultation."))
+    if parent is not None:
+        if parent.consultation_id != consultation.pk or parent.parent_id is not None:
+            raise ValidationError(_("You can only reply to a comment in this consultation."))
+        if not parent.is_visible:
+            raise ValidationError(_("That comment can no longer be replied to."))
+        stance, section = "", parent.section
+    elif stance not in Stance.values:
+        raise ValidationError(_("Choose a stance: support, oppose or other suggestion."))
+    _require_within_rate(user=user, kind="comment", per_minute=5, per_hour=60)
+
+    verdict = screen_text(text=text, author=user)
+    state = {
+        Outcome.PUBLISH: CommentState.PUBLISHED,
+        Outcome.PUBLISH_MASKED: CommentState.PUBLISHED,
+        Outcome.HOLD: CommentState.HELD,
+        Outcome.REJECT: CommentState.REJECTED,
+    }[verdict.outcome]
+    comment = Comment.objects.create(
+        consultation=consultation,
+        section=section,
+        parent=parent,
+        author=user,
+        stance=stance,
+        body=verdict.published_text,
+        state=state,
+    )
+    submission_record(content_object=comment, author=user, text=text, verdict=verdict)
+    comment.moderation_verdict = verdict  # for the view: tell the author why
+    if comment.is_visible:
+        live_event_send(consultation_stream(consultation), _comment_event(comment))
+    return comment
+
+
+@transaction.atomic
+def comment_edit(*, comment: Comment, user: User, body: str, stance: str | None = None) -> Comment:
+    """The author may edit for 15 minutes; every earlier text is kept as a revision."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.author_id != user.pk:
+        raise ValidationError(_("Only the author can edit this comment."))
+    if comment.state != CommentState.PUBLISHED:
+        raise ValidationError(_("This comment can no longer be edited."))
+    if timezone.now() - comment.created_at > timezone.timedelta(
+        minutes=COMMENT_EDIT_WINDOW_MINUTES
+    ):
+        raise ValidationError(
+            _("Comments can only be edited within %(minutes)d minutes of posting.")
+            % {"minutes": COMMENT_EDIT_WINDOW_MINUTES}
+        )
+    _require_open(comment.consultation)
+    text = _clean_text(
+        body,
+        limit=COMMENT_MAX_LENGTH,
+        empty_message=_("A comment cannot be empty."),
+        long_message=_("A comment has at most %(limit)d characters; this one has %(length)d."),
+    )
+    new_stance = comment.stance if stance is None or comment.parent_id else stance
+    if comment.parent_id is None and new_stance not in Stance.values:
+        raise ValidationError(_("Choose a stance: support, oppose or other suggestion."))
+    verdict = screen_text(text=text, author=user)
+    if not verdict.visible:
+        raise ValidationError(_rejection_message(verdict))
+    CommentRevision.objects.create(comment=comment, body=comment.body, stance=comment.stance)
+    comment.body = verdict.published_text
+    comment.stance = new_stance
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body", "stance", "edited_at"])
+    submission_record(content_object=comment, author=user, text=text, verdict=verdict)
+    live_event_send(consultation_stream(comment.consultation), _comment_event(comment))
+    return comment
+
+
+@transaction.atomic
+def comment_withdraw(*, comment: Comment, user: User) -> Comment:
+    if comment.author_id != user.pk:
+        raise ValidationError(_("Only the author can withdraw this comment."))
+    Comment.objects.filter(pk=comment.pk).update(state=CommentState.WITHDRAWN)
+    comment.state = CommentState.WITHDRAWN
+    live_event_send(
+        consultation_stream(comment.consultation), {"kind": "withdrawn", "id": comment.pk}
+    )
+    return comment
+
+
 @transaction.atomic
 def statement_create(*, consultation: ConsultationPage, user: User, text: str) -> Statement:
     _require_citizen(user)
     _require_open(consultation)
-    text = " ".join((text or "").split())
-    if not text:
-        raise ValidationError(_("A statement cannot be empty."))
-    if len(text) > STATEMENT_MAX_LENGTH:
-        raise ValidationError(
-            _("A statement has at most %(limit)d characters; this one has %(length)d.")
-            % {"limit": STATEMENT_MAX_LENGTH, "length": len(text)}
-        )
-    participant = participant_get_or_create(consultation=consultation, user=user)
-    statement = Statement.objects.create(consultation=consultation, author=participant, text=text)
-    live_event_send(
-        consultation_stream(consultation),
-        {"kind": "statement", "id": statement.pk, "text": statement.text},
+    text = _clean_text(
+        " ".join((text or "").split()),
+        limit=STATEMENT_MAX_LENGTH,
+        empty_message=_("A statement cannot be empty."),
+        long_message=_("A statement has at most %(limit)d characters; this one has %(length)d."),
     )
+    _require_within_rate(user=user, kind="statement", per_minute=3, per_hour=20)
+    verdict = screen_text(text=text, author=user)
+    if verdict.outcome == Outcome.REJECT:
+        raise ValidationError(_rejection_message(verdict))
+    participant = participant_get_or_create(consultation=consultation, user=user)
+    statement = Statement.objects.create(
+        consultation=consultation,
+        author=participant,
+        text=verdict.published_text,
+        moderation_state=(ModerationState.UNMODERATED if verdict.visible else ModerationState.HELD),
+    )
+    submission_record(content_object=statement, author=user, text=text, verdict=verdict)
+    if verdict.visible:
+        live_event_send(
+            consultation_stream(consultation),
+            {"kind": "statement", "id": statement.pk, "text": statement.text},
+        )
     return statement
 
 

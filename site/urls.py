@@ -32,6 +32,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("me/", include(account_urls)),
+    path("participate/", include("participation.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
