@@ -137,6 +137,18 @@ def live_site(chromium_path: str) -> Iterator[LiveSite]:
         )
         if migrate.returncode != 0:
             pytest.fail(f"migrate failed:\n{migrate.stdout[-2000:]}\n{migrate.stderr[-4000:]}")
+        # The demo data gives the browser tests an open consultation (vTaiwan UberX).
+        seed = subprocess.run(
+            [sys.executable, "manage.py", "seed_demo"],
+            cwd=REPO_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=MIGRATE_TIMEOUT_SECONDS,
+            check=False,
+        )
+        if seed.returncode != 0:
+            pytest.fail(f"seed_demo failed:\n{seed.stdout[-2000:]}\n{seed.stderr[-4000:]}")
 
         port = _free_port()
         base_url = f"http://127.0.0.1:{port}"

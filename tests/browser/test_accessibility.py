@@ -68,6 +68,12 @@ def test_home_page_high_contrast_and_larger_text(browser, live_site, axe_script)
         ]
     )
     try:
+        # The cookies must reach the page: base.html puts them on <html> as classes.
+        page = context.new_page()
+        page.goto("/")
+        html_class = page.locator("html").get_attribute("class") or ""
+        page.close()
+        assert {"contrast-high", "text-larger"} <= set(html_class.split()), html_class
         violations = _blocking_violations(context, live_site, "/", axe_script)
     finally:
         context.close()

@@ -1,0 +1,92 @@
+"""A new citizen takes part in a consultation, and sees another citizen's vote live."""
+
+import re
+import secrets
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from .conftest import new_context
+from .test_signup_flow import PASSWORD, _confirmation_link, _log_in
+
+pytestmark = pytest.mark.browser
+
+CONSULTATION = "/motc/uberx/"
+
+
+def sign_up_and_log_in(page: Page, live_site) -> str:
+    display_name = f"市民{secrets.randbelow(10**6):06d}"
+    email = f"citizen-{secrets.token_hex(4)}@example.org"
+    page.goto("/accounts/signup/")
+    form = page.locator("form:has(input[name=password1])")
+    form.locator("input[name=email]").fill(email)
+    form.locator("input[name=display_name]").fill(display_name)
+    form.locator("input[name=password1]").fill(PASSWORD)
+    form.locator("input[name=password2]").fill(PASSWORD)
+    offset = len(live_site.log())
+    form.locator("button[type=submit]").first.click()
+    expect(page).to_have_url(re.compile(r"/accounts/confirm-email/$"))
+    page.goto(_confirmation_link(live_site, offset))
+    with page.expect_navigation():
+        page.locator("main form[method=post] button[type=submit]").first.click()
+    _log_in(page, email, PASSWORD)
+    expect(page).to_have_url(re.compile(r"/me/$"))
+    return display_name
+
+
+def tally(page: Page, statement_id: str, kind: str) -> int:
+    selector = f'.statement-list [data-statement-id="{statement_id}"] [data-tally="{kind}"]'
+    return int(page.locator(selector).inner_text())
+
+
+def test_citizen_comments_votes_and_sees_live_votes(browser, live_site) -> None:
+    first_context = new_context(browser, live_site)
+    second_context = new_context(browser, live_site)
+    try:
+        first, second = first_context.new_page(), second_context.new_page()
+        first_name = sign_up_and_log_in(first, live_site)
+        sign_up_and_log_in(second, live_site)
+
+        # Comment on the first article with a stance.
+        first.goto(CONSULTATION)
+        expect(first.locator("h1")).to_contain_text("UberX")
+        first.select_option("#comment-section", label="第一條")
+        first.locator("input[name=stance][value=support]").check()
+        first.fill("#comment-body", "支持登記制，但請保障乘客保險。")
+        with first.expect_navigation():
+            first.locator("#comment-form button[type=submit]").click()
+        expect(first.locator(".messages")).to_contain_text("您的留言已發表")
+        section_card = first.locator(".section-card").first
+        expect(section_card.locator(".comment-body")).to_contain_text("支持登記制")
+        expect(section_card.locator(".comment-meta").first).to_contain_text(first_name)
+        expect(section_card.locator(".strip-legend")).to_contain_text("贊成 1")
+
+        # Vote on the statement the page offers.
+        statement_id = first.locator("#vote").get_attribute("data-statement-id")
+        before = tally(first, statement_id, "agree")
+        with first.expect_navigation():
+            first.locator("#vote button[value='1']").click()
+        expect(first.locator(".messages")).to_contain_text("您的投票已記錄")
+        assert tally(first, statement_id, "agree") == before + 1
+
+        # The first page is open and connected; a vote from the second browser appears live.
+        expect(first.locator("[data-consultation]")).to_have_attribute("data-live", "connected")
+        second.goto(CONSULTATION)
+        expect(second.locator("[data-consultation]")).to_have_attribute("data-live", "connected")
+        target = f'.statement-list [data-statement-id="{statement_id}"] [data-tally="disagree"]'
+        disagree_before = int(first.locator(target).inner_text())
+        second.evaluate(
+            """async (id) => {
+                const token = document.querySelector('[name=csrfmiddlewaretoken]').value;
+                const body = new URLSearchParams({value: '-1'});
+                const r = await fetch(`/participate/statements/${id}/vote/`, {
+                    method: 'POST', body, credentials: 'same-origin',
+                    headers: {'X-CSRFToken': token, 'Accept': 'application/json'}});
+                if (!r.ok) throw new Error(await r.text());
+            }""",
+            statement_id,
+        )
+        expect(first.locator(target)).to_have_text(str(disagree_before + 1), timeout=10_000)
+    finally:
+        first_context.close()
+        second_context.close()
