@@ -224,6 +224,7 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hant", "繁體中文"), ("en", "English
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "ods", "docx", "xlsx", "csv", "txt", "zip"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_FINISH_WORKFLOW_ACTION = "minyi.agencies.workflows.publish_approved"
 
 # --- Language, locale and time ---------------------------------------------
 

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
-from wagtail.models import Page
+from wagtail.models import AbstractGroupApprovalTask, Page
 from wagtail.search import index
 
 agency_code_validator = RegexValidator(
@@ -148,3 +148,36 @@ class AgencySubPage(Page):
     class Meta:
         verbose_name = _("agency information page")
         verbose_name_plural = _("agency information pages")
+
+
+class PeerApprovalTask(AbstractGroupApprovalTask):
+    """Approval by a member of the chosen groups other than the person who submitted.
+
+    Agency pages are published only after a second staff member of the same
+    agency approves them (four-eyes principle).
+    """
+
+    class Meta:
+        verbose_name = _("peer approval")
+        verbose_name_plural = _("peer approvals")
+
+    @staticmethod
+    def _submitted_by(obj, user) -> bool:
+        state = getattr(obj, "current_workflow_state", None)
+        return state is not None and state.requested_by_id == user.pk
+
+    def get_actions(self, obj, user):
+        if self._submitted_by(obj, user):
+            return []
+        return super().get_actions(obj, user)
+
+    def get_task_states_user_can_moderate(self, user, **kwargs):
+        return (
+            super()
+            .get_task_states_user_can_moderate(user, **kwargs)
+            .exclude(workflow_state__requested_by=user)
+        )
+
+    @classmethod
+    def get_description(cls):
+        return _("A member of the chosen groups other than the submitter approves")

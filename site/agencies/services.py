@@ -2,15 +2,24 @@
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
+from wagtail.models import (
+    Collection,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
 
 from minyi.accounts.models import User
 
-from .models import Agency, AgencyMembership, AgencyPage
+from .models import Agency, AgencyMembership, AgencyPage, PeerApprovalTask
 from .roles import Role, agency_group_name
 
-# What an agency's staff may do inside the agency's own page subtree.
-AGENCY_PAGE_PERMISSIONS = ("add_page", "change_page", "publish_page", "lock_page", "unlock_page")
+# What an agency's staff may do inside the agency's own page subtree. Publishing
+# is not among them: a second staff member approves through the agency workflow.
+AGENCY_PAGE_PERMISSIONS = ("add_page", "change_page", "lock_page", "unlock_page")
 AGENCY_COLLECTION_PERMISSIONS = (
     ("wagtaildocs", "add_document"),
     ("wagtaildocs", "change_document"),
@@ -92,6 +101,8 @@ def agency_sync_access(*, agency: Agency, section_parent: Page | None = None) ->
                     content_type__app_label="wagtailcore", codename=codename
                 ),
             )
+    if agency.root_page_id is not None:
+        _agency_workflow_ensure(agency=agency, group=group)
     for app_label, codename in AGENCY_COLLECTION_PERMISSIONS:
         GroupCollectionPermission.objects.get_or_create(
             group=group,
@@ -99,6 +110,17 @@ def agency_sync_access(*, agency: Agency, section_parent: Page | None = None) ->
             permission=Permission.objects.get(content_type__app_label=app_label, codename=codename),
         )
     return group
+
+
+def _agency_workflow_ensure(*, agency: Agency, group: Group) -> None:
+    """Pages in the agency's section need a second staff member's approval."""
+    if WorkflowPage.objects.filter(page_id=agency.root_page_id).exists():
+        return
+    workflow = Workflow.objects.create(name=f"{agency.code} 發布審核 Publication approval")
+    task = PeerApprovalTask.objects.create(name=f"{agency.code} 同機關覆核 Peer approval")
+    task.groups.add(group)
+    WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
+    WorkflowPage.objects.create(page_id=agency.root_page_id, workflow=workflow)
 
 
 @transaction.atomic
