@@ -11,9 +11,11 @@ from wagtail.documents import urls as wagtaildocs_urls
 from minyi.accounts import urls as account_urls
 from minyi.health import healthz
 from minyi.home import views as home_views
+from participation.api import api as participation_api
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("api/v1/", participation_api.urls),
     # Every sign-in goes through allauth, which rate-limits failed attempts.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("admin/", include(wagtailadmin_urls)),

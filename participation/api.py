@@ -1,0 +1,228 @@
+"""Public read API and signed-in write endpoints: /api/v1/ (OpenAPI at /api/v1/openapi.json).
+
+Nothing personal leaves through it: authors appear only by their public display name.
+"""
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Field, NinjaAPI, Query, Router, Schema, Status
+from ninja.pagination import PageNumberPagination, paginate
+from ninja.security import django_auth
+
+from .models import Comment, CommentState, ConsultationPage, Statement
+from .selectors import consultation_list, consultation_statements
+from .services import comment_create, statement_vote_cast
+
+api = NinjaAPI(
+    title="Minyi 民意 API",
+    version="1",
+    description=(
+        "Consultations, their sections, public comments and statements with vote counts. "
+        "Write endpoints need a signed-in session and a CSRF token."
+    ),
+    urls_namespace="api-v1",
+)
+router = Router(tags=["consultations"])
+
+
+class Page20(PageNumberPagination):
+    class Input(PageNumberPagination.Input):
+        page_size: int = Field(20, ge=1, le=100)
+
+
+class AgencyOut(Schema):
+    code: str
+    name_zh: str
+    name_en: str
+
+
+class SectionOut(Schema):
+    id: int
+    number: str
+    text: str
+    explanation: str
+
+
+class ConsultationOut(Schema):
+    id: int
+    slug: str
+    title: str
+    summary: str
+    agency: AgencyOut
+    status: str
+    opens_at: datetime
+    closes_at: datetime
+    url: str
+
+    @staticmethod
+    def resolve_status(obj: ConsultationPage) -> str:
+        return obj.status.value
+
+    @staticmethod
+    def resolve_url(obj: ConsultationPage) -> str:
+        return obj.get_url() or ""
+
+
+class ConsultationDetailOut(ConsultationOut):
+    sections: list[SectionOut]
+
+    @staticmethod
+    def resolve_sections(obj: ConsultationPage) -> list:
+        return list(obj.sections.all())
+
+
+class CommentOut(Schema):
+    id: int
+    section: int | None = Field(None, alias="section_id")
+    parent: int | None = Field(None, alias="parent_id")
+    stance: str
+    body: str
+    author: str
+    created_at: datetime
+    edited: bool
+
+    @staticmethod
+    def resolve_author(obj: Comment) -> str:
+        return obj.author.public_name
+
+    @staticmethod
+    def resolve_edited(obj: Comment) -> bool:
+        return obj.edited_at is not None
+
+
+class StatementOut(Schema):
+    id: int
+    external_id: str
+    text: str
+    agrees: int = Field(..., alias="agree_count")
+    disagrees: int = Field(..., alias="disagree_count")
+    passes: int = Field(..., alias="pass_count")
+
+
+class ConsultationFilter(Schema):
+    agency: str | None = Field(None, description="agency code, e.g. MOTC")
+    status: str | None = Field(None, description="draft, open, closed or responded")
+
+
+class CommentIn(Schema):
+    body: str
+    stance: str = ""
+    section: int | None = None
+    parent: int | None = None
+
+
+class CommentCreated(Schema):
+    id: int
+    state: str
+    body: str
+    reasons: list[str]
+
+
+class VoteIn(Schema):
+    value: int = Field(..., description="1 agree, -1 disagree, 0 pass")
+
+
+class TallyOut(Schema):
+    statement: int
+    agrees: int
+    disagrees: int
+    passes: int
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    return api.create_response(request, {"detail": "；".join(exc.messages)}, status=400)
+
+
+def _consultation(pk: int) -> ConsultationPage:
+    return get_object_or_404(consultation_list(), pk=pk)
+
+
+@router.get("/consultations", response=list[ConsultationOut])
+@paginate(Page20)
+def list_consultations(request, filters: Query[ConsultationFilter]):
+    pages = consultation_list()
+    if filters.agency:
+        pages = pages.filter(agency__code=filters.agency.upper())
+    if filters.status:
+        now = timezone.now()
+        by_status = {
+            "draft": {"opens_at__gt": now, "responded_at__isnull": True},
+            "open": {"opens_at__lte": now, "closes_at__gt": now, "responded_at__isnull": True},
+            "closed": {"closes_at__lte": now, "responded_at__isnull": True},
+            "responded": {"responded_at__isnull": False},
+        }
+        pages = pages.filter(**by_status.get(filters.status, {"pk__in": []}))
+    return pages
+
+
+@router.get("/consultations/{pk}", response=ConsultationDetailOut)
+def get_consultation(request, pk: int):
+    return _consultation(pk)
+
+
+@router.get("/consultations/{pk}/comments", response=list[CommentOut])
+@paginate(Page20)
+def list_comments(request, pk: int, section: int | None = None):
+    comments = (
+        Comment.objects.filter(consultation=_consultation(pk), state=CommentState.PUBLISHED)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+    if section is not None:
+        comments = comments.filter(section_id=section)
+    return comments
+
+
+@router.get("/consultations/{pk}/statements", response=list[StatementOut])
+@paginate(Page20)
+def list_statements(request, pk: int):
+    return consultation_statements(consultation=_consultation(pk))
+
+
+@router.post(
+    "/consultations/{pk}/comments",
+    response={201: CommentCreated, 400: ErrorOut},
+    auth=django_auth,
+)
+def post_comment(request, pk: int, payload: CommentIn):
+    page = _consultation(pk)
+    section = page.sections.filter(pk=payload.section).first() if payload.section else None
+    parent = (
+        get_object_or_404(Comment, pk=payload.parent, consultation=page) if payload.parent else None
+    )
+    comment = comment_create(
+        consultation=page,
+        user=request.user,
+        body=payload.body,
+        stance=payload.stance,
+        section=section,
+        parent=parent,
+    )
+    reasons = [reason["message"] for reason in comment.moderation_verdict.reasons]
+    return Status(
+        201, {"id": comment.pk, "state": comment.state, "body": comment.body, "reasons": reasons}
+    )
+
+
+@router.post("/statements/{pk}/vote", response={200: TallyOut, 400: ErrorOut}, auth=django_auth)
+def post_vote(request, pk: int, payload: VoteIn):
+    statement = get_object_or_404(Statement.objects.select_related("consultation"), pk=pk)
+    statement_vote_cast(statement=statement, user=request.user, value=payload.value)
+    statement.refresh_from_db()
+    return {
+        "statement": statement.pk,
+        "agrees": statement.agree_count,
+        "disagrees": statement.disagree_count,
+        "passes": statement.pass_count,
+    }
+
+
+api.add_router("/", router)
