@@ -12,6 +12,7 @@ from minyi.accounts import urls as account_urls
 from minyi.health import healthz
 from minyi.home import views as home_views
 from participation.api import api as participation_api
+from participation.feeds import ConsultationAtomFeed, ConsultationFeed, consultation_ical
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -35,6 +36,19 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("me/", include(account_urls)),
     path("participate/", include("participation.urls")),
+    path("feeds/consultations.rss", ConsultationFeed(), name="consultation_feed_rss"),
+    path("feeds/consultations.atom", ConsultationAtomFeed(), name="consultation_feed_atom"),
+    path(
+        "feeds/agencies/<str:agency_code>/consultations.rss",
+        ConsultationFeed(),
+        name="agency_consultation_feed_rss",
+    ),
+    path(
+        "feeds/agencies/<str:agency_code>/consultations.atom",
+        ConsultationAtomFeed(),
+        name="agency_consultation_feed_atom",
+    ),
+    path("consultations/<int:pk>/closing.ics", consultation_ical, name="consultation_ical"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
