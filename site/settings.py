@@ -132,6 +132,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
             ),
         }
     )
+elif env.bool("DB_POOL", default=True):
+    # Under ASGI every concurrent request runs its sync code in its own thread, so
+    # persistent per-thread connections would exhaust PostgreSQL; a bounded pool
+    # per process (psycopg_pool) shares a few connections instead.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env.int("DB_POOL_MIN_SIZE", default=2),
+        "max_size": env.int("DB_POOL_MAX_SIZE", default=10),
+        "timeout": env.int("DB_POOL_TIMEOUT", default=10),
+    }
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
