@@ -1,12 +1,14 @@
 """Consultations (公共政策諮詢): draft texts open for comment, statements and votes."""
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -119,9 +121,17 @@ class ConsultationPage(Page):
     def is_open(self) -> bool:
         return self.status == ConsultationStatus.OPEN
 
+    def with_content_json(self, content):
+        # responded_at is set by consultation_response_publish, never by editors:
+        # publishing an older revision must not clear it.
+        obj = super().with_content_json(content)
+        obj.responded_at = self.responded_at
+        return obj
+
     def get_context(self, request, *args, **kwargs):
         from .selectors import (
             consultation_comments,
+            consultation_response_context,
             consultation_statements,
             section_stance_counts,
             statement_next_for_user,
@@ -145,6 +155,7 @@ class ConsultationPage(Page):
             my_votes=user_votes(consultation=self, user=request.user),
             stances=Stance.choices,
         )
+        context.update(consultation_response_context(consultation=self, user=request.user))
         return context
 
 
@@ -373,3 +384,313 @@ class CommentRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.comment_id} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+# --- Site settings ------------------------------------------------------------------------
+
+
+@register_setting(icon="group")
+class ParticipationSettings(BaseSiteSetting):
+    """Rules for petitions that administrators may change without a release."""
+
+    petition_threshold = models.PositiveIntegerField(
+        _("endorsements needed"),
+        default=5000,
+        validators=[MinValueValidator(1)],
+        help_text=_("A petition that reaches this many endorsements needs an agency response."),
+    )
+    petition_open_days = models.PositiveIntegerField(
+        _("days open for endorsement"), default=60, validators=[MinValueValidator(1)]
+    )
+    petition_response_days = models.PositiveIntegerField(
+        _("days the agency has to respond"), default=60, validators=[MinValueValidator(1)]
+    )
+
+    panels = [
+        FieldPanel("petition_threshold"),
+        FieldPanel("petition_open_days"),
+        FieldPanel("petition_response_days"),
+    ]
+
+    class Meta:
+        verbose_name = _("participation settings")
+
+
+# --- Petitions (提點子) -------------------------------------------------------------------
+
+PETITION_TITLE_MAX_LENGTH = 60
+PETITION_BODY_MAX_LENGTH = 3000
+RESPONSE_MAX_LENGTH = 10000
+
+
+class PetitionIndexPage(Page):
+    """The public petition board: every petition past moderation, by state."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    parent_page_types = ["home.HomePage"]
+    subpage_types: list[str] = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("petition board")
+
+    def get_context(self, request, *args, **kwargs):
+        from django.core.paginator import Paginator
+
+        from minyi.agencies.selectors import agency_list
+
+        from .selectors import petition_board, petition_state_counts
+
+        context = super().get_context(request, *args, **kwargs)
+        state = request.GET.get("state", "")
+        state = state if state in PetitionState.values or state == "overdue" else ""
+        agency_code = request.GET.get("agency", "")
+        petitions = petition_board(state=state or None, agency_code=agency_code or None)
+        page_obj = Paginator(petitions, 20).get_page(request.GET.get("page"))
+        context.update(
+            petitions=page_obj,
+            state=state,
+            agency_code=agency_code,
+            state_choices=[
+                (value, label)
+                for value, label in PetitionState.choices
+                if value in PetitionState.public_values()
+            ],
+            state_counts=petition_state_counts(),
+            agencies=agency_list(),
+        )
+        return context
+
+
+class PetitionModeration(models.TextChoices):
+    PENDING = "pending", _("Awaiting review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class PetitionState(models.TextChoices):
+    PENDING = "pending", _("Awaiting moderation")
+    OPEN = "open", _("Open for endorsement")
+    REACHED = "reached", _("Threshold reached, awaiting response")
+    RESPONDED = "responded", _("Responded")
+    EXPIRED = "expired", _("Not reached in time")
+    REJECTED = "rejected", _("Rejected")
+
+    @classmethod
+    def public_values(cls) -> list[str]:
+        return [cls.OPEN, cls.REACHED, cls.RESPONDED, cls.EXPIRED]
+
+
+class Petition(models.Model):
+    """A citizen's proposal (提點子) that asks an agency to act once enough people endorse it."""
+
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposer"),
+        on_delete=models.PROTECT,
+        related_name="petitions",
+    )
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        verbose_name=_("responsible agency"),
+        on_delete=models.PROTECT,
+        related_name="petitions",
+    )
+    # What the public sees (personal data masked); the text as submitted is kept
+    # on the moderation record.
+    title = models.CharField(_("title"), max_length=PETITION_TITLE_MAX_LENGTH)
+    body = models.TextField(_("proposal"))
+    moderation_state = models.CharField(
+        _("moderation"),
+        max_length=10,
+        choices=PetitionModeration.choices,
+        default=PetitionModeration.PENDING,
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("endorsement closes at"), null=True, blank=True)
+    # The threshold in force when the petition opened (later setting changes do not move it).
+    threshold = models.PositiveIntegerField(_("endorsements needed"), default=5000)
+    # Changed only by atomic F() updates in services.
+    endorsement_count = models.PositiveIntegerField(_("endorsements"), default=0)
+    reached_at = models.DateTimeField(_("threshold reached at"), null=True, blank=True)
+    response_due_at = models.DateTimeField(_("response due at"), null=True, blank=True)
+    response = models.TextField(_("agency response"), blank=True)
+    responded_at = models.DateTimeField(_("responded at"), null=True, blank=True)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("responded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
+        ordering = ["-opened_at", "-pk"]
+        indexes = [
+            models.Index(fields=["moderation_state", "closes_at"]),
+            models.Index(fields=["agency", "moderation_state"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("participation:petition_detail", args=[self.pk])
+
+    def state_at(self, moment) -> PetitionState:
+        if self.moderation_state == PetitionModeration.REJECTED:
+            return PetitionState.REJECTED
+        if self.moderation_state == PetitionModeration.PENDING or self.closes_at is None:
+            return PetitionState.PENDING
+        if self.responded_at is not None:
+            return PetitionState.RESPONDED
+        if self.reached_at is not None:
+            return PetitionState.REACHED
+        if moment >= self.closes_at:
+            return PetitionState.EXPIRED
+        return PetitionState.OPEN
+
+    @property
+    def state(self) -> PetitionState:
+        return self.state_at(timezone.now())
+
+    def is_overdue_at(self, moment) -> bool:
+        return (
+            self.state_at(moment) == PetitionState.REACHED
+            and self.response_due_at is not None
+            and moment > self.response_due_at
+        )
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_overdue_at(timezone.now())
+
+    @property
+    def is_public(self) -> bool:
+        return self.moderation_state == PetitionModeration.APPROVED
+
+    @property
+    def progress_percent(self) -> int:
+        if not self.threshold:
+            return 100
+        return min(100, self.endorsement_count * 100 // self.threshold)
+
+
+class PetitionEndorsement(models.Model):
+    """One user's endorsement (附議) of one petition."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="endorsements")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="petition_endorsements"
+    )
+    created_at = models.DateTimeField(_("endorsed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("endorsement")
+        verbose_name_plural = _("endorsements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["petition", "user"], name="participation_endorsement_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.petition_id}"
+
+
+# --- Agency responses to consultations (對照表) --------------------------------------------
+
+
+class AdoptionDecision(models.TextChoices):
+    ADOPTED = "adopted", _("Adopted")
+    PARTLY = "partly", _("Partly adopted")
+    NOT_ADOPTED = "not_adopted", _("Not adopted")
+
+
+class ConsultationResponse(models.Model):
+    """The agency's published reply to a closed consultation."""
+
+    consultation = models.OneToOneField(
+        ConsultationPage, on_delete=models.CASCADE, related_name="agency_response"
+    )
+    overall = models.TextField(_("overall response"))
+    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("consultation response")
+        verbose_name_plural = _("consultation responses")
+
+    def __str__(self) -> str:
+        return str(self.consultation)
+
+
+class SectionResponse(models.Model):
+    """What became of one section of the draft: adopted, partly adopted or not, and why."""
+
+    response = models.ForeignKey(
+        ConsultationResponse, on_delete=models.CASCADE, related_name="section_responses"
+    )
+    section = models.ForeignKey(
+        ConsultationSection, on_delete=models.CASCADE, related_name="responses"
+    )
+    decision = models.CharField(_("decision"), max_length=12, choices=AdoptionDecision.choices)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        verbose_name = _("section response")
+        verbose_name_plural = _("section responses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["response", "section"], name="participation_section_response_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.section} {self.get_decision_display()}"
+
+
+# --- In-site notifications ----------------------------------------------------------------
+
+
+class NotificationKind(models.TextChoices):
+    CONSULTATION_RESPONSE = "consultation_response", _("Consultation response")
+    PETITION_RESPONSE = "petition_response", _("Petition response")
+    PETITION_STATE = "petition_state", _("Petition status")
+
+
+class Notification(models.Model):
+    """Something a user should know about, shown on the site (e-mail is sent separately)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title

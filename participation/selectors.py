@@ -1,14 +1,24 @@
 """Reads for consultations and their statements."""
 
 from django.db import models
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from .models import (
     Comment,
     CommentState,
     ConsultationPage,
+    ConsultationResponse,
+    ConsultationStatus,
     ModerationState,
+    Notification,
+    Participant,
+    ParticipationSettings,
+    Petition,
+    PetitionEndorsement,
+    PetitionModeration,
+    PetitionState,
+    SectionResponse,
     Stance,
     Statement,
     Vote,
@@ -101,3 +111,160 @@ def user_votes(*, consultation: ConsultationPage, user) -> dict[int, int]:
             statement__consultation=consultation, participant__user=user
         ).values_list("statement_id", "value")
     )
+
+
+# --- Settings -----------------------------------------------------------------------------
+
+
+def participation_settings() -> "ParticipationSettings":
+    """The default site's participation settings (unsaved defaults when none are stored)."""
+    from wagtail.models import Site
+
+    site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
+    stored = ParticipationSettings.objects.filter(site=site).first() if site else None
+    return stored or ParticipationSettings(site=site)
+
+
+# --- Petitions ----------------------------------------------------------------------------
+
+
+def _petition_state_q(state: str, now) -> Q:
+    """The database filter matching Petition.state_at(now) == state (plus "overdue")."""
+    approved = Q(moderation_state=PetitionModeration.APPROVED, closes_at__isnull=False)
+    waiting = Q(responded_at__isnull=True)
+    if state == PetitionState.PENDING:
+        return Q(moderation_state=PetitionModeration.PENDING)
+    if state == PetitionState.REJECTED:
+        return Q(moderation_state=PetitionModeration.REJECTED)
+    if state == PetitionState.RESPONDED:
+        return approved & Q(responded_at__isnull=False)
+    if state == PetitionState.REACHED:
+        return approved & waiting & Q(reached_at__isnull=False)
+    if state == "overdue":
+        return approved & waiting & Q(reached_at__isnull=False, response_due_at__lt=now)
+    if state == PetitionState.EXPIRED:
+        return approved & waiting & Q(reached_at__isnull=True, closes_at__lte=now)
+    if state == PetitionState.OPEN:
+        return approved & waiting & Q(reached_at__isnull=True, closes_at__gt=now)
+    raise ValueError(f"Unknown petition state: {state!r}")
+
+
+def petition_board(
+    *, state: str | None = None, agency_code: str | None = None
+) -> QuerySet[Petition]:
+    """Public petitions (past moderation), newest first, optionally by state and agency.
+
+    States are computed from dates on every read, so expiry and overdue responses
+    need no scheduled job.
+    """
+    now = timezone.now()
+    petitions = Petition.objects.filter(moderation_state=PetitionModeration.APPROVED)
+    if state:
+        petitions = petitions.filter(_petition_state_q(state, now))
+    if agency_code:
+        petitions = petitions.filter(agency__code=agency_code)
+    return petitions.select_related("agency").order_by("-opened_at", "-pk")
+
+
+def petition_state_counts() -> dict[str, int]:
+    """How many public petitions are in each state, and how many responses are overdue."""
+    now = timezone.now()
+    keys = [*PetitionState.public_values(), "overdue"]
+    totals = Petition.objects.aggregate(
+        **{str(key): Count("pk", filter=_petition_state_q(key, now)) for key in keys}
+    )
+    return {str(key): totals[str(key)] for key in keys}
+
+
+def petition_overdue_list() -> QuerySet[Petition]:
+    """Petitions past the threshold whose response deadline has passed."""
+    return petition_board(state="overdue").order_by("response_due_at")
+
+
+def petition_visible_to(*, pk: int, user) -> Petition | None:
+    """The petition if this user may see it: public ones to all, pending ones to the author."""
+    petition = Petition.objects.select_related("agency", "author").filter(pk=pk).first()
+    if petition is None or petition.is_public:
+        return petition
+    if user.is_authenticated and petition.author_id == user.pk:
+        return petition
+    return None
+
+
+def user_has_endorsed(*, petition: Petition, user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return PetitionEndorsement.objects.filter(petition=petition, user=user).exists()
+
+
+# --- Agency responses ---------------------------------------------------------------------
+
+
+def consultation_response_for(*, consultation: ConsultationPage) -> ConsultationResponse | None:
+    """The published response with its rows in the order of the draft's sections."""
+    return (
+        ConsultationResponse.objects.filter(consultation=consultation)
+        .select_related("published_by")
+        .prefetch_related(
+            Prefetch(
+                "section_responses",
+                queryset=SectionResponse.objects.select_related("section").order_by(
+                    "section__sort_order", "section__pk"
+                ),
+            )
+        )
+        .first()
+    )
+
+
+def user_can_respond_to_consultation(*, consultation: ConsultationPage, user) -> bool:
+    from minyi.agencies.selectors import user_can_manage_agency
+
+    return user.is_authenticated and user_can_manage_agency(user, consultation.agency)
+
+
+def consultation_response_context(*, consultation: ConsultationPage, user) -> dict:
+    """What the consultation page needs to show the 對照表 and the staff link."""
+    response = consultation_response_for(consultation=consultation)
+    can_respond = (
+        response is None
+        and consultation.status == ConsultationStatus.CLOSED
+        and user_can_respond_to_consultation(consultation=consultation, user=user)
+    )
+    return {"agency_response": response, "can_respond": can_respond}
+
+
+def consultation_participant_users(*, consultation: ConsultationPage) -> QuerySet:
+    """Active users who commented on, voted in or added statements to this consultation."""
+    from minyi.accounts.models import User
+
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(pk__in=Comment.objects.filter(consultation=consultation).values("author_id"))
+            | Q(
+                pk__in=Participant.objects.filter(
+                    consultation=consultation, user__isnull=False
+                ).values("user_id")
+            )
+        )
+        .order_by("pk")
+    )
+
+
+# --- Notifications ------------------------------------------------------------------------
+
+
+def notifications_for(user, *, unread_only: bool = False) -> QuerySet[Notification]:
+    if not user.is_authenticated:
+        return Notification.objects.none()
+    notifications = Notification.objects.filter(user=user)
+    if unread_only:
+        notifications = notifications.filter(read_at__isnull=True)
+    return notifications.order_by("-created_at", "-pk")
+
+
+def petition_board_page():
+    from .models import PetitionIndexPage
+
+    return PetitionIndexPage.objects.live().public().first()

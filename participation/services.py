@@ -4,13 +4,18 @@ Every write validates first and stores nothing on error; messages are in
 Traditional Chinese because citizens read them.
 """
 
+import logging
+
 from django.core.exceptions import ValidationError
+from django.core.mail import get_connection, send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minyi.accounts.models import User
+from minyi.agencies.models import Agency
+from minyi.agencies.selectors import user_can_manage_agency
 from minyi.live.events import live_event_send
 from minyi.ratelimit import rate_limit_exceeded
 from moderation.models import Outcome
@@ -19,19 +24,35 @@ from moderation.services import ModerationVerdict, screen_text, submission_recor
 from .models import (
     COMMENT_EDIT_WINDOW_MINUTES,
     COMMENT_MAX_LENGTH,
+    PETITION_BODY_MAX_LENGTH,
+    PETITION_TITLE_MAX_LENGTH,
+    RESPONSE_MAX_LENGTH,
     STATEMENT_MAX_LENGTH,
+    AdoptionDecision,
     Comment,
     CommentRevision,
     CommentState,
     ConsultationPage,
+    ConsultationResponse,
     ConsultationSection,
+    ConsultationStatus,
     ModerationState,
+    Notification,
+    NotificationKind,
     Participant,
+    Petition,
+    PetitionEndorsement,
+    PetitionModeration,
+    PetitionState,
+    SectionResponse,
     Stance,
     Statement,
     Vote,
     VoteValue,
 )
+from .selectors import consultation_participant_users, participation_settings
+
+logger = logging.getLogger(__name__)
 
 _COUNT_FIELD = {
     VoteValue.AGREE: "agree_count",
@@ -319,3 +340,332 @@ def statement_tallies_recount(*, consultation: ConsultationPage) -> None:
     Statement.objects.bulk_update(
         changed, ["agree_count", "disagree_count", "pass_count"], batch_size=500
     )
+
+
+# --- Petitions (提點子) -------------------------------------------------------------------
+
+
+def petition_stream(petition: Petition) -> str:
+    return f"petition.{petition.pk}"
+
+
+def _petition_event(petition: Petition) -> dict:
+    return {
+        "kind": "petition",
+        "id": petition.pk,
+        "state": str(petition.state),
+        "endorsements": petition.endorsement_count,
+        "threshold": petition.threshold,
+    }
+
+
+def _require_moderator(user: User) -> None:
+    from minyi.agencies.roles import Role
+    from minyi.agencies.selectors import user_has_role
+
+    allowed = user.is_authenticated and (
+        user.is_superuser
+        or user_has_role(user, Role.MODERATOR)
+        or user_has_role(user, Role.ADMINISTRATOR)
+    )
+    if not allowed:
+        raise ValidationError(_("Only moderators can review petitions."))
+
+
+@transaction.atomic
+def petition_create(*, user: User, title: str, body: str, agency: Agency | None) -> Petition:
+    """Propose a petition; it opens after moderation (see Petition.state)."""
+    _require_citizen(user)
+    title = _clean_text(
+        " ".join((title or "").split()),
+        limit=PETITION_TITLE_MAX_LENGTH,
+        empty_message=_("A petition needs a title."),
+        long_message=_(
+            "A petition title has at most %(limit)d characters; this one has %(length)d."
+        ),
+    )
+    body = _clean_text(
+        body,
+        limit=PETITION_BODY_MAX_LENGTH,
+        empty_message=_("Describe your proposal."),
+        long_message=_("A proposal has at most %(limit)d characters; this one has %(length)d."),
+    )
+    if not isinstance(agency, Agency) or agency.pk is None:
+        raise ValidationError(_("Choose the agency responsible for this proposal."))
+    _require_within_rate(user=user, kind="petition", per_minute=2, per_hour=10)
+    # One screening of title and body together: the title holds no line break,
+    # so the published text splits back at the first one.
+    text = f"{title}\n{body}"
+    verdict = screen_text(text=text, author=user)
+    if verdict.outcome == Outcome.REJECT:
+        raise ValidationError(_rejection_message(verdict))
+    published_title, _sep, published_body = verdict.published_text.partition("\n")
+    petition = Petition.objects.create(
+        author=user,
+        agency=agency,
+        title=published_title[:PETITION_TITLE_MAX_LENGTH] or title,
+        body=published_body or body,
+    )
+    submission_record(content_object=petition, author=user, text=text, verdict=verdict)
+    petition.moderation_verdict = verdict  # for the view: tell the author what happens next
+    return petition
+
+
+@transaction.atomic
+def petition_moderation_approve(*, petition: Petition, moderator: User) -> Petition:
+    """Open a petition awaiting review for endorsements, under the current settings."""
+    _require_moderator(moderator)
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    if petition.moderation_state != PetitionModeration.PENDING:
+        raise ValidationError(_("This petition is not awaiting review."))
+    rules = participation_settings()
+    now = timezone.now()
+    petition.moderation_state = PetitionModeration.APPROVED
+    petition.opened_at = now
+    petition.closes_at = now + timezone.timedelta(days=rules.petition_open_days)
+    petition.threshold = rules.petition_threshold
+    petition.save(update_fields=["moderation_state", "opened_at", "closes_at", "threshold"])
+    live_event_send(petition_stream(petition), _petition_event(petition))
+    return petition
+
+
+@transaction.atomic
+def petition_moderation_reject(*, petition: Petition, moderator: User) -> Petition:
+    _require_moderator(moderator)
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    if petition.moderation_state != PetitionModeration.PENDING:
+        raise ValidationError(_("This petition is not awaiting review."))
+    petition.moderation_state = PetitionModeration.REJECTED
+    petition.save(update_fields=["moderation_state"])
+    return petition
+
+
+def _require_petition_open(petition: Petition) -> None:
+    if petition.state != PetitionState.OPEN:
+        raise ValidationError(_("This petition is not open for endorsement."))
+
+
+@transaction.atomic
+def petition_endorse(*, petition: Petition, user: User) -> PetitionEndorsement:
+    """Endorse (附議) once; reaching the threshold starts the agency's response deadline.
+
+    The unique constraint on (petition, user) stops a second endorsement, the
+    count moves by atomic F() updates, and the conditional update on reached_at
+    makes exactly one endorsement mark the petition as reached.
+    """
+    _require_citizen(user)
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    _require_petition_open(petition)
+    if PetitionEndorsement.objects.filter(petition=petition, user=user).exists():
+        raise ValidationError(_("You have already endorsed this petition."))
+    _require_within_rate(user=user, kind="endorse", per_minute=10, per_hour=100)
+    try:
+        with transaction.atomic():
+            endorsement = PetitionEndorsement.objects.create(petition=petition, user=user)
+    except IntegrityError:
+        raise ValidationError(_("You have already endorsed this petition.")) from None
+    Petition.objects.filter(pk=petition.pk).update(endorsement_count=F("endorsement_count") + 1)
+    petition.refresh_from_db(fields=["endorsement_count"])
+    if petition.endorsement_count >= petition.threshold:
+        now = timezone.now()
+        due = now + timezone.timedelta(days=participation_settings().petition_response_days)
+        Petition.objects.filter(pk=petition.pk, reached_at__isnull=True).update(
+            reached_at=now, response_due_at=due
+        )
+        petition.refresh_from_db(fields=["reached_at", "response_due_at"])
+    live_event_send(petition_stream(petition), _petition_event(petition))
+    return endorsement
+
+
+@transaction.atomic
+def petition_endorsement_withdraw(*, petition: Petition, user: User) -> None:
+    """Withdraw one's endorsement while the petition is still open."""
+    _require_citizen(user)
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    _require_petition_open(petition)
+    deleted, _by_model = PetitionEndorsement.objects.filter(petition=petition, user=user).delete()
+    if not deleted:
+        raise ValidationError(_("You have not endorsed this petition."))
+    Petition.objects.filter(pk=petition.pk, endorsement_count__gt=0).update(
+        endorsement_count=F("endorsement_count") - 1
+    )
+    petition.refresh_from_db(fields=["endorsement_count"])
+    live_event_send(petition_stream(petition), _petition_event(petition))
+
+
+def _require_agency_staff(user: User, agency: Agency, message: str) -> None:
+    if not user.is_authenticated or not user_can_manage_agency(user, agency):
+        raise ValidationError(message)
+
+
+@transaction.atomic
+def petition_response_publish(*, petition: Petition, user: User, text: str) -> Petition:
+    """The responsible agency answers a petition that reached its threshold."""
+    petition = Petition.objects.select_for_update().select_related("agency").get(pk=petition.pk)
+    _require_agency_staff(
+        user, petition.agency, _("Only staff of the responsible agency can respond.")
+    )
+    if petition.state != PetitionState.REACHED:
+        raise ValidationError(_("Only a petition that reached its threshold can be answered."))
+    text = _clean_text(
+        text,
+        limit=RESPONSE_MAX_LENGTH,
+        empty_message=_("The response cannot be empty."),
+        long_message=_("A response has at most %(limit)d characters; this one has %(length)d."),
+    )
+    petition.response = text
+    petition.responded_at = timezone.now()
+    petition.responded_by = user
+    petition.save(update_fields=["response", "responded_at", "responded_by"])
+    recipients = User.objects.filter(
+        Q(pk=petition.author_id) | Q(petition_endorsements__petition=petition), is_active=True
+    ).distinct()
+    title = _("%(agency)s responded to the petition “%(title)s”") % {
+        "agency": petition.agency.name_zh,
+        "title": petition.title,
+    }
+    Notification.objects.bulk_create(
+        Notification(
+            user=recipient,
+            kind=NotificationKind.PETITION_RESPONSE,
+            title=title[:200],
+            url=f"{petition.get_absolute_url()}#response",
+        )
+        for recipient in recipients
+    )
+    live_event_send(petition_stream(petition), _petition_event(petition))
+    return petition
+
+
+# --- Agency responses to consultations (對照表) --------------------------------------------
+
+_REASON_REQUIRED = {AdoptionDecision.PARTLY, AdoptionDecision.NOT_ADOPTED}
+
+
+def _clean_section_answers(
+    *, consultation: ConsultationPage, sections: dict
+) -> list[tuple[ConsultationSection, str, str]]:
+    answers = {int(key): value for key, value in (sections or {}).items()}
+    draft = list(consultation.sections.all())
+    unknown = set(answers) - {section.pk for section in draft}
+    if unknown:
+        raise ValidationError(_("The response names a section that is not in this consultation."))
+    rows, errors = [], []
+    for section in draft:
+        decision, reason = answers.get(section.pk, ("", ""))
+        reason = (reason or "").strip()
+        if decision not in AdoptionDecision.values:
+            errors.append(
+                _("%(section)s: choose adopted, partly adopted or not adopted.")
+                % {"section": section.number}
+            )
+        elif decision in _REASON_REQUIRED and not reason:
+            errors.append(
+                _("%(section)s: give the reason for this decision.") % {"section": section.number}
+            )
+        elif len(reason) > COMMENT_MAX_LENGTH:
+            errors.append(
+                _("%(section)s: a reason has at most %(limit)d characters.")
+                % {"section": section.number, "limit": COMMENT_MAX_LENGTH}
+            )
+        rows.append((section, decision, reason))
+    if errors:
+        raise ValidationError(errors)
+    return rows
+
+
+@transaction.atomic
+def consultation_response_publish(
+    *,
+    consultation: ConsultationPage,
+    user: User,
+    overall: str,
+    sections: dict[int, tuple[str, str]],
+) -> ConsultationResponse:
+    """Publish the agency's response table (對照表) and tell everyone who took part."""
+    # Lock the consultation so two staff members cannot publish at the same time.
+    consultation = (
+        ConsultationPage.objects.select_for_update()
+        .select_related("agency")
+        .get(pk=consultation.pk)
+    )
+    _require_agency_staff(
+        user,
+        consultation.agency,
+        _("Only staff of the consultation's agency can publish its response."),
+    )
+    if consultation.responded_at is not None or _response_exists(consultation):
+        raise ValidationError(_("A response to this consultation has already been published."))
+    if consultation.status != ConsultationStatus.CLOSED:
+        raise ValidationError(_("A response can be published only after the consultation closes."))
+    overall = _clean_text(
+        overall,
+        limit=RESPONSE_MAX_LENGTH,
+        empty_message=_("The overall response cannot be empty."),
+        long_message=_("A response has at most %(limit)d characters; this one has %(length)d."),
+    )
+    rows = _clean_section_answers(consultation=consultation, sections=sections)
+
+    now = timezone.now()
+    response = ConsultationResponse.objects.create(
+        consultation=consultation, overall=overall, published_at=now, published_by=user
+    )
+    SectionResponse.objects.bulk_create(
+        SectionResponse(response=response, section=section, decision=decision, reason=reason)
+        for section, decision, reason in rows
+    )
+    ConsultationPage.objects.filter(pk=consultation.pk).update(responded_at=now)
+    consultation.responded_at = now
+    live_event_send(
+        consultation_stream(consultation),
+        {
+            "kind": "status",
+            "status": str(consultation.status),
+            "label": str(consultation.status.label),
+        },
+    )
+    _consultation_participants_notify(consultation=consultation)
+    return response
+
+
+def _response_exists(consultation: ConsultationPage) -> bool:
+    return ConsultationResponse.objects.filter(consultation=consultation).exists()
+
+
+def _consultation_participants_notify(*, consultation: ConsultationPage) -> None:
+    """In-site notifications now; one e-mail per participant once the transaction commits."""
+    recipients = list(consultation_participant_users(consultation=consultation))
+    path = f"{consultation.url or ''}#response"
+    title = _("%(agency)s published its response to “%(title)s”") % {
+        "agency": consultation.agency.name_zh,
+        "title": consultation.title,
+    }
+    Notification.objects.bulk_create(
+        Notification(
+            user=recipient,
+            kind=NotificationKind.CONSULTATION_RESPONSE,
+            title=title[:200],
+            url=path,
+        )
+        for recipient in recipients
+    )
+    addresses = [recipient.email for recipient in recipients if recipient.email]
+    if not addresses:
+        return
+    full_url = f"{consultation.full_url or ''}#response"
+    subject = _("[Minyi] Response published: %(title)s") % {"title": consultation.title}
+    message = _(
+        "%(agency)s has published its response to the consultation “%(title)s”, "
+        "in which you took part.\n\nRead what was adopted and why:\n%(url)s\n"
+    ) % {"agency": consultation.agency.name_zh, "title": consultation.title, "url": full_url}
+    transaction.on_commit(lambda: _mail_each(subject=subject, message=message, addresses=addresses))
+
+
+def _mail_each(*, subject: str, message: str, addresses: list[str]) -> None:
+    """One message per person, so no one sees anyone else's address."""
+    with get_connection() as connection:
+        for address in addresses:
+            try:
+                send_mail(subject, message, None, [address], connection=connection)
+            except Exception:  # one bad address must not stop the rest
+                logger.exception("Could not e-mail a consultation response to a participant")

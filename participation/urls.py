@@ -9,4 +9,15 @@ urlpatterns = [
     path("consultations/<int:pk>/state.json", views.consultation_state, name="state"),
     path("comments/<int:pk>/withdraw/", views.comment_withdraw_view, name="comment_withdraw"),
     path("statements/<int:pk>/vote/", views.vote_post, name="vote_post"),
+    path(
+        "consultations/<int:pk>/response/",
+        views.consultation_response_view,
+        name="consultation_response",
+    ),
+    path("petitions/new/", views.petition_new, name="petition_new"),
+    path("petitions/<int:pk>/", views.petition_detail, name="petition_detail"),
+    path("petitions/<int:pk>/endorse/", views.petition_endorse_view, name="petition_endorse"),
+    path("petitions/<int:pk>/withdraw/", views.petition_withdraw_view, name="petition_withdraw"),
+    path("petitions/<int:pk>/response/", views.petition_response_view, name="petition_response"),
+    path("notifications/", views.notification_list, name="notifications"),
 ]

@@ -2,18 +2,47 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from .models import Comment, CommentState, ConsultationPage, Statement
-from .selectors import consultation_statements
+from minyi.agencies.models import Agency
+from minyi.agencies.selectors import agency_list, user_can_manage_agency
+
+from .models import (
+    PETITION_BODY_MAX_LENGTH,
+    PETITION_TITLE_MAX_LENGTH,
+    AdoptionDecision,
+    Comment,
+    CommentState,
+    ConsultationPage,
+    ConsultationStatus,
+    Petition,
+    PetitionState,
+    Stance,
+    Statement,
+)
+from .selectors import (
+    consultation_response_for,
+    consultation_statements,
+    notifications_for,
+    petition_board_page,
+    petition_visible_to,
+    section_stance_counts,
+    user_can_respond_to_consultation,
+    user_has_endorsed,
+)
 from .services import (
     comment_create,
     comment_withdraw,
+    consultation_response_publish,
+    petition_create,
+    petition_endorse,
+    petition_endorsement_withdraw,
+    petition_response_publish,
     statement_create,
     statement_vote_cast,
 )
@@ -157,4 +186,199 @@ def consultation_state(request: HttpRequest, pk: int) -> JsonResponse:
             },
             "comments": page.comments.filter(state=CommentState.PUBLISHED).count(),
         }
+    )
+
+
+# --- Petitions (提點子) -------------------------------------------------------------------
+
+
+def _petition_or_404(request: HttpRequest, pk: int) -> Petition:
+    petition = petition_visible_to(pk=pk, user=request.user)
+    if petition is None:
+        raise Http404
+    return petition
+
+
+def _petition_done(request, petition, *, message: str, error: bool = False) -> HttpResponse:
+    if _wants_json(request):
+        petition.refresh_from_db()
+        return JsonResponse(
+            {
+                "ok": not error,
+                "message" if not error else "error": message,
+                "endorsements": petition.endorsement_count,
+                "state": petition.state,
+            },
+            status=400 if error else 200,
+        )
+    (messages.error if error else messages.success)(request, message)
+    return redirect(f"{petition.get_absolute_url()}#endorse")
+
+
+@login_required
+def petition_new(request: HttpRequest) -> HttpResponse:
+    values = {"title": "", "body": "", "agency": ""}
+    errors: list[str] = []
+    if request.method == "POST":
+        values = {key: request.POST.get(key, "") for key in values}
+        agency = Agency.objects.filter(code=values["agency"]).first() if values["agency"] else None
+        try:
+            petition = petition_create(
+                user=request.user, title=values["title"], body=values["body"], agency=agency
+            )
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            if petition.is_public:
+                messages.success(request, _("Your proposal is open for endorsement."))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Your proposal was received; it opens for endorsement after a moderator"
+                        " has reviewed it."
+                    ),
+                )
+            return redirect(petition.get_absolute_url())
+    return render(
+        request,
+        "participation/petition_form.html",
+        {
+            "values": values,
+            "errors": errors,
+            "agencies": agency_list(),
+            "board": petition_board_page(),
+            "title_max": PETITION_TITLE_MAX_LENGTH,
+            "body_max": PETITION_BODY_MAX_LENGTH,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_GET
+def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    petition = _petition_or_404(request, pk)
+    return render(
+        request,
+        "participation/petition_detail.html",
+        {
+            "petition": petition,
+            "board": petition_board_page(),
+            "has_endorsed": user_has_endorsed(petition=petition, user=request.user),
+            "can_respond": (
+                petition.state == PetitionState.REACHED
+                and request.user.is_authenticated
+                and user_can_manage_agency(request.user, petition.agency)
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def petition_endorse_view(request: HttpRequest, pk: int) -> HttpResponse:
+    petition = _petition_or_404(request, pk)
+    try:
+        petition_endorse(petition=petition, user=request.user)
+    except ValidationError as error:
+        return _petition_done(request, petition, message="；".join(error.messages), error=True)
+    return _petition_done(request, petition, message=_("Thank you: your endorsement is counted."))
+
+
+@login_required
+@require_POST
+def petition_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    petition = _petition_or_404(request, pk)
+    try:
+        petition_endorsement_withdraw(petition=petition, user=request.user)
+    except ValidationError as error:
+        return _petition_done(request, petition, message="；".join(error.messages), error=True)
+    return _petition_done(request, petition, message=_("Your endorsement was withdrawn."))
+
+
+@login_required
+def petition_response_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Staff of the responsible agency answer a petition that reached its threshold."""
+    petition = _petition_or_404(request, pk)
+    if not user_can_manage_agency(request.user, petition.agency):
+        raise PermissionDenied
+    text, errors = "", []
+    if request.method == "POST":
+        text = request.POST.get("response", "")
+        try:
+            petition_response_publish(petition=petition, user=request.user, text=text)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, _("The response is published."))
+            return redirect(f"{petition.get_absolute_url()}#response")
+    return render(
+        request,
+        "participation/petition_response_form.html",
+        {"petition": petition, "text": text, "errors": errors},
+        status=400 if errors else 200,
+    )
+
+
+# --- Agency responses to consultations (對照表) --------------------------------------------
+
+
+@login_required
+def consultation_response_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The staff form: one row per section with its comment counts, decision and reason."""
+    page = _live_consultation(pk)
+    if not user_can_respond_to_consultation(consultation=page, user=request.user):
+        raise PermissionDenied
+    if consultation_response_for(consultation=page) is not None:
+        messages.info(request, _("A response to this consultation has already been published."))
+        return redirect(f"{page.url}#response")
+    sections = list(page.sections.all())
+    overall, errors = "", []
+    answers: dict[int, tuple[str, str]] = {}
+    if request.method == "POST":
+        overall = request.POST.get("overall", "")
+        answers = {
+            section.pk: (
+                request.POST.get(f"decision-{section.pk}", ""),
+                request.POST.get(f"reason-{section.pk}", ""),
+            )
+            for section in sections
+        }
+        try:
+            consultation_response_publish(
+                consultation=page, user=request.user, overall=overall, sections=answers
+            )
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(
+                request, _("The response is published and participants have been notified.")
+            )
+            return redirect(f"{page.url}#response")
+    counts = section_stance_counts(consultation=page)
+    for section in sections:
+        section.stance_counts = counts.get(section.pk, dict.fromkeys(Stance.values, 0))
+        section.decision, section.reason = answers.get(section.pk, ("", ""))
+    return render(
+        request,
+        "participation/consultation_response_form.html",
+        {
+            "page": page,
+            "sections": sections,
+            "overall": overall,
+            "errors": errors,
+            "decisions": AdoptionDecision.choices,
+            "is_closed": page.status == ConsultationStatus.CLOSED,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "participation/notification_list.html",
+        {"notifications": notifications_for(request.user)[:100]},
     )

@@ -122,6 +122,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # WAL lets the ASGI server read while the task worker writes; IMMEDIATE
     # transactions avoid "database is locked" on lock upgrades.
+    # Tests use a file too (not SQLite's shared in-memory database, whose table locks
+    # ignore the busy timeout): the worker's heartbeat thread writes concurrently.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-minyi.sqlite3")}
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",

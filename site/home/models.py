@@ -19,7 +19,11 @@ class HomePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["agencies.AgencyPage", "participation.ConsultationIndexPage"]
+    subpage_types = [
+        "agencies.AgencyPage",
+        "participation.ConsultationIndexPage",
+        "participation.PetitionIndexPage",
+    ]
 
     class Meta:
         verbose_name = _("home page")

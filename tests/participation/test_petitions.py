@@ -1,0 +1,270 @@
+"""Petitions (提點子): moderation, endorsements, threshold, agency response, the board."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import Site
+
+from minyi.agencies.roles import Role
+from minyi.agencies.services import agency_staff_add, user_role_add
+from moderation.models import Submission
+from participation.models import (
+    Notification,
+    ParticipationSettings,
+    Petition,
+    PetitionEndorsement,
+    PetitionIndexPage,
+    PetitionModeration,
+    PetitionState,
+)
+from participation.selectors import petition_board, petition_state_counts
+from participation.services import (
+    petition_create,
+    petition_endorse,
+    petition_endorsement_withdraw,
+    petition_moderation_approve,
+    petition_response_publish,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def moderator(make_user):
+    user = make_user(display_name="林審查")
+    user_role_add(user=user, role=Role.MODERATOR)
+    return user
+
+
+@pytest.fixture
+def make_petition(make_user, make_agency, moderator):
+    from minyi.agencies.models import Agency
+
+    def make(*, code="MOTC", approve=True, threshold=None, title="增設公車專用道"):
+        agency = Agency.objects.filter(code=code).first() or make_agency(code)
+        if threshold is not None:
+            rules = ParticipationSettings.for_site(Site.objects.get(is_default_site=True))
+            rules.petition_threshold = threshold
+            rules.save()
+        petition = petition_create(
+            user=make_user(), title=title, body="請在市區主要幹道增設公車專用道。", agency=agency
+        )
+        if approve:
+            petition = petition_moderation_approve(petition=petition, moderator=moderator)
+        return petition
+
+    return make
+
+
+def test_new_petition_waits_for_moderation(make_petition, moderator, client):
+    petition = make_petition(approve=False)
+    assert petition.state == PetitionState.PENDING
+    assert Submission.objects.filter(object_id=petition.pk).exists()
+    assert client.get(petition.get_absolute_url()).status_code == 404
+    assert not petition_board().exists()
+
+    petition = petition_moderation_approve(petition=petition, moderator=moderator)
+    assert petition.state == PetitionState.OPEN
+    assert petition.threshold == 5000
+    assert petition.closes_at - petition.opened_at == timedelta(days=60)
+    assert list(petition_board()) == [petition]
+
+
+def test_only_moderators_approve(make_petition, make_user):
+    petition = make_petition(approve=False)
+    with pytest.raises(ValidationError):
+        petition_moderation_approve(petition=petition, moderator=make_user())
+    petition.refresh_from_db()
+    assert petition.moderation_state == PetitionModeration.PENDING
+
+
+@pytest.mark.parametrize(
+    ("title", "body", "agency", "message"),
+    [
+        ("", "內容", True, "A petition needs a title."),
+        ("長" * 61, "內容", True, "A petition title has at most 60 characters; this one has 61."),
+        ("標題", "  ", True, "Describe your proposal."),
+        ("標題", "長" * 3001, True, "A proposal has at most 3000 characters; this one has 3001."),
+        ("標題", "內容", False, "Choose the agency responsible for this proposal."),
+    ],
+)
+def test_bad_petitions_store_nothing(make_user, make_agency, title, body, agency, message):
+    from django.utils import translation
+
+    chosen = make_agency("MOTC") if agency else None
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        petition_create(user=make_user(), title=title, body=body, agency=chosen)
+    assert error.value.messages == [message]
+    assert not Petition.objects.exists()
+    assert not Submission.objects.exists()
+
+
+def test_one_endorsement_per_user_and_exact_count(make_petition, make_user):
+    petition = make_petition()
+    citizen, other = make_user(), make_user()
+    petition_endorse(petition=petition, user=citizen)
+    with pytest.raises(ValidationError):
+        petition_endorse(petition=petition, user=citizen)
+    # The database refuses a duplicate even when the service is bypassed.
+    from django.db import IntegrityError, transaction
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PetitionEndorsement.objects.create(petition=petition, user=citizen)
+
+    for _round in range(3):
+        petition_endorse(petition=petition, user=other)
+        petition_endorsement_withdraw(petition=petition, user=other)
+    petition_endorse(petition=petition, user=other)
+    petition_endorsement_withdraw(petition=petition, user=citizen)
+    with pytest.raises(ValidationError):
+        petition_endorsement_withdraw(petition=petition, user=citizen)
+    petition.refresh_from_db()
+    assert petition.endorsement_count == 1
+    assert (
+        petition.endorsement_count == PetitionEndorsement.objects.filter(petition=petition).count()
+    )
+
+
+def test_threshold_reached_sets_deadline(make_petition, make_user):
+    petition = make_petition(threshold=2)
+    assert petition.threshold == 2
+    petition_endorse(petition=petition, user=make_user())
+    petition.refresh_from_db()
+    assert petition.reached_at is None and petition.state == PetitionState.OPEN
+    before = timezone.now()
+    petition_endorse(petition=petition, user=make_user())
+    petition.refresh_from_db()
+    assert petition.state == PetitionState.REACHED
+    assert petition.reached_at >= before
+    assert petition.response_due_at - petition.reached_at == timedelta(days=60)
+    # Reached petitions take no more endorsements and keep their count.
+    with pytest.raises(ValidationError):
+        petition_endorse(petition=petition, user=make_user())
+    petition.refresh_from_db()
+    assert petition.endorsement_count == 2
+
+
+def test_expired_and_overdue_are_computed_from_dates(make_petition, make_user):
+    expired = make_petition(title="過期的點子")
+    Petition.objects.filter(pk=expired.pk).update(closes_at=timezone.now() - timedelta(seconds=1))
+    expired.refresh_from_db()
+    assert expired.state == PetitionState.EXPIRED
+    with pytest.raises(ValidationError):
+        petition_endorse(petition=expired, user=make_user())
+
+    overdue = make_petition(title="逾期的點子", threshold=1)
+    petition_endorse(petition=overdue, user=make_user())
+    overdue.refresh_from_db()
+    assert not overdue.is_overdue
+    Petition.objects.filter(pk=overdue.pk).update(
+        reached_at=timezone.now() - timedelta(days=70),
+        response_due_at=timezone.now() - timedelta(days=10),
+    )
+    overdue.refresh_from_db()
+    assert overdue.state == PetitionState.REACHED and overdue.is_overdue
+    assert list(petition_board(state="overdue")) == [overdue]
+    assert list(petition_board(state=PetitionState.EXPIRED)) == [expired]
+    counts = petition_state_counts()
+    assert counts["expired"] == 1 and counts["reached"] == 1 and counts["overdue"] == 1
+    assert counts["open"] == 0
+
+
+def test_only_responsible_agency_staff_respond(make_petition, make_user, make_agency, client):
+    petition = make_petition(threshold=1)
+    endorser = make_user()
+    petition_endorse(petition=petition, user=endorser)
+    outsider = make_user()
+    agency_staff_add(user=outsider, agency=make_agency("MOHW"))
+    with pytest.raises(ValidationError):
+        petition_response_publish(petition=petition, user=outsider, text="我們會研議。")
+    client.force_login(outsider)
+    url = reverse("participation:petition_response", args=[petition.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"response": "我們會研議。"}).status_code == 403
+    petition.refresh_from_db()
+    assert petition.responded_at is None
+
+    staff = make_user()
+    agency_staff_add(user=staff, agency=petition.agency)
+    with pytest.raises(ValidationError):
+        petition_response_publish(petition=petition, user=staff, text="   ")
+    client.force_login(staff)
+    response = client.post(url, {"response": "本部將於明年試辦公車專用道。"})
+    assert response.status_code == 302
+    petition.refresh_from_db()
+    assert petition.state == PetitionState.RESPONDED
+    assert petition.responded_by == staff
+    assert Notification.objects.filter(user=endorser, url__contains="#response").exists()
+    assert Notification.objects.filter(user=petition.author).exists()
+
+
+def test_endorse_through_the_page(make_petition, make_user, client):
+    petition = make_petition()
+    url = reverse("participation:petition_endorse", args=[petition.pk])
+    assert client.post(url).status_code == 302  # to sign-in
+    assert not PetitionEndorsement.objects.exists()
+    client.force_login(make_user())
+    response = client.post(url, follow=True)
+    assert response.status_code == 200
+    petition.refresh_from_db()
+    assert petition.endorsement_count == 1
+    assert "withdraw" in response.content.decode()
+    response = client.post(reverse("participation:petition_withdraw", args=[petition.pk]))
+    petition.refresh_from_db()
+    assert petition.endorsement_count == 0
+
+
+def test_endorsing_is_rate_limited(make_petition, make_user):
+    citizen = make_user()
+    petitions = [make_petition(title=f"點子 {n}") for n in range(11)]
+    for petition in petitions[:10]:
+        petition_endorse(petition=petition, user=citizen)
+    with pytest.raises(ValidationError):
+        petition_endorse(petition=petitions[10], user=citizen)
+    assert PetitionEndorsement.objects.filter(user=citizen).count() == 10
+
+
+def test_propose_through_the_form(make_agency, make_user, client):
+    agency = make_agency("MOTC")
+    client.force_login(make_user())
+    url = reverse("participation:petition_new")
+    assert client.get(url).status_code == 200
+    bad = client.post(url, {"title": "", "body": "內容", "agency": agency.code})
+    assert bad.status_code == 400
+    assert not Petition.objects.exists()
+    response = client.post(url, {"title": "標題", "body": "內容", "agency": agency.code})
+    petition = Petition.objects.get()
+    assert response.status_code == 302 and response.url == petition.get_absolute_url()
+    # The author sees the pending proposal; nobody else does.
+    assert client.get(petition.get_absolute_url()).status_code == 200
+
+
+def test_board_page_lists_states_and_marks_overdue(make_petition, make_user, home_page, client):
+    board = PetitionIndexPage(title="提點子", slug="petitions")
+    home_page.add_child(instance=board)
+    open_petition = make_petition(title="開放中的點子")
+    overdue = make_petition(title="逾期的點子", threshold=1)
+    petition_endorse(petition=overdue, user=make_user())
+    Petition.objects.filter(pk=overdue.pk).update(
+        response_due_at=timezone.now() - timedelta(days=1)
+    )
+    make_petition(title="待審的點子", approve=False)
+
+    html = client.get(board.url).content.decode()
+    assert "開放中的點子" in html and "逾期的點子" in html
+    assert "待審的點子" not in html
+    assert "<progress" in html
+    assert f'data-state="{PetitionState.REACHED}"' in html
+    assert "petition-overdue" in html
+    assert html.count("petition-overdue") == 1
+
+    html = client.get(board.url, {"state": "open"}).content.decode()
+    assert "開放中的點子" in html and "逾期的點子" not in html
+    html = client.get(board.url, {"state": "overdue"}).content.decode()
+    assert "逾期的點子" in html and "開放中的點子" not in html
+
+    detail = client.get(open_petition.get_absolute_url()).content.decode()
+    assert "<h1>開放中的點子</h1>" in detail
