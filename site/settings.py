@@ -108,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "minyi.home.context_processors.display_preferences",
+                "minyi.home.context_processors.site_sections",
             ],
         },
     },

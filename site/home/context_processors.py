@@ -13,3 +13,20 @@ def display_preferences(request: HttpRequest) -> dict[str, str]:
         text_size = "normal"
     contrast = "high" if request.COOKIES.get(CONTRAST_COOKIE) == "high" else "normal"
     return {"text_size": text_size, "contrast": contrast}
+
+
+def site_sections(request: HttpRequest) -> dict[str, dict[str, str]]:
+    """Links to the site's main sections for the header (one query per page view)."""
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Page
+
+    from participation.models import ConsultationIndexPage, PetitionIndexPage
+
+    kinds = {
+        ContentType.objects.get_for_model(ConsultationIndexPage).pk: "consultations",
+        ContentType.objects.get_for_model(PetitionIndexPage).pk: "petitions",
+    }
+    sections: dict[str, str] = {}
+    for page in Page.objects.live().filter(content_type_id__in=kinds).order_by("path"):
+        sections.setdefault(kinds[page.content_type_id], page.get_url(request=request))
+    return {"site_sections": sections}

@@ -49,3 +49,14 @@ def test_ical_has_closing_date_and_reminder(client, make_consultation):
     assert f"DTSTART:{page.closes_at.astimezone(UTC):%Y%m%dT%H%M%SZ}" in unfolded
     assert "TRIGGER:-P3D" in unfolded
     assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
+
+
+def test_consultation_page_has_social_meta_and_share_links(client, make_consultation):
+    page = make_consultation()
+    html = client.get(page.url).content.decode()
+    assert '<meta property="og:title" content="自用車載客服務管理辦法草案">' in html
+    assert 'og:description" content="規範網路叫車平台與自用車載客服務。"' in html
+    for host in ("social-plugins.line.me", "facebook.com/sharer", "plurk.com", "x.com/intent"):
+        assert host in html
+    assert f"/consultations/{page.pk}/closing.ics" in html
+    assert "/feeds/agencies/MOTC/consultations.rss" in html

@@ -24,8 +24,19 @@ from minyi.agencies.services import (
     user_role_add,
 )
 from minyi.home.models import HomePage
-from participation.models import ConsultationIndexPage, ConsultationPage, ConsultationSection
+from participation.models import (
+    ConsultationIndexPage,
+    ConsultationPage,
+    ConsultationSection,
+    Petition,
+    PetitionIndexPage,
+)
 from participation.polis import polis_import
+from participation.services import (
+    petition_create,
+    petition_endorse,
+    petition_moderation_approve,
+)
 
 VTAIWAN_EXPORT = (
     Path(participation.__file__).resolve().parent / "fixtures" / "polis" / "vtaiwan-uberx"
@@ -104,6 +115,7 @@ class Command(BaseCommand):
                 user_role_add(user=user, role=role)
 
         self._seed_consultations(home)
+        self._seed_petitions(home)
 
         if passwords:
             self.stdout.write("Demo users (passwords are shown only this once):")
@@ -146,3 +158,25 @@ class Command(BaseCommand):
                 f"Consultation 'uberx': imported {result.statements} statements and "
                 f"{result.votes} votes from the vTaiwan Pol.is export."
             )
+
+    def _seed_petitions(self, home: HomePage) -> None:
+        if not PetitionIndexPage.objects.exists():
+            home.add_child(instance=PetitionIndexPage(title="提點子", slug="petitions"))
+        if Petition.objects.exists():
+            return
+        citizen = User.objects.get(email="citizen@minyi.localhost")
+        petition = petition_create(
+            user=citizen,
+            title="公車動態資訊全面提供無障礙語音播報",
+            body=(
+                "許多長者與視障朋友無法閱讀站牌上的動態資訊。建議各縣市公車站牌與 App "
+                "全面提供語音播報與大字模式，並開放資料格式供民間加值應用。"
+            ),
+            agency=Agency.objects.get(code="MOTC"),
+        )
+        petition_moderation_approve(
+            petition=petition, moderator=User.objects.get(email="moderator@minyi.localhost")
+        )
+        for email in ("analyst@minyi.localhost", "staff.moda@minyi.localhost"):
+            petition_endorse(petition=petition, user=User.objects.get(email=email))
+        self.stdout.write("Petition board: 1 demo petition open for endorsement.")
