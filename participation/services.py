@@ -4,10 +4,7 @@ Every write validates first and stores nothing on error; messages are in
 Traditional Chinese because citizens read them.
 """
 
-import logging
-
 from django.core.exceptions import ValidationError
-from django.core.mail import get_connection, send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
@@ -51,8 +48,7 @@ from .models import (
     VoteValue,
 )
 from .selectors import consultation_participant_users, participation_settings
-
-logger = logging.getLogger(__name__)
+from .tasks import participants_email
 
 _COUNT_FIELD = {
     VoteValue.AGREE: "agree_count",
@@ -658,14 +654,7 @@ def _consultation_participants_notify(*, consultation: ConsultationPage) -> None
         "%(agency)s has published its response to the consultation “%(title)s”, "
         "in which you took part.\n\nRead what was adopted and why:\n%(url)s\n"
     ) % {"agency": consultation.agency.name_zh, "title": consultation.title, "url": full_url}
-    transaction.on_commit(lambda: _mail_each(subject=subject, message=message, addresses=addresses))
-
-
-def _mail_each(*, subject: str, message: str, addresses: list[str]) -> None:
-    """One message per person, so no one sees anyone else's address."""
-    with get_connection() as connection:
-        for address in addresses:
-            try:
-                send_mail(subject, message, None, [address], connection=connection)
-            except Exception:  # one bad address must not stop the rest
-                logger.exception("Could not e-mail a consultation response to a participant")
+    # Sending many e-mails belongs in the worker; enqueue only once the response is stored.
+    transaction.on_commit(
+        lambda: participants_email.enqueue(subject=subject, message=message, addresses=addresses)
+    )

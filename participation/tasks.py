@@ -1,0 +1,22 @@
+"""Background jobs of the participation app (run by the task worker, not the request)."""
+
+import logging
+
+from django.core.mail import get_connection, send_mail
+
+from minyi.jobs.tasks import job
+
+logger = logging.getLogger(__name__)
+
+
+@job(max_attempts=3, backoff_seconds=60)
+def participants_email(*, subject: str, message: str, addresses: list[str]) -> int:
+    """One message per person, so no one sees anyone else's address; returns how many went out."""
+    sent = 0
+    with get_connection() as connection:
+        for address in addresses:
+            try:
+                sent += send_mail(subject, message, None, [address], connection=connection)
+            except Exception:  # one bad address must not stop the rest
+                logger.exception("Could not e-mail a participant")
+    return sent
