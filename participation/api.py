@@ -1,14 +1,13 @@
-"""Public read API and signed-in write endpoints: /api/v1/ (OpenAPI at /api/v1/openapi.json).
+"""Consultation endpoints of the public API (mounted by minyi.api at /api/v1/).
 
 Nothing personal leaves through it: authors appear only by their public display name.
 """
 
 from datetime import datetime
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
@@ -16,15 +15,6 @@ from .models import Comment, CommentState, ConsultationPage, Statement
 from .selectors import consultation_list, consultation_statements
 from .services import comment_create, statement_vote_cast
 
-api = NinjaAPI(
-    title="Minyi 民意 API",
-    version="1",
-    description=(
-        "Consultations, their sections, public comments and statements with vote counts. "
-        "Write endpoints need a signed-in session and a CSRF token."
-    ),
-    urls_namespace="api-v1",
-)
 router = Router(tags=["consultations"])
 
 
@@ -136,11 +126,6 @@ class ErrorOut(Schema):
     detail: str
 
 
-@api.exception_handler(ValidationError)
-def validation_error(request, exc: ValidationError):
-    return api.create_response(request, {"detail": "；".join(exc.messages)}, status=400)
-
-
 def _consultation(pk: int) -> ConsultationPage:
     return get_object_or_404(consultation_list(), pk=pk)
 
@@ -224,5 +209,3 @@ def post_vote(request, pk: int, payload: VoteIn):
         "passes": statement.pass_count,
     }
 
-
-api.add_router("/", router)

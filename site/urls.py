@@ -9,14 +9,14 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from minyi.accounts import urls as account_urls
+from minyi.api import api
 from minyi.health import healthz
 from minyi.home import views as home_views
-from participation.api import api as participation_api
 from participation.feeds import ConsultationAtomFeed, ConsultationFeed, consultation_ical
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
-    path("api/v1/", participation_api.urls),
+    path("api/v1/", api.urls),
     # Every sign-in goes through allauth, which rate-limits failed attempts.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("admin/", include(wagtailadmin_urls)),

@@ -1,0 +1,28 @@
+"""The public API root: /api/v1/ (OpenAPI schema at /api/v1/openapi.json).
+
+Each app keeps its endpoints in its own ``api.py`` as a ninja ``Router``; they are mounted here
+so that one schema describes the whole platform. Nothing personal leaves through the API:
+authors appear only by their public display name.
+"""
+
+from django.core.exceptions import ValidationError
+from ninja import NinjaAPI
+
+from participation.api import router as participation_router
+
+api = NinjaAPI(
+    title="Minyi 民意 API",
+    version="1",
+    description=(
+        "Consultations, their sections, public comments and statements with vote counts; "
+        "open data of the platform. Write endpoints need a signed-in session and a CSRF token."
+    ),
+    urls_namespace="api-v1",
+)
+api.add_router("/", participation_router)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request, exc: ValidationError):
+    """A service refused the input: 400 with its (Traditional Chinese) messages."""
+    return api.create_response(request, {"detail": "；".join(exc.messages)}, status=400)
