@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class ParticipationConfig(AppConfig):
     name = "participation"
     verbose_name = _("Consultations and participation")
+
+    def ready(self) -> None:
+        from sentiment.services import analysed_model_register
+
+        # Every citizen text goes through the NLP engine (in the background, after commit).
+        analysed_model_register(model_label="participation.comment", text_of=lambda c: c.body)
+        analysed_model_register(model_label="participation.statement", text_of=lambda s: s.text)
+        analysed_model_register(
+            model_label="participation.petition", text_of=lambda p: f"{p.title}\n{p.body}"
+        )

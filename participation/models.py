@@ -1,6 +1,7 @@
 """Consultations (公共政策諮詢): draft texts open for comment, statements and votes."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -344,6 +345,8 @@ class Comment(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     edited_at = models.DateTimeField(_("edited at"), null=True, blank=True)
+    # The NLP engine's reading (at most one row; filled by a background job).
+    analyses = GenericRelation("sentiment.TextAnalysis")
 
     class Meta:
         verbose_name = _("comment")
@@ -369,6 +372,12 @@ class Comment(models.Model):
     @property
     def is_visible(self) -> bool:
         return self.state == CommentState.PUBLISHED
+
+    @property
+    def analysis(self):
+        """The stored analysis, when it has run (prefetch ``analyses`` to avoid a query)."""
+        analyses = list(self.analyses.all())
+        return analyses[0] if analyses else None
 
 
 class CommentRevision(models.Model):

@@ -57,10 +57,13 @@ def statement_tallies(*, consultation: ConsultationPage) -> QuerySet[Statement]:
 
 
 def consultation_comments(*, consultation: ConsultationPage) -> list[Comment]:
-    """Published top-level comments with their published replies, oldest first (3 queries)."""
+    """Published top-level comments with their published replies and the NLP engine's reading
+    of each, oldest first (5 queries)."""
     replies = Prefetch(
         "replies",
-        queryset=Comment.objects.filter(state=CommentState.PUBLISHED).select_related("author"),
+        queryset=Comment.objects.filter(state=CommentState.PUBLISHED)
+        .select_related("author")
+        .prefetch_related("analyses"),
         to_attr="visible_replies",
     )
     return list(
@@ -68,7 +71,7 @@ def consultation_comments(*, consultation: ConsultationPage) -> list[Comment]:
             consultation=consultation, parent__isnull=True, state=CommentState.PUBLISHED
         )
         .select_related("author", "section")
-        .prefetch_related(replies)
+        .prefetch_related(replies, "analyses")
     )
 
 

@@ -17,6 +17,7 @@ from minyi.live.events import live_event_send
 from minyi.ratelimit import rate_limit_exceeded
 from moderation.models import Outcome
 from moderation.services import ModerationVerdict, screen_text, submission_record
+from sentiment.services import text_analysis_request
 
 from .models import (
     COMMENT_EDIT_WINDOW_MINUTES,
@@ -166,6 +167,7 @@ def comment_create(
         state=state,
     )
     submission_record(content_object=comment, author=user, text=text, verdict=verdict)
+    text_analysis_request(instance=comment)
     comment.moderation_verdict = verdict  # for the view: tell the author why
     if comment.is_visible:
         live_event_send(consultation_stream(consultation), _comment_event(comment))
@@ -206,6 +208,7 @@ def comment_edit(*, comment: Comment, user: User, body: str, stance: str | None 
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "stance", "edited_at"])
     submission_record(content_object=comment, author=user, text=text, verdict=verdict)
+    text_analysis_request(instance=comment)
     live_event_send(consultation_stream(comment.consultation), _comment_event(comment))
     return comment
 
@@ -244,6 +247,7 @@ def statement_create(*, consultation: ConsultationPage, user: User, text: str) -
         moderation_state=(ModerationState.UNMODERATED if verdict.visible else ModerationState.HELD),
     )
     submission_record(content_object=statement, author=user, text=text, verdict=verdict)
+    text_analysis_request(instance=statement)
     if verdict.visible:
         live_event_send(
             consultation_stream(consultation),
@@ -403,6 +407,7 @@ def petition_create(*, user: User, title: str, body: str, agency: Agency | None)
         body=published_body or body,
     )
     submission_record(content_object=petition, author=user, text=text, verdict=verdict)
+    text_analysis_request(instance=petition)
     petition.moderation_verdict = verdict  # for the view: tell the author what happens next
     return petition
 

@@ -15,12 +15,12 @@ command goes on. Standard input and output are UTF-8 whatever the locale (undeco
 U+FFFD). The exit status is 0 unless standard input cannot be read.
 """
 
-import contextlib
 import json
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from minyi.cli import force_utf8
 from moderation.screening import screen
 
 
@@ -31,8 +31,8 @@ class Command(BaseCommand):
         out = self.stdout
         if sys.stdin is None:
             raise CommandError("無法讀取標準輸入：標準輸入已關閉。")
-        _force_utf8(sys.stdin, errors="replace")
-        _force_utf8(sys.stdout, errors="strict")
+        force_utf8(sys.stdin, errors="replace")
+        force_utf8(sys.stdout, errors="strict")
         try:
             for number, line in enumerate(sys.stdin, start=1):
                 if not line.strip():
@@ -72,9 +72,3 @@ class Command(BaseCommand):
             }
         return {"id": item_id, **screen(text, context=context).as_dict()}
 
-
-def _force_utf8(stream, *, errors: str) -> None:
-    encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "")
-    if encoding != "utf8" and hasattr(stream, "reconfigure"):
-        with contextlib.suppress(OSError, ValueError):  # already read from, or not a text file
-            stream.reconfigure(encoding="utf-8", errors=errors)

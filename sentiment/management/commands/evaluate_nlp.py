@@ -1,0 +1,109 @@
+"""`manage.py evaluate_nlp`: the engine's figures, measured on this machine.
+
+Prints one table: segmentation precision/recall/F1 on the Academia Sinica gold (against plain
+jieba); sentiment accuracy and macro-F1 on each held-out test split for the shipped model and
+two baselines on the same splits (TF-IDF character n-grams + logistic regression, SnowNLP as
+shipped); throughput (texts/s at batch 64), single-text latency p50/p95 and model size.
+The data are read from ``--data-dir`` (the development data, never shipped); a missing file
+skips its section with the reason.
+"""
+
+import json
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+DEFAULT_DATA_DIR = Path(settings.BASE_DIR).parent / "shared" / "data"
+
+
+class Command(BaseCommand):
+    help = "Evaluate segmentation and sentiment against baselines; print a table."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--data-dir", type=Path, default=DEFAULT_DATA_DIR)
+        parser.add_argument(
+            "--gold",
+            type=Path,
+            help="segmentation gold (default: DATA_DIR/segmentation/as_gold_dev.utf8)",
+        )
+        parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures")
+        parser.add_argument(
+            "--skip",
+            action="append",
+            choices=["segmentation", "sentiment", "speed"],
+            default=[],
+            help="leave a section out",
+        )
+
+    def handle(self, *args, **options):
+        data_dir: Path = options["data_dir"]
+        gold: Path = options["gold"] or data_dir / "segmentation" / "as_gold_dev.utf8"
+        skip = set(options["skip"])
+        figures: dict = {}
+
+        if "segmentation" not in skip:
+            figures["segmentation"] = self._segmentation(gold)
+        if "sentiment" not in skip:
+            figures["sentiment"] = self._sentiment(data_dir)
+        if "speed" not in skip:
+            from sentiment.training.evaluate import benchmark_sentiment
+
+            figures["speed"] = benchmark_sentiment()
+            self._print_speed(figures["speed"])
+
+        if options["json"]:
+            try:
+                options["json"].write_text(
+                    json.dumps(figures, ensure_ascii=False, indent=2), encoding="utf-8"
+                )
+            except OSError as exc:
+                raise CommandError(f"無法寫入 {options['json']}：{exc}") from exc
+
+    def _segmentation(self, gold: Path) -> dict | None:
+        self._heading("Segmentation (word boundaries) on " + gold.name)
+        if not gold.is_file():
+            self.stdout.write(f"  skipped: {gold} not found")
+            return None
+        from sentiment.nlp.segmentation_eval import evaluate_segmentation
+
+        result = evaluate_segmentation(gold)
+        self.stdout.write(
+            f"  {'system':<22}{'precision':>10}{'recall':>10}{'F1':>10}{'chars/s':>12}"
+        )
+        self.stdout.write(
+            f"  {'minyi (jieba + dict)':<22}{result['precision']:>10.4f}{result['recall']:>10.4f}"
+            f"{result['f1']:>10.4f}{result['chars_per_second']:>12,.0f}"
+        )
+        self.stdout.write(
+            f"  {'jieba (default dict)':<22}{'':>10}{'':>10}{result['baseline_f1']:>10.4f}"
+            f"{result['baseline_chars_per_second']:>12,.0f}"
+        )
+        self.stdout.write(f"  sentences: {result['sentences']:,}")
+        return result
+
+    def _sentiment(self, data_dir: Path) -> list[dict] | None:
+        self._heading("Sentiment on held-out test splits (Traditional Chinese)")
+        if not (data_dir / "sentiment").is_dir():
+            self.stdout.write(f"  skipped: {data_dir / 'sentiment'} not found")
+            return None
+        from sentiment.training.evaluate import evaluate_sentiment
+
+        rows = evaluate_sentiment(data_dir)
+        self.stdout.write(f"  {'split':<18}{'system':<12}{'n':>7}{'accuracy':>10}{'macro-F1':>10}")
+        for row in rows:
+            self.stdout.write(
+                f"  {row['split']:<18}{row['system']:<12}{row['n']:>7,}"
+                f"{row['accuracy']:>10.4f}{row['macro_f1']:>10.4f}"
+            )
+        return rows
+
+    def _print_speed(self, speed: dict) -> None:
+        self._heading("Speed and size (int8 model, ONNX Runtime, this machine)")
+        for key, value in speed.items():
+            shown = f"{value:,.2f}" if isinstance(value, float) else str(value)
+            self.stdout.write(f"  {key:<32}{shown:>14}")
+
+    def _heading(self, text: str) -> None:
+        self.stdout.write("")
+        self.stdout.write(self.style.MIGRATE_HEADING(text))

@@ -1,0 +1,108 @@
+"""Writes of the NLP integration: queue texts for analysis, store what the engine read."""
+
+import hashlib
+from collections.abc import Callable
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.utils import timezone
+
+from .models import TextAnalysis
+from .nlp.pipeline import Pipeline
+
+# model label ("participation.comment") → function giving the text to analyse
+_ANALYSED: dict[str, Callable[[models.Model], str]] = {}
+_pipeline: Pipeline | None = None
+
+
+def analysed_model_register(*, model_label: str, text_of: Callable[[models.Model], str]) -> None:
+    """Called from an app's ready(): texts of this model are analysed after every write."""
+    _ANALYSED[model_label.lower()] = text_of
+
+
+def analysed_model_labels() -> list[str]:
+    return sorted(_ANALYSED)
+
+
+def analysis_pipeline() -> Pipeline:
+    """The worker's pipeline, with the admin-edited user dictionary (built once per process)."""
+    global _pipeline
+    if _pipeline is None:
+        from .dictionary import DatabaseUserWords
+
+        _pipeline = Pipeline(user_words=DatabaseUserWords())
+    return _pipeline
+
+
+def text_analysis_request(*, instance: models.Model) -> None:
+    """Analyse this text in the background once the current transaction has committed."""
+    from .tasks import text_analysis
+
+    label = instance._meta.label_lower
+    if label not in _ANALYSED:
+        raise ValueError(f"{label} is not registered for analysis")
+    pk = instance.pk
+    transaction.on_commit(lambda: text_analysis.enqueue(model_label=label, pks=[pk]))
+
+
+def _sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def texts_analyse(
+    *, model_label: str, pks: list[int], force: bool = False, batch_size: int = 64
+) -> int:
+    """Analyse these rows and store the results; returns how many were (re)analysed.
+
+    A row whose text and model version are unchanged since its last analysis is skipped
+    unless ``force``. Rows deleted in the meantime are ignored.
+    """
+    label = model_label.lower()
+    text_of = _ANALYSED[label]
+    model = apps.get_model(label)
+    content_type = ContentType.objects.get_for_model(model)
+    pipeline = analysis_pipeline()
+    model_version = pipeline.sentiment_model
+
+    objects = list(model._default_manager.filter(pk__in=pks))
+    texts = {obj.pk: text_of(obj) for obj in objects}
+    existing = {
+        analysis.object_id: analysis
+        for analysis in TextAnalysis.objects.filter(content_type=content_type, object_id__in=texts)
+    }
+    todo = [
+        pk
+        for pk, text in texts.items()
+        if force
+        or pk not in existing
+        or existing[pk].text_sha256 != _sha256(text)
+        or existing[pk].model_version != model_version
+    ]
+    for start in range(0, len(todo), batch_size):
+        chunk = todo[start : start + batch_size]
+        results = pipeline.analyze([texts[pk] for pk in chunk], batch_size=batch_size)
+        now = timezone.now()
+        with transaction.atomic():
+            for pk, result in zip(chunk, results, strict=True):
+                sentiment = result["sentiment"]
+                scores = sentiment["scores"]
+                emotions = result["emotions"]
+                TextAnalysis.objects.update_or_create(
+                    content_type=content_type,
+                    object_id=pk,
+                    defaults={
+                        "text_sha256": _sha256(texts[pk]),
+                        "sentiment": sentiment["label"],
+                        "score_positive": scores["positive"],
+                        "score_neutral": scores["neutral"],
+                        "score_negative": scores["negative"],
+                        "model_version": sentiment["model"],
+                        "tokens": result["tokens"],
+                        "keywords": result["keywords"],
+                        "emotions": emotions,
+                        "dominant_emotion": emotions.get("dominant") or "",
+                        "analysed_at": now,
+                    },
+                )
+    return len(todo)
