@@ -5,14 +5,34 @@ before showing anything; it returns what to publish and whether to show it now.
 """
 
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from minyi.accounts.models import User
+from minyi.ratelimit import rate_limit_exceeded
 
-from .models import Outcome, Submission
+from .models import (
+    Appeal,
+    AppealOutcome,
+    AuditEntry,
+    Decision,
+    DecisionAction,
+    HouseRulesPage,
+    HouseRuleText,
+    Outcome,
+    Report,
+    ReportStatus,
+    Submission,
+)
+from .rules import RULES
 from .screening import screen
+from .targets import ItemState, moderated_kind
 
 
 @dataclass(frozen=True)
@@ -48,7 +68,13 @@ def screen_text(*, text: str, author: User | None = None) -> ModerationVerdict:
 def submission_record(
     *, content_object: models.Model, author: User | None, text: str, verdict: ModerationVerdict
 ) -> Submission:
-    """Store the screening of a saved object (in the caller's transaction)."""
+    """Store the screening of a saved object (in the caller's transaction).
+
+    Personal data is not kept unmasked even here, for moderators: the text as submitted is
+    stored with the same masks as the published one (data minimisation under 個資法).
+    """
+    if any(reason.get("rule") == "personal-data" for reason in verdict.reasons):
+        text = verdict.published_text
     return Submission.objects.create(
         content_type=ContentType.objects.get_for_model(content_object),
         object_id=content_object.pk,
@@ -58,3 +84,350 @@ def submission_record(
         outcome=verdict.outcome,
         reasons=verdict.reasons,
     )
+
+
+# ---------------------------------------------------------------------------
+# Reports, decisions, appeals: every step goes through one function here, which
+# also writes the audit log and tells the author.
+# ---------------------------------------------------------------------------
+
+REPORT_THRESHOLD_DEFAULT = 3
+# A reporter whose reports were dismissed this often in 30 days may report once a day.
+BAD_FAITH_DISMISSALS = 3
+
+
+def report_threshold() -> int:
+    return int(getattr(settings, "MODERATION_REPORT_THRESHOLD", REPORT_THRESHOLD_DEFAULT))
+
+
+def user_is_moderator(user: User) -> bool:
+    from minyi.agencies.roles import Role
+    from minyi.agencies.selectors import user_has_role
+
+    return bool(
+        user.is_authenticated
+        and (
+            user.is_superuser
+            or user_has_role(user, Role.MODERATOR)
+            or user_has_role(user, Role.ADMINISTRATOR)
+        )
+    )
+
+
+def _require_moderator(user: User) -> None:
+    if not user_is_moderator(user):
+        raise ValidationError(_("Only moderators can do this."))
+
+
+def _snapshot(instance: models.Model) -> dict:
+    kind = moderated_kind(instance)
+    return {"state": kind.get_state(instance), "text": kind.get_text(instance)}
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    instance: models.Model,
+    rule: str = "",
+    note: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        actor=actor,
+        action=action,
+        content_type=ContentType.objects.get_for_model(instance),
+        object_id=instance.pk,
+        rule=rule,
+        note=note,
+        before=before or {},
+        after=after or {},
+    )
+
+
+def _author_notify(*, instance: models.Model, title: str) -> None:
+    from participation.models import Notification, NotificationKind
+    from participation.tasks import participants_email
+
+    kind = moderated_kind(instance)
+    author = kind.author_user(instance)
+    if author is None or not author.is_active:
+        return
+    url = kind.url(instance)
+    Notification.objects.create(
+        user=author, kind=NotificationKind.MODERATION, title=title[:200], url=url
+    )
+    if author.email:
+        message = f"{title}\n\n{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{url}" if url else title
+        transaction.on_commit(
+            lambda: participants_email.enqueue(
+                subject=f"民意平台：{title}"[:120], message=message, addresses=[author.email]
+            )
+        )
+
+
+def _rule_required(rule: str) -> str:
+    if rule not in RULES:
+        raise ValidationError(_("Choose the house rule this is about."))
+    return rule
+
+
+def _require_report_rate(user: User) -> None:
+    now = timezone.now()
+    dismissed = Report.objects.filter(
+        reporter=user, status=ReportStatus.DISMISSED, resolved_at__gte=now - timedelta(days=30)
+    ).count()
+    if dismissed >= BAD_FAITH_DISMISSALS:
+        limited = Report.objects.filter(
+            reporter=user, created_at__gte=now - timedelta(days=1)
+        ).exists()
+    else:
+        limited = any(
+            rate_limit_exceeded(key=f"report:user:{user.pk}", limit=limit, window_seconds=window)
+            for limit, window in ((5, 60), (30, 86400))
+        )
+    if limited:
+        raise ValidationError(_("You have sent many reports recently. Please try again later."))
+
+
+@transaction.atomic
+def report_create(*, reporter: User, instance: models.Model, rule: str, note: str = "") -> Report:
+    """A citizen reports an item; enough distinct reporters hide it until a moderator decides."""
+    if not reporter.is_authenticated or not reporter.is_active:
+        raise ValidationError(_("Sign in to report content."))
+    kind = moderated_kind(instance)
+    instance = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    if kind.get_state(instance) != ItemState.VISIBLE:
+        raise ValidationError(_("This content is already being reviewed."))
+    author = kind.author_user(instance)
+    if author is not None and author.pk == reporter.pk:
+        raise ValidationError(_("You cannot report your own content."))
+    _rule_required(rule)
+    note = " ".join((note or "").split())
+    if len(note) > 500:
+        raise ValidationError(_("A note has at most 500 characters."))
+    content_type = ContentType.objects.get_for_model(instance)
+    if Report.objects.filter(
+        content_type=content_type, object_id=instance.pk, reporter=reporter
+    ).exists():
+        raise ValidationError(_("You have already reported this."))
+    _require_report_rate(reporter)
+    report = Report.objects.create(
+        content_type=content_type, object_id=instance.pk, reporter=reporter, rule=rule, note=note
+    )
+    audit_record(actor=reporter, action="report", instance=instance, rule=rule, note=note)
+    reporters = Report.objects.filter(
+        content_type=content_type, object_id=instance.pk, status=ReportStatus.OPEN
+    ).count()
+    if reporters >= report_threshold():
+        before = _snapshot(instance)
+        kind.set_state(instance, ItemState.HIDDEN)
+        audit_record(
+            actor=None,
+            action="hide-after-reports",
+            instance=instance,
+            rule=rule,
+            note=f"{reporters} reporters",
+            before=before,
+            after=_snapshot(instance),
+        )
+    return report
+
+
+_ACTION_STATE = {
+    DecisionAction.APPROVE: ItemState.VISIBLE,
+    DecisionAction.MASK: ItemState.VISIBLE,
+    DecisionAction.REJECT: ItemState.REJECTED,
+    DecisionAction.HIDE: ItemState.HIDDEN,
+}
+
+
+@transaction.atomic
+def item_decide(
+    *,
+    moderator: User,
+    instance: models.Model,
+    action: str,
+    rule: str = "",
+    note: str = "",
+    masked_text: str | None = None,
+) -> Decision:
+    """A moderator approves, rejects, masks or hides an item (held or reported)."""
+    _require_moderator(moderator)
+    kind = moderated_kind(instance)
+    instance = type(instance)._default_manager.select_for_update().get(pk=instance.pk)
+    if action not in DecisionAction.values:
+        raise ValidationError(_("Choose a decision."))
+    if kind.get_state(instance) == ItemState.WITHDRAWN:
+        raise ValidationError(_("The author has withdrawn this content."))
+    if action in DecisionAction.adverse() or rule:
+        _rule_required(rule)
+    content_type = ContentType.objects.get_for_model(instance)
+    submission = (
+        Submission.objects.filter(content_type=content_type, object_id=instance.pk)
+        .order_by("-submitted_at", "-pk")
+        .first()
+    )
+    before = _snapshot(instance)
+    if action == DecisionAction.MASK:
+        masked = (masked_text or "").strip()
+        if not masked or masked == before["text"]:
+            raise ValidationError(
+                _("Give the text as it should be published, with the part masked.")
+            )
+        kind.set_text(instance, masked)
+    kind.set_state(instance, _ACTION_STATE[action])
+    decision = Decision.objects.create(
+        content_type=content_type,
+        object_id=instance.pk,
+        moderator=moderator,
+        author=kind.author_user(instance),
+        action=action,
+        rule=rule,
+        note=note.strip()[:500],
+        automatic_outcome=submission.outcome if submission else "",
+        submitted_at=submission.submitted_at if submission else timezone.now(),
+    )
+    if submission is not None and submission.decided_at is None:
+        Submission.objects.filter(pk=submission.pk).update(decided_at=decision.decided_at)
+    upheld = action in DecisionAction.adverse()
+    Report.objects.filter(
+        content_type=content_type, object_id=instance.pk, status=ReportStatus.OPEN
+    ).update(
+        status=ReportStatus.UPHELD if upheld else ReportStatus.DISMISSED,
+        resolved_at=decision.decided_at,
+    )
+    audit_record(
+        actor=moderator,
+        action=f"decide-{action}",
+        instance=instance,
+        rule=rule,
+        note=decision.note,
+        before=before,
+        after=_snapshot(instance),
+    )
+    _author_notify(instance=instance, title=_decision_message(decision, kind.noun_zh))
+    return decision
+
+
+def _decision_message(decision: Decision, noun: str) -> str:
+    rule = f"（{RULES[decision.rule].title_zh}）" if decision.rule in RULES else ""
+    messages = {
+        DecisionAction.APPROVE: f"您的{noun}經審查後已公開。",
+        DecisionAction.MASK: f"您的{noun}已公開，但部分內容已遮蔽{rule}。",
+        DecisionAction.REJECT: f"您的{noun}經審查後不予公開{rule}。",
+        DecisionAction.HIDE: f"您的{noun}經審查後已隱藏{rule}。",
+    }
+    text = messages[DecisionAction(decision.action)]
+    if decision.note:
+        text += f"說明：{decision.note}"
+    if decision.action in DecisionAction.adverse():
+        text += "如有異議，可提出一次申訴。"
+    return text
+
+
+@transaction.atomic
+def appeal_create(*, author: User, decision: Decision, reason: str) -> Appeal:
+    """The author appeals an adverse decision, once."""
+    decision = Decision.objects.select_for_update().get(pk=decision.pk)
+    instance = decision.content_object
+    kind = moderated_kind(instance)
+    item_author = kind.author_user(instance)
+    if item_author is None or item_author.pk != author.pk:
+        raise ValidationError(_("Only the author can appeal this decision."))
+    if decision.action not in DecisionAction.adverse():
+        raise ValidationError(_("Only a decision against your content can be appealed."))
+    latest = (
+        Decision.objects.filter(content_type=decision.content_type, object_id=decision.object_id)
+        .order_by("-decided_at", "-pk")
+        .first()
+    )
+    if latest.pk != decision.pk:
+        raise ValidationError(_("This decision has since been replaced."))
+    if Appeal.objects.filter(decision=decision).exists():
+        raise ValidationError(_("A decision can be appealed only once."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Tell us why the decision should change."))
+    if len(reason) > 1000:
+        raise ValidationError(_("An appeal has at most 1,000 characters."))
+    appeal = Appeal.objects.create(decision=decision, author=author, reason=reason)
+    audit_record(
+        actor=author, action="appeal", instance=instance, rule=decision.rule, note=reason[:1000]
+    )
+    return appeal
+
+
+@transaction.atomic
+def appeal_decide(*, moderator: User, appeal: Appeal, outcome: str, note: str = "") -> Appeal:
+    """A moderator other than the one who decided settles the appeal; the author is told."""
+    _require_moderator(moderator)
+    appeal = Appeal.objects.select_for_update().select_related("decision").get(pk=appeal.pk)
+    if appeal.outcome:
+        raise ValidationError(_("This appeal has already been decided."))
+    if appeal.decision.moderator_id == moderator.pk:
+        raise ValidationError(_("Another moderator must decide an appeal against your decision."))
+    if outcome not in AppealOutcome.values:
+        raise ValidationError(_("Choose whether the decision is upheld or overturned."))
+    instance = appeal.decision.content_object
+    kind = moderated_kind(instance)
+    before = _snapshot(instance)
+    if outcome == AppealOutcome.OVERTURNED:
+        if appeal.decision.action == DecisionAction.MASK:
+            previous = AuditEntry.objects.filter(
+                content_type=appeal.decision.content_type,
+                object_id=appeal.decision.object_id,
+                action="decide-mask",
+            ).first()
+            if previous and previous.before.get("text"):
+                kind.set_text(instance, previous.before["text"])
+        kind.set_state(instance, ItemState.VISIBLE)
+    appeal.outcome = outcome
+    appeal.decided_by = moderator
+    appeal.note = note.strip()[:500]
+    appeal.decided_at = timezone.now()
+    appeal.save(update_fields=["outcome", "decided_by", "note", "decided_at"])
+    audit_record(
+        actor=moderator,
+        action=f"appeal-{outcome}",
+        instance=instance,
+        rule=appeal.decision.rule,
+        note=appeal.note,
+        before=before,
+        after=_snapshot(instance),
+    )
+    noun = kind.noun_zh
+    title = (
+        f"您的申訴成立，{noun}已恢復公開。"
+        if outcome == AppealOutcome.OVERTURNED
+        else "您的申訴經另一位審核員審查後，維持原決定。"
+    )
+    if appeal.note:
+        title += f"說明：{appeal.note}"
+    _author_notify(instance=instance, title=title)
+    return appeal
+
+
+def house_rules_page_ensure(*, parent) -> HouseRulesPage:
+    """Publish the house rules page with every rule's default text, once (seed and setup)."""
+    page = HouseRulesPage.objects.first()
+    if page is not None:
+        return page
+    page = HouseRulesPage(
+        title="留言規範",
+        slug="house-rules",
+        intro=(
+            "<p>民意平台歡迎不同意見。為了讓討論聚焦、保護每個人的個人資料，"
+            "所有留言、意見陳述與提議都適用以下規範。</p>"
+        ),
+    )
+    for order, rule in enumerate(RULES.values()):
+        page.rules.add(
+            HouseRuleText(
+                code=rule.code, title=rule.title_zh, explanation=rule.summary_zh, sort_order=order
+            )
+        )
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page

@@ -208,4 +208,3 @@ def post_vote(request, pk: int, payload: VoteIn):
         "disagrees": statement.disagree_count,
         "passes": statement.pass_count,
     }
-

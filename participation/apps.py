@@ -7,7 +7,14 @@ class ParticipationConfig(AppConfig):
     verbose_name = _("Consultations and participation")
 
     def ready(self) -> None:
+        from minyi.accounts.selectors import register_export_section
         from sentiment.services import analysed_model_register
+
+        from .selectors import participant_data_export
+        from .services import moderated_kinds_register
+
+        moderated_kinds_register()
+        register_export_section("participation", participant_data_export)
 
         # Every citizen text goes through the NLP engine (in the background, after commit).
         analysed_model_register(model_label="participation.comment", text_of=lambda c: c.body)

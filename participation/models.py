@@ -223,6 +223,7 @@ class ModerationState(models.TextChoices):
     HELD = "held", _("Awaiting review")
     ACCEPTED = "accepted", _("Accepted")
     REJECTED = "rejected", _("Rejected")
+    HIDDEN = "hidden", _("Hidden pending review")
 
 
 class Statement(models.Model):
@@ -314,6 +315,7 @@ class CommentState(models.TextChoices):
     HELD = "held", _("Awaiting review")
     REJECTED = "rejected", _("Rejected")
     WITHDRAWN = "withdrawn", _("Withdrawn by the author")
+    HIDDEN = "hidden", _("Hidden pending review")
 
 
 class Comment(models.Model):
@@ -681,6 +683,7 @@ class NotificationKind(models.TextChoices):
     CONSULTATION_RESPONSE = "consultation_response", _("Consultation response")
     PETITION_RESPONSE = "petition_response", _("Petition response")
     PETITION_STATE = "petition_state", _("Petition status")
+    MODERATION = "moderation", _("Moderation decision")
 
 
 class Notification(models.Model):

@@ -47,7 +47,13 @@ def consultation_statements(*, consultation: ConsultationPage) -> QuerySet[State
     """Statements shown to the public: neither rejected nor awaiting review."""
     return (
         Statement.objects.filter(consultation=consultation)
-        .exclude(moderation_state__in=[ModerationState.REJECTED, ModerationState.HELD])
+        .exclude(
+            moderation_state__in=[
+                ModerationState.REJECTED,
+                ModerationState.HELD,
+                ModerationState.HIDDEN,
+            ]
+        )
         .order_by("created_at", "pk")
     )
 
@@ -271,3 +277,63 @@ def petition_board_page():
     from .models import PetitionIndexPage
 
     return PetitionIndexPage.objects.live().public().first()
+
+
+def participant_data_export(user) -> dict:
+    """The user's own contributions, for the personal data export (as published)."""
+    return {
+        "comments": [
+            {
+                "consultation": comment.consultation.title,
+                "section": comment.section.number if comment.section else None,
+                "stance": comment.stance,
+                "text": comment.body,
+                "state": comment.state,
+                "created_at": comment.created_at.isoformat(),
+                "edited_at": comment.edited_at.isoformat() if comment.edited_at else None,
+            }
+            for comment in Comment.objects.filter(author=user)
+            .select_related("consultation", "section")
+            .order_by("created_at")
+        ],
+        "statements": [
+            {
+                "consultation": statement.consultation.title,
+                "text": statement.text,
+                "state": statement.moderation_state,
+                "created_at": statement.created_at.isoformat(),
+            }
+            for statement in Statement.objects.filter(author__user=user)
+            .select_related("consultation")
+            .order_by("created_at")
+        ],
+        "votes": [
+            {
+                "statement": vote.statement.text,
+                "vote": vote.value,
+                "at": vote.updated_at.isoformat(),
+            }
+            for vote in Vote.objects.filter(participant__user=user)
+            .select_related("statement")
+            .order_by("updated_at")
+        ],
+        "petitions": [
+            {
+                "title": petition.title,
+                "text": petition.body,
+                "state": petition.state,
+                "created_at": petition.created_at.isoformat(),
+            }
+            for petition in Petition.objects.filter(author=user).order_by("created_at")
+        ],
+        "petition_endorsements": [
+            {"petition": endorsement.petition.title, "at": endorsement.created_at.isoformat()}
+            for endorsement in PetitionEndorsement.objects.filter(user=user)
+            .select_related("petition")
+            .order_by("created_at")
+        ],
+        "notifications": [
+            {"title": note.title, "url": note.url, "created_at": note.created_at.isoformat()}
+            for note in Notification.objects.filter(user=user).order_by("created_at")
+        ],
+    }

@@ -270,7 +270,11 @@ def statement_vote_cast(*, statement: Statement, user: User, value: int) -> Vote
         raise ValidationError(_("A vote is agree, disagree or pass.")) from None
     consultation = statement.consultation
     _require_open(consultation)
-    if statement.moderation_state == ModerationState.REJECTED:
+    if statement.moderation_state in {
+        ModerationState.REJECTED,
+        ModerationState.HIDDEN,
+        ModerationState.HELD,
+    }:
         raise ValidationError(_("This statement has been removed."))
     participant = participant_get_or_create(consultation=consultation, user=user)
     vote = _vote_store(statement_id=statement.pk, participant_id=participant.pk, value=value)
@@ -662,4 +666,91 @@ def _consultation_participants_notify(*, consultation: ConsultationPage) -> None
     # Sending many e-mails belongs in the worker; enqueue only once the response is stored.
     transaction.on_commit(
         lambda: participants_email.enqueue(subject=subject, message=message, addresses=addresses)
+    )
+
+
+# --- Moderation of comments and statements (see moderation.targets) -------------------------
+
+_COMMENT_STATES = {
+    CommentState.PUBLISHED: "visible",
+    CommentState.HELD: "held",
+    CommentState.HIDDEN: "hidden",
+    CommentState.REJECTED: "rejected",
+    CommentState.WITHDRAWN: "withdrawn",
+}
+_STATEMENT_STATES = {
+    ModerationState.UNMODERATED: "visible",
+    ModerationState.ACCEPTED: "visible",
+    ModerationState.HELD: "held",
+    ModerationState.HIDDEN: "hidden",
+    ModerationState.REJECTED: "rejected",
+}
+
+
+def comment_moderation_state_set(comment: Comment, state: str) -> None:
+    """Moderation moved the comment; open pages add or drop it live."""
+    new = {v: k for k, v in _COMMENT_STATES.items()}[state]
+    was_visible = comment.is_visible
+    comment.state = new
+    comment.save(update_fields=["state"])
+    stream = consultation_stream(comment.consultation)
+    if comment.is_visible:
+        live_event_send(stream, _comment_event(comment))
+    elif was_visible:
+        live_event_send(stream, {"kind": "withdrawn", "id": comment.pk})
+
+
+def statement_moderation_state_set(statement: Statement, state: str) -> None:
+    statement.moderation_state = (
+        ModerationState.ACCEPTED
+        if state == "visible"
+        else {v: k for k, v in _STATEMENT_STATES.items() if v != "visible"}[state]
+    )
+    statement.save(update_fields=["moderation_state"])
+    if state == "visible":
+        live_event_send(
+            consultation_stream(statement.consultation),
+            {"kind": "statement", "id": statement.pk, "text": statement.text},
+        )
+
+
+def moderated_kinds_register() -> None:
+    from moderation.targets import ModeratedKind, moderated_kind_register
+
+    def save_text(field: str):
+        def set_text(instance, text: str) -> None:
+            setattr(instance, field, text)
+            instance.save(update_fields=[field])
+
+        return set_text
+
+    moderated_kind_register(
+        ModeratedKind(
+            label="participation.comment",
+            noun_zh="留言",
+            get_state=lambda comment: _COMMENT_STATES[comment.state],
+            set_state=comment_moderation_state_set,
+            get_text=lambda comment: comment.body,
+            set_text=save_text("body"),
+            author_user=lambda comment: comment.author,
+            url=lambda comment: f"{comment.consultation.url or ''}#comment-{comment.pk}",
+            review_queryset=lambda: Comment.objects.filter(
+                state__in=[CommentState.HELD, CommentState.HIDDEN]
+            ).select_related("author", "consultation"),
+        )
+    )
+    moderated_kind_register(
+        ModeratedKind(
+            label="participation.statement",
+            noun_zh="意見陳述",
+            get_state=lambda statement: _STATEMENT_STATES[statement.moderation_state],
+            set_state=statement_moderation_state_set,
+            get_text=lambda statement: statement.text,
+            set_text=save_text("text"),
+            author_user=lambda statement: statement.author.user if statement.author else None,
+            url=lambda statement: f"{statement.consultation.url or ''}#statement-{statement.pk}",
+            review_queryset=lambda: Statement.objects.filter(
+                moderation_state__in=[ModerationState.HELD, ModerationState.HIDDEN]
+            ).select_related("author__user", "consultation"),
+        )
     )

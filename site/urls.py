@@ -17,6 +17,7 @@ from participation.feeds import ConsultationAtomFeed, ConsultationFeed, consulta
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
+    path("assets/performance/", include("performance.urls")),
     # Every sign-in goes through allauth, which rate-limits failed attempts.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("admin/", include(wagtailadmin_urls)),
@@ -36,6 +37,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("me/", include(account_urls)),
     path("participate/", include("participation.urls")),
+    path("moderation/", include("moderation.urls")),
     path("feeds/consultations.rss", ConsultationFeed(), name="consultation_feed_rss"),
     path("feeds/consultations.atom", ConsultationAtomFeed(), name="consultation_feed_atom"),
     path(

@@ -23,6 +23,7 @@ class HomePage(Page):
         "agencies.AgencyPage",
         "participation.ConsultationIndexPage",
         "participation.PetitionIndexPage",
+        "moderation.HouseRulesPage",
     ]
 
     class Meta:

@@ -39,7 +39,8 @@ def test_national_id_is_masked_and_submission_recorded(make_consultation, make_u
     assert "A12****789" in comment.body
     submission = Submission.objects.get(object_id=comment.pk)
     assert submission.outcome == Outcome.PUBLISH_MASKED
-    assert submission.original_text == "請聯絡我 A123456789"
+    # Not even the moderation record keeps the number (data minimisation).
+    assert submission.original_text == "請聯絡我 A12****789"
 
 
 def test_threat_is_held_not_shown(client, make_consultation, make_user):
@@ -174,6 +175,7 @@ def test_consultation_page_queries_do_not_grow_with_comments(client, make_consul
         return len(captured)
 
     top = comment_create(consultation=page, user=make_user(), body="一", stance="support")
+    comment_create(consultation=page, user=make_user(), body="回覆", parent=top)
     few = queries()
     for n in range(8):
         user = make_user()

@@ -71,4 +71,3 @@ class Command(BaseCommand):
                 "error": f"第 {number} 行的 context 欄位必須是 JSON 物件。",
             }
         return {"id": item_id, **screen(text, context=context).as_dict()}
-

@@ -24,6 +24,7 @@ from minyi.agencies.services import (
     user_role_add,
 )
 from minyi.home.models import HomePage
+from moderation.services import house_rules_page_ensure
 from participation.models import (
     ConsultationIndexPage,
     ConsultationPage,
@@ -116,6 +117,7 @@ class Command(BaseCommand):
 
         self._seed_consultations(home)
         self._seed_petitions(home)
+        house_rules_page_ensure(parent=home)
 
         if passwords:
             self.stdout.write("Demo users (passwords are shown only this once):")

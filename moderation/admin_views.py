@@ -1,0 +1,188 @@
+"""The moderator's desk in the Wagtail admin: queue, appeals, audit log and metrics."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import TemplateView
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+
+from .models import Appeal, AppealOutcome, DecisionAction
+from .rules import RULES
+from .selectors import audit_log, moderation_metrics, moderation_queue, open_appeals
+from .services import appeal_decide, item_decide, user_is_moderator
+from .targets import moderated_kind, moderated_kinds
+
+
+class ModeratorOnly:
+    def dispatch(self, request, *args, **kwargs):
+        if not user_is_moderator(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+def _instance(key: str):
+    label, _sep, pk = key.partition(":")
+    kind = moderated_kind(label)
+    return get_object_or_404(kind.review_queryset().model._default_manager, pk=pk)
+
+
+class QueueView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "moderation/admin/queue.html"
+    page_title = gettext_lazy("Moderation queue")
+    header_icon = "warning"
+
+    def get_context_data(self, **kwargs):
+        filters = {key: self.request.GET.get(key, "") for key in ("kind", "state", "rule")}
+        items = moderation_queue(**filters)
+        page = Paginator(items, 50).get_page(self.request.GET.get("p"))
+        return super().get_context_data(
+            page=page,
+            filters=filters,
+            kinds=moderated_kinds(),
+            rules=RULES.values(),
+            actions=DecisionAction.choices,
+            states=[
+                ("held", _("Held by screening")),
+                ("hidden", _("Hidden after reports")),
+                ("reported", _("Reported, still visible")),
+            ],
+            **kwargs,
+        )
+
+    def post(self, request):
+        keys = request.POST.getlist("items")
+        action = request.POST.get("action", "")
+        rule = request.POST.get("rule", "")
+        note = request.POST.get("note", "")
+        masked_text = request.POST.get("masked_text") or None
+        if not keys:
+            messages.error(request, _("Select at least one item."))
+            return redirect(request.get_full_path())
+        done, failed = 0, []
+        for key in keys:
+            try:
+                item_decide(
+                    moderator=request.user,
+                    instance=_instance(key),
+                    action=action,
+                    rule=rule,
+                    note=note,
+                    masked_text=masked_text,
+                )
+                done += 1
+            except ValidationError as error:
+                failed.extend(error.messages)
+        if done:
+            messages.success(request, _("%(count)d decisions recorded.") % {"count": done})
+        for message in sorted(set(failed)):
+            messages.error(request, message)
+        return redirect(request.get_full_path())
+
+
+class AppealsView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "moderation/admin/appeals.html"
+    page_title = gettext_lazy("Appeals")
+    header_icon = "help"
+
+    def get_context_data(self, **kwargs):
+        appeals = []
+        for appeal in open_appeals():
+            instance = appeal.decision.content_object
+            text = moderated_kind(instance).get_text(instance) if instance else ""
+            appeals.append((appeal, text, RULES.get(appeal.decision.rule)))
+        return super().get_context_data(appeals=appeals, outcomes=AppealOutcome.choices, **kwargs)
+
+    def post(self, request):
+        appeal = get_object_or_404(Appeal, pk=request.POST.get("appeal"))
+        try:
+            appeal_decide(
+                moderator=request.user,
+                appeal=appeal,
+                outcome=request.POST.get("outcome", ""),
+                note=request.POST.get("note", ""),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The appeal was decided and the author told."))
+        return redirect("moderation_admin:appeals")
+
+
+class AuditLogView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "moderation/admin/audit_log.html"
+    page_title = gettext_lazy("Moderation audit log")
+    header_icon = "history"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "csv":
+            return _audit_csv(request)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        filters = {key: self.request.GET.get(key, "") for key in ("action", "object_key")}
+        page = Paginator(audit_log(**filters), 100).get_page(self.request.GET.get("p"))
+        return super().get_context_data(page=page, filters=filters, **kwargs)
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def _audit_csv(request) -> HttpResponse:
+    filters = {key: request.GET.get(key, "") for key in ("action", "object_key")}
+    writer = csv.writer(_Echo())
+
+    def rows():
+        yield "\ufeff"  # Excel reads UTF-8 only with a byte-order mark
+        yield writer.writerow(
+            ["time", "actor", "action", "item", "rule", "note", "before", "after"]
+        )
+        for entry in audit_log(**filters).iterator(chunk_size=500):
+            yield writer.writerow(
+                [
+                    entry.created_at.isoformat(),
+                    entry.actor.email if entry.actor else "system",
+                    entry.action,
+                    f"{entry.content_type.app_label}.{entry.content_type.model}:{entry.object_id}",
+                    entry.rule,
+                    entry.note,
+                    entry.before,
+                    entry.after,
+                ]
+            )
+
+    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="moderation-audit-log.csv"'
+    return response
+
+
+class MetricsView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
+    template_name = "moderation/admin/metrics.html"
+    page_title = gettext_lazy("Moderation metrics")
+    header_icon = "table"
+
+    def get_context_data(self, **kwargs):
+        metrics = moderation_metrics()
+        return super().get_context_data(
+            metrics=metrics,
+            rule_titles={code: rule.title_zh for code, rule in RULES.items()},
+            **kwargs,
+        )
+
+
+def admin_item_url(instance) -> str:
+    content_type = ContentType.objects.get_for_model(instance)
+    return (
+        reverse("moderation_admin:audit_log")
+        + f"?object_key={content_type.app_label}.{content_type.model}:{instance.pk}"
+    )

@@ -1,0 +1,197 @@
+"""Reads for moderators, administrators and authors."""
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Q, QuerySet
+
+from .models import (
+    Appeal,
+    AuditEntry,
+    Decision,
+    DecisionAction,
+    Outcome,
+    Report,
+    ReportStatus,
+    Submission,
+)
+from .targets import ItemState, moderated_kind, moderated_kinds
+
+
+@dataclass
+class QueueItem:
+    instance: object
+    kind_label: str
+    noun_zh: str
+    state: str
+    text: str
+    author: object | None
+    submitted_at: datetime | None
+    automatic_outcome: str = ""
+    automatic_reasons: list[dict] = field(default_factory=list)
+    report_count: int = 0
+    report_rules: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind_label}:{self.instance.pk}"
+
+
+def moderation_queue(*, kind: str = "", state: str = "", rule: str = "") -> list[QueueItem]:
+    """Held, hidden and reported items, oldest first (a fair queue: first in, first decided).
+
+    Queries: one per moderated kind, one for open reports, one per kind with reported visible
+    items, and one for the screening records.
+    """
+    instances: dict[tuple[int, int], tuple[object, object]] = {}
+    for moderated in moderated_kinds():
+        if kind and moderated.label != kind:
+            continue
+        content_type = ContentType.objects.get_for_model(moderated.review_queryset().model)
+        for instance in moderated.review_queryset():
+            instances[(content_type.pk, instance.pk)] = (instance, moderated)
+
+    reports: dict[tuple[int, int], list[Report]] = {}
+    for report in Report.objects.filter(status=ReportStatus.OPEN).order_by("created_at"):
+        reports.setdefault((report.content_type_id, report.object_id), []).append(report)
+    missing: dict[int, list[int]] = {}
+    for content_type_id, object_id in reports:
+        if (content_type_id, object_id) not in instances:
+            missing.setdefault(content_type_id, []).append(object_id)
+    for content_type_id, ids in missing.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        moderated = moderated_kind(model._meta.label_lower)
+        if kind and moderated.label != kind:
+            continue
+        for instance in moderated.review_queryset().model._default_manager.filter(pk__in=ids):
+            instances[(content_type_id, instance.pk)] = (instance, moderated)
+
+    submissions: dict[tuple[int, int], Submission] = {}
+    if instances:
+        condition = Q()
+        for content_type_id, object_id in instances:
+            condition |= Q(content_type_id=content_type_id, object_id=object_id)
+        for submission in Submission.objects.filter(condition).order_by("submitted_at", "pk"):
+            submissions[(submission.content_type_id, submission.object_id)] = submission
+
+    items = []
+    for key, (instance, moderated) in instances.items():
+        item_state = moderated.get_state(instance)
+        if item_state == ItemState.WITHDRAWN:
+            continue
+        item_reports = reports.get(key, [])
+        submission = submissions.get(key)
+        item = QueueItem(
+            instance=instance,
+            kind_label=moderated.label,
+            noun_zh=moderated.noun_zh,
+            state="reported" if item_state == ItemState.VISIBLE else item_state,
+            text=moderated.get_text(instance),
+            author=moderated.author_user(instance),
+            submitted_at=submission.submitted_at if submission else None,
+            automatic_outcome=submission.outcome if submission else "",
+            automatic_reasons=submission.reasons if submission else [],
+            report_count=len(item_reports),
+            report_rules=sorted({report.rule for report in item_reports}),
+        )
+        if state and item.state != state:
+            continue
+        if (
+            rule
+            and rule not in item.report_rules
+            and rule not in {reason.get("rule") for reason in item.automatic_reasons}
+        ):
+            continue
+        items.append(item)
+    items.sort(key=lambda item: (item.submitted_at is None, item.submitted_at))
+    return items
+
+
+def open_appeals() -> QuerySet[Appeal]:
+    return (
+        Appeal.objects.filter(outcome="")
+        .select_related("decision__moderator", "author", "decision__content_type")
+        .order_by("created_at")
+    )
+
+
+def author_decisions(*, user) -> QuerySet[Decision]:
+    """Decisions on the user's own content, newest first, with any appeal."""
+    return (
+        Decision.objects.filter(author=user)
+        .select_related("content_type", "appeal")
+        .order_by("-decided_at", "-pk")
+    )
+
+
+def audit_log(*, action: str = "", object_key: str = "") -> QuerySet[AuditEntry]:
+    entries = AuditEntry.objects.select_related("actor", "content_type")
+    if action:
+        entries = entries.filter(action=action)
+    if object_key:
+        label, _sep, pk = object_key.partition(":")
+        app_label, _dot, model = label.partition(".")
+        entries = entries.filter(
+            content_type__app_label=app_label, content_type__model=model, object_id=pk or 0
+        )
+    return entries
+
+
+def _percentile(values: list[float], share: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def moderation_metrics() -> dict:
+    """Figures for administrators: screening outcomes, reasons, decision times, agreement."""
+    outcomes = dict(Submission.objects.values_list("outcome").annotate(n=Count("pk")).order_by())
+    rejected_by_rule: dict[str, int] = {}
+    held_by_rule: dict[str, int] = {}
+    for outcome, reasons in Submission.objects.filter(
+        outcome__in=[Outcome.REJECT, Outcome.HOLD]
+    ).values_list("outcome", "reasons"):
+        target = rejected_by_rule if outcome == Outcome.REJECT else held_by_rule
+        for rule in {reason.get("rule") for reason in reasons or []}:
+            target[rule] = target.get(rule, 0) + 1
+
+    decisions = list(Decision.objects.all())
+    seconds = [decision.seconds_to_decision for decision in decisions]
+    # Agreement: did the final human decision match what screening did on its own?
+    # Held items count as agreeing with rejection, since screening doubted them.
+    compared = agreed = 0
+    latest: dict[tuple[int, int], Decision] = {}
+    for decision in sorted(decisions, key=lambda d: d.decided_at):
+        latest[(decision.content_type_id, decision.object_id)] = decision
+    for decision in latest.values():
+        if not decision.automatic_outcome:
+            continue
+        compared += 1
+        human_publishes = decision.action in {DecisionAction.APPROVE, DecisionAction.MASK}
+        machine_publishes = decision.automatic_outcome in {Outcome.PUBLISH, Outcome.PUBLISH_MASKED}
+        agreed += human_publishes == machine_publishes
+    return {
+        "screened": sum(outcomes.values()),
+        "outcomes": outcomes,
+        "held_by_rule": dict(sorted(held_by_rule.items())),
+        "rejected_by_rule": dict(sorted(rejected_by_rule.items())),
+        "decisions": len(decisions),
+        "median_seconds_to_decision": statistics.median(seconds) if seconds else None,
+        "p95_seconds_to_decision": _percentile(seconds, 0.95),
+        "agreement": (agreed / compared) if compared else None,
+        "agreement_compared": compared,
+        "open_reports": Report.objects.filter(status=ReportStatus.OPEN).count(),
+        "open_appeals": Appeal.objects.filter(outcome="").count(),
+    }
+
+
+def house_rules_url() -> str:
+    """Where the house rules are published ("" before an editor has published them)."""
+    from .models import HouseRulesPage
+
+    page = HouseRulesPage.objects.live().public().first()
+    return (page.url or "") if page else ""

@@ -1,0 +1,55 @@
+"""What moderation needs to know about each kind of moderated item.
+
+Apps register their models here (participation: comments and statements) so moderation can
+hide, publish or mask an item, tell its author and update open pages, without importing them.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class ItemState:
+    VISIBLE = "visible"
+    HELD = "held"
+    HIDDEN = "hidden"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+@dataclass(frozen=True)
+class ModeratedKind:
+    label: str  # "participation.comment"
+    noun_zh: str  # 留言, 意見陳述
+    get_state: Callable[[models.Model], str]
+    set_state: Callable[[models.Model, str], None]  # saves; also sends the live event
+    get_text: Callable[[models.Model], str]
+    set_text: Callable[[models.Model, str], None]  # saves
+    author_user: Callable[[models.Model], object | None]
+    url: Callable[[models.Model], str]
+    # Items waiting for a moderator: held by screening or hidden after reports.
+    review_queryset: Callable[[], models.QuerySet]
+
+
+_KINDS: dict[str, ModeratedKind] = {}
+
+
+def moderated_kind_register(kind: ModeratedKind) -> None:
+    _KINDS[kind.label] = kind
+
+
+def moderated_kind(instance_or_label) -> ModeratedKind:
+    label = (
+        instance_or_label
+        if isinstance(instance_or_label, str)
+        else instance_or_label._meta.label_lower
+    )
+    try:
+        return _KINDS[label]
+    except KeyError:
+        raise LookupError(f"{label} is not a moderated kind") from None
+
+
+def moderated_kinds() -> list[ModeratedKind]:
+    return list(_KINDS.values())

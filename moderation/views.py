@@ -1,0 +1,103 @@
+"""Citizen-facing moderation: report an item, see decisions on your content, appeal once."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from .models import Decision
+from .rules import RULES
+from .selectors import author_decisions, house_rules_url
+from .services import appeal_create, report_create
+from .targets import ItemState, moderated_kind
+
+
+def _item(content_type_id: int, pk: int):
+    content_type = get_object_or_404(ContentType, pk=content_type_id)
+    try:
+        kind = moderated_kind(f"{content_type.app_label}.{content_type.model}")
+    except LookupError:
+        raise Http404 from None
+    instance = kind.review_queryset().model._default_manager.filter(pk=pk).first()
+    if instance is None or kind.get_state(instance) != ItemState.VISIBLE:
+        raise Http404
+    return instance, kind
+
+
+@login_required
+def report_view(request: HttpRequest, content_type_id: int, pk: int) -> HttpResponse:
+    instance, kind = _item(content_type_id, pk)
+    errors: list[str] = []
+    values = {"rule": "", "note": ""}
+    if request.method == "POST":
+        values = {key: request.POST.get(key, "") for key in values}
+        try:
+            report_create(
+                reporter=request.user, instance=instance, rule=values["rule"], note=values["note"]
+            )
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, _("Thank you. A moderator will review your report."))
+            return redirect(kind.url(instance) or "/")
+    return render(
+        request,
+        "moderation/report_form.html",
+        {
+            "noun": kind.noun_zh,
+            "text": kind.get_text(instance),
+            "back_url": kind.url(instance),
+            "rules": RULES.values(),
+            "values": values,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+def my_decisions(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "moderation/my_decisions.html",
+        {
+            "decisions": [
+                (decision, RULES.get(decision.rule))
+                for decision in author_decisions(user=request.user)
+            ],
+            "house_rules_url": house_rules_url(),
+        },
+    )
+
+
+@login_required
+def appeal_view(request: HttpRequest, pk: int) -> HttpResponse:
+    decision = get_object_or_404(Decision, pk=pk, author=request.user)
+    errors: list[str] = []
+    reason = ""
+    if request.method == "POST":
+        reason = request.POST.get("reason", "")
+        try:
+            appeal_create(author=request.user, decision=decision, reason=reason)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, _("Your appeal was received. Another moderator will decide."))
+            return redirect("moderation:my_decisions")
+    return render(
+        request,
+        "moderation/appeal_form.html",
+        {
+            "decision": decision,
+            "rule": RULES.get(decision.rule),
+            "text": decision.content_object
+            and moderated_kind(decision.content_object).get_text(decision.content_object),
+            "reason": reason,
+            "errors": errors,
+            "house_rules_url": house_rules_url(),
+        },
+        status=400 if errors else 200,
+    )

@@ -1,0 +1,268 @@
+"""Reports, moderator decisions, appeals and the audit log, end to end."""
+
+import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from minyi.agencies.roles import Role
+from minyi.agencies.services import user_role_add
+from moderation.models import Appeal, AuditEntry, Decision, Report, ReportStatus
+from moderation.services import (
+    appeal_create,
+    appeal_decide,
+    item_decide,
+    report_create,
+)
+from participation.models import Comment, CommentState, Notification
+from participation.services import comment_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def make_moderator(make_user):
+    def make(**kwargs):
+        user = make_user(**kwargs)
+        user_role_add(user=user, role=Role.MODERATOR)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def comment(make_consultation, make_user):
+    page = make_consultation()
+    return comment_create(
+        consultation=page,
+        user=make_user(display_name="留言者"),
+        body="這條規定不合理。",
+        stance="oppose",
+    )
+
+
+def actions(instance) -> list[str]:
+    return list(
+        AuditEntry.objects.filter(object_id=instance.pk)
+        .order_by("created_at", "pk")
+        .values_list("action", flat=True)
+    )
+
+
+def test_three_reports_hide_an_item_and_a_moderator_restores_it(
+    client, comment, make_user, make_moderator
+):
+    page_url = comment.consultation.url
+    reporters = [make_user() for _ in range(3)]
+    for reporter in reporters[:2]:
+        report_create(reporter=reporter, instance=comment, rule="abuse")
+    comment.refresh_from_db()
+    assert comment.state == CommentState.PUBLISHED
+    assert "這條規定不合理" in client.get(page_url).content.decode()
+
+    report_create(reporter=reporters[2], instance=comment, rule="abuse", note="罵人")
+    comment.refresh_from_db()
+    assert comment.state == CommentState.HIDDEN
+    assert "這條規定不合理" not in client.get(page_url).content.decode()
+
+    moderator = make_moderator()
+    client.force_login(moderator)
+    queue = client.get(reverse("moderation_admin:queue")).content.decode()
+    assert "這條規定不合理" in queue and "3 reports" in queue.replace("3 則檢舉", "3 reports")
+
+    response = client.post(
+        reverse("moderation_admin:queue"),
+        {"items": [f"participation.comment:{comment.pk}"], "action": "approve", "note": "未違規"},
+    )
+    assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.state == CommentState.PUBLISHED
+    client.logout()
+    assert "這條規定不合理" in client.get(page_url).content.decode()
+    assert set(Report.objects.values_list("status", flat=True)) == {ReportStatus.DISMISSED}
+
+    assert actions(comment) == [
+        "report",
+        "report",
+        "report",
+        "hide-after-reports",
+        "decide-approve",
+    ]
+    hide = AuditEntry.objects.get(action="hide-after-reports")
+    assert hide.actor is None
+    assert (hide.before["state"], hide.after["state"]) == ("visible", "hidden")
+    restore = AuditEntry.objects.get(action="decide-approve")
+    assert restore.actor == moderator
+    assert (restore.before["state"], restore.after["state"]) == ("hidden", "visible")
+
+    client.force_login(moderator)
+    log = client.get(reverse("moderation_admin:audit_log")).content.decode()
+    assert "hide-after-reports" in log and "decide-approve" in log
+    export = client.get(reverse("moderation_admin:audit_log") + "?format=csv")
+    body = b"".join(export.streaming_content).decode("utf-8")
+    assert body.startswith("\ufeff")
+    assert body.count("report") >= 3
+
+
+def test_report_rules(comment, make_user):
+    reporter = make_user()
+    with pytest.raises(ValidationError, match="規範"):
+        report_create(reporter=reporter, instance=comment, rule="not-a-rule")
+    with pytest.raises(ValidationError, match="自己"):
+        report_create(reporter=comment.author, instance=comment, rule="abuse")
+    report_create(reporter=reporter, instance=comment, rule="abuse")
+    with pytest.raises(ValidationError, match="已經檢舉"):
+        report_create(reporter=reporter, instance=comment, rule="spam-links")
+    assert Report.objects.count() == 1
+
+
+def test_repeated_bad_faith_reporters_are_rate_limited(
+    make_consultation, make_user, make_moderator
+):
+    page = make_consultation()
+    moderator = make_moderator()
+    reporter = make_user()
+    for n in range(3):
+        item = comment_create(
+            consultation=page, user=make_user(), body=f"合理的意見{n}", stance="support"
+        )
+        report_create(reporter=reporter, instance=item, rule="abuse")
+        item_decide(moderator=moderator, instance=item, action="approve")
+    assert Report.objects.filter(status=ReportStatus.DISMISSED).count() == 3
+    another = comment_create(consultation=page, user=make_user(), body="再一則", stance="support")
+    # Three dismissed reports in 30 days: one report a day, and one was sent today already.
+    with pytest.raises(ValidationError, match="稍後"):
+        report_create(reporter=reporter, instance=another, rule="abuse")
+    report_create(reporter=make_user(), instance=another, rule="abuse")
+
+
+def test_appeal_is_decided_by_a_second_moderator_and_the_author_is_told(
+    client, comment, make_moderator, django_capture_on_commit_callbacks
+):
+    first, second = make_moderator(), make_moderator()
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = item_decide(
+            moderator=first, instance=comment, action="reject", rule="abuse", note="用語不當"
+        )
+    comment.refresh_from_db()
+    assert comment.state == CommentState.REJECTED
+    author = comment.author
+    notice = Notification.objects.get(user=author)
+    assert "不予公開" in notice.title and "禁止人身攻擊" in notice.title
+    assert mail.outbox and mail.outbox[-1].to == [author.email]
+
+    client.force_login(author)
+    mine = client.get(reverse("moderation:my_decisions")).content.decode()
+    assert reverse("moderation:appeal", args=[decision.pk]) in mine
+    response = client.post(
+        reverse("moderation:appeal", args=[decision.pk]), {"reason": "我只是批評政策，沒有罵人。"}
+    )
+    assert response.status_code == 302
+    appeal = Appeal.objects.get()
+    with pytest.raises(ValidationError, match="一次"):
+        appeal_create(author=author, decision=decision, reason="再申訴")
+
+    with pytest.raises(ValidationError, match="另一位"):
+        appeal_decide(moderator=first, appeal=appeal, outcome="overturned")
+
+    client.force_login(second)
+    assert "我只是批評政策" in client.get(reverse("moderation_admin:appeals")).content.decode()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("moderation_admin:appeals"),
+            {"appeal": appeal.pk, "outcome": "overturned", "note": "屬於政策批評"},
+        )
+    assert response.status_code == 302
+    appeal.refresh_from_db()
+    assert appeal.decided_by == second
+    comment.refresh_from_db()
+    assert comment.state == CommentState.PUBLISHED
+    told = Notification.objects.filter(user=author).order_by("-pk").first()
+    assert "申訴成立" in told.title
+    assert mail.outbox[-1].to == [author.email]
+    assert actions(comment) == ["decide-reject", "appeal", "appeal-overturned"]
+
+
+def test_only_adverse_latest_decisions_by_the_author_can_be_appealed(
+    comment, make_user, make_moderator
+):
+    moderator = make_moderator()
+    approve = item_decide(moderator=moderator, instance=comment, action="approve")
+    with pytest.raises(ValidationError):
+        appeal_create(author=comment.author, decision=approve, reason="?")
+    hide = item_decide(moderator=moderator, instance=comment, action="hide", rule="off-topic")
+    with pytest.raises(ValidationError, match="作者"):
+        appeal_create(author=make_user(), decision=hide, reason="不是我的")
+    with pytest.raises(ValidationError):
+        appeal_create(author=comment.author, decision=hide, reason="   ")
+    assert Decision.objects.count() == 2
+
+
+def test_masking_decision_publishes_the_masked_text(comment, make_moderator):
+    item_decide(
+        moderator=make_moderator(),
+        instance=comment,
+        action="mask",
+        rule="personal-data",
+        masked_text="這條規定不合理。（部分內容已遮蔽）",
+    )
+    comment.refresh_from_db()
+    assert comment.body == "這條規定不合理。（部分內容已遮蔽）"
+    entry = AuditEntry.objects.get(action="decide-mask")
+    assert entry.before["text"] == "這條規定不合理。"
+
+
+def test_citizens_cannot_decide_or_open_the_desk(client, comment, make_user):
+    citizen = make_user()
+    with pytest.raises(ValidationError):
+        item_decide(moderator=citizen, instance=comment, action="hide", rule="abuse")
+    client.force_login(citizen)
+    for name in ("queue", "appeals", "audit_log", "metrics"):
+        assert client.get(reverse(f"moderation_admin:{name}")).status_code in {302, 403}
+
+
+def test_audit_log_cannot_be_changed(comment, make_user):
+    report_create(reporter=make_user(), instance=comment, rule="abuse")
+    entry = AuditEntry.objects.get()
+    entry.note = "changed"
+    with pytest.raises(PermissionError):
+        entry.save()
+    with pytest.raises(PermissionError):
+        entry.delete()
+    with pytest.raises(PermissionError):
+        AuditEntry.objects.update(note="changed")
+    with pytest.raises(PermissionError):
+        AuditEntry.objects.all().delete()
+
+
+def test_database_refuses_audit_changes_on_postgresql(comment, make_user):
+    from django.db import connection, transaction
+    from django.db.utils import DatabaseError
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the append-only trigger exists on PostgreSQL only")
+    report_create(reporter=make_user(), instance=comment, rule="abuse")
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE moderation_auditentry SET note = 'x'")
+
+
+def test_report_form_and_metrics(client, comment, make_user, make_moderator):
+    from moderation.templatetags.moderation_tags import report_url
+
+    citizen = make_user()
+    client.force_login(citizen)
+    page_html = client.get(comment.consultation.url).content.decode()
+    url = report_url(comment)
+    assert url in page_html
+    form = client.get(url)
+    assert form.status_code == 200 and "這條規定不合理" in form.content.decode()
+    invalid = client.post(url, {"rule": ""})
+    assert invalid.status_code == 400
+    assert client.post(url, {"rule": "abuse", "note": "不禮貌"}).status_code == 302
+    assert Report.objects.get().reporter == citizen
+
+    client.force_login(make_moderator())
+    metrics = client.get(reverse("moderation_admin:metrics"))
+    assert metrics.status_code == 200
+    assert Comment.objects.count() == 1
