@@ -11,8 +11,8 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
-from .models import Comment, CommentState, ConsultationPage, Statement
-from .selectors import consultation_list, consultation_statements
+from .models import Comment, CommentState, ConsultationPage, Petition, Statement
+from .selectors import consultation_list, consultation_statements, petition_board
 from .services import comment_create, statement_vote_cast
 
 router = Router(tags=["consultations"])
@@ -46,10 +46,15 @@ class ConsultationOut(Schema):
     opens_at: datetime
     closes_at: datetime
     url: str
+    topics: list[str]
 
     @staticmethod
     def resolve_status(obj: ConsultationPage) -> str:
         return obj.status.value
+
+    @staticmethod
+    def resolve_topics(obj: ConsultationPage) -> list[str]:
+        return sorted(tag.name for tag in obj.topics.all())
 
     @staticmethod
     def resolve_url(obj: ConsultationPage) -> str:
@@ -95,6 +100,7 @@ class StatementOut(Schema):
 class ConsultationFilter(Schema):
     agency: str | None = Field(None, description="agency code, e.g. MOTC")
     status: str | None = Field(None, description="draft, open, closed or responded")
+    topic: str | None = Field(None, description="a topic, e.g. 交通")
 
 
 class CommentIn(Schema):
@@ -122,6 +128,37 @@ class TallyOut(Schema):
     passes: int
 
 
+class PetitionOut(Schema):
+    id: int
+    title: str
+    body: str
+    agency: AgencyOut
+    state: str
+    endorsements: int = Field(..., alias="endorsement_count")
+    threshold: int
+    opened_at: datetime | None
+    closes_at: datetime | None
+    response_due_at: datetime | None
+    response: str
+    responded_at: datetime | None
+    url: str
+
+    @staticmethod
+    def resolve_state(obj: Petition) -> str:
+        return obj.state.value
+
+    @staticmethod
+    def resolve_url(obj: Petition) -> str:
+        return obj.get_absolute_url()
+
+
+class PetitionFilter(Schema):
+    agency: str | None = Field(None, description="agency code, e.g. MOHW")
+    state: str | None = Field(
+        None, description="open, reached, responded, expired or overdue (response late)"
+    )
+
+
 class ErrorOut(Schema):
     detail: str
 
@@ -133,7 +170,9 @@ def _consultation(pk: int) -> ConsultationPage:
 @router.get("/consultations", response=list[ConsultationOut])
 @paginate(Page20)
 def list_consultations(request, filters: Query[ConsultationFilter]):
-    pages = consultation_list()
+    pages = consultation_list().prefetch_related("topics")
+    if filters.topic:
+        pages = pages.filter(topics__name=filters.topic.strip())
     if filters.agency:
         pages = pages.filter(agency__code=filters.agency.upper())
     if filters.status:
@@ -170,6 +209,23 @@ def list_comments(request, pk: int, section: int | None = None):
 @paginate(Page20)
 def list_statements(request, pk: int):
     return consultation_statements(consultation=_consultation(pk))
+
+
+@router.get("/petitions", response=list[PetitionOut], tags=["petitions"])
+@paginate(Page20)
+def list_petitions(request, filters: Query[PetitionFilter]):
+    try:
+        return petition_board(
+            state=filters.state or None,
+            agency_code=filters.agency.upper() if filters.agency else None,
+        )
+    except ValueError:
+        return Petition.objects.none()
+
+
+@router.get("/petitions/{pk}", response=PetitionOut, tags=["petitions"])
+def get_petition(request, pk: int):
+    return get_object_or_404(petition_board(), pk=pk)
 
 
 @router.post(

@@ -6,7 +6,9 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
@@ -40,10 +42,14 @@ class ConsultationIndexPage(Page):
         verbose_name = _("consultation index")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import consultation_list
+        from .selectors import consultation_list, consultation_topics
 
         context = super().get_context(request, *args, **kwargs)
-        context["consultations"] = consultation_list()
+        consultations = consultation_list()
+        topic = request.GET.get("topic", "").strip()
+        if topic:
+            consultations = consultations.filter(topics__name=topic)
+        context.update(consultations=consultations, topics=consultation_topics(), topic=topic)
         return context
 
 
@@ -79,6 +85,12 @@ class ConsultationPage(Page):
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True, editable=False)
+    topics = ClusterTaggableManager(
+        verbose_name=_("topics"),
+        through="participation.ConsultationTopic",
+        blank=True,
+        help_text=_("Topics readers can filter by, e.g. 交通, 長照, 數位."),
+    )
 
     base_form_class = ConsultationPageForm
     content_panels = [
@@ -90,13 +102,16 @@ class ConsultationPage(Page):
             [FieldRowPanel([FieldPanel("opens_at"), FieldPanel("closes_at")])],
             heading=_("Comment period"),
         ),
+        FieldPanel("topics"),
         InlinePanel("sections", label=_("Sections of the draft"), heading=_("Draft text")),
+        InlinePanel("attachments", label=_("Attachments"), heading=_("Attachments")),
     ]
     search_fields = [
         *Page.search_fields,
         index.SearchField("summary"),
         index.SearchField("background"),
         index.FilterField("agency"),
+        index.RelatedFields("topics", [index.SearchField("name")]),
     ]
     parent_page_types = ["agencies.AgencyPage"]
     subpage_types: list[str] = []
@@ -131,7 +146,9 @@ class ConsultationPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import (
+            consultation_attachments,
             consultation_comments,
+            consultation_index_url,
             consultation_response_context,
             consultation_statements,
             section_stance_counts,
@@ -155,9 +172,40 @@ class ConsultationPage(Page):
             next_statement=statement_next_for_user(consultation=self, user=request.user),
             my_votes=user_votes(consultation=self, user=request.user),
             stances=Stance.choices,
+            topics=list(self.topics.all()),
+            topic_index_url=consultation_index_url(),
+            attachments=consultation_attachments(consultation=self),
         )
         context.update(consultation_response_context(consultation=self, user=request.user))
         return context
+
+
+class ConsultationTopic(TaggedItemBase):
+    content_object = ParentalKey(
+        "participation.ConsultationPage", on_delete=models.CASCADE, related_name="topic_items"
+    )
+
+
+class ConsultationAttachment(Orderable):
+    """A document published with the draft (the full text as PDF, an impact assessment...)."""
+
+    page = ParentalKey(ConsultationPage, on_delete=models.CASCADE, related_name="attachments")
+    document = models.ForeignKey(
+        "wagtaildocs.Document", verbose_name=_("document"), on_delete=models.PROTECT
+    )
+    title = models.CharField(
+        _("title"), max_length=200, blank=True, help_text=_("Defaults to the document's title.")
+    )
+
+    panels = [FieldPanel("document"), FieldPanel("title")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.document.title
 
 
 class ConsultationSection(Orderable):

@@ -29,6 +29,28 @@ def consultation_list() -> QuerySet[ConsultationPage]:
     return ConsultationPage.objects.live().public().select_related("agency").order_by("-opens_at")
 
 
+def consultation_topics() -> list:
+    """Topics used by published consultations, with how many use each, most used first."""
+    from taggit.models import Tag
+
+    return list(
+        Tag.objects.filter(participation_consultationtopic_items__content_object__live=True)
+        .annotate(consultation_count=Count("participation_consultationtopic_items", distinct=True))
+        .order_by("-consultation_count", "name")
+    )
+
+
+def consultation_index_url() -> str:
+    from .models import ConsultationIndexPage
+
+    index = ConsultationIndexPage.objects.live().first()
+    return (index.url or "") if index else ""
+
+
+def consultation_attachments(*, consultation: ConsultationPage) -> list:
+    return list(consultation.attachments.select_related("document"))
+
+
 def consultation_open_list() -> QuerySet[ConsultationPage]:
     """Consultations taking comments now, closing soonest first."""
     now = timezone.now()

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 from minyi.agencies.models import Agency
 from minyi.agencies.selectors import agency_list, user_can_manage_agency
 
+from .exports import tallies_csv_write
 from .models import (
     PETITION_BODY_MAX_LENGTH,
     PETITION_TITLE_MAX_LENGTH,
@@ -26,6 +27,7 @@ from .models import (
     Statement,
 )
 from .selectors import (
+    consultation_list,
     consultation_response_for,
     consultation_statements,
     notifications_for,
@@ -382,3 +384,14 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         "participation/notification_list.html",
         {"notifications": notifications_for(request.user)[:100]},
     )
+
+
+@require_GET
+def tallies_csv(request: HttpRequest, pk: int) -> HttpResponse:
+    """The statements' vote tallies as open data (UTF-8 with BOM, so Excel reads it)."""
+    consultation = get_object_or_404(consultation_list(), pk=pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{consultation.slug}-tallies.csv"'
+    response.write("\ufeff")
+    tallies_csv_write(response, consultation=consultation)
+    return response

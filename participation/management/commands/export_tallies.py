@@ -1,13 +1,10 @@
 """python manage.py export_tallies SLUG > tallies.csv"""
 
-import csv
-
 from django.core.management.base import BaseCommand, CommandError
 
+from participation.exports import tallies_csv_write
 from participation.models import ConsultationPage
-from participation.selectors import consultation_by_slug, statement_tallies
-
-HEADER = ["statement_id", "external_id", "agrees", "disagrees", "passes"]
+from participation.selectors import consultation_by_slug
 
 
 class Command(BaseCommand):
@@ -21,7 +18,4 @@ class Command(BaseCommand):
             consultation = consultation_by_slug(slug)
         except ConsultationPage.DoesNotExist:
             raise CommandError(f"找不到代稱為「{slug}」的諮詢。") from None
-        writer = csv.writer(self.stdout, lineterminator="\n")
-        writer.writerow(HEADER)
-        for s in statement_tallies(consultation=consultation):
-            writer.writerow([s.pk, s.external_id, s.agree_count, s.disagree_count, s.pass_count])
+        tallies_csv_write(self.stdout, consultation=consultation)
