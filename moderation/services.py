@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -147,24 +148,20 @@ def audit_record(
 
 
 def _author_notify(*, instance: models.Model, title: str) -> None:
-    from participation.models import Notification, NotificationKind
-    from participation.tasks import participants_email
+    from participation.models import NotificationKind
+    from participation.notifications import notifications_send
 
     kind = moderated_kind(instance)
     author = kind.author_user(instance)
-    if author is None or not author.is_active:
+    if author is None:
         return
-    url = kind.url(instance)
-    Notification.objects.create(
-        user=author, kind=NotificationKind.MODERATION, title=title[:200], url=url
+    # The decision page, not the item: a hidden item is not there to see, the appeal is.
+    notifications_send(
+        users=[author],
+        kind=NotificationKind.MODERATION,
+        title=title,
+        url=reverse("moderation:my_decisions"),
     )
-    if author.email:
-        message = f"{title}\n\n{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{url}" if url else title
-        transaction.on_commit(
-            lambda: participants_email.enqueue(
-                subject=f"民意平台：{title}"[:120], message=message, addresses=[author.email]
-            )
-        )
 
 
 def _rule_required(rule: str) -> str:

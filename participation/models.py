@@ -153,6 +153,7 @@ class ConsultationPage(Page):
             consultation_statements,
             section_stance_counts,
             statement_next_for_user,
+            user_follows,
             user_votes,
         )
 
@@ -173,6 +174,7 @@ class ConsultationPage(Page):
             my_votes=user_votes(consultation=self, user=request.user),
             stances=Stance.choices,
             topics=list(self.topics.all()),
+            following=user_follows(user=request.user, consultation=self),
             topic_index_url=consultation_index_url(),
             attachments=consultation_attachments(consultation=self),
         )
@@ -732,6 +734,7 @@ class NotificationKind(models.TextChoices):
     PETITION_RESPONSE = "petition_response", _("Petition response")
     PETITION_STATE = "petition_state", _("Petition status")
     MODERATION = "moderation", _("Moderation decision")
+    CLOSING_SOON = "closing_soon", _("Closing soon")
 
 
 class Notification(models.Model):
@@ -745,6 +748,8 @@ class Notification(models.Model):
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # When it went out by e-mail (right away or in a digest); empty while waiting for a digest.
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("notification")
@@ -754,3 +759,71 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Follow(models.Model):
+    """A user follows a consultation or a petition (exactly one of them)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    consultation = models.ForeignKey(
+        ConsultationPage, null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
+    )
+    petition = models.ForeignKey(
+        Petition, null=True, blank=True, on_delete=models.CASCADE, related_name="follows"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Set once the "closing in 3 days" notice went out, so it is sent only once.
+    closing_notified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(consultation__isnull=False, petition__isnull=True)
+                    | models.Q(consultation__isnull=True, petition__isnull=False)
+                ),
+                name="participation_follow_one_target",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "consultation"],
+                condition=models.Q(consultation__isnull=False),
+                name="participation_follow_consultation_once",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "petition"],
+                condition=models.Q(petition__isnull=False),
+                name="participation_follow_petition_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.consultation_id or self.petition_id}"
+
+
+class EmailFrequency(models.TextChoices):
+    IMMEDIATE = "immediate", _("Right away")
+    DAILY = "daily", _("Once a day (digest)")
+    NEVER = "never", _("No e-mail (on the site only)")
+
+
+class NotificationSettings(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
+    )
+    email_frequency = models.CharField(
+        _("e-mail"),
+        max_length=10,
+        choices=EmailFrequency.choices,
+        default=EmailFrequency.IMMEDIATE,
+    )
+
+    class Meta:
+        verbose_name = _("notification settings")
+        verbose_name_plural = _("notification settings")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.email_frequency}"

@@ -359,3 +359,12 @@ def participant_data_export(user) -> dict:
             for note in Notification.objects.filter(user=user).order_by("created_at")
         ],
     }
+
+
+def user_follows(*, user, consultation=None, petition=None) -> bool:
+    if not user.is_authenticated:
+        return False
+    from .models import Follow
+
+    target = {"consultation": consultation} if consultation is not None else {"petition": petition}
+    return Follow.objects.filter(user=user, **target).exists()

@@ -35,7 +35,6 @@ from .models import (
     ConsultationSection,
     ConsultationStatus,
     ModerationState,
-    Notification,
     NotificationKind,
     Participant,
     Petition,
@@ -48,8 +47,8 @@ from .models import (
     Vote,
     VoteValue,
 )
+from .notifications import follow_add, notifications_send
 from .selectors import consultation_participant_users, participation_settings
-from .tasks import participants_email
 
 _COUNT_FIELD = {
     VoteValue.AGREE: "agree_count",
@@ -168,6 +167,7 @@ def comment_create(
     )
     submission_record(content_object=comment, author=user, text=text, verdict=verdict)
     text_analysis_request(instance=comment)
+    follow_add(user=user, consultation=consultation)  # hear about the response and deadline
     comment.moderation_verdict = verdict  # for the view: tell the author why
     if comment.is_visible:
         live_event_send(consultation_stream(consultation), _comment_event(comment))
@@ -248,6 +248,7 @@ def statement_create(*, consultation: ConsultationPage, user: User, text: str) -
     )
     submission_record(content_object=statement, author=user, text=text, verdict=verdict)
     text_analysis_request(instance=statement)
+    follow_add(user=user, consultation=consultation)
     if verdict.visible:
         live_event_send(
             consultation_stream(consultation),
@@ -523,20 +524,20 @@ def petition_response_publish(*, petition: Petition, user: User, text: str) -> P
     petition.responded_by = user
     petition.save(update_fields=["response", "responded_at", "responded_by"])
     recipients = User.objects.filter(
-        Q(pk=petition.author_id) | Q(petition_endorsements__petition=petition), is_active=True
+        Q(pk=petition.author_id)
+        | Q(petition_endorsements__petition=petition)
+        | Q(follows__petition=petition),
+        is_active=True,
     ).distinct()
     title = _("%(agency)s responded to the petition “%(title)s”") % {
         "agency": petition.agency.name_zh,
         "title": petition.title,
     }
-    Notification.objects.bulk_create(
-        Notification(
-            user=recipient,
-            kind=NotificationKind.PETITION_RESPONSE,
-            title=title[:200],
-            url=f"{petition.get_absolute_url()}#response",
-        )
-        for recipient in recipients
+    notifications_send(
+        users=list(recipients),
+        kind=NotificationKind.PETITION_RESPONSE,
+        title=title,
+        url=f"{petition.get_absolute_url()}#response",
     )
     live_event_send(petition_stream(petition), _petition_event(petition))
     return petition
@@ -638,34 +639,30 @@ def _response_exists(consultation: ConsultationPage) -> bool:
 
 
 def _consultation_participants_notify(*, consultation: ConsultationPage) -> None:
-    """In-site notifications now; one e-mail per participant once the transaction commits."""
-    recipients = list(consultation_participant_users(consultation=consultation))
-    path = f"{consultation.url or ''}#response"
+    """Participants and followers: in-site now, e-mail as each prefers once committed."""
+    recipients = {
+        user.pk: user
+        for user in [
+            *consultation_participant_users(consultation=consultation),
+            *User.objects.filter(follows__consultation=consultation, is_active=True),
+        ]
+    }
     title = _("%(agency)s published its response to “%(title)s”") % {
         "agency": consultation.agency.name_zh,
         "title": consultation.title,
     }
-    Notification.objects.bulk_create(
-        Notification(
-            user=recipient,
-            kind=NotificationKind.CONSULTATION_RESPONSE,
-            title=title[:200],
-            url=path,
+    notifications_send(
+        users=list(recipients.values()),
+        kind=NotificationKind.CONSULTATION_RESPONSE,
+        title=title,
+        url=f"{consultation.url or ''}#response",
+        email_url=f"{consultation.full_url or ''}#response",
+        email_subject=_("[Minyi] Response published: %(title)s") % {"title": consultation.title},
+        email_text=_(
+            "%(agency)s has published its response to the consultation “%(title)s”, "
+            "in which you took part. Read what was adopted and why:"
         )
-        for recipient in recipients
-    )
-    addresses = [recipient.email for recipient in recipients if recipient.email]
-    if not addresses:
-        return
-    full_url = f"{consultation.full_url or ''}#response"
-    subject = _("[Minyi] Response published: %(title)s") % {"title": consultation.title}
-    message = _(
-        "%(agency)s has published its response to the consultation “%(title)s”, "
-        "in which you took part.\n\nRead what was adopted and why:\n%(url)s\n"
-    ) % {"agency": consultation.agency.name_zh, "title": consultation.title, "url": full_url}
-    # Sending many e-mails belongs in the worker; enqueue only once the response is stored.
-    transaction.on_commit(
-        lambda: participants_email.enqueue(subject=subject, message=message, addresses=addresses)
+        % {"agency": consultation.agency.name_zh, "title": consultation.title},
     )
 
 

@@ -20,3 +20,24 @@ def participants_email(*, subject: str, message: str, addresses: list[str]) -> i
             except Exception:  # one bad address must not stop the rest
                 logger.exception("Could not e-mail a participant")
     return sent
+
+
+@job(max_attempts=3, backoff_seconds=60)
+def emails_send(*, messages: list[dict]) -> int:
+    """Send prepared messages ({to, subject, body, headers}); returns how many went out."""
+    from django.core.mail import EmailMessage
+
+    sent = 0
+    with get_connection() as connection:
+        for message in messages:
+            try:
+                sent += EmailMessage(
+                    subject=message["subject"],
+                    body=message["body"],
+                    to=[message["to"]],
+                    headers=message.get("headers") or {},
+                    connection=connection,
+                ).send()
+            except Exception:  # one bad address must not stop the rest
+                logger.exception("Could not send a notification e-mail")
+    return sent

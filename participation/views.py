@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from minyi.agencies.models import Agency
 from minyi.agencies.selectors import agency_list, user_can_manage_agency
@@ -21,10 +21,18 @@ from .models import (
     CommentState,
     ConsultationPage,
     ConsultationStatus,
+    EmailFrequency,
     Petition,
     PetitionState,
     Stance,
     Statement,
+)
+from .notifications import (
+    email_frequency_of,
+    email_frequency_set,
+    follow_add,
+    follow_remove,
+    user_for_unsubscribe_token,
 )
 from .selectors import (
     consultation_list,
@@ -35,6 +43,7 @@ from .selectors import (
     petition_visible_to,
     section_stance_counts,
     user_can_respond_to_consultation,
+    user_follows,
     user_has_endorsed,
 )
 from .services import (
@@ -267,6 +276,7 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "petition": petition,
             "board": petition_board_page(),
             "has_endorsed": user_has_endorsed(petition=petition, user=request.user),
+            "following": user_follows(user=request.user, petition=petition),
             "can_respond": (
                 petition.state == PetitionState.REACHED
                 and request.user.is_authenticated
@@ -377,13 +387,64 @@ def consultation_response_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def notification_list(request: HttpRequest) -> HttpResponse:
+    errors: list[str] = []
+    if request.method == "POST":
+        try:
+            email_frequency_set(
+                user=request.user, frequency=request.POST.get("email_frequency", "")
+            )
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, _("Your e-mail preference is saved."))
+            return redirect("participation:notifications")
     return render(
         request,
         "participation/notification_list.html",
-        {"notifications": notifications_for(request.user)[:100]},
+        {
+            "notifications": notifications_for(request.user)[:100],
+            "email_frequency": email_frequency_of(request.user),
+            "frequencies": EmailFrequency.choices,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
     )
+
+
+@login_required
+@require_POST
+def follow_toggle(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    if kind == "consultation":
+        target = {"consultation": get_object_or_404(consultation_list(), pk=pk)}
+        back = target["consultation"].url
+    elif kind == "petition":
+        petition = petition_visible_to(pk=pk, user=request.user)
+        if petition is None:
+            raise Http404
+        target = {"petition": petition}
+        back = petition.get_absolute_url()
+    else:
+        raise Http404
+    if request.POST.get("follow") == "1":
+        follow_add(user=request.user, **target)
+        messages.success(request, _("You follow this now: you will be told about its progress."))
+    else:
+        follow_remove(user=request.user, **target)
+        messages.success(request, _("You no longer follow this."))
+    return redirect(back or "/")
+
+
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in every e-mail: no sign-in needed, one click (POST) stops all e-mail."""
+    user = user_for_unsubscribe_token(token)
+    if user is None:
+        return render(request, "participation/unsubscribe.html", {"invalid": True}, status=404)
+    if request.method == "POST":
+        email_frequency_set(user=user, frequency=EmailFrequency.NEVER)
+        return render(request, "participation/unsubscribe.html", {"done": True})
+    return render(request, "participation/unsubscribe.html", {"email": user.email})
 
 
 @require_GET

@@ -1,0 +1,1 @@
+"""Offline, reproducible build scripts for the NLP engine's data (never imported at run time)."""
