@@ -21,6 +21,7 @@ urlpatterns = [
     path("petitions/<int:pk>/withdraw/", views.petition_withdraw_view, name="petition_withdraw"),
     path("petitions/<int:pk>/response/", views.petition_response_view, name="petition_response"),
     path("notifications/", views.notification_list, name="notifications"),
+    path("search/", views.search, name="search"),
     path("follow/<str:kind>/<int:pk>/", views.follow_toggle, name="follow"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -456,3 +456,16 @@ def tallies_csv(request: HttpRequest, pk: int) -> HttpResponse:
     response.write("\ufeff")
     tallies_csv_write(response, consultation=consultation)
     return response
+
+
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    from .search import MAX_QUERY_LENGTH, site_search
+
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    terms, hits = site_search(query) if query else ([], [])
+    return render(
+        request,
+        "participation/search.html",
+        {"query": query, "terms": terms, "hits": hits},
+    )

@@ -1,0 +1,118 @@
+"""Search that understands Chinese: 計程車 finds the consultations and comments that say it.
+
+The query is normalised like every text the engine reads (full-width folding, Simplified →
+Taiwan Traditional, so 出租车 finds 計程車) and segmented with the project's jieba dictionary
+into words; every word must appear (AND), as a substring of the title, summary, draft text or
+comment, which works identically on SQLite and PostgreSQL (where trigram indexes keep it fast,
+see migration 0007). Results are ranked by where and how often the words occur.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from .models import Comment, CommentState, ConsultationPage, ConsultationSection
+
+MAX_QUERY_LENGTH = 100
+MAX_TERMS = 8
+CANDIDATES = 300
+
+
+@dataclass
+class SearchHit:
+    kind: str  # "consultation" | "comment"
+    title: str
+    snippet: str
+    url: str
+    score: float
+
+
+def query_terms(query: str) -> list[str]:
+    """The words of a query that carry meaning, in order, without duplicates."""
+    from sentiment.nlp.lexicons import load_stopwords
+    from sentiment.nlp.normalize import normalize_text
+    from sentiment.nlp.segment import get_segmenter
+
+    text = normalize_text(query[:MAX_QUERY_LENGTH]).lower()
+    if not text:
+        return []
+    stopwords = load_stopwords()
+    words = [
+        word
+        for word in get_segmenter().cut(text)
+        if word.strip() and any(char.isalnum() for char in word)
+    ]
+    meaningful = [word for word in words if word not in stopwords] or words
+    return list(dict.fromkeys(meaningful))[:MAX_TERMS]
+
+
+def _snippet(text: str, terms: list[str], width: int = 80) -> str:
+    lowered = text.lower()
+    positions = [lowered.find(term) for term in terms if lowered.find(term) >= 0]
+    start = max(0, min(positions) - width // 4) if positions else 0
+    piece = text[start : start + width]
+    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
+
+
+def _score(fields: list[tuple[str, float]], terms: list[str]) -> float:
+    return sum(weight * text.lower().count(term) for text, weight in fields for term in terms)
+
+
+def site_search(query: str, *, limit: int = 50) -> tuple[list[str], list[SearchHit]]:
+    terms = query_terms(query)
+    if not terms:
+        return [], []
+
+    consultation_q = Q()
+    for term in terms:
+        section_pages = ConsultationSection.objects.filter(
+            Q(text__icontains=term) | Q(explanation__icontains=term) | Q(number__icontains=term)
+        ).values("page_id")
+        consultation_q &= (
+            Q(title__icontains=term)
+            | Q(summary__icontains=term)
+            | Q(background__icontains=term)
+            | Q(pk__in=section_pages)
+        )
+    consultations = list(
+        ConsultationPage.objects.live()
+        .public()
+        .filter(consultation_q)
+        .select_related("agency")
+        .prefetch_related("sections")[:CANDIDATES]
+    )
+    hits = []
+    for page in consultations:
+        draft = " ".join(f"{s.text} {s.explanation}" for s in page.sections.all())
+        hits.append(
+            SearchHit(
+                kind="consultation",
+                title=page.title,
+                snippet=_snippet(page.summary, terms),
+                url=page.url or "",
+                score=10 + _score([(page.title, 5), (page.summary, 2), (draft, 1)], terms),
+            )
+        )
+
+    comment_q = Q()
+    for term in terms:
+        comment_q &= Q(body__icontains=term)
+    public_pages = ConsultationPage.objects.live().public().values("pk")
+    comments = (
+        Comment.objects.filter(comment_q, state=CommentState.PUBLISHED)
+        .filter(consultation_id__in=public_pages)
+        .select_related("consultation", "author")
+        .order_by("-created_at")[:CANDIDATES]
+    )
+    for comment in comments:
+        hits.append(
+            SearchHit(
+                kind="comment",
+                title=f"{comment.author.public_name} · {comment.consultation.title}",
+                snippet=_snippet(comment.body, terms),
+                url=f"{comment.consultation.url or ''}#comment-{comment.pk}",
+                score=_score([(comment.body, 1)], terms),
+            )
+        )
+    hits.sort(key=lambda hit: -hit.score)
+    return terms, hits[:limit]

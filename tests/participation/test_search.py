@@ -1,0 +1,71 @@
+"""Chinese search: words found inside running text, Simplified queries, AND of words."""
+
+import pytest
+from django.urls import reverse
+
+from participation.search import query_terms, site_search
+from participation.services import comment_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def corpus(make_consultation, make_user):
+    taxi = make_consultation(slug="taxi")
+    section = taxi.sections.first()
+    section.text = "計程車客運業應投保乘客責任保險。"
+    section.save()
+    other = make_consultation(slug="care", agency_code="MOHW")
+    other.title = "長期照顧服務法修正草案"
+    other.summary = "擴大居家照顧服務。"
+    other.save_revision().publish()
+    user = make_user(display_name="搭車的人")
+    comment_create(
+        consultation=taxi, user=user, body="我每天搭計程車上班，司機都很辛苦。", stance="support"
+    )
+    comment_create(consultation=other, user=user, body="長照人力不足。", stance="suggest")
+    return taxi, other
+
+
+def test_query_is_segmented_and_simplified_is_read_as_traditional():
+    assert query_terms("計程車") == ["計程車"]
+    assert query_terms("出租车司机") == ["計程車", "司機"]
+    assert query_terms("  ") == []
+    assert len(query_terms("字" * 500)) <= 8
+
+
+def test_finds_consultations_and_comments_containing_the_word(corpus):
+    taxi, other = corpus
+    terms, hits = site_search("計程車")
+    kinds = {(hit.kind, hit.url.split("#")[0]) for hit in hits}
+    assert ("consultation", taxi.url) in kinds
+    assert ("comment", taxi.url) in kinds
+    assert all(other.url not in hit.url for hit in hits)
+    assert any("計程車" in hit.snippet for hit in hits)
+
+
+def test_every_word_must_match(corpus):
+    _, hits = site_search("計程車 長照")
+    assert hits == []
+    _, hits = site_search("計程車司機")
+    assert [hit.kind for hit in hits] == ["comment"]
+
+
+def test_search_page(client, corpus):
+    url = reverse("participation:search")
+    assert client.get(url).status_code == 200
+    html = client.get(url, {"q": "出租车"}).content.decode()
+    assert "<mark>計程車</mark>" in html
+    assert "每天搭計程車上班" in html
+    empty = client.get(url, {"q": "核融合"}).content.decode()
+    assert "找不到" in empty or "Nothing matched" in empty
+
+
+def test_unpublished_and_hidden_content_is_not_found(corpus, make_user):
+    from participation.models import Comment, CommentState
+
+    taxi, _ = corpus
+    Comment.objects.update(state=CommentState.HIDDEN)
+    assert [hit.kind for hit in site_search("計程車")[1]] == ["consultation"]
+    taxi.unpublish()
+    assert site_search("計程車")[1] == []
