@@ -296,6 +296,7 @@ class Statement(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     # Denormalised tallies, changed only by atomic F() updates in services.
+    analyses = GenericRelation("sentiment.TextAnalysis")
     agree_count = models.PositiveIntegerField(default=0)
     disagree_count = models.PositiveIntegerField(default=0)
     pass_count = models.PositiveIntegerField(default=0)
@@ -576,6 +577,7 @@ class Petition(models.Model):
     threshold = models.PositiveIntegerField(_("endorsements needed"), default=5000)
     # Changed only by atomic F() updates in services.
     endorsement_count = models.PositiveIntegerField(_("endorsements"), default=0)
+    analyses = GenericRelation("sentiment.TextAnalysis")
     reached_at = models.DateTimeField(_("threshold reached at"), null=True, blank=True)
     response_due_at = models.DateTimeField(_("response due at"), null=True, blank=True)
     response = models.TextField(_("agency response"), blank=True)

@@ -53,7 +53,9 @@ def test_posted_comment_shows_its_sentiment_once_the_worker_has_run(
 
 
 @pytest.mark.django_db
-def test_edited_comment_is_analysed_again(make_consultation, make_user, django_capture_on_commit_callbacks):
+def test_edited_comment_is_analysed_again(
+    make_consultation, make_user, django_capture_on_commit_callbacks
+):
     page = make_consultation()
     user = make_user()
     with django_capture_on_commit_callbacks(execute=True):
@@ -135,6 +137,7 @@ def test_consultation_page_queries_do_not_grow_with_analysed_comments(
         return comment
 
     top = post(0)
+    post(1, parent=top)
     few = queries()
     for n in range(6):
         post(n, parent=top)

@@ -44,7 +44,9 @@ def test_traditional_text_left_alone_by_phrase_conversion():
 
 
 def test_mixed_simplified_traditional_english():
-    assert normalize_text("政府的App体验很差 but 長照2.0 不错") == "政府的App體驗很差 but 長照2.0 不錯"
+    assert (
+        normalize_text("政府的App体验很差 but 長照2.0 不错") == "政府的App體驗很差 but 長照2.0 不錯"
+    )
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\u200b\u200b", None])

@@ -5,7 +5,6 @@ analysis is already from the current model and whose text is unchanged are skipp
 ``--force``.
 """
 
-import sys
 import time
 
 from django.apps import apps
@@ -31,12 +30,14 @@ class ProgressBar:
             f"{share:6.1%} {rate:,.0f}/s {label}"
         )
         # On a terminal the bar redraws in place; in a log, one line per step.
-        self.stream.write(("\r" + line) if self.interactive else line + "\n")
+        self.stream.write(
+            ("\r" + line) if self.interactive else line, ending="" if self.interactive else "\n"
+        )
         self.stream.flush()
 
     def close(self) -> None:
         if self.interactive:
-            self.stream.write("\n")
+            self.stream.write("")
 
 
 class Command(BaseCommand):
@@ -67,7 +68,7 @@ class Command(BaseCommand):
             )
             for label in labels
         }
-        bar = ProgressBar(sum(len(pks) for pks in work.values()), stream=sys.stderr)
+        bar = ProgressBar(sum(len(pks) for pks in work.values()), stream=self.stderr)
         analysed = 0
         for label, pks in work.items():
             for start in range(0, len(pks), batch_size):

@@ -1,0 +1,42 @@
+"""Export the trained model to ONNX and quantise it to int8 (dynamic quantisation)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import torch
+
+
+def export_onnx(model, path: Path) -> None:
+    model.eval()
+    ids = torch.tensor([[2, 10, 11, 12, 3], [2, 13, 3, 0, 0]], dtype=torch.long)
+    mask = (ids != 0).long()
+    grams = torch.tensor([[5, 6, 7, 8], [9, 10, 0, 0]], dtype=torch.long)
+    torch.onnx.export(
+        model,
+        (ids, mask, grams),
+        str(path),
+        input_names=["input_ids", "attention_mask", "ngram_ids"],
+        output_names=["logits"],
+        dynamic_axes={
+            "input_ids": {0: "batch", 1: "tokens"},
+            "attention_mask": {0: "batch", 1: "tokens"},
+            "ngram_ids": {0: "batch", 1: "ngrams"},
+            "logits": {0: "batch"},
+        },
+        opset_version=17,
+        dynamo=False,
+    )
+
+
+def quantize(fp32: Path, int8: Path) -> None:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    # MatMul weights and the embedding tables (Gather) go to int8; activations are quantised
+    # per batch at run time.
+    quantize_dynamic(
+        str(fp32),
+        str(int8),
+        weight_type=QuantType.QInt8,
+        op_types_to_quantize=["MatMul", "Gather"],
+    )
