@@ -8,7 +8,7 @@ discover sub-packages under a renamed folder, hence this small file.
 
 from setuptools import find_packages, setup
 
-APPS = ["participation", "sentiment", "performance", "moderation"]
+APPS = ["participation", "sentiment", "performance", "moderation", "reports"]
 
 packages = ["minyi", *(f"minyi.{name}" for name in find_packages("site"))]
 packages += find_packages(include=[pattern for app in APPS for pattern in (app, f"{app}.*")])

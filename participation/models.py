@@ -158,17 +158,19 @@ class ConsultationPage(Page):
         )
 
         context = super().get_context(request, *args, **kwargs)
-        comments = consultation_comments(consultation=self)
+        comments, totals = consultation_comments(consultation=self)
         counts = section_stance_counts(consultation=self)
         sections = list(self.sections.all())
         for section in sections:
             section.stance_counts = counts.get(section.pk, dict.fromkeys(Stance.values, 0))
             section.visible_comments = [c for c in comments if c.section_id == section.pk]
+            section.comment_total = totals.get(section.pk, 0)
         context.update(
             sections=sections,
             general_comments=[c for c in comments if c.section_id is None],
+            general_total=totals.get(None, 0),
             general_counts=counts.get(None, dict.fromkeys(Stance.values, 0)),
-            comment_count=len(comments),
+            comment_count=sum(totals.values()),
             statements=list(consultation_statements(consultation=self)),
             next_statement=statement_next_for_user(consultation=self, user=request.user),
             my_votes=user_votes(consultation=self, user=request.user),

@@ -84,22 +84,62 @@ def statement_tallies(*, consultation: ConsultationPage) -> QuerySet[Statement]:
     return Statement.objects.filter(consultation=consultation).order_by("pk")
 
 
-def consultation_comments(*, consultation: ConsultationPage) -> list[Comment]:
-    """Published top-level comments with their published replies and the NLP engine's reading
-    of each, oldest first (5 queries)."""
+def _comments_with_readings(queryset):
+    """Comments with author, published replies and the tone of each (heavy JSON left out)."""
+    from sentiment.models import TextAnalysis
+
+    analyses = Prefetch(
+        "analyses",
+        queryset=TextAnalysis.objects.only(
+            "pk", "content_type_id", "object_id", "sentiment", "model_version"
+        ),
+    )
     replies = Prefetch(
         "replies",
         queryset=Comment.objects.filter(state=CommentState.PUBLISHED)
         .select_related("author")
-        .prefetch_related("analyses"),
+        .prefetch_related(analyses),
         to_attr="visible_replies",
     )
-    return list(
+    return queryset.select_related("author", "section").prefetch_related(replies, analyses)
+
+
+def consultation_comments(
+    *, consultation: ConsultationPage, per_section: int = 3, general: int = 20
+) -> tuple[list[Comment], dict[int | None, int]]:
+    """The newest published top-level comments of each section (and on the whole
+    consultation), oldest first within that window, and how many each has in all.
+
+    A page shows a bounded window so it stays fast with thousands of comments; the rest are
+    one click away (section_comments). Five queries whatever the number of comments.
+    """
+    rows = (
         Comment.objects.filter(
             consultation=consultation, parent__isnull=True, state=CommentState.PUBLISHED
         )
-        .select_related("author", "section")
-        .prefetch_related(replies, "analyses")
+        .order_by("-created_at", "-pk")
+        .values_list("pk", "section_id")
+    )
+    totals: dict[int | None, int] = {}
+    chosen: list[int] = []
+    for pk, section_id in rows:
+        totals[section_id] = totals.get(section_id, 0) + 1
+        if totals[section_id] <= (general if section_id is None else per_section):
+            chosen.append(pk)
+    comments = list(_comments_with_readings(Comment.objects.filter(pk__in=chosen)))
+    comments.sort(key=lambda comment: (comment.created_at, comment.pk))
+    return comments, totals
+
+
+def section_comments(*, consultation: ConsultationPage, section_id: int | None):
+    """Every published top-level comment of one section (None: the whole consultation)."""
+    return _comments_with_readings(
+        Comment.objects.filter(
+            consultation=consultation,
+            parent__isnull=True,
+            state=CommentState.PUBLISHED,
+            section_id=section_id,
+        ).order_by("created_at", "pk")
     )
 
 

@@ -8,6 +8,11 @@ urlpatterns = [
     path("consultations/<int:pk>/statements/", views.statement_post, name="statement_post"),
     path("consultations/<int:pk>/state.json", views.consultation_state, name="state"),
     path("consultations/<int:pk>/tallies.csv", views.tallies_csv, name="tallies_csv"),
+    path(
+        "consultations/<int:pk>/all-comments/",
+        views.section_comments_view,
+        name="section_comments",
+    ),
     path("comments/<int:pk>/withdraw/", views.comment_withdraw_view, name="comment_withdraw"),
     path("statements/<int:pk>/vote/", views.vote_post, name="vote_post"),
     path(

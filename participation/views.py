@@ -469,3 +469,33 @@ def search(request: HttpRequest) -> HttpResponse:
         "participation/search.html",
         {"query": query, "terms": terms, "hits": hits},
     )
+
+
+@require_GET
+def section_comments_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """All comments of one section (or of the whole consultation), 20 a page."""
+    from django.core.paginator import Paginator
+
+    from .selectors import section_comments
+
+    consultation = get_object_or_404(consultation_list(), pk=pk)
+    requested = request.GET.get("section", "general")
+    section = None
+    if requested != "general":
+        if not requested.isdigit():
+            raise Http404
+        section = get_object_or_404(consultation.sections, pk=int(requested))
+    comments = Paginator(
+        section_comments(consultation=consultation, section_id=section.pk if section else None),
+        20,
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "participation/section_comments.html",
+        {
+            "consultation": consultation,
+            "section": section,
+            "requested": requested,
+            "comments": comments,
+        },
+    )

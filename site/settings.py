@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "participation",
     "sentiment",
     "performance",
+    "reports",
     "moderation",
     # Wagtail
     "wagtail.contrib.forms",

@@ -189,3 +189,32 @@ def test_consultation_page_queries_do_not_grow_with_comments(client, make_consul
         comment_create(consultation=page, user=user, body=f"回覆{n}", parent=top)
         comment_create(consultation=page, user=user, body=f"回覆B{n}", parent=parent)
     assert queries() == few
+
+
+def test_long_discussions_show_a_window_and_link_to_every_comment(
+    client, make_consultation, make_user
+):
+    page = make_consultation()
+    section = page.sections.first()
+    user = make_user()
+    for n in range(25):
+        Comment.objects.create(
+            consultation=page, section=section, author=user, stance="support", body=f"第{n:02d}則"
+        )
+    for n in range(22):
+        Comment.objects.create(consultation=page, author=user, stance="oppose", body=f"整體{n:02d}")
+    html = client.get(page.url).content.decode()
+    # The newest three of the section, the newest twenty overall, oldest first within them.
+    assert "第22則" in html and "第24則" in html and "第21則" not in html
+    assert html.index("第22則") < html.index("第24則")
+    assert "整體02" in html and "整體01" not in html
+    link = reverse("participation:section_comments", args=[page.pk])
+    assert f"{link}?section={section.pk}" in html and f"{link}?section=general" in html
+
+    listing = client.get(link, {"section": section.pk}).content.decode()
+    assert "第00則" in listing and "第19則" in listing and "第20則" not in listing
+    second = client.get(link, {"section": section.pk, "page": 2}).content.decode()
+    assert "第24則" in second
+    assert "整體21" in client.get(link, {"section": "general", "page": 2}).content.decode()
+    assert client.get(link, {"section": "x"}).status_code == 404
+    assert client.get(link, {"section": 999999}).status_code == 404

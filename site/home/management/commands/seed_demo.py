@@ -38,6 +38,7 @@ from participation.services import (
     petition_endorse,
     petition_moderation_approve,
 )
+from sentiment.tasks import text_analysis
 
 VTAIWAN_EXPORT = (
     Path(participation.__file__).resolve().parent / "fixtures" / "polis" / "vtaiwan-uberx"
@@ -117,6 +118,7 @@ class Command(BaseCommand):
 
         self._seed_consultations(home)
         self._seed_petitions(home)
+        self._seed_performance(home)
         house_rules_page_ensure(parent=home)
 
         if passwords:
@@ -160,6 +162,12 @@ class Command(BaseCommand):
                 f"Consultation 'uberx': imported {result.statements} statements and "
                 f"{result.votes} votes from the vTaiwan Pol.is export."
             )
+            # The import writes rows directly; queue them for the NLP engine like any statement.
+            pks = list(consultation.statements.values_list("pk", flat=True))
+            for start in range(0, len(pks), 64):
+                text_analysis.enqueue(
+                    model_label="participation.statement", pks=pks[start : start + 64]
+                )
 
     def _seed_petitions(self, home: HomePage) -> None:
         if not PetitionIndexPage.objects.exists():
@@ -182,3 +190,11 @@ class Command(BaseCommand):
         for email in ("analyst@minyi.localhost", "staff.moda@minyi.localhost"):
             petition_endorse(petition=petition, user=User.objects.get(email=email))
         self.stdout.write("Petition board: 1 demo petition open for endorsement.")
+
+    def _seed_performance(self, home: HomePage) -> None:
+        from performance.demo import performance_demo_seed
+
+        summary = performance_demo_seed(
+            home=home, importer=User.objects.get(email="admin@minyi.localhost")
+        )
+        self.stdout.write(f"Performance dashboard: {len(summary.programs)} demo programs.")
