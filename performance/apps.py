@@ -2,6 +2,21 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def forget_dashboard_url(sender, **kwargs) -> None:
+    """The header caches the dashboard's address; publishing or unpublishing a page resets it."""
+    from django.core.cache import cache
+
+    from .templatetags.performance_tags import NAV_CACHE_KEY
+
+    cache.delete(NAV_CACHE_KEY)
+
+
 class PerformanceConfig(AppConfig):
     name = "performance"
     verbose_name = _("Performance tracking")
+
+    def ready(self) -> None:
+        from wagtail.signals import page_published, page_unpublished
+
+        page_published.connect(forget_dashboard_url, dispatch_uid="performance-nav-published")
+        page_unpublished.connect(forget_dashboard_url, dispatch_uid="performance-nav-unpublished")

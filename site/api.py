@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from ninja import NinjaAPI
 
 from participation.api import router as participation_router
+from performance.api import router as performance_router
 
 api = NinjaAPI(
     title="Minyi 民意 API",
@@ -20,6 +21,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 api.add_router("/", participation_router)
+api.add_router("/performance/", performance_router)
 
 
 @api.exception_handler(ValidationError)

@@ -1,0 +1,206 @@
+"""Plotly figure specifications (plain dicts, rendered in the browser by plotly.js).
+
+Every chart on a page has a data table beside it with the same figures, so readers of
+screen readers, and pages without JavaScript, lose nothing.
+"""
+
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from .lights import Light
+
+LIGHT_COLOURS = {
+    Light.RED: "#a32a1c",
+    Light.YELLOW: "#b07800",
+    Light.GREEN: "#1d6b3a",
+    Light.GREY: "#6b7280",
+}
+TARGET_COLOUR = "#5b6770"
+ACTUAL_COLOUR = "#0b5cad"
+FONT = {"family": "system-ui, -apple-system, 'Noto Sans TC', 'PingFang TC', sans-serif"}
+
+
+def _f(value: Decimal | int | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _layout(**extra: Any) -> dict[str, Any]:
+    layout = {
+        "font": FONT,
+        "margin": {"l": 48, "r": 16, "t": 16, "b": 48},
+        "legend": {"orientation": "h", "y": -0.2},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "height": 320,
+    }
+    layout.update(extra)
+    return layout
+
+
+def lights_stacked(rows: list[dict], *, label_key: str) -> dict[str, Any]:
+    """Horizontal stacked bars: programs per light for each agency or category."""
+    labels = [row[label_key] for row in rows]
+    data = [
+        {
+            "type": "bar",
+            "orientation": "h",
+            "name": str(Light(light).label),
+            "y": labels,
+            "x": [row[light] for row in rows],
+            "marker": {"color": LIGHT_COLOURS[light]},
+        }
+        for light in (Light.RED, Light.YELLOW, Light.GREEN, Light.GREY)
+    ]
+    height = max(200, 36 * len(rows) + 90)
+    return {
+        "data": data,
+        "layout": _layout(
+            barmode="stack",
+            height=height,
+            margin={"l": 160, "r": 16, "t": 16, "b": 48},
+            yaxis={"autorange": "reversed", "automargin": True},
+        ),
+    }
+
+
+def lights_total(lights: dict[str, int]) -> dict[str, Any]:
+    order = [Light.RED, Light.YELLOW, Light.GREEN, Light.GREY]
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "x": [str(Light(light).label) for light in order],
+                "y": [lights[light] for light in order],
+                "marker": {"color": [LIGHT_COLOURS[light] for light in order]},
+            }
+        ],
+        "layout": _layout(height=260),
+    }
+
+
+def budget_years(rows: list[dict]) -> dict[str, Any]:
+    years = [f"{row['roc_year']}" for row in rows]
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "name": _("Budget"),
+                "x": years,
+                "y": [_f(row["budget"]) for row in rows],
+                "marker": {"color": TARGET_COLOUR},
+            },
+            {
+                "type": "bar",
+                "name": _("Spent"),
+                "x": years,
+                "y": [_f(row["spent"]) for row in rows],
+                "marker": {"color": ACTUAL_COLOUR},
+            },
+        ],
+        "layout": _layout(
+            barmode="group",
+            xaxis={"type": "category", "title": {"text": _("Year (ROC)")}},
+            yaxis={"title": {"text": _("Thousand NTD")}},
+        ),
+    }
+
+
+def county_map(counties: list[dict], *, geojson_url: str, selected: str) -> dict[str, Any]:
+    return {
+        "data": [
+            {
+                "type": "choropleth",
+                "geojson": geojson_url,
+                "featureidkey": "properties.code",
+                "locations": [row["code"] for row in counties],
+                "z": [row["programs"] for row in counties],
+                "text": [row["name"] for row in counties],
+                "hovertemplate": "%{text}：%{z}<extra></extra>",
+                "colorscale": [[0, "#e8f1fb"], [1, "#0b4f94"]],
+                "marker": {
+                    "line": {
+                        "color": [
+                            "#d4351c" if row["code"] == selected else "#ffffff" for row in counties
+                        ],
+                        "width": [3 if row["code"] == selected else 0.6 for row in counties],
+                    }
+                },
+                "colorbar": {"title": {"text": _("Programs")}, "thickness": 12},
+            }
+        ],
+        "layout": _layout(
+            height=460,
+            margin={"l": 0, "r": 0, "t": 0, "b": 0},
+            geo={
+                "fitbounds": "locations",
+                "visible": False,
+                "projection": {"type": "mercator"},
+                "bgcolor": "rgba(0,0,0,0)",
+            },
+            dragmode=False,
+        ),
+    }
+
+
+def kpi_target_actual(kpi) -> dict[str, Any]:
+    years = [str(row["roc_year"]) for row in kpi.rows]
+    return {
+        "data": [
+            {
+                "type": "bar",
+                "name": _("Target"),
+                "x": years,
+                "y": [_f(row["target"]) for row in kpi.rows],
+                "marker": {"color": TARGET_COLOUR},
+            },
+            {
+                "type": "bar",
+                "name": _("Actual"),
+                "x": years,
+                "y": [_f(row["actual"]) for row in kpi.rows],
+                "marker": {"color": ACTUAL_COLOUR},
+            },
+        ],
+        "layout": _layout(
+            barmode="group",
+            height=280,
+            xaxis={"type": "category", "title": {"text": _("Year (ROC)")}},
+            yaxis={"title": {"text": kpi.unit or ""}},
+        ),
+    }
+
+
+def progress_curve(reports: list) -> dict[str, Any]:
+    dates = [report.period_end.isoformat() for report in reports]
+    return {
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": _("Planned progress"),
+                "x": dates,
+                "y": [_f(r.planned_percent) for r in reports],
+                "line": {"color": TARGET_COLOUR, "dash": "dash"},
+            },
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": _("Actual progress"),
+                "x": dates,
+                "y": [_f(r.actual_percent) for r in reports],
+                "line": {"color": ACTUAL_COLOUR},
+            },
+        ],
+        "layout": _layout(yaxis={"range": [0, 100], "ticksuffix": "%"}),
+    }
+
+
+def program_budget(budgets: list) -> dict[str, Any]:
+    return budget_years(
+        [
+            {"roc_year": b.year - 1911, "budget": b.budget, "spent": b.spent or Decimal(0)}
+            for b in budgets
+        ]
+    )

@@ -1,0 +1,193 @@
+"""The Wagtail admin for programs: agency staff edit their own agency's programs only.
+
+Programs and KPIs are snippets whose listings, edit and delete views and choosers are limited
+to the agencies of the signed-in user (administrators see all); the import view takes XLSX or
+CSV files; the admin home shows overdue progress reports of the user's agencies.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.ui.components import Component
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import snippets as snippet_views
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from minyi.agencies.selectors import agencies_for_user
+
+from . import views
+from .models import KPI, Program, ReportingPeriod
+from .selectors import overdue_reports_for_agencies
+from .services import program_light_refresh
+
+
+class AgencyScopedPolicy(ModelPermissionPolicy):
+    """Model permissions, and on top of them: only objects of one's own agencies."""
+
+    agency_path = "agency"
+
+    def _agency_id(self, instance) -> int | None:
+        obj = instance
+        for part in self.agency_path.split("__"):
+            obj = getattr(obj, part, None)
+            if obj is None:
+                return None
+        return obj.pk
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_any_permission_for_instance(user, [action], instance)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        if not self.user_has_any_permission(user, actions):
+            return False
+        if set(actions) == {"view"}:
+            return True
+        agency_id = self._agency_id(instance)
+        return agency_id is None or agencies_for_user(user).filter(pk=agency_id).exists()
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if not self.user_has_any_permission(user, actions):
+            return self.model.objects.none()
+        return self.model.objects.filter(**{f"{self.agency_path}__in": agencies_for_user(user)})
+
+
+class KPIPolicy(AgencyScopedPolicy):
+    agency_path = "program__agency"
+
+
+register_permission_policy(Program, AgencyScopedPolicy(Program))
+register_permission_policy(KPI, KPIPolicy(KPI))
+
+
+class ScopedEditView(snippet_views.EditView):
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not self.permission_policy.user_has_permission_for_instance(
+            self.request.user, "change", obj
+        ):
+            raise PermissionDenied
+        return obj
+
+
+class ScopedDeleteView(snippet_views.DeleteView):
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset)
+        if not self.permission_policy.user_has_permission_for_instance(
+            self.request.user, "delete", obj
+        ):
+            raise PermissionDenied
+        return obj
+
+
+class ProgramViewSet(SnippetViewSet):
+    model = Program
+    icon = "doc-full"
+    menu_label = _("Programs")
+    list_display = ["code", "name", "agency", "light", "updated_at"]
+    list_filter = ["light", "control_level"]
+    search_fields = ["code", "name"]
+    search_backend_name = None
+    edit_view_class = ScopedEditView
+    delete_view_class = ScopedDeleteView
+
+    def get_queryset(self, request):
+        return Program.objects.filter(agency__in=agencies_for_user(request.user)).select_related(
+            "agency"
+        )
+
+
+class KPIViewSet(SnippetViewSet):
+    model = KPI
+    icon = "list-ol"
+    menu_label = _("KPIs")
+    list_display = ["name", "program", "unit", "direction"]
+    search_fields = ["name", "program__code", "program__name"]
+    search_backend_name = None
+    edit_view_class = ScopedEditView
+    delete_view_class = ScopedDeleteView
+
+    def get_queryset(self, request):
+        return KPI.objects.filter(
+            program__agency__in=agencies_for_user(request.user)
+        ).select_related("program")
+
+
+class ReportingPeriodViewSet(SnippetViewSet):
+    model = ReportingPeriod
+    icon = "date"
+    menu_label = _("Reporting periods")
+    list_display = ["label", "period_end", "due_date"]
+
+
+class PerformanceGroup(SnippetViewSetGroup):
+    items = (ProgramViewSet, KPIViewSet, ReportingPeriodViewSet)
+    menu_icon = "table"
+    menu_label = _("Performance")
+    menu_name = "performance"
+    menu_order = 260
+
+
+register_snippet(PerformanceGroup)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def refresh_light_after_edit(request, instance):
+    if isinstance(instance, Program):
+        program_light_refresh(program=instance)
+    elif isinstance(instance, KPI):
+        program_light_refresh(program=instance.program)
+
+
+@hooks.register("register_admin_urls")
+def register_import_urls():
+    return [
+        path("performance/import/", views.import_view, name="performance_import"),
+        path(
+            "performance/import/template.<str:fmt>",
+            views.import_template_view,
+            name="performance_import_template",
+        ),
+    ]
+
+
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        return agencies_for_user(request.user).exists()
+
+
+@hooks.register("register_admin_menu_item")
+def register_import_menu_item():
+    return ImportMenuItem(
+        _("Import programs"),
+        reverse("performance_import"),
+        icon_name="upload",
+        order=261,
+        name="performance-import",
+    )
+
+
+class OverdueReportsPanel(Component):
+    name = "performance_overdue"
+    template_name = "performance/admin/overdue_panel.html"
+    order = 90
+
+    def __init__(self, overdue):
+        self.overdue = overdue
+
+    def get_context_data(self, parent_context=None):
+        return {"overdue": self.overdue[:50], "count": len(self.overdue)}
+
+
+@hooks.register("construct_homepage_panels")
+def add_overdue_panel(request, panels):
+    agencies = agencies_for_user(request.user)
+    if request.user.is_superuser:
+        return  # administrators see every agency in the import view instead
+    overdue = overdue_reports_for_agencies(agencies=agencies)
+    if overdue:
+        panels.append(OverdueReportsPanel(overdue))

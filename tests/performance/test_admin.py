@@ -1,0 +1,103 @@
+"""Agency staff edit only their own agency's programs in the Wagtail admin; overdue flags."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from performance.models import KPI, Program, ReportingPeriod
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def two_programs(make_program, ndc, moi):
+    mine = make_program(code="NDC-1", name="國發會計畫")
+    theirs = make_program(code="MOI-1", name="內政部計畫", agency=moi)
+    KPI.objects.create(program=mine, name="我的指標")
+    KPI.objects.create(program=theirs, name="別人的指標")
+    return mine, theirs
+
+
+def denied(response) -> bool:
+    """Wagtail answers PermissionDenied with a redirect to the admin home and a message."""
+    return response.status_code == 403 or (
+        response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")
+    )
+
+
+def url(model: str, view: str, *args) -> str:
+    return reverse(f"wagtailsnippets_performance_{model}:{view}", args=args)
+
+
+def test_staff_list_only_their_agencys_programs_and_kpis(client, ndc_staff, two_programs):
+    client.force_login(ndc_staff)
+    html = client.get(url("program", "list")).content.decode()
+    assert "國發會計畫" in html and "內政部計畫" not in html
+    html = client.get(url("kpi", "list")).content.decode()
+    assert "我的指標" in html and "別人的指標" not in html
+
+
+def test_staff_cannot_open_or_delete_another_agencys_program(client, ndc_staff, two_programs):
+    mine, theirs = two_programs
+    client.force_login(ndc_staff)
+    assert client.get(url("program", "edit", mine.pk)).status_code == 200
+    assert denied(client.get(url("program", "edit", theirs.pk)))
+    assert denied(client.post(url("program", "edit", theirs.pk), {"name": "改掉"}))
+    assert denied(client.get(url("program", "delete", theirs.pk)))
+    assert denied(client.post(url("program", "delete", theirs.pk)))
+    theirs.refresh_from_db()
+    assert theirs.name == "內政部計畫"
+    other_kpi = KPI.objects.get(name="別人的指標")
+    assert denied(client.get(url("kpi", "edit", other_kpi.pk)))
+    assert denied(client.post(url("kpi", "delete", other_kpi.pk)))
+    assert KPI.objects.filter(pk=other_kpi.pk).exists()
+
+
+def test_staff_choose_only_their_agency_when_adding(client, ndc_staff, two_programs):
+    client.force_login(ndc_staff)
+    response = client.get(url("program", "add"))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert [a.code for a in form.fields["agency"].queryset] == ["NDC"]
+    response = client.get(url("kpi", "add"))
+    assert [p.code for p in response.context["form"].fields["program"].queryset] == ["NDC-1"]
+
+
+def test_administrators_see_every_program(client, admin_user, two_programs):
+    client.force_login(admin_user)
+    html = client.get(url("program", "list")).content.decode()
+    assert "國發會計畫" in html and "內政部計畫" in html
+    assert client.get(url("program", "edit", two_programs[1].pk)).status_code == 200
+
+
+def test_citizens_have_no_admin(client, make_user, two_programs):
+    client.force_login(make_user())
+    assert client.get(url("program", "list")).status_code in {302, 403}
+    assert client.get(reverse("performance_import")).status_code in {302, 403}
+
+
+def test_staff_delete_their_own_program(client, ndc_staff, two_programs):
+    mine, _theirs = two_programs
+    client.force_login(ndc_staff)
+    response = client.post(url("program", "delete", mine.pk))
+    assert response.status_code == 302
+    assert not Program.objects.filter(pk=mine.pk).exists()
+
+
+def test_overdue_reports_are_flagged_to_the_agency(client, ndc_staff, moi_staff, make_program, ndc):
+    today = timezone.localdate()
+    make_program(code="NDC-LATE", start=today.year - 1, end=today.year + 1)
+    ReportingPeriod.objects.create(
+        label="上一季",
+        period_end=date(today.year - 1, 12, 31),
+        due_date=date(today.year - 1, 12, 31),
+    )
+    client.force_login(ndc_staff)
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "NDC-LATE" in html and "上一季" in html
+    html = client.get(reverse("performance_import")).content.decode()
+    assert "NDC-LATE" in html
+    client.force_login(moi_staff)
+    assert "NDC-LATE" not in client.get(reverse("wagtailadmin_home")).content.decode()
