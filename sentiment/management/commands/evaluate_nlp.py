@@ -61,7 +61,7 @@ class Command(BaseCommand):
                 raise CommandError(f"無法寫入 {options['json']}：{exc}") from exc
 
     def _segmentation(self, gold: Path) -> dict | None:
-        self._heading("Segmentation (word boundaries) on " + gold.name)
+        self._heading("Segmentation on " + gold.name + " (SIGHAN word scores; boundary F1 beside)")
         if not gold.is_file():
             self.stdout.write(f"  skipped: {gold} not found")
             return None
@@ -69,14 +69,18 @@ class Command(BaseCommand):
 
         result = evaluate_segmentation(gold)
         self.stdout.write(
-            f"  {'system':<22}{'precision':>10}{'recall':>10}{'F1':>10}{'chars/s':>12}"
+            f"  {'system':<22}{'precision':>10}{'recall':>10}{'F1':>10}{'bound. F1':>10}"
+            f"{'chars/s':>12}"
         )
         self.stdout.write(
             f"  {'minyi (jieba + dict)':<22}{result['precision']:>10.4f}{result['recall']:>10.4f}"
-            f"{result['f1']:>10.4f}{result['chars_per_second']:>12,.0f}"
+            f"{result['f1']:>10.4f}{result.get('boundary_f1', float('nan')):>10.4f}"
+            f"{result['chars_per_second']:>12,.0f}"
         )
         self.stdout.write(
-            f"  {'jieba (default dict)':<22}{'':>10}{'':>10}{result['baseline_f1']:>10.4f}"
+            f"  {'jieba (default dict)':<22}{result['baseline_precision']:>10.4f}"
+            f"{result['baseline_recall']:>10.4f}{result['baseline_f1']:>10.4f}"
+            f"{result.get('baseline_boundary_f1', float('nan')):>10.4f}"
             f"{result['baseline_chars_per_second']:>12,.0f}"
         )
         self.stdout.write(f"  sentences: {result['sentences']:,}")
