@@ -138,6 +138,15 @@ class _Echo:
         return value
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_cell(value) -> str:
+    """Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def _audit_csv(request) -> HttpResponse:
     filters = {key: request.GET.get(key, "") for key in ("action", "object_key")}
     writer = csv.writer(_Echo())
@@ -149,7 +158,8 @@ def _audit_csv(request) -> HttpResponse:
         )
         for entry in audit_log(**filters).iterator(chunk_size=500):
             yield writer.writerow(
-                [
+                _csv_cell(cell)
+                for cell in [
                     entry.created_at.isoformat(),
                     entry.actor.email if entry.actor else "system",
                     entry.action,

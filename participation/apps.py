@@ -14,6 +14,7 @@ class ParticipationConfig(AppConfig):
         from .services import moderated_kinds_register
 
         moderated_kinds_register()
+        _schedule_periodic_jobs()
         register_export_section("participation", participant_data_export)
 
         # Every citizen text goes through the NLP engine (in the background, after commit).
@@ -22,3 +23,14 @@ class ParticipationConfig(AppConfig):
         analysed_model_register(
             model_label="participation.petition", text_of=lambda p: f"{p.title}\n{p.body}"
         )
+
+
+def _schedule_periodic_jobs() -> None:
+    from datetime import time, timedelta
+
+    from minyi.jobs.schedule import periodic
+
+    from .tasks import closing_notices, notification_digest
+
+    periodic(closing_notices, every=timedelta(hours=1))
+    periodic(notification_digest, daily_at=time(8, 0))

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from minyi.agencies.models import Agency
@@ -43,7 +44,8 @@ class ConsultationFeed(Feed):
         return f"【{item.agency.name_zh}】{item.title}"
 
     def item_description(self, item) -> str:
-        return item.summary
+        # The summary is plain text; feed readers treat a description as HTML.
+        return escape(item.summary)
 
     def item_link(self, item) -> str:
         return item.get_url(request=self.request)
@@ -64,6 +66,8 @@ class ConsultationAtomFeed(ConsultationFeed):
 
 
 def _ical_escape(value: str) -> str:
+    # A bare carriage return would start a new (injected) property in many parsers.
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
     return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 

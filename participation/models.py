@@ -739,6 +739,8 @@ class NotificationKind(models.TextChoices):
     PETITION_STATE = "petition_state", _("Petition status")
     MODERATION = "moderation", _("Moderation decision")
     CLOSING_SOON = "closing_soon", _("Closing soon")
+    PROGRAM_UPDATE = "program_update", _("Program update")
+    LISTENING_ALERT = "listening_alert", _("Listening alert")
 
 
 class Notification(models.Model):

@@ -44,15 +44,21 @@ def _open_csv(directory: Path, stem: str) -> io.TextIOBase:
 
 
 def _read_rows(directory: Path, stem: str, required: tuple[str, ...]) -> list[dict[str, str]]:
-    with _open_csv(directory, stem) as handle:
-        reader = csv.DictReader(handle)
-        missing = [column for column in required if column not in (reader.fieldnames or [])]
-        if missing:
-            raise ValidationError(
-                _("%(file)s is missing the column(s): %(columns)s.")
-                % {"file": f"{stem}.csv", "columns": "、".join(missing)}
-            )
-        return list(reader)
+    try:
+        with _open_csv(directory, stem) as handle:
+            reader = csv.DictReader(handle)
+            missing = [column for column in required if column not in (reader.fieldnames or [])]
+            if missing:
+                raise ValidationError(
+                    _("%(file)s is missing the column(s): %(columns)s.")
+                    % {"file": f"{stem}.csv", "columns": "、".join(missing)}
+                )
+            return list(reader)
+    except (UnicodeDecodeError, csv.Error, EOFError, gzip.BadGzipFile) as error:
+        # A damaged or non-UTF-8 file: say so (in Chinese, as the other messages) and store nothing.
+        raise ValidationError(
+            f"{stem}.csv 無法讀取：檔案須為 UTF-8 編碼的 CSV（或其 gzip 壓縮檔）。（{error}）"
+        ) from error
 
 
 def _as_int(value: str, *, file: str, line: int, column: str) -> int:

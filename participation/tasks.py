@@ -41,3 +41,19 @@ def emails_send(*, messages: list[dict]) -> int:
             except Exception:  # one bad address must not stop the rest
                 logger.exception("Could not send a notification e-mail")
     return sent
+
+
+@job(max_attempts=2, backoff_seconds=300)
+def closing_notices() -> int:
+    """Hourly: followers of consultations closing within three days (each once)."""
+    from .notifications import consultations_closing_notify
+
+    return consultations_closing_notify()
+
+
+@job(max_attempts=2, backoff_seconds=300)
+def notification_digest() -> int:
+    """Daily at 08:00 Taiwan time: the digest e-mails."""
+    from .notifications import notification_digest_send
+
+    return notification_digest_send()

@@ -28,3 +28,9 @@ api.add_router("/performance/", performance_router)
 def validation_error(request, exc: ValidationError):
     """A service refused the input: 400 with its (Traditional Chinese) messages."""
     return api.create_response(request, {"detail": "；".join(exc.messages)}, status=400)
+
+
+@api.exception_handler(OverflowError)
+def number_out_of_range(request, exc: OverflowError):
+    """An id beyond the database's integer range (e.g. 2**63) names nothing: 404, not 500."""
+    return api.create_response(request, {"detail": "Not Found"}, status=404)

@@ -6,6 +6,7 @@ from ``./dev run``: SQLite under ``var/``, the in-memory channel layer, the
 local-memory cache and a database-backed task worker.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -126,7 +127,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # transactions avoid "database is locked" on lock upgrades.
     # Tests use a file too (not SQLite's shared in-memory database, whose table locks
     # ignore the busy timeout): the worker's heartbeat thread writes concurrently.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-minyi.sqlite3")}
+    # One file per test process, so that two test runs on one checkout never share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-minyi-{os.getpid()}.sqlite3")}
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",

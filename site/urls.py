@@ -38,6 +38,8 @@ urlpatterns += i18n_patterns(
     path("me/", include(account_urls)),
     path("participate/", include("participation.urls")),
     path("moderation/", include("moderation.urls")),
+    path("listening/", include("sentiment.urls")),
+    path("reports/", include("reports.urls")),
     path("feeds/consultations.rss", ConsultationFeed(), name="consultation_feed_rss"),
     path("feeds/consultations.atom", ConsultationAtomFeed(), name="consultation_feed_atom"),
     path(

@@ -43,7 +43,7 @@ from typing import Any
 from moderation.screening.lexicon import LexiconCheck
 from moderation.screening.personal_data import PersonalDataCheck
 from moderation.screening.spam import SpamCheck, SubmissionRateCheck
-from moderation.screening.text import MAX_LENGTH, clean_text, find_unsafe
+from moderation.screening.text import MAX_LENGTH, clean_text, find_unsafe, strip_invisible
 from moderation.screening.types import (
     EXTREME,
     HOLD,
@@ -168,12 +168,17 @@ def screen(
     """Screen one submission. Pure: no database, no request; ``context`` carries counts."""
     context = context or {}
     bounded = text[:MAX_LENGTH]
+    # The other checks read the text as it will be published: with invisible characters
+    # removed, so that "0<U+200B>A123456789" cannot hide an ID from the personal-data check
+    # and publish it once the zero-width space is gone. Their spans index that visible text,
+    # which is the submitted text itself whenever it had no such characters.
+    visible = strip_invisible(bounded)
     reasons: list[Reason] = []
     for check in checks:
-        reasons.extend(check.check(text if check.name == "unsafe_text" else bounded, context))
+        reasons.extend(check.check(text if check.name == "unsafe_text" else visible, context))
     reasons.sort(key=lambda r: (r.span, r.check))
     return ScreeningResult(
         outcome=decide_outcome(reasons),
         reasons=tuple(reasons),
-        published_text=clean_text(apply_masks(bounded, reasons)),
+        published_text=clean_text(apply_masks(visible, reasons)),
     )

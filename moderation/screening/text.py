@@ -40,6 +40,7 @@ _UNSAFE_RE = re.compile(
     "["
     + "".join(re.escape(c) for c in sorted(BIDI_CHARS | ZERO_WIDTH_CHARS))
     + "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ue000-\uf8ff"
+    + "\U000f0000-\U0010ffff"  # supplementary private-use planes
     + "]"
 )
 
@@ -50,6 +51,11 @@ def clean_text(text: str, *, max_length: int = MAX_LENGTH) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _UNSAFE_RE.sub("", text)
     return text[:max_length]
+
+
+def strip_invisible(text: str) -> str:
+    """Remove unsafe characters only (no line-ending change), keeping every other offset."""
+    return _UNSAFE_RE.sub("", text)
 
 
 def find_unsafe(text: str) -> list[tuple[int, int, str]]:

@@ -81,7 +81,7 @@ _PHRASES = tuple(
 def benchmark_texts(n: int = 2000, seed: int = 7) -> list[str]:
     rng = random.Random(seed)  # noqa: S311 - a fixed, reproducible benchmark set
     return [
-        "，".join(rng.sample(_PHRASES, rng.randint(1, 3)))
+        "，".join(rng.sample(_PHRASES, rng.randint(2, 5)))
         + rng.choice(("", "！", "。", "😊", "😡"))
         for _ in range(n)
     ]

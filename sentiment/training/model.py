@@ -57,7 +57,9 @@ class HybridSentimentModel(nn.Module):
         self.settings = settings
         self.encoder = BertModel(settings.bert_config(), add_pooling_layer=False)
         self.ngrams = nn.Embedding(settings.ngram_buckets, settings.ngram_dim, padding_idx=0)
-        nn.init.normal_(self.ngrams.weight, std=0.02)
+        nn.init.normal_(self.ngrams.weight, std=0.01)
+        # IDF per bucket, from the training split (train.idf_table); exported as a constant.
+        self.register_buffer("idf", torch.ones(settings.ngram_buckets))
         with torch.no_grad():
             self.ngrams.weight[0].zero_()
         self.dropout = nn.Dropout(settings.dropout)
@@ -65,20 +67,22 @@ class HybridSentimentModel(nn.Module):
         self.aux_cls = nn.Linear(settings.hidden, 2)
         self.aux_ngram = nn.Linear(settings.ngram_dim, 2)
 
-    def branches(self, input_ids, attention_mask, ngram_ids):
-        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask)[0]
-        cls = hidden[:, 0]
-        present = (ngram_ids > 0).to(cls.dtype).unsqueeze(-1)
-        summed = (self.ngrams(ngram_ids) * present).sum(dim=1)
-        bag = summed / present.sum(dim=1).clamp(min=1.0)
-        return cls, bag
+    def tfidf_bag(self, ngram_ids, ngram_tf):
+        # TF-IDF weights (padding has tf 0), L2-normalised per text, then a weighted sum.
+        weights = ngram_tf * self.idf[ngram_ids]
+        weights = weights / weights.norm(dim=1, keepdim=True).clamp(min=1e-6)
+        return (self.ngrams(ngram_ids) * weights.unsqueeze(-1)).sum(dim=1)
 
-    def forward(self, input_ids, attention_mask, ngram_ids):
-        cls, bag = self.branches(input_ids, attention_mask, ngram_ids)
+    def branches(self, input_ids, attention_mask, ngram_ids, ngram_tf):
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask)[0]
+        return hidden[:, 0], self.tfidf_bag(ngram_ids, ngram_tf)
+
+    def forward(self, input_ids, attention_mask, ngram_ids, ngram_tf):
+        cls, bag = self.branches(input_ids, attention_mask, ngram_ids, ngram_tf)
         return self.head(self.dropout(torch.cat([cls, bag], dim=-1)))
 
-    def training_logits(self, input_ids, attention_mask, ngram_ids):
-        cls, bag = self.branches(input_ids, attention_mask, ngram_ids)
+    def training_logits(self, input_ids, attention_mask, ngram_ids, ngram_tf):
+        cls, bag = self.branches(input_ids, attention_mask, ngram_ids, ngram_tf)
         joint = self.head(self.dropout(torch.cat([cls, bag], dim=-1)))
         return joint, self.aux_cls(self.dropout(cls)), self.aux_ngram(self.dropout(bag))
 

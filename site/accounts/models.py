@@ -5,7 +5,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from .validators import validate_display_name
+from .validators import normalize_display_name, validate_display_name
 
 
 class MinyiUserManager(UserManager):
@@ -74,6 +74,10 @@ class User(AbstractUser):
         super().clean()
         # One spelling per address: sign-in and uniqueness compare e-mails exactly.
         self.email = self.email.strip().lower()
+        # Store the name as validated (NFKC, whitespace collapsed): services that create users
+        # directly must not keep control characters the forms would have removed.
+        if self.display_name:
+            self.display_name = normalize_display_name(self.display_name)
 
     @property
     def public_name(self) -> str:

@@ -24,6 +24,7 @@ class HomePage(Page):
         "participation.ConsultationIndexPage",
         "participation.PetitionIndexPage",
         "moderation.HouseRulesPage",
+        "performance.PerformanceDashboardPage",
     ]
 
     class Meta:

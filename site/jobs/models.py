@@ -20,3 +20,17 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname}:{self.pid} ({self.worker_id})"
+
+
+class ScheduledRun(models.Model):
+    """When a periodic job was last put in the queue (one row per schedule)."""
+
+    name = models.CharField(_("job"), max_length=255, unique=True)
+    last_enqueued_at = models.DateTimeField(_("last queued at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("scheduled job")
+        verbose_name_plural = _("scheduled jobs")
+
+    def __str__(self) -> str:
+        return self.name

@@ -69,3 +69,29 @@ def worker_heartbeat_beat(*, worker_id: str, queues: str, started_at: datetime) 
 
 def worker_heartbeat_stop(*, worker_id: str) -> None:
     WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+
+
+def scheduled_jobs_enqueue_due(*, now: datetime | None = None) -> list[str]:
+    """Queue every periodic job that is due; safe to call from many workers at once."""
+    from .models import ScheduledRun
+    from .schedule import schedules
+
+    now = now or timezone.now()
+    queued = []
+    for schedule in schedules():
+        ScheduledRun.objects.get_or_create(name=schedule.name)
+        with transaction.atomic():
+            run = (
+                ScheduledRun.objects.select_for_update(skip_locked=True)
+                .filter(name=schedule.name)
+                .first()
+            )
+            if run is None:  # another worker holds it right now
+                continue
+            if not schedule.is_due(last=run.last_enqueued_at, now=now):
+                continue
+            schedule.task.enqueue()
+            run.last_enqueued_at = now
+            run.save(update_fields=["last_enqueued_at"])
+            queued.append(schedule.name)
+    return queued

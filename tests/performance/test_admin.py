@@ -101,3 +101,38 @@ def test_overdue_reports_are_flagged_to_the_agency(client, ndc_staff, moi_staff,
     assert "NDC-LATE" in html
     client.force_login(moi_staff)
     assert "NDC-LATE" not in client.get(reverse("wagtailadmin_home")).content.decode()
+
+
+def test_staff_edit_their_program_in_the_admin_and_the_light_follows(
+    client, ndc_staff, two_programs
+):
+    from wagtail.test.utils.form_data import inline_formset, nested_form_data
+
+    mine, _theirs = two_programs
+    client.force_login(ndc_staff)
+    data = nested_form_data(
+        {
+            "code": mine.code,
+            "name": "國發會計畫（修正）",
+            "agency": mine.agency_id,
+            "control_level": "ministry",
+            "category": "數位",
+            "start_year": 2025,
+            "end_year": 2025,
+            "objectives": "",
+            "description": "",
+            "budgets": inline_formset(
+                [{"year": 2025, "budget": "1000", "spent": "600", "planned_to_date": "1000"}]
+            ),
+            "progress_reports": inline_formset([]),
+            "milestones": inline_formset([]),
+        }
+    )
+    data["counties"] = ["63000", "10015"]
+    response = client.post(url("program", "edit", mine.pk), data)
+    assert response.status_code == 302, response.context["form"].errors
+    mine.refresh_from_db()
+    assert mine.name == "國發會計畫（修正）"
+    assert set(mine.counties.values_list("code", flat=True)) == {"63000", "10015"}
+    assert mine.light == "red"  # 600 of 1,000 planned: under 70 %
+    assert "60%" in mine.light_reasons[0]["text"]

@@ -1,4 +1,4 @@
-"""Run a task worker that reports a heartbeat for /healthz.
+"""Run a task worker that reports a heartbeat for /healthz and queues periodic jobs.
 
 A thin layer over django-tasks-db's ``db_worker``: all its options apply. Run
 several of these (one per core is a good start) against PostgreSQL in production.
@@ -14,7 +14,11 @@ from django.utils import timezone
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
-from minyi.jobs.services import worker_heartbeat_beat, worker_heartbeat_stop
+from minyi.jobs.services import (
+    scheduled_jobs_enqueue_due,
+    worker_heartbeat_beat,
+    worker_heartbeat_stop,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +60,8 @@ class Command(DbWorkerCommand):
             try:
                 close_old_connections()
                 worker_heartbeat_beat(worker_id=worker_id, queues=queues, started_at=started_at)
+                scheduled_jobs_enqueue_due()  # periodic jobs ride on the heartbeat
             except Exception:  # a missed beat must never stop the worker
-                logger.exception("Worker heartbeat failed")
+                logger.exception("Worker heartbeat or schedule check failed")
             stop.wait(settings.MINYI_WORKER_HEARTBEAT_SECONDS)
         connection.close()

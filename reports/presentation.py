@@ -1,0 +1,799 @@
+"""A stored report's figures as readers get them: tables, plotly charts and text alternatives.
+
+One source for the page, the self-contained HTML, the CSV and XLSX exports: every chart is drawn
+from a table that is printed beside it, and described in a sentence for screen readers.
+Labels are translated at render time; the stored data holds only codes and numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+STANCE_COLOURS = {"support": "#1d6b3a", "oppose": "#a32a1c", "suggest": "#5b6770"}
+SENTIMENT_COLOURS = {
+    "positive": "#0b5cad",
+    "neutral": "#6b7280",
+    "negative": "#b04a00",
+    "unanalysed": "#c9ced6",
+}
+GROUP_COLOURS = ["#0b5cad", "#b04a00", "#1d6b3a", "#7a3b9c", "#8a6d00"]
+FONT = {"family": "system-ui, -apple-system, 'Noto Sans TC', 'Noto Sans CJK TC', sans-serif"}
+MAX_ROWS_ON_PAGE = 50  # longer tables are cut on the page (the CSV and XLSX have every row)
+
+
+def stance_label(code: str) -> str:
+    from participation.models import Stance
+
+    return str(Stance(code).label) if code in Stance.values else code
+
+
+def sentiment_label(code: str) -> str:
+    from sentiment.models import SentimentLabel
+
+    if code == "unanalysed":
+        return _("Not analysed yet")
+    return str(SentimentLabel(code).label) if code in SentimentLabel.values else code
+
+
+def outcome_label(code: str) -> str:
+    from moderation.models import Outcome
+
+    return str(Outcome(code).label) if code in Outcome.values else code
+
+
+def action_label(code: str) -> str:
+    from moderation.models import DecisionAction
+
+    return str(DecisionAction(code).label) if code in DecisionAction.values else code
+
+
+def rule_title(code: str) -> str:
+    from moderation.rules import RULES
+
+    rule = RULES.get(code)
+    return rule.title_zh if rule else code
+
+
+def comment_state_label(code: str) -> str:
+    from participation.models import CommentState
+
+    return str(CommentState(code).label) if code in CommentState.values else code
+
+
+def statement_state_label(code: str) -> str:
+    from participation.models import ModerationState
+
+    return str(ModerationState(code).label) if code in ModerationState.values else code
+
+
+def percent(share: float) -> str:
+    return f"{share * 100:.1f}%"
+
+
+@dataclass
+class Table:
+    slug: str
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
+    # column index → "comment" / "statement": the cell is an id to link
+    links: dict[int, str] = field(default_factory=dict)
+    numeric: set[int] = field(default_factory=set)
+
+    @property
+    def rows_on_page(self) -> list[list[Any]]:
+        return self.rows[:MAX_ROWS_ON_PAGE]
+
+    @property
+    def truncated(self) -> bool:
+        return len(self.rows) > MAX_ROWS_ON_PAGE
+
+    def cells(self, comment_url: str = "") -> list[list[dict]]:
+        """Rows for templates: each cell with its value, link and alignment."""
+        out = []
+        for row in self.rows_on_page:
+            cells = []
+            for i, value in enumerate(row):
+                link = ""
+                if self.links.get(i) == "comment" and value not in ("", None) and comment_url:
+                    link = f"{comment_url}#comment-{value}"
+                cells.append({"value": value, "link": link, "num": i in self.numeric})
+            out.append(cells)
+        return out
+
+
+@dataclass
+class Chart:
+    slug: str
+    title: str
+    spec: dict
+    alt: str
+    table: str  # slug of the table with the same figures
+
+    @property
+    def data_id(self) -> str:
+        return f"chart-data-{self.slug}"
+
+
+def _layout(**extra: Any) -> dict:
+    layout = {
+        "font": FONT,
+        "margin": {"l": 56, "r": 16, "t": 16, "b": 56},
+        "legend": {"orientation": "h", "y": -0.25},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "height": 320,
+    }
+    layout.update(extra)
+    return layout
+
+
+def _day_axis(dates: list[str]) -> dict:
+    from datetime import date
+
+    axis = {"type": "date", "tickformat": "%Y-%m-%d"}
+    if dates and (date.fromisoformat(dates[-1]) - date.fromisoformat(dates[0])).days <= 14:
+        axis["dtick"] = 86_400_000  # one tick a day (milliseconds)
+    return axis
+
+
+# --- tables ---------------------------------------------------------------------------------
+
+
+def _section_name(row: dict) -> str:
+    return row["number"] or _("The whole draft")
+
+
+def tables(data: dict) -> dict[str, Table]:
+    summary = data["summary"]
+    out: dict[str, Table] = {}
+
+    def add(table: Table) -> None:
+        out[table.slug.replace("-", "_")] = table
+
+    add(
+        Table(
+            "participation",
+            _("Participation"),
+            [_("Measure"), _("Count")],
+            [
+                [_("Participants"), summary["participants"]],
+                [_("Comments submitted"), summary["comments_submitted"]],
+                [_("Published comments"), summary["comments"]],
+                [_("Published replies"), summary["replies"]],
+                [_("Statements (in opinion groups)"), summary["statements"]],
+                [_("Statements submitted"), summary["statements_submitted"]],
+                [_("Votes on statements"), summary["votes"]],
+                [_("Voters"), summary["voters"]],
+                [_("Petitions to the agency during the comment period"), summary["petitions"]],
+            ],
+            numeric={1},
+        )
+    )
+    add(
+        Table(
+            "per-day",
+            _("Participation per day"),
+            [_("Date"), _("Comments"), _("Statements"), _("Votes"), _("Petitions to the agency")],
+            [
+                [d["date"], d["comments"], d["statements"], d["votes"], d["petitions"]]
+                for d in summary["per_day"]
+            ],
+            numeric={1, 2, 3, 4},
+        )
+    )
+    add(
+        Table(
+            "stance",
+            _("Stance of the published comments"),
+            [_("Stance"), _("Comments"), _("Share of comments")],
+            [
+                [stance_label(s), n, percent(summary["stance_shares"][s])]
+                for s, n in summary["stance"].items()
+            ],
+            numeric={1, 2},
+        )
+    )
+    analysed = {k: v for k, v in summary["sentiment"].items() if k != "unanalysed"}
+    add(
+        Table(
+            "sentiment",
+            _("Sentiment of the published comments"),
+            [_("Sentiment"), _("Comments"), _("Share of analysed comments")],
+            [
+                [sentiment_label(s), n, percent(summary["sentiment_shares"][s])]
+                for s, n in analysed.items()
+            ]
+            + [[sentiment_label("unanalysed"), summary["sentiment"]["unanalysed"], "—"]],
+            numeric={1, 2},
+        )
+    )
+    sentiments = ("positive", "neutral", "negative", "unanalysed")
+    add(
+        Table(
+            "stance-sentiment",
+            _("Sentiment by stance"),
+            [_("Stance"), *[sentiment_label(s) for s in sentiments]],
+            [
+                [stance_label(stance), *[counts[s] for s in sentiments]]
+                for stance, counts in summary["stance_sentiment"].items()
+            ],
+            numeric={1, 2, 3, 4},
+        )
+    )
+    add(
+        Table(
+            "summary-sentences",
+            _("What each side said: representative sentences"),
+            [_("Stance"), _("Sentence"), _("Comment"), _("Centrality")],
+            [
+                [stance_label(stance), s["text"], s["comment_id"], s["score"]]
+                for stance, sentences in summary["extractive"].items()
+                for s in sentences
+            ],
+            links={2: "comment"},
+            numeric={3},
+        )
+    )
+
+    sections = data["sections"]
+    add(
+        Table(
+            "sections",
+            _("Comments per section"),
+            [
+                _("Article (條次)"),
+                _("Comments"),
+                stance_label("support"),
+                stance_label("oppose"),
+                stance_label("suggest"),
+                sentiment_label("positive"),
+                sentiment_label("neutral"),
+                sentiment_label("negative"),
+                sentiment_label("unanalysed"),
+                _("Controversy"),
+                _("Keywords"),
+            ],
+            [
+                [
+                    _section_name(r),
+                    r["comments"],
+                    r["stance"]["support"],
+                    r["stance"]["oppose"],
+                    r["stance"]["suggest"],
+                    r["sentiment"]["positive"],
+                    r["sentiment"]["neutral"],
+                    r["sentiment"]["negative"],
+                    r["sentiment"]["unanalysed"],
+                    r["controversy"],
+                    "、".join(k["word"] for k in r["keywords"]),
+                ]
+                for r in sections
+            ],
+            numeric=set(range(1, 10)),
+        )
+    )
+    add(
+        Table(
+            "section-comments",
+            _("Representative comments per section"),
+            [_("Article (條次)"), _("Stance"), _("Comment"), _("Excerpt")],
+            [
+                [_section_name(r), stance_label(c["stance"]), c["comment_id"], c["excerpt"]]
+                for r in sections
+                for c in r["representative"]
+            ],
+            links={2: "comment"},
+        )
+    )
+
+    groups = data["opinion_groups"]
+    texts = groups.get("statement_texts", {})
+    add(
+        Table(
+            "opinion-groups",
+            _("Opinion groups and the statements that set each apart"),
+            [
+                _("Group"),
+                _("Participants"),
+                _("Statement"),
+                _("Text"),
+                _("Group's view"),
+                _("Share of the group"),
+                _("Share of the others"),
+                _("Representativeness"),
+            ],
+            [
+                [
+                    group_name(g["id"]),
+                    g["size"],
+                    r["statement"],
+                    texts.get(str(r["statement"]), ""),
+                    _("Agree") if r["direction"] == "agree" else _("Disagree"),
+                    percent(r["share"]),
+                    percent(r["rest_share"]),
+                    round(r["ratio"], 2),
+                ]
+                for g in groups.get("groups", [])
+                for r in g["repness"]
+                or [{"statement": "", "direction": "", "share": 0, "rest_share": 0, "ratio": 0}]
+            ],
+            numeric={1, 5, 6, 7},
+        )
+    )
+    add(
+        Table(
+            "consensus",
+            _("Consensus: statements every group agrees (or disagrees) with"),
+            [_("Statement"), _("Text"), _("Direction"), _("Share in each group")],
+            [
+                [
+                    c["statement"],
+                    texts.get(str(c["statement"]), ""),
+                    _("Agree") if c["direction"] == "agree" else _("Disagree"),
+                    " / ".join(percent(s) for s in c["group_shares"]),
+                ]
+                for c in groups.get("consensus", [])
+            ],
+        )
+    )
+    add(
+        Table(
+            "divisive",
+            _("Divisive statements"),
+            [_("Statement"), _("Text"), _("Groups agreeing"), _("Groups disagreeing"), _("Spread")],
+            [
+                [
+                    d["statement"],
+                    texts.get(str(d["statement"]), ""),
+                    "、".join(group_name(g) for g in d["agreeing_groups"]),
+                    "、".join(group_name(g) for g in d["disagreeing_groups"]),
+                    d["spread"],
+                ]
+                for d in groups.get("divisive", [])
+            ],
+            numeric={4},
+        )
+    )
+
+    campaign = data["campaigns"]
+    add(
+        Table(
+            "campaigns",
+            _("Campaigns: groups of near-identical comments"),
+            [
+                _("Campaign"),
+                _("Comments"),
+                _("Similarity"),
+                stance_label("support"),
+                stance_label("oppose"),
+                stance_label("suggest"),
+                _("Counted as"),
+                _("First comment"),
+                _("Text"),
+            ],
+            [
+                [
+                    i,
+                    g["size"],
+                    g["similarity"],
+                    g["stance"]["support"],
+                    g["stance"]["oppose"],
+                    g["stance"]["suggest"],
+                    stance_label(g["voice"]),
+                    g["representative_id"],
+                    g["representative"],
+                ]
+                for i, g in enumerate(campaign["groups"], start=1)
+            ],
+            links={7: "comment"},
+            numeric={0, 1, 2, 3, 4, 5},
+        )
+    )
+    add(
+        Table(
+            "campaign-stance",
+            _("Stance with and without collapsing campaigns"),
+            [_("Stance"), _("Every comment"), _("Each campaign as one voice")],
+            [
+                [stance_label(s), campaign["stance_raw"][s], campaign["stance_collapsed"][s]]
+                for s in campaign["stance_raw"]
+            ],
+            numeric={1, 2},
+        )
+    )
+
+    mod = data["moderation"]
+    kinds = {"comment": _("Comments"), "statement": _("Statements")}
+    add(
+        Table(
+            "moderation-outcomes",
+            _("Automatic screening of submissions"),
+            [_("Kind"), _("Outcome"), _("Submissions")],
+            [
+                [kinds.get(kind, kind), outcome_label(outcome), n]
+                for kind, outcomes in mod["submissions"].items()
+                for outcome, n in outcomes.items()
+            ],
+            numeric={2},
+        )
+    )
+    add(
+        Table(
+            "moderation-rules",
+            _("Submissions by house rule"),
+            [
+                _("Rule"),
+                _("Code"),
+                _("Submissions"),
+                outcome_label("publish"),
+                outcome_label("publish_masked"),
+                outcome_label("hold"),
+                outcome_label("reject"),
+            ],
+            [
+                [
+                    rule_title(r["rule"]),
+                    r["rule"],
+                    r["total"],
+                    r["publish"],
+                    r["publish_masked"],
+                    r["hold"],
+                    r["reject"],
+                ]
+                for r in mod["rules"]
+            ],
+            numeric={2, 3, 4, 5, 6},
+        )
+    )
+    add(
+        Table(
+            "moderation-decisions",
+            _("Moderators' decisions"),
+            [_("Decision"), _("Rule"), _("Count")],
+            [
+                [action_label(d["action"]), rule_title(d["rule"]) if d["rule"] else "—", d["count"]]
+                for d in mod["decisions"]
+            ],
+            numeric={2},
+        )
+    )
+    add(
+        Table(
+            "moderation-states",
+            _("Where submissions stand now"),
+            [_("Kind"), _("State"), _("Count")],
+            [
+                [kinds["comment"], comment_state_label(s), n]
+                for s, n in mod["comment_states"].items()
+            ]
+            + [
+                [kinds["statement"], statement_state_label(s), n]
+                for s, n in mod["statement_states"].items()
+            ],
+            numeric={2},
+        )
+    )
+    add(response_table(data))
+    return out
+
+
+def table_by_slug(data: dict, slug: str) -> Table | None:
+    return next((t for t in tables(data).values() if t.slug == slug), None)
+
+
+def response_table(data: dict) -> Table:
+    return Table(
+        "response-table",
+        _("Response table (對照表) draft"),
+        [
+            _("Article (條次)"),
+            _("Article text"),
+            _("Comments"),
+            stance_label("support"),
+            stance_label("oppose"),
+            stance_label("suggest"),
+            _("Keywords"),
+            _("Summary of comments"),
+            _("Agency decision"),
+            _("Reason"),
+        ],
+        [
+            [
+                r["number"] or _("The whole draft"),
+                r["text"],
+                r["comments"],
+                r["stance"]["support"],
+                r["stance"]["oppose"],
+                r["stance"]["suggest"],
+                "、".join(r["keywords"]),
+                "\n".join(
+                    f"[{stance_label(s['stance'])}] {s['text']} (#{s['comment_id']})"
+                    for s in r["summary"]
+                ),
+                r["decision"],
+                r["reason"],
+            ]
+            for r in data["response_table"]
+        ],
+        numeric={2, 3, 4, 5},
+    )
+
+
+def group_name(index: int) -> str:
+    return _("Group %(letter)s") % {"letter": "ABCDEFGHIJ"[index] if index < 10 else index}
+
+
+# --- charts ---------------------------------------------------------------------------------
+
+
+def charts(data: dict) -> dict[str, Chart]:
+    summary = data["summary"]
+    out: dict[str, Chart] = {}
+    days = summary["per_day"]
+    if days:
+        dates = [d["date"] for d in days]
+        bars = [
+            {"type": "bar", "name": label, "x": dates, "y": [d[key] for d in days]}
+            for key, label in (("comments", _("Comments")), ("statements", _("Statements")))
+        ]
+        votes = {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": _("Votes"),
+            "x": dates,
+            "y": [d["votes"] for d in days],
+            "yaxis": "y2",
+            "line": {"color": "#b04a00"},
+        }
+        out["per_day"] = Chart(
+            "per-day",
+            _("Participation per day"),
+            {
+                "data": [*bars, votes],
+                "layout": _layout(
+                    barmode="group",
+                    xaxis=_day_axis(dates),
+                    yaxis={"title": {"text": _("Comments and statements")}, "rangemode": "tozero"},
+                    yaxis2={
+                        "title": {"text": _("Votes")},
+                        "overlaying": "y",
+                        "side": "right",
+                        "rangemode": "tozero",
+                        "showgrid": False,
+                    },
+                ),
+            },
+            _(
+                "Bars (comments, statements) and a line (votes) per day from %(first)s to "
+                "%(last)s; the busiest day was %(busiest)s with %(count)d comments. The table "
+                "below lists every day."
+            )
+            % {
+                "first": days[0]["date"],
+                "last": days[-1]["date"],
+                "busiest": max(days, key=lambda d: d["comments"])["date"],
+                "count": max(d["comments"] for d in days),
+            },
+            "per-day",
+        )
+    stance = summary["stance"]
+    shares = summary["stance_shares"]
+    out["stance"] = Chart(
+        "stance",
+        _("Stance of the published comments"),
+        {
+            "data": [
+                {
+                    "type": "bar",
+                    "orientation": "h",
+                    "y": [stance_label(s) for s in stance],
+                    "x": list(stance.values()),
+                    "marker": {"color": [STANCE_COLOURS[s] for s in stance]},
+                    "text": [percent(shares[s]) for s in stance],
+                    "textposition": "auto",
+                }
+            ],
+            "layout": _layout(height=220, yaxis={"autorange": "reversed", "automargin": True}),
+        },
+        _(
+            "Of %(total)d published comments, %(support)s support the draft, %(oppose)s "
+            "oppose it and %(suggest)s make other suggestions."
+        )
+        % {
+            "total": sum(stance.values()),
+            "support": percent(shares["support"]),
+            "oppose": percent(shares["oppose"]),
+            "suggest": percent(shares["suggest"]),
+        },
+        "stance",
+    )
+    sentiment = summary["sentiment"]
+    s_shares = summary["sentiment_shares"]
+    out["sentiment"] = Chart(
+        "sentiment",
+        _("Sentiment of the published comments"),
+        {
+            "data": [
+                {
+                    "type": "bar",
+                    "orientation": "h",
+                    "y": [sentiment_label(s) for s in sentiment],
+                    "x": list(sentiment.values()),
+                    "marker": {"color": [SENTIMENT_COLOURS[s] for s in sentiment]},
+                }
+            ],
+            "layout": _layout(height=240, yaxis={"autorange": "reversed", "automargin": True}),
+        },
+        _(
+            "Of %(analysed)d analysed comments, %(positive)s read as positive, %(neutral)s as "
+            "neutral and %(negative)s as negative; %(unanalysed)d are not analysed yet."
+        )
+        % {
+            "analysed": sum(v for k, v in sentiment.items() if k != "unanalysed"),
+            "positive": percent(s_shares["positive"]),
+            "neutral": percent(s_shares["neutral"]),
+            "negative": percent(s_shares["negative"]),
+            "unanalysed": sentiment["unanalysed"],
+        },
+        "sentiment",
+    )
+    sections = data["sections"]
+    if sections:
+        columns = [
+            ("support", stance_label("support")),
+            ("oppose", stance_label("oppose")),
+            ("suggest", stance_label("suggest")),
+            ("negative", sentiment_label("negative")),
+        ]
+        z, text = [], []
+        for r in sections:
+            n = r["comments"]
+            row = [
+                (r["stance"][k] if k in r["stance"] else r["sentiment"][k]) / n if n else 0
+                for k, _label in columns
+            ]
+            row.append(r["controversy"])
+            z.append(row)
+            text.append([percent(v) for v in row[:-1]] + [f"{r['controversy']:.2f}"])
+        hottest = max(sections, key=lambda r: (r["controversy"], r["comments"]))
+        out["heatmap"] = Chart(
+            "heatmap",
+            _("Where the controversy is: shares per section"),
+            {
+                "data": [
+                    {
+                        "type": "heatmap",
+                        "x": [label for _k, label in columns] + [_("Controversy")],
+                        "y": [_section_name(r) for r in sections],
+                        "z": z,
+                        "text": text,
+                        "texttemplate": "%{text}",
+                        "colorscale": "OrRd",
+                        "zmin": 0,
+                        "zmax": 1,
+                        "hovertemplate": "%{y} · %{x}: %{text}<extra></extra>",
+                    }
+                ],
+                "layout": _layout(
+                    height=max(240, 34 * len(sections) + 100),
+                    yaxis={"autorange": "reversed", "automargin": True},
+                ),
+            },
+            _(
+                "Heat map of %(count)d sections: darker cells mean a larger share. The most "
+                "contested is %(section)s (controversy %(value).2f, %(comments)d comments). "
+                "The table below has the figures."
+            )
+            % {
+                "count": len(sections),
+                "section": _section_name(hottest),
+                "value": hottest["controversy"],
+                "comments": hottest["comments"],
+            },
+            "sections",
+        )
+    groups = data["opinion_groups"]
+    if groups.get("k"):
+        points = groups["points"]
+        out["opinion_map"] = Chart(
+            "opinion-map",
+            _("Opinion map: participants placed by how they voted"),
+            {
+                "data": [
+                    {
+                        "type": "scatter",  # SVG: prints and renders headless (no WebGL)
+                        "mode": "markers",
+                        "name": group_name(g["id"]),
+                        "x": [p[0] for p in points if p[2] == g["id"]],
+                        "y": [p[1] for p in points if p[2] == g["id"]],
+                        "marker": {"color": GROUP_COLOURS[g["id"] % 5], "size": 5, "opacity": 0.6},
+                        "hoverinfo": "name",
+                    }
+                    for g in groups["groups"]
+                ],
+                "layout": _layout(
+                    height=380,
+                    xaxis={"zeroline": False, "showticklabels": False},
+                    yaxis={"zeroline": False, "showticklabels": False},
+                ),
+            },
+            _(
+                "Scatter plot of %(n)d participants who voted on at least %(min)d statements, "
+                "in %(k)d opinion groups: %(sizes)s. The table below lists what sets each "
+                "group apart."
+            )
+            % {
+                "n": groups["n_in_conversation"],
+                "min": groups["min_votes"],
+                "k": groups["k"],
+                "sizes": "、".join(f"{group_name(g['id'])} {g['size']}" for g in groups["groups"]),
+            },
+            "opinion-groups",
+        )
+    campaign = data["campaigns"]
+    out["campaign_stance"] = Chart(
+        "campaign-stance",
+        _("Stance with and without collapsing campaigns"),
+        {
+            "data": [
+                {
+                    "type": "bar",
+                    "name": label,
+                    "x": [stance_label(s) for s in campaign[key]],
+                    "y": list(campaign[key].values()),
+                }
+                for key, label in (
+                    ("stance_raw", _("Every comment")),
+                    ("stance_collapsed", _("Each campaign as one voice")),
+                )
+            ],
+            "layout": _layout(barmode="group", height=260),
+        },
+        _(
+            "Campaigns: %(groups)d, holding %(in)d of %(total)d comments; unique comments: "
+            "%(unique)s. Grouped bars compare the stance counts with every comment and with "
+            "each campaign counted once."
+        )
+        % {
+            "groups": len(campaign["groups"]),
+            "in": campaign["in_campaigns"],
+            "total": campaign["comments"],
+            "unique": percent(campaign["unique_share"]),
+        },
+        "campaign-stance",
+    )
+    mod = data["moderation"]
+    outcome_totals: dict[str, int] = {}
+    for outcomes in mod["submissions"].values():
+        for outcome, n in outcomes.items():
+            outcome_totals[outcome] = outcome_totals.get(outcome, 0) + n
+    if outcome_totals:
+        out["moderation"] = Chart(
+            "moderation",
+            _("Automatic screening of submissions"),
+            {
+                "data": [
+                    {
+                        "type": "bar",
+                        "x": [outcome_label(o) for o in outcome_totals],
+                        "y": list(outcome_totals.values()),
+                    }
+                ],
+                "layout": _layout(height=240),
+            },
+            _(
+                "Screened submissions: %(total)d; held for a moderator: %(held)d; "
+                "rejected: %(rejected)d."
+            )
+            % {
+                "total": sum(outcome_totals.values()),
+                "held": outcome_totals.get("hold", 0),
+                "rejected": outcome_totals.get("reject", 0),
+            },
+            "moderation-outcomes",
+        )
+    return out

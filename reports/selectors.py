@@ -1,0 +1,316 @@
+"""Reads for decision reports: the stored reports, who may see them, and the raw inputs of a
+generation (plain lists and arrays, so that reports.builder stays free of the ORM)."""
+
+from __future__ import annotations
+
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import numpy as np
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncDate
+
+from minyi.accounts.models import User
+from minyi.agencies.roles import Role
+from minyi.agencies.selectors import user_can_manage_agency, user_has_role
+from participation.models import (
+    Comment,
+    ConsultationPage,
+    ModerationState,
+    Participant,
+    Petition,
+    PetitionModeration,
+    Statement,
+    Vote,
+)
+
+from .models import Report, ReportStatus
+
+# --- stored reports and access ----------------------------------------------------------------
+
+
+def user_can_see_drafts(*, user: User, consultation: ConsultationPage) -> bool:
+    """Analysts and the consultation's agency staff (and administrators) see every version."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user_has_role(user, Role.ANALYST) or user_can_manage_agency(user, consultation.agency)
+
+
+def user_can_publish(*, user: User, consultation: ConsultationPage) -> bool:
+    """The agency publishes: its staff (and administrators)."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user_can_manage_agency(user, consultation.agency)
+
+
+def report_list(*, consultation: ConsultationPage, user: User) -> list[Report]:
+    """Versions ``user`` may see, newest first (without their figures)."""
+    reports = Report.objects.filter(consultation=consultation).defer("data").order_by("-version")
+    if not user_can_see_drafts(user=user, consultation=consultation):
+        reports = reports.filter(published=True, status=ReportStatus.DONE)
+    return list(reports)
+
+
+def report_get(*, consultation: ConsultationPage, version: int, user: User) -> Report | None:
+    """The version if it exists and ``user`` may see it, else None."""
+    report = Report.objects.filter(consultation=consultation, version=version).first()
+    if report is None:
+        return None
+    if report.published and report.is_done:
+        return report
+    return report if user_can_see_drafts(user=user, consultation=consultation) else None
+
+
+def report_latest_published(*, consultation: ConsultationPage) -> Report | None:
+    return (
+        Report.objects.filter(consultation=consultation, published=True, status=ReportStatus.DONE)
+        .defer("data")
+        .order_by("-version")
+        .first()
+    )
+
+
+def consultation_for_report(pk: int) -> ConsultationPage | None:
+    return ConsultationPage.objects.select_related("agency").filter(pk=pk).first()
+
+
+# --- generation inputs --------------------------------------------------------------------------
+
+
+def local_tz() -> zoneinfo.ZoneInfo:
+    return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+
+@dataclass
+class ReportInputs:
+    """Everything a report is computed from, read at ``cutoff``."""
+
+    cutoff: datetime
+    consultation: dict
+    sections: list[dict]
+    # every comment created up to the cut-off, any state (the builder filters)
+    comments: list[dict]
+    statements: list[dict]
+    # votes as parallel arrays (participant pk, statement pk, value)
+    vote_participants: np.ndarray
+    vote_statements: np.ndarray
+    vote_values: np.ndarray
+    # participant pk → user pk (None for imported voters)
+    participant_users: dict[int, int | None]
+    # local date (ISO) → count
+    votes_per_day: dict[str, int]
+    petitions: list[dict]
+    submissions: list[dict]
+    decisions: list[dict]
+    sentiment_models: dict[str, int] = field(default_factory=dict)
+
+
+def opinion_group_statement_ids(statements: list[dict]) -> list[int]:
+    """Statements in the vote matrix: all but the rejected, held and hidden (Pol.is leaves out
+    moderated-out statements)."""
+    return [s["id"] for s in statements if s["in_groups"]]
+
+
+def _statement_rows(consultation: ConsultationPage, cutoff: datetime | None) -> list[dict]:
+    tz = local_tz()
+    rows = Statement.objects.filter(consultation=consultation)
+    if cutoff is not None:
+        rows = rows.filter(created_at__lte=cutoff)
+    return [
+        {
+            "id": row["pk"],
+            "text": row["text"],
+            "state": row["moderation_state"],
+            "date": row["created_at"].astimezone(tz).date().isoformat(),
+            "external_id": row["external_id"],
+            "author_participant_id": row["author_id"],
+            "in_groups": row["moderation_state"]
+            not in {ModerationState.REJECTED, ModerationState.HELD, ModerationState.HIDDEN},
+        }
+        for row in rows.order_by("created_at", "pk").values(
+            "pk", "text", "moderation_state", "created_at", "external_id", "author_id"
+        )
+    ]
+
+
+def _vote_queryset(consultation: ConsultationPage, cutoff: datetime | None):
+    votes = Vote.objects.filter(statement__consultation=consultation)
+    return votes.filter(updated_at__lte=cutoff) if cutoff is not None else votes
+
+
+def _vote_triples(votes) -> np.ndarray:
+    return np.array(
+        list(votes.values_list("participant_id", "statement_id", "value")), dtype=np.int64
+    ).reshape(-1, 3)
+
+
+def consultation_vote_matrix(*, consultation: ConsultationPage, cutoff: datetime | None = None):
+    """The consultation's vote matrix for opinion groups (rows: participant pks)."""
+    from .opinion_groups import vote_matrix
+
+    statements = _statement_rows(consultation, cutoff)
+    triples = _vote_triples(_vote_queryset(consultation, cutoff))
+    return vote_matrix(
+        triples[:, 0].tolist(),
+        triples[:, 1].tolist(),
+        triples[:, 2].tolist(),
+        statements=opinion_group_statement_ids(statements),
+    )
+
+
+def participant_external_ids(*, consultation: ConsultationPage) -> dict[int, str]:
+    """Participant pk → Pol.is voter id, for imported participants."""
+    return dict(
+        Participant.objects.filter(consultation=consultation)
+        .exclude(external_id="")
+        .values_list("pk", "external_id")
+    )
+
+
+def _analyses(model, object_ids_qs) -> dict[int, dict]:
+    from sentiment.models import TextAnalysis
+
+    content_type = ContentType.objects.get_for_model(model)
+    rows = TextAnalysis.objects.filter(
+        content_type=content_type, object_id__in=object_ids_qs
+    ).values_list("object_id", "sentiment", "model_version", "tokens", "keywords")
+    return {
+        object_id: {
+            "sentiment": sentiment,
+            "model_version": version,
+            "tokens": tokens,
+            "keywords": keywords,
+        }
+        for object_id, sentiment, version, tokens, keywords in rows
+    }
+
+
+def report_inputs(*, consultation: ConsultationPage, cutoff: datetime) -> ReportInputs:
+    tz = local_tz()
+    sections = [
+        {
+            "id": s.pk,
+            "number": s.number,
+            "text": s.text,
+            "explanation": s.explanation,
+        }
+        for s in consultation.sections.all().order_by("sort_order", "pk")
+    ]
+
+    comment_qs = Comment.objects.filter(consultation=consultation, created_at__lte=cutoff)
+    analyses = _analyses(Comment, comment_qs.values("pk"))
+    comments = []
+    for row in comment_qs.order_by("created_at", "pk").values(
+        "pk", "section_id", "parent_id", "author_id", "stance", "body", "state", "created_at"
+    ):
+        analysis = analyses.get(row["pk"])
+        comments.append(
+            {
+                "id": row["pk"],
+                "section_id": row["section_id"],
+                "parent_id": row["parent_id"],
+                "author_id": row["author_id"],
+                "stance": row["stance"],
+                "body": row["body"],
+                "state": row["state"],
+                "date": row["created_at"].astimezone(tz).date().isoformat(),
+                "sentiment": analysis["sentiment"] if analysis else None,
+                "model_version": analysis["model_version"] if analysis else None,
+                "tokens": analysis["tokens"] if analysis else None,
+                "keywords": analysis["keywords"] if analysis else None,
+            }
+        )
+
+    statements = _statement_rows(consultation, cutoff)
+    vote_qs = _vote_queryset(consultation, cutoff)
+    triples = _vote_triples(vote_qs)
+    votes_per_day = {
+        row["day"].isoformat(): row["n"]
+        for row in vote_qs.annotate(day=TruncDate("updated_at", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by("day")
+    }
+    participant_users = dict(
+        Participant.objects.filter(consultation=consultation).values_list("pk", "user_id")
+    )
+
+    # Petitions to the same agency during the comment period (petitions are not tied to a
+    # consultation): a sign of what people raised with the agency meanwhile.
+    until = min(consultation.closes_at, cutoff)
+    petitions = [
+        {"id": pk, "date": created.astimezone(tz).date().isoformat()}
+        for pk, created in Petition.objects.filter(
+            agency_id=consultation.agency_id,
+            moderation_state=PetitionModeration.APPROVED,
+            created_at__gte=consultation.opens_at,
+            created_at__lte=until,
+        ).values_list("pk", "created_at")
+    ]
+
+    submissions, decisions = _moderation_rows(consultation, cutoff)
+    sentiment_models: dict[str, int] = {}
+    for comment in comments:
+        if comment["model_version"]:
+            version = comment["model_version"]
+            sentiment_models[version] = sentiment_models.get(version, 0) + 1
+
+    return ReportInputs(
+        cutoff=cutoff,
+        consultation={
+            "id": consultation.pk,
+            "title": consultation.title,
+            "slug": consultation.slug,
+            "agency": consultation.agency.name_zh,
+            "agency_code": consultation.agency.code,
+            "opens_at": consultation.opens_at.isoformat(),
+            "closes_at": consultation.closes_at.isoformat(),
+            "url": consultation.url or "",
+        },
+        sections=sections,
+        comments=comments,
+        statements=statements,
+        vote_participants=triples[:, 0],
+        vote_statements=triples[:, 1],
+        vote_values=triples[:, 2],
+        participant_users=participant_users,
+        votes_per_day=votes_per_day,
+        petitions=petitions,
+        submissions=submissions,
+        decisions=decisions,
+        sentiment_models=sentiment_models,
+    )
+
+
+def _moderation_rows(consultation: ConsultationPage, cutoff: datetime):
+    from moderation.models import Decision, Submission
+
+    kinds = {
+        "comment": (Comment, Comment.objects.filter(consultation=consultation).values("pk")),
+        "statement": (
+            Statement,
+            Statement.objects.filter(consultation=consultation).values("pk"),
+        ),
+    }
+    submissions, decisions = [], []
+    for kind, (model, ids) in kinds.items():
+        content_type = ContentType.objects.get_for_model(model)
+        for object_id, outcome, reasons in Submission.objects.filter(
+            content_type=content_type, object_id__in=ids, submitted_at__lte=cutoff
+        ).values_list("object_id", "outcome", "reasons"):
+            rules = sorted({r.get("rule") for r in reasons or [] if r.get("rule")})
+            submissions.append(
+                {"kind": kind, "object_id": object_id, "outcome": outcome, "rules": rules}
+            )
+        for object_id, action, rule in Decision.objects.filter(
+            content_type=content_type, object_id__in=ids, decided_at__lte=cutoff
+        ).values_list("object_id", "action", "rule"):
+            decisions.append({"kind": kind, "object_id": object_id, "action": action, "rule": rule})
+    return submissions, decisions
+
+
+def reports_of_consultation(*, consultation: ConsultationPage) -> QuerySet[Report]:
+    return Report.objects.filter(consultation=consultation).defer("data")

@@ -1,0 +1,29 @@
+"""Template helpers of decision reports (and the links on the consultation page)."""
+
+from django import template
+
+register = template.Library()
+
+
+@register.simple_tag
+def table_rows(table, comment_url: str = "") -> list[list[dict]]:
+    """A table's rows on the page: each cell with its value, link and alignment."""
+    return table.cells(comment_url)
+
+
+@register.inclusion_tag("reports/includes/published_link.html", takes_context=True)
+def published_report_link(context, page) -> dict:
+    """On the consultation page: its latest published report, and for analysts and the
+    agency's staff a link to every version (one query for the public)."""
+    from reports.selectors import report_latest_published, user_can_see_drafts
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    staff = bool(user and user.is_authenticated) and user_can_see_drafts(
+        user=user, consultation=page
+    )
+    return {
+        "report": report_latest_published(consultation=page),
+        "consultation": page,
+        "can_see_drafts": staff,
+    }

@@ -1,0 +1,336 @@
+"""Report pages and exports. Drafts: analysts and the agency's staff; published: everyone."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.staticfiles import finders
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from . import exports, presentation
+from .models import Report, ReportStatus
+from .selectors import (
+    consultation_for_report,
+    report_get,
+    report_list,
+    user_can_publish,
+    user_can_see_drafts,
+)
+from .services import report_generate, report_publish
+
+STAGE_LABELS = {
+    "reading": gettext_lazy("Reading the data"),
+    "participation": gettext_lazy("Counting participation"),
+    "segmentation": gettext_lazy("Segmenting the comments"),
+    "summary": gettext_lazy("Summarising each stance"),
+    "sections": gettext_lazy("Analysing each section"),
+    "opinion_groups": gettext_lazy("Finding opinion groups"),
+    "campaigns": gettext_lazy("Detecting campaigns"),
+    "moderation": gettext_lazy("Counting moderation"),
+}
+
+
+def _consultation(consultation_id: int):
+    consultation = consultation_for_report(consultation_id)
+    if consultation is None:
+        raise Http404
+    return consultation
+
+
+def _report(request: HttpRequest, consultation_id: int, version: int):
+    consultation = _consultation(consultation_id)
+    report = report_get(consultation=consultation, version=version, user=request.user)
+    if report is None:
+        raise Http404
+    return consultation, report
+
+
+def _done(report: Report) -> None:
+    if not report.is_done:
+        raise Http404
+
+
+def _stage_label(stage: str) -> str:
+    return str(STAGE_LABELS.get(stage, ""))
+
+
+def plotly_url() -> str:
+    """plotly.js as the performance dashboard serves it (one copy for the whole site)."""
+    import plotly
+
+    try:
+        return reverse("performance:plotly_js", kwargs={"version": plotly.__version__})
+    except NoReverseMatch:
+        return ""
+
+
+def _base_context(request: HttpRequest, consultation, report: Report) -> dict:
+    data = report.data
+    comment_url = consultation.url or ""
+    return {
+        "consultation": consultation,
+        "report": report,
+        "data": data,
+        "tables": presentation.tables(data),
+        "charts": presentation.charts(data),
+        "comment_url": comment_url,
+        "sections": data.get("sections", []),
+        "groups": data.get("opinion_groups", {}),
+        "campaigns": data.get("campaigns", {}),
+        "moderation": data.get("moderation", {}),
+        "summary": data.get("summary", {}),
+        "model_versions": report.model_versions,
+        "can_see_drafts": user_can_see_drafts(user=request.user, consultation=consultation),
+        "can_publish": user_can_publish(user=request.user, consultation=consultation),
+    }
+
+
+@require_GET
+def report_index(request: HttpRequest, consultation_id: int) -> HttpResponse:
+    consultation = _consultation(consultation_id)
+    can_see_drafts = user_can_see_drafts(user=request.user, consultation=consultation)
+    reports = report_list(consultation=consultation, user=request.user)
+    if not reports and not can_see_drafts:
+        raise Http404
+    return render(
+        request,
+        "reports/report_index.html",
+        {
+            "consultation": consultation,
+            "reports": reports,
+            "can_see_drafts": can_see_drafts,
+        },
+    )
+
+
+@require_POST
+def report_generate_view(request: HttpRequest, consultation_id: int) -> HttpResponse:
+    consultation = _consultation(consultation_id)
+    try:
+        report = report_generate(consultation=consultation, user=request.user)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("reports:index", consultation_id=consultation.pk)
+    return redirect("reports:detail", consultation_id=consultation.pk, version=report.version)
+
+
+@require_GET
+def report_detail(request: HttpRequest, consultation_id: int, version: int) -> HttpResponse:
+    consultation, report = _report(request, consultation_id, version)
+    if not report.is_done:
+        return render(
+            request,
+            "reports/report_progress.html",
+            {
+                "consultation": consultation,
+                "report": report,
+                "stage_label": _stage_label(report.stage),
+                "status_url": reverse(
+                    "reports:status",
+                    kwargs={"consultation_id": consultation.pk, "version": report.version},
+                ),
+            },
+        )
+    context = _base_context(request, consultation, report)
+    context["plotly_url"] = plotly_url()
+    return render(request, "reports/report_detail.html", context)
+
+
+@require_GET
+def report_status(request: HttpRequest, consultation_id: int, version: int) -> JsonResponse:
+    consultation, report = _report(request, consultation_id, version)
+    payload = {
+        "status": report.status,
+        "status_label": str(report.get_status_display()),
+        "progress": report.progress,
+        "stage": report.stage,
+        "stage_label": _stage_label(report.stage),
+        "url": reverse(
+            "reports:detail", kwargs={"consultation_id": consultation.pk, "version": version}
+        ),
+    }
+    if report.status == ReportStatus.FAILED:
+        payload["error"] = _("The report could not be generated. Please generate it again.")
+    response = JsonResponse(payload)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_POST
+def report_publish_view(request: HttpRequest, consultation_id: int, version: int) -> HttpResponse:
+    consultation, report = _report(request, consultation_id, version)
+    publish = request.POST.get("published", "1") == "1"
+    try:
+        report_publish(report=report, user=request.user, published=publish)
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("The report is now public on the consultation page.")
+            if publish
+            else _("The report is no longer public."),
+        )
+    return redirect("reports:detail", consultation_id=consultation.pk, version=version)
+
+
+# --- exports --------------------------------------------------------------------------------
+
+
+def _filename(report: Report, suffix: str) -> str:
+    return f"minyi-report-{report.consultation_id}-v{report.version}{suffix}"
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def table_csv(request: HttpRequest, consultation_id: int, version: int, table: str):
+    _consultation_page, report = _report(request, consultation_id, version)
+    _done(report)
+    found = presentation.table_by_slug(report.data, table)
+    if found is None:
+        raise Http404
+    return _download(
+        exports.table_csv(found),
+        "text/csv; charset=utf-8",
+        _filename(report, f"-{table}.csv"),
+    )
+
+
+def _meta(consultation, report: Report) -> list[tuple[str, str]]:
+    return [
+        (_("Consultation"), consultation.title),
+        (_("Agency"), consultation.agency.name_zh),
+        (_("Version"), str(report.version)),
+        (_("Generated at"), report.generated_at.isoformat() if report.generated_at else ""),
+        (_("Data cut-off"), report.data_cutoff.isoformat() if report.data_cutoff else ""),
+        (_("Published"), _("Yes") if report.published else _("No (draft)")),
+        (_("Models"), json.dumps(report.model_versions, ensure_ascii=False)),
+    ]
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@require_GET
+def report_xlsx(request: HttpRequest, consultation_id: int, version: int) -> HttpResponse:
+    consultation, report = _report(request, consultation_id, version)
+    _done(report)
+    content = exports.tables_xlsx(
+        presentation.tables(report.data), meta=_meta(consultation, report)
+    )
+    return _download(content, XLSX, _filename(report, ".xlsx"))
+
+
+def _decision_labels() -> list[str]:
+    from participation.models import AdoptionDecision
+
+    return [str(label) for label in AdoptionDecision.labels]
+
+
+@require_GET
+def response_table_xlsx(request: HttpRequest, consultation_id: int, version: int):
+    _consultation_page, report = _report(request, consultation_id, version)
+    _done(report)
+    content = exports.response_table_xlsx(
+        presentation.response_table(report.data), decisions=_decision_labels()
+    )
+    return _download(content, XLSX, _filename(report, "-response-table.xlsx"))
+
+
+@require_GET
+def response_table_doc(request: HttpRequest, consultation_id: int, version: int):
+    """Word opens this HTML as a document (and saves it as .docx) for staff to fill in."""
+    consultation, report = _report(request, consultation_id, version)
+    _done(report)
+    html = render_to_string(
+        "reports/response_table_doc.html",
+        {
+            "consultation": consultation,
+            "report": report,
+            "table": presentation.response_table(report.data),
+            "decisions": _decision_labels(),
+        },
+        request=request,
+    )
+    return _download(
+        ("\ufeff" + html).encode("utf-8"),
+        "application/msword; charset=utf-8",
+        _filename(report, "-response-table.doc"),
+    )
+
+
+@lru_cache(maxsize=1)
+def _plotly_source() -> str:
+    import plotly
+
+    path = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+    return path.read_text(encoding="utf-8").replace("</script", "<\\/script")
+
+
+def _static_text(path: str) -> str:
+    found = finders.find(path)
+    return Path(found).read_text(encoding="utf-8") if found else ""
+
+
+def standalone_html(request: HttpRequest, consultation, report: Report) -> str:
+    context = _base_context(request, consultation, report)
+    context.update(
+        standalone=True,
+        comment_url=request.build_absolute_uri(consultation.url or "/"),
+        inline_css=_static_text("minyi/css/minyi.css") + _static_text("reports/css/reports.css"),
+        inline_js=_static_text("reports/js/report.js"),
+        plotly_source=_plotly_source(),
+        language=translation.get_language(),
+    )
+    return render_to_string("reports/report_standalone.html", context, request=request)
+
+
+@require_GET
+def report_html(request: HttpRequest, consultation_id: int, version: int) -> HttpResponse:
+    consultation, report = _report(request, consultation_id, version)
+    _done(report)
+    html = standalone_html(request, consultation, report)
+    return _download(html.encode("utf-8"), "text/html; charset=utf-8", _filename(report, ".html"))
+
+
+@require_GET
+def report_pdf(request: HttpRequest, consultation_id: int, version: int) -> HttpResponse:
+    consultation, report = _report(request, consultation_id, version)
+    _done(report)
+    # A finished report never changes (only whether it is published): cache its PDF.
+    key = (
+        f"reports/pdf/{report.pk}-{translation.get_language()}-"
+        f"{'public' if report.published else 'draft'}.pdf"
+    )
+    if default_storage.exists(key):
+        with default_storage.open(key, "rb") as handle:
+            content = handle.read()
+    else:
+        try:
+            content = exports.html_to_pdf(standalone_html(request, consultation, report))
+        except exports.PdfUnavailable as exc:
+            return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
+        default_storage.save(key, ContentFile(content))
+    return _download(content, "application/pdf", _filename(report, ".pdf"))

@@ -1,0 +1,1 @@
+"""Social listening: tracked topics, connectors, ingestion, aggregates, alerts and dashboard."""
