@@ -38,7 +38,7 @@ def ensure_axe() -> Path:
     }
     command = [npm, "install", "--prefix", str(NODE_PREFIX), "--no-audit", "--no-fund", AXE_PACKAGE]
     try:
-        result = subprocess.run(  # noqa: S603 - fixed command, no shell
+        result = subprocess.run(
             command,
             cwd=NODE_PREFIX,
             env=env,

@@ -154,7 +154,7 @@ def live_site(chromium_path: str) -> Iterator[LiveSite]:
         base_url = f"http://127.0.0.1:{port}"
         log_path = tmp / "server.log"
         with log_path.open("wb") as log_file:
-            process = subprocess.Popen(  # noqa: S603 - fixed command, no shell
+            process = subprocess.Popen(
                 [
                     sys.executable,
                     "-m",

@@ -1,4 +1,3 @@
-# ruff: noqa: S603 - a script that starts the site and prints its figures
 """Shared helpers of the load scripts: a throw-away site on loopback (SQLite file or PostgreSQL,
 Redis channel layer) served by several uvicorn processes, the way production serves it."""
 

@@ -1,4 +1,4 @@
-# ruff: noqa: T201, S603 - a script that starts the site and prints its figures
+# ruff: noqa: T201 - a script that starts the site and prints its figures
 """Run every load script of issue 9 in turn (opt-in; not collected by pytest).
 
     .venv/bin/python tests/load/run_all.py [--quick]

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.usefixtures("report_urls")
 def _run(tool: str, *args: str, text: bool = True) -> subprocess.CompletedProcess:
     path = shutil.which(tool)
     assert path, tool
-    return subprocess.run([path, *args], capture_output=True, text=text, check=True)  # noqa: S603
+    return subprocess.run([path, *args], capture_output=True, text=text, check=True)
 
 
 def _cjk_fonts() -> str:

@@ -117,7 +117,7 @@ def test_stages_load_nothing_at_import():
         "print(json.dumps([f.cache_info().currsize for f in loaders]))\n"
     )
     root = Path(__file__).resolve().parents[2]
-    out = subprocess.run(  # noqa: S603 (a fixed command line: this interpreter, our code)
+    out = subprocess.run(
         [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True
     )
     assert json.loads(out.stdout) == [0, 0, 0, 0, 0, 0]

@@ -227,7 +227,7 @@ def test_segment_command_in_a_subprocess_with_a_c_locale():
     env = {**os.environ, "LC_ALL": "C", "LANG": "C", "MINYI_IGNORE_DOTENV": "1"}
     env.pop("PYTHONIOENCODING", None)
     env.pop("PYTHONUTF8", None)
-    result = subprocess.run(  # noqa: S603 - fixed arguments
+    result = subprocess.run(
         [sys.executable, str(REPO / "manage.py"), "segment"],
         input="衛福部推動長照2.0\n\n鄉民推文\n".encode(),
         capture_output=True,
