@@ -33,6 +33,7 @@ from .models import (
 )
 from .rules import RULES
 from .screening import screen
+from .screening.text import clean_text
 from .targets import ItemState, moderated_kind
 
 
@@ -76,6 +77,8 @@ def submission_record(
     """
     if any(reason.get("rule") == "personal-data" for reason in verdict.reasons):
         text = verdict.published_text
+    # PostgreSQL text cannot hold NUL; U+FFFD keeps every other character at its offset.
+    text = text.replace("\x00", "\ufffd")
     return Submission.objects.create(
         content_type=ContentType.objects.get_for_model(content_object),
         object_id=content_object.pk,
@@ -201,7 +204,7 @@ def report_create(*, reporter: User, instance: models.Model, rule: str, note: st
     if author is not None and author.pk == reporter.pk:
         raise ValidationError(_("You cannot report your own content."))
     _rule_required(rule)
-    note = " ".join((note or "").split())
+    note = " ".join(clean_text(note or "").split())
     if len(note) > 500:
         raise ValidationError(_("A note has at most 500 characters."))
     content_type = ContentType.objects.get_for_model(instance)
@@ -282,7 +285,7 @@ def item_decide(
         author=kind.author_user(instance),
         action=action,
         rule=rule,
-        note=note.strip()[:500],
+        note=clean_text(note).strip()[:500],
         automatic_outcome=submission.outcome if submission else "",
         submitted_at=submission.submitted_at if submission else timezone.now(),
     )
@@ -344,7 +347,7 @@ def appeal_create(*, author: User, decision: Decision, reason: str) -> Appeal:
         raise ValidationError(_("This decision has since been replaced."))
     if Appeal.objects.filter(decision=decision).exists():
         raise ValidationError(_("A decision can be appealed only once."))
-    reason = (reason or "").strip()
+    reason = clean_text(reason or "").strip()
     if not reason:
         raise ValidationError(_("Tell us why the decision should change."))
     if len(reason) > 1000:
@@ -382,7 +385,7 @@ def appeal_decide(*, moderator: User, appeal: Appeal, outcome: str, note: str = 
         kind.set_state(instance, ItemState.VISIBLE)
     appeal.outcome = outcome
     appeal.decided_by = moderator
-    appeal.note = note.strip()[:500]
+    appeal.note = clean_text(note).strip()[:500]
     appeal.decided_at = timezone.now()
     appeal.save(update_fields=["outcome", "decided_by", "note", "decided_at"])
     audit_record(

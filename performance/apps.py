@@ -20,3 +20,12 @@ class PerformanceConfig(AppConfig):
 
         page_published.connect(forget_dashboard_url, dispatch_uid="performance-nav-published")
         page_unpublished.connect(forget_dashboard_url, dispatch_uid="performance-nav-unpublished")
+
+        from datetime import time
+
+        from minyi.jobs.schedule import periodic
+
+        from .tasks import program_lights_refresh_job
+
+        # Reports turn overdue with time alone: recompute every light each night.
+        periodic(program_lights_refresh_job, daily_at=time(1, 0))

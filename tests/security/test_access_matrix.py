@@ -112,6 +112,19 @@ EXPECTED: dict[str, set[str]] = {
     "listening:topic": {"analyst", "admin"},
     "listening:topic_export": {"analyst", "admin"},
     "listening:source_upload": {"analyst", "admin"},
+    # Decision reports: drafts for analysts and the consultation's agency; published ones for
+    # everyone. No report exists here, so only the drafts index answers (to those who may draft).
+    "reports:index": {"analyst", "staff_a", "admin"},
+    "reports:generate": NOBODY,  # POST only
+    "reports:detail": NOBODY,
+    "reports:status": NOBODY,
+    "reports:publish": NOBODY,
+    "reports:html": NOBODY,
+    "reports:xlsx": NOBODY,
+    "reports:pdf": NOBODY,
+    "reports:table_csv": NOBODY,
+    "reports:response_xlsx": NOBODY,
+    "reports:response_doc": NOBODY,
     # Wagtail's public admin assets and its password-reset forms (no data behind them)
     "wagtailadmin_sprite": EVERYONE,
     "wagtailadmin_javascript_catalog": EVERYONE,
@@ -216,6 +229,8 @@ def world(make_consultation, make_user, make_agency, home_page):
             "moderation:appeal": 1,
         },
         "default_pk": page_a.pk,
+        "consultation_id": page_a.pk,
+        "table": "summary",
         "content_type_id": ContentType.objects.get_for_model(Comment).pk,
         "agency_code": "AAA",
         "kind": "consultation",
