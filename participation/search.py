@@ -1,4 +1,5 @@
-"""Search that understands Chinese: 計程車 finds the consultations and comments that say it.
+"""Search that understands Chinese: 計程車 finds the consultations, comments and statements
+that say it.
 
 The query is normalised like every text the engine reads (full-width folding, Simplified →
 Taiwan Traditional, so 出租车 finds 計程車) and segmented with the project's jieba dictionary
@@ -11,7 +12,14 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from .models import Comment, CommentState, ConsultationPage, ConsultationSection
+from .models import (
+    Comment,
+    CommentState,
+    ConsultationPage,
+    ConsultationSection,
+    ModerationState,
+    Statement,
+)
 
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 8
@@ -20,7 +28,7 @@ CANDIDATES = 300
 
 @dataclass
 class SearchHit:
-    kind: str  # "consultation" | "comment"
+    kind: str  # "consultation" | "comment" | "statement"
     title: str
     snippet: str
     url: str
@@ -112,6 +120,31 @@ def site_search(query: str, *, limit: int = 50) -> tuple[list[str], list[SearchH
                 snippet=_snippet(comment.body, terms),
                 url=f"{comment.consultation.url or ''}#comment-{comment.pk}",
                 score=_score([(comment.body, 1)], terms),
+            )
+        )
+    statement_q = Q()
+    for term in terms:
+        statement_q &= Q(text__icontains=term)
+    statements = (
+        Statement.objects.filter(statement_q, consultation_id__in=public_pages)
+        .exclude(
+            moderation_state__in=[
+                ModerationState.REJECTED,
+                ModerationState.HELD,
+                ModerationState.HIDDEN,
+            ]
+        )
+        .select_related("consultation")
+        .order_by("-created_at")[:CANDIDATES]
+    )
+    for statement in statements:
+        hits.append(
+            SearchHit(
+                kind="statement",
+                title=statement.consultation.title,
+                snippet=_snippet(statement.text, terms),
+                url=f"{statement.consultation.url or ''}#statement-{statement.pk}",
+                score=_score([(statement.text, 1)], terms),
             )
         )
     hits.sort(key=lambda hit: -hit.score)

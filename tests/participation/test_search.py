@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from participation.search import query_terms, site_search
-from participation.services import comment_create
+from participation.services import comment_create, statement_create
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +42,13 @@ def test_finds_consultations_and_comments_containing_the_word(corpus):
     assert ("comment", taxi.url) in kinds
     assert all(other.url not in hit.url for hit in hits)
     assert any("計程車" in hit.snippet for hit in hits)
+
+
+def test_statements_are_found_too(corpus, make_user):
+    taxi, _ = corpus
+    statement_create(consultation=taxi, user=make_user(), text="小黃也應該加入計程車平台")
+    kinds = [hit.kind for hit in site_search("小黃")[1]]
+    assert kinds == ["statement"]
 
 
 def test_every_word_must_match(corpus):
