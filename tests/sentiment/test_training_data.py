@@ -1,6 +1,6 @@
 """Data preparation for the sentiment model: normalisation, deduplication, fixed splits.
 
-Uses the small hand-written fixture in ``fixtures/reviews.csv``; no shared development data, no torch.
+Uses the small hand-written fixture in ``fixtures/reviews.csv``; no development data, no torch.
 """
 
 from collections import Counter
