@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from minyi.spreadsheets import spreadsheet_safe
+
 from .models import Appeal, AppealOutcome, DecisionAction
 from .rules import RULES
 from .selectors import audit_log, moderation_metrics, moderation_queue, open_appeals
@@ -138,13 +140,8 @@ class _Echo:
         return value
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def _csv_cell(value) -> str:
-    """Text a spreadsheet would run as a formula gets a leading apostrophe (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return spreadsheet_safe("" if value is None else str(value))
 
 
 def _audit_csv(request) -> HttpResponse:

@@ -2,7 +2,7 @@
 
 import logging
 
-from django.core.mail import get_connection, send_mail
+from django.core.mail import EmailMessage, get_connection
 
 from minyi.jobs.tasks import job
 
@@ -10,23 +10,8 @@ logger = logging.getLogger(__name__)
 
 
 @job(max_attempts=3, backoff_seconds=60)
-def participants_email(*, subject: str, message: str, addresses: list[str]) -> int:
-    """One message per person, so no one sees anyone else's address; returns how many went out."""
-    sent = 0
-    with get_connection() as connection:
-        for address in addresses:
-            try:
-                sent += send_mail(subject, message, None, [address], connection=connection)
-            except Exception:  # one bad address must not stop the rest
-                logger.exception("Could not e-mail a participant")
-    return sent
-
-
-@job(max_attempts=3, backoff_seconds=60)
 def emails_send(*, messages: list[dict]) -> int:
     """Send prepared messages ({to, subject, body, headers}); returns how many went out."""
-    from django.core.mail import EmailMessage
-
     sent = 0
     with get_connection() as connection:
         for message in messages:

@@ -14,17 +14,11 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from minyi.spreadsheets import spreadsheet_safe
+
 from .presentation import Table
 
-# Spreadsheet programs run cells starting with these as formulas: citizen text must not.
-_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 PDF_TIMEOUT_SECONDS = 120
-
-
-def _safe(value):
-    if isinstance(value, str) and value.startswith(_FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def table_csv(table: Table) -> bytes:
@@ -32,7 +26,7 @@ def table_csv(table: Table) -> bytes:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(table.columns)
     for row in table.rows:
-        writer.writerow([_safe(v) for v in row])
+        writer.writerow([spreadsheet_safe(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -54,7 +48,7 @@ def _write_sheet(sheet, table: Table, *, widths: dict[int, int] | None = None) -
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table.rows:
-        sheet.append([_safe(v) for v in row])
+        sheet.append([spreadsheet_safe(v) for v in row])
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, str) and cell.value.startswith("="):

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from minyi.spreadsheets import spreadsheet_safe
 from sentiment.models import Source, SourceKind, Topic
 
 from . import charts
@@ -152,13 +153,6 @@ def _export_rows(topic: Topic, filters: DashboardFilter):
         ]
 
 
-def _safe_cell(value):
-    # Spreadsheet formula injection: a cell starting with = + - @ is read as text.
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@"}:
-        return "'" + value
-    return value
-
-
 @require_GET
 @analyst_required
 def topic_export(request: HttpRequest, topic_id: int, fmt: str) -> HttpResponse:
@@ -172,7 +166,7 @@ def topic_export(request: HttpRequest, topic_id: int, fmt: str) -> HttpResponse:
         buffer.write("\ufeff")
         writer = csv.writer(buffer)
         for row in _export_rows(topic, filters):
-            writer.writerow([_safe_cell(value) for value in row])
+            writer.writerow([spreadsheet_safe(value) for value in row])
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     else:
         from openpyxl import Workbook
@@ -180,7 +174,7 @@ def topic_export(request: HttpRequest, topic_id: int, fmt: str) -> HttpResponse:
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title=topic.name[:31] or "posts")
         for row in _export_rows(topic, filters):
-            sheet.append([_safe_cell(value) for value in row])
+            sheet.append([spreadsheet_safe(value) for value in row])
         output = io.BytesIO()
         workbook.save(output)
         response = HttpResponse(

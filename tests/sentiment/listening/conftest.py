@@ -73,11 +73,3 @@ def make_source(db):
 @pytest.fixture
 def no_sleep():
     return lambda seconds: None
-
-
-@pytest.fixture(autouse=True)
-def _listening_urls(settings):
-    from minyi.urls import urlpatterns
-
-    if not any("sentiment.urls" in str(getattr(p, "urlconf_name", "")) for p in urlpatterns):
-        settings.ROOT_URLCONF = "tests.sentiment.listening.urls"
