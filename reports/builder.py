@@ -18,11 +18,15 @@ Definitions (the report page repeats them for readers):
   per-comment scores, then by how many comments have it;
 * **campaigns** are near-duplicate groups (sentiment.nlp.duplicates, MinHash-LSH, Jaccard ≥ 0.8);
   collapsing a campaign to one voice keeps one comment per group with the group's most common
-  stance (ties: the stance of the group's earliest comment).
+  stance (ties: the stance of the group's earliest comment);
+* **social media** counts the posts of the listening topics linked to the consultation, published
+  from 14 days before it opens to 14 days after it closes (or the cut-off, if sooner), by local
+  day of publication and by the engine's sentiment; *missed* words are defined in :func:`social`.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from collections.abc import Callable
 
@@ -299,6 +303,101 @@ def campaigns(published: list[dict]) -> dict:
     }
 
 
+# --- 5. social media ------------------------------------------------------------------------
+
+SOCIAL_KEYWORDS = 15
+MISSED_MIN_POSTS = 3  # a word must be in at least this many posts (and 1% of them)
+MISSED_MIN_LIFT = 4.0  # and at least this many times more common outside than inside
+
+
+def net_sentiment(positive: int, negative: int) -> float | None:
+    return round((positive - negative) / (positive + negative), 4) if positive + negative else None
+
+
+def _social_topic(topic: dict) -> dict:
+    per_day: dict[str, Counter] = {}
+    totals: Counter = Counter()
+    for row in topic["days"]:
+        label = row["sentiment"] or "unanalysed"
+        per_day.setdefault(row["date"], Counter())[label] += row["n"]
+        totals[label] += row["n"]
+    days = []
+    for day in sorted(per_day):
+        counts = per_day[day]
+        days.append(
+            {
+                "date": day,
+                "volume": sum(counts.values()),
+                **{k: counts.get(k, 0) for k in (*SENTIMENTS, "unanalysed")},
+                "net_sentiment": net_sentiment(counts["positive"], counts["negative"]),
+            }
+        )
+    return {
+        "id": topic["id"],
+        "name": topic["name"],
+        "query": topic["query"],
+        "posts": sum(totals.values()),
+        "sentiment": {k: totals.get(k, 0) for k in (*SENTIMENTS, "unanalysed")},
+        "net_sentiment": net_sentiment(totals["positive"], totals["negative"]),
+        "days": days,
+        "sources": topic["sources"],
+    }
+
+
+def social(inputs: ReportInputs, published: list[dict], words: dict[int, list[str]]) -> dict:
+    """Linked listening topics beside the platform, and the words social media uses that the
+    consultation's comments hardly do.
+
+    A word's *posts* / *comments* count the documents holding it (each document once). It is
+    *missed* when it is in at least max(3, 1%) of the posts and ``lift`` — its share of posts
+    over its share of comments, each with one document added on both sides so that a word absent
+    from the comments stays finite — is at least 4.
+    """
+    source = inputs.social
+    if not source["topics"]:
+        return {"connected": False}
+    topics = [_social_topic(t) for t in source["topics"]]
+    outside: Counter = Counter()
+    analysed = [t for t in source["post_tokens"] if t is not None]
+    for tokens in analysed:
+        outside.update(set(content_words(tokens)))
+    inside: Counter = Counter()
+    for c in published:
+        inside.update(set(words[c["id"]]))
+    n_out, n_in = len(analysed), len(published)
+
+    def row(word: str) -> dict:
+        k_out, k_in = outside[word], inside.get(word, 0)
+        return {
+            "word": word,
+            "posts": k_out,
+            "post_share": round(k_out / n_out, 4) if n_out else 0.0,
+            "comments": k_in,
+            "comment_share": round(k_in / n_in, 4) if n_in else 0.0,
+            "lift": round(((k_out + 1) / (n_out + 1)) / ((k_in + 1) / (n_in + 1)), 2),
+        }
+
+    ranked = sorted(outside, key=lambda w: (-outside[w], w))
+    floor = max(MISSED_MIN_POSTS, math.ceil(0.01 * n_out))
+    missed = [
+        r for r in (row(w) for w in ranked if outside[w] >= floor) if r["lift"] >= MISSED_MIN_LIFT
+    ]
+    platform = sentiment_counts(published)
+    return {
+        "connected": True,
+        "window": source["window"],
+        "topics": topics,
+        "posts": source["posts"],
+        "posts_capped": source["capped"],
+        "posts_analysed": n_out,
+        "comments": n_in,
+        "platform_net_sentiment": net_sentiment(platform["positive"], platform["negative"]),
+        "top_outside": [row(w) for w in ranked[:SOCIAL_KEYWORDS]],
+        "missed": missed[:SOCIAL_KEYWORDS],
+        "missed_rule": {"min_posts": floor, "min_lift": MISSED_MIN_LIFT},
+    }
+
+
 # --- 6. moderation ------------------------------------------------------------------------
 
 OUTCOMES = ("publish", "publish_masked", "hold", "reject")
@@ -422,6 +521,9 @@ def report_data(
     progress(80, "campaigns")
     campaign = campaigns(published)
 
+    progress(85, "social")
+    social_media = social(inputs, published, words)
+
     progress(90, "moderation")
     return {
         "schema": SCHEMA,
@@ -431,7 +533,7 @@ def report_data(
         "sections": section_rows,
         "opinion_groups": groups,
         "campaigns": campaign,
-        "social": {"connected": False},
+        "social": social_media,
         "moderation": moderation(inputs),
         "response_table": response_table(section_rows),
     }

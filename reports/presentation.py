@@ -477,8 +477,194 @@ def tables(data: dict) -> dict[str, Table]:
             numeric={2},
         )
     )
+    for table in social_tables(data.get("social") or {}):
+        add(table)
     add(response_table(data))
     return out
+
+
+def _net(value: float | None) -> str:
+    return "—" if value is None else f"{value:+.2f}"
+
+
+def social_tables(social: dict) -> list[Table]:
+    if not social.get("connected"):
+        return []
+    topics = social["topics"]
+    words_columns = [
+        _("Word"),
+        _("Posts with it"),
+        _("Share of posts"),
+        _("Comments with it"),
+        _("Share of comments"),
+        _("Ratio"),
+    ]
+
+    def word_rows(rows: list[dict]) -> list[list[Any]]:
+        return [
+            [
+                r["word"],
+                r["posts"],
+                percent(r["post_share"]),
+                r["comments"],
+                percent(r["comment_share"]),
+                f"{r['lift']:.1f}",
+            ]
+            for r in rows
+        ]
+
+    return [
+        Table(
+            "social-topics",
+            _("Linked listening topics"),
+            [
+                _("Topic"),
+                _("Query"),
+                _("Posts"),
+                sentiment_label("positive"),
+                sentiment_label("neutral"),
+                sentiment_label("negative"),
+                _("Not analysed yet"),
+                _("Net sentiment"),
+            ],
+            [
+                [
+                    t["name"],
+                    t["query"],
+                    t["posts"],
+                    *(t["sentiment"][k] for k in ("positive", "neutral", "negative")),
+                    t["sentiment"]["unanalysed"],
+                    _net(t["net_sentiment"]),
+                ]
+                for t in topics
+            ],
+            numeric={2, 3, 4, 5, 6, 7},
+        ),
+        Table(
+            "social-per-day",
+            _("Social media per day"),
+            [
+                _("Date"),
+                _("Topic"),
+                _("Posts"),
+                sentiment_label("positive"),
+                sentiment_label("neutral"),
+                sentiment_label("negative"),
+                _("Net sentiment"),
+            ],
+            [
+                [
+                    d["date"],
+                    t["name"],
+                    d["volume"],
+                    d["positive"],
+                    d["neutral"],
+                    d["negative"],
+                    _net(d["net_sentiment"]),
+                ]
+                for t in topics
+                for d in t["days"]
+            ],
+            numeric={2, 3, 4, 5, 6},
+        ),
+        Table(
+            "social-sources",
+            _("Posts by source"),
+            [_("Topic"), _("Source"), _("Posts")],
+            [[t["name"], s["source"], s["n"]] for t in topics for s in t["sources"]],
+            numeric={2},
+        ),
+        Table(
+            "social-missed",
+            _("Words frequent on social media but rare in the comments"),
+            words_columns,
+            word_rows(social["missed"]),
+            numeric={1, 2, 3, 4, 5},
+        ),
+        Table(
+            "social-top-words",
+            _("Most frequent words on social media"),
+            words_columns,
+            word_rows(social["top_outside"]),
+            numeric={1, 2, 3, 4, 5},
+        ),
+    ]
+
+
+def social_charts(social: dict) -> dict[str, Chart]:
+    if not social.get("connected") or not any(t["days"] for t in social["topics"]):
+        return {}
+    topics = social["topics"]
+    dates = sorted({d["date"] for t in topics for d in t["days"]})
+    volume = {
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": t["name"],
+                "x": [d["date"] for d in t["days"]],
+                "y": [d["volume"] for d in t["days"]],
+                "line": {"color": GROUP_COLOURS[i % len(GROUP_COLOURS)]},
+            }
+            for i, t in enumerate(topics)
+        ],
+        "layout": _layout(
+            xaxis=_day_axis(dates),
+            yaxis={"title": {"text": _("Posts")}, "rangemode": "tozero"},
+        ),
+    }
+    sentiment = {
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": t["name"],
+                "x": [d["date"] for d in t["days"]],
+                "y": [d["net_sentiment"] for d in t["days"]],
+                "line": {"color": GROUP_COLOURS[i % len(GROUP_COLOURS)]},
+                "connectgaps": False,
+            }
+            for i, t in enumerate(topics)
+        ],
+        "layout": _layout(
+            xaxis=_day_axis(dates),
+            yaxis={"title": {"text": _("Net sentiment")}, "range": [-1.05, 1.05]},
+        ),
+    }
+    busiest = max(((d, t) for t in topics for d in t["days"]), key=lambda pair: pair[0]["volume"])
+    return {
+        "social_volume": Chart(
+            "social-volume",
+            _("Social media posts per day"),
+            volume,
+            _(
+                "One line per linked topic from %(first)s to %(last)s: %(posts)d posts in all; "
+                "the busiest day was %(day)s with %(count)d posts on %(topic)s. The table below "
+                "lists every day."
+            )
+            % {
+                "first": dates[0],
+                "last": dates[-1],
+                "posts": sum(t["posts"] for t in topics),
+                "day": busiest[0]["date"],
+                "count": busiest[0]["volume"],
+                "topic": busiest[1]["name"],
+            },
+            "social-per-day",
+        ),
+        "social_sentiment": Chart(
+            "social-sentiment",
+            _("Net sentiment of social media per day"),
+            sentiment,
+            _(
+                "Net sentiment, (positive − negative) / (positive + negative), per day and topic, "
+                "from −1 (all negative) to +1 (all positive); the consultation's published "
+                "comments stand at %(platform)s. The table below lists every day."
+            )
+            % {"platform": _net(social["platform_net_sentiment"])},
+            "social-per-day",
+        ),
+    }
 
 
 def table_by_slug(data: dict, slug: str) -> Table | None:
@@ -796,4 +982,5 @@ def charts(data: dict) -> dict[str, Chart]:
             },
             "moderation-outcomes",
         )
+    out.update(social_charts(data.get("social") or {}))
     return out

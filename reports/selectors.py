@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import zoneinfo
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import numpy as np
 from django.conf import settings
@@ -106,6 +106,8 @@ class ReportInputs:
     submissions: list[dict]
     decisions: list[dict]
     sentiment_models: dict[str, int] = field(default_factory=dict)
+    # social listening on the consultation's linked topics (see social_inputs)
+    social: dict = field(default_factory=lambda: {"topics": [], "window": {}, "post_tokens": []})
 
 
 def opinion_group_statement_ids(statements: list[dict]) -> list[int]:
@@ -282,7 +284,75 @@ def report_inputs(*, consultation: ConsultationPage, cutoff: datetime) -> Report
         submissions=submissions,
         decisions=decisions,
         sentiment_models=sentiment_models,
+        social=social_inputs(consultation=consultation, cutoff=cutoff),
     )
+
+
+# Social media is read from two weeks before the consultation opens to two weeks after it
+# closes: the debate starts before the draft is published and goes on after the deadline.
+SOCIAL_MARGIN = timedelta(days=14)
+# The keyword comparison reads the tokens of at most this many posts (the newest).
+SOCIAL_POSTS_MAX = 50_000
+
+
+def social_inputs(*, consultation: ConsultationPage, cutoff: datetime) -> dict:
+    """Posts of the listening topics linked to the consultation, within the social window:
+    per topic, counts per local day and sentiment and per source; and the tokens of every
+    distinct post (each post once, even when several topics match it)."""
+    from sentiment.models import Post, TextAnalysis, Topic
+
+    start = consultation.opens_at - SOCIAL_MARGIN
+    end = min(cutoff, consultation.closes_at + SOCIAL_MARGIN)
+    window = {"from": start.isoformat(), "to": end.isoformat()}
+    topics = list(
+        Topic.objects.filter(consultations=consultation)
+        .order_by("name", "pk")
+        .values_list("pk", "name", "query")
+    )
+    if not topics:
+        return {"topics": [], "window": window, "post_tokens": []}
+    tz = local_tz()
+    in_window = {"published_at__gte": start, "published_at__lte": end}
+    rows = []
+    for topic_id, name, query in topics:
+        posts = Post.objects.filter(topics=topic_id, **in_window)
+        days = [
+            {"date": row["day"].isoformat(), "sentiment": row["sentiment"], "n": row["n"]}
+            for row in posts.annotate(day=TruncDate("published_at", tzinfo=tz))
+            .values("day", "sentiment")
+            .annotate(n=Count("pk"))
+            .order_by("day", "sentiment")
+        ]
+        sources = [
+            {"source": row["source__name"], "n": row["n"]}
+            for row in posts.values("source__name").annotate(n=Count("pk")).order_by("source__name")
+        ]
+        rows.append(
+            {"id": topic_id, "name": name, "query": query, "days": days, "sources": sources}
+        )
+    post_ids = (
+        Post.objects.filter(topics__in=[t[0] for t in topics], **in_window)
+        .order_by("-published_at", "-pk")
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    post_ids = list(post_ids[:SOCIAL_POSTS_MAX])
+    content_type = ContentType.objects.get_for_model(Post)
+    tokens: dict[int, list[str]] = {}
+    for offset in range(0, len(post_ids), 5000):  # bounded IN lists (SQLite's variable limit)
+        tokens.update(
+            TextAnalysis.objects.filter(
+                content_type=content_type, object_id__in=post_ids[offset : offset + 5000]
+            ).values_list("object_id", "tokens")
+        )
+    return {
+        "topics": rows,
+        "window": window,
+        "posts": len(post_ids),
+        "capped": len(post_ids) == SOCIAL_POSTS_MAX,
+        # None: the post is not analysed yet (no tokens to compare)
+        "post_tokens": [tokens.get(pk) for pk in post_ids],
+    }
 
 
 def _moderation_rows(consultation: ConsultationPage, cutoff: datetime):

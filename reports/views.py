@@ -39,6 +39,7 @@ STAGE_LABELS = {
     "sections": gettext_lazy("Analysing each section"),
     "opinion_groups": gettext_lazy("Finding opinion groups"),
     "campaigns": gettext_lazy("Detecting campaigns"),
+    "social": gettext_lazy("Reading social media"),
     "moderation": gettext_lazy("Counting moderation"),
 }
 
@@ -91,6 +92,7 @@ def _base_context(request: HttpRequest, consultation, report: Report) -> dict:
         "groups": data.get("opinion_groups", {}),
         "campaigns": data.get("campaigns", {}),
         "moderation": data.get("moderation", {}),
+        "social": data.get("social", {"connected": False}),
         "summary": data.get("summary", {}),
         "model_versions": report.model_versions,
         "can_see_drafts": user_can_see_drafts(user=request.user, consultation=consultation),

@@ -34,6 +34,30 @@ def test_seed_demo_twice_creates_everything_once():
     assert Agency.objects.get(code="THB").parent.code == "MOTC"
 
 
+def test_seed_demo_listening_topic_feeds_the_consultation():
+    from sentiment.listening.demo import DEMO_POSTS, DEMO_TOPIC
+    from sentiment.models import Post, Topic
+
+    seed()
+    topic = Topic.objects.get(name=DEMO_TOPIC)
+    assert list(topic.consultations.values_list("slug", flat=True)) == ["uberx"]
+    assert Post.objects.count() == len(DEMO_POSTS)
+    # (Uber OR 優步 OR 自用車 OR 多元計程車) NOT 股價, evaluated by hand.
+    words = ("Uber", "優步", "自用車", "多元計程車")
+    expected = [
+        text
+        for text, *_ in DEMO_POSTS
+        if any(word in text for word in words) and "股價" not in text
+    ]
+    assert 10 < len(expected) < len(DEMO_POSTS)
+    assert sorted(topic.posts.values_list("text", flat=True)) == sorted(expected)
+    assert all(len(p.author_hash) == 64 and "_" not in p.author_hash for p in Post.objects.all())
+
+    seed()
+    assert Post.objects.count() == len(DEMO_POSTS)
+    assert Topic.objects.filter(name=DEMO_TOPIC).count() == 1
+
+
 def test_printed_passwords_work(client):
     output = seed()
     line = next(row for row in output.splitlines() if "citizen@minyi.localhost" in row)

@@ -31,6 +31,68 @@ def _at(day: int, hour: int = 10) -> datetime:
     return datetime(2026, 3, day, hour, 0, tzinfo=TAIPEI)
 
 
+# Posts on the linked topics: 尖峰加價 (surge pricing) is everywhere on social media and absent
+# from the comments.
+SOCIAL_TEXTS = [
+    ("Uber 尖峰加價太誇張，下雨天車資翻倍。", "negative"),
+    ("尖峰加價是市場機制，司機願意出車就好。", "positive"),
+    ("又遇到尖峰加價，計程車反而比較便宜。", "negative"),
+    ("Uber 尖峰加價應該設上限，交通部要管。", "neutral"),
+    ("計程車司機抗議 Uber 不公平競爭。", "negative"),
+    ("Uber 司機的保險到底有沒有保障乘客？", "neutral"),
+    ("用 Uber 很方便，司機服務好。", "positive"),
+]
+
+
+def _social_media(consultation):
+    """Two linked topics sharing a post, one unlinked topic, posts in and out of the window."""
+    from sentiment.models import Post, Source, TextAnalysis, Topic
+    from sentiment.nlp.pipeline import get_pipeline
+
+    ptt = Source.objects.create(name="PTT car", kind="ptt")
+    news = Source.objects.create(name="中央社", kind="rss")
+    uber = Topic.objects.create(name="Uber 討論", query="Uber")
+    taxi = Topic.objects.create(name="計程車", query="計程車")
+    unlinked = Topic.objects.create(name="其他", query="尖峰加價")
+    uber.consultations.add(consultation)
+    taxi.consultations.add(consultation)
+    post_ct = ContentType.objects.get_for_model(Post)
+    posts = []
+    # (text index, source, day in March 2026 — 0 and negatives reach into February)
+    plan = [(0, ptt, 2), (1, ptt, 2), (2, ptt, 3), (3, news, 5), (4, news, 5), (5, ptt, 9)]
+    plan += [(6, ptt, 9), (0, ptt, -20), (3, news, 30), (6, news, 11)]
+    for n, (index, source, day) in enumerate(plan):
+        text, label = SOCIAL_TEXTS[index]
+        when = datetime(2026, 3, 1, 12, tzinfo=TAIPEI) + timedelta(days=day - 1)
+        post = Post.objects.create(
+            source=source,
+            external_id=f"p{n}",
+            text=text,
+            published_at=when,
+            sentiment="" if n == 9 else label,  # the last one is not analysed yet
+        )
+        topics = [t for t, word in ((uber, "Uber"), (taxi, "計程車")) if word in text]
+        post.topics.add(*(topics or [uber]), unlinked)
+        if n != 9:
+            tokens = get_pipeline().analyze([text], only={"tokens"})[0]["tokens"]
+            TextAnalysis.objects.create(
+                content_type=post_ct,
+                object_id=post.pk,
+                text_sha256="0" * 64,
+                sentiment=label,
+                score_positive=0.5,
+                score_neutral=0.3,
+                score_negative=0.2,
+                model_version="test-model-1",
+                tokens=tokens,
+                keywords=[],
+                emotions={},
+                analysed_at=when,
+            )
+        posts.append(post)
+    return {"topics": [uber, taxi], "unlinked": unlinked, "posts": posts}
+
+
 @pytest.fixture
 def report_world(make_consultation, make_user, make_agency):
     """Returns a dict with the consultation, its users and what was created."""
@@ -221,6 +283,7 @@ def report_world(make_consultation, make_user, make_agency):
         opens_at=_at(1, 0), closes_at=_at(20)
     )
     consultation.refresh_from_db()
+    social = _social_media(consultation)
     return {
         "consultation": consultation,
         "sections": sections,
@@ -230,6 +293,7 @@ def report_world(make_consultation, make_user, make_agency):
         "staff": staff,
         "outsider_staff": outsider_staff,
         "citizen": citizens[0],
+        "social": social,
     }
 
 

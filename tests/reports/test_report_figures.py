@@ -5,6 +5,7 @@ import math
 import re
 import unicodedata
 from collections import Counter, defaultdict
+from datetime import timedelta
 
 import numpy as np
 import pytest
@@ -411,9 +412,86 @@ def test_moderation(world):
     )
 
 
-def test_response_table_and_social(world):
+def test_social_media(world):
+    from sentiment.models import Post
+
+    social = world["data"]["social"]
+    consultation = world["consultation"]
+    assert social["connected"] is True
+    start = consultation.opens_at - timedelta(days=14)
+    end = consultation.closes_at + timedelta(days=14)
+    assert social["window"] == {"from": start.isoformat(), "to": end.isoformat()}
+    linked = world["social"]["topics"]
+    assert [t["name"] for t in social["topics"]] == sorted(t.name for t in linked)
+    for topic in social["topics"]:
+        posts = [
+            p for p in Post.objects.filter(topics__pk=topic["id"]) if start <= p.published_at <= end
+        ]
+        assert topic["posts"] == len(posts)
+        by_label = Counter(p.sentiment or "unanalysed" for p in posts)
+        assert topic["sentiment"] == {
+            k: by_label.get(k, 0) for k in ("positive", "neutral", "negative", "unanalysed")
+        }
+        pos, neg = by_label["positive"], by_label["negative"]
+        net = round((pos - neg) / (pos + neg), 4) if pos + neg else None
+        assert topic["net_sentiment"] == net
+        days = defaultdict(list)
+        for p in posts:
+            days[local_day(p.published_at)].append(p)
+        assert [d["date"] for d in topic["days"]] == sorted(days)
+        for row in topic["days"]:
+            assert row["volume"] == len(days[row["date"]])
+            assert row["negative"] == sum(p.sentiment == "negative" for p in days[row["date"]])
+        sources = Counter(p.source.name for p in posts)
+        assert {s["source"]: s["n"] for s in topic["sources"]} == dict(sources)
+
+    # Distinct posts of the linked topics in the window (the shared one once, the one from
+    # before the window left out); the unanalysed one has no words to compare.
+    distinct = {p.pk: p for t in linked for p in t.posts.all() if start <= p.published_at <= end}
+    assert social["posts"] == len(distinct) == 9
+    assert social["posts_analysed"] == sum(1 for p in distinct.values() if p.sentiment) == 8
+    outside = Counter()
+    for p in distinct.values():
+        if p.sentiment:
+            outside.update(set(_content_words(p.text)))
+    inside = Counter()
+    for c in world["published"]:
+        inside.update(set(_content_words(c.body)))
+    n_out, n_in = 8, len(world["published"])
+    assert social["comments"] == n_in
+
+    def lift(word):
+        return round(((outside[word] + 1) / (n_out + 1)) / ((inside[word] + 1) / (n_in + 1)), 2)
+
+    expected_top = sorted(outside, key=lambda w: (-outside[w], w))[:15]
+    assert [r["word"] for r in social["top_outside"]] == expected_top
+    for row in social["top_outside"]:
+        assert row["posts"] == outside[row["word"]] and row["comments"] == inside[row["word"]]
+        assert row["lift"] == lift(row["word"])
+    ranked = sorted(outside, key=lambda w: (-outside[w], w))
+    missed = [w for w in ranked if outside[w] >= 3 and lift(w) >= 4]
+    assert [r["word"] for r in social["missed"]] == missed[:15]
+    # The planted word: in four posts, in no comment.
+    assert "尖峰加價" in [r["word"] for r in social["missed"]] or {"尖峰", "加價"} <= {
+        r["word"] for r in social["missed"]
+    }
+    platform = Counter(world["sentiment_of"].get(c.pk) for c in world["published"])
+    pos, neg = platform["positive"], platform["negative"]
+    assert social["platform_net_sentiment"] == round((pos - neg) / (pos + neg), 4)
+
+
+def test_report_without_linked_topics_says_so(generated):
+    from reports.builder import social
+    from reports.selectors import report_inputs
+
+    for topic in generated["social"]["topics"]:
+        topic.consultations.clear()
+    inputs = report_inputs(consultation=generated["consultation"], cutoff=timezone.now())
+    assert social(inputs, [], {}) == {"connected": False}
+
+
+def test_response_table(world):
     data = world["data"]
-    assert data["social"] == {"connected": False}
     rows = data["response_table"]
     sections = {r["id"]: r for r in data["sections"]}
     assert [r["section"] for r in rows] == list(sections)

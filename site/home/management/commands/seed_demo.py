@@ -119,6 +119,7 @@ class Command(BaseCommand):
         self._seed_consultations(home)
         self._seed_petitions(home)
         self._seed_performance(home)
+        self._seed_listening()
         house_rules_page_ensure(parent=home)
 
         if passwords:
@@ -190,6 +191,17 @@ class Command(BaseCommand):
         for email in ("analyst@minyi.localhost", "staff.moda@minyi.localhost"):
             petition_endorse(petition=petition, user=User.objects.get(email=email))
         self.stdout.write("Petition board: 1 demo petition open for endorsement.")
+
+    def _seed_listening(self) -> None:
+        from sentiment.listening.demo import listening_demo_seed
+
+        seeded = listening_demo_seed(
+            consultations=list(ConsultationPage.objects.filter(slug="uberx")), now=timezone.now()
+        )
+        self.stdout.write(
+            f"Social listening: topic '{seeded['topic'].name}', "
+            f"{seeded['result']['created']} new demo posts."
+        )
 
     def _seed_performance(self, home: HomePage) -> None:
         from performance.demo import performance_demo_seed
