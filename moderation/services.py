@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minyi.accounts.models import User
-from minyi.ratelimit import rate_limit_exceeded
+from minyi.ratelimit import RateLimited, configured_limits, rate_limit_check
 
 from .models import (
     Appeal,
@@ -178,17 +178,24 @@ def _require_report_rate(user: User) -> None:
     dismissed = Report.objects.filter(
         reporter=user, status=ReportStatus.DISMISSED, resolved_at__gte=now - timedelta(days=30)
     ).count()
+    message = _("You have sent many reports recently. Please try again later.")
     if dismissed >= BAD_FAITH_DISMISSALS:
-        limited = Report.objects.filter(
-            reporter=user, created_at__gte=now - timedelta(days=1)
-        ).exists()
-    else:
-        limited = any(
-            rate_limit_exceeded(key=f"report:user:{user.pk}", limit=limit, window_seconds=window)
-            for limit, window in ((5, 60), (30, 86400))
+        last = (
+            Report.objects.filter(reporter=user, created_at__gte=now - timedelta(days=1))
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)
+            .first()
         )
-    if limited:
-        raise ValidationError(_("You have sent many reports recently. Please try again later."))
+        if last is not None:
+            wait = last + timedelta(days=1) - now
+            raise RateLimited(message, retry_after=int(wait.total_seconds()) + 1)
+    else:
+        # Limits per kind can be changed in settings.MINYI_RATE_LIMITS["report"].
+        rate_limit_check(
+            key=f"report:user:{user.pk}",
+            limits=configured_limits("report", per_minute=5, per_day=30),
+            message=message,
+        )
 
 
 @transaction.atomic

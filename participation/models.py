@@ -144,6 +144,21 @@ class ConsultationPage(Page):
         obj.responded_at = self.responded_at
         return obj
 
+    @property
+    def live_stream(self) -> str:
+        """The live-update stream of this page (participation.services sends on it)."""
+        return f"consultation.{self.pk}"
+
+    def serve(self, request, *args, **kwargs):
+        from .page_cache import page_serve_cached
+
+        return page_serve_cached(
+            request=request,
+            page=self,
+            stream=self.live_stream,
+            render=lambda: super(ConsultationPage, self).serve(request, *args, **kwargs),
+        )
+
     def get_context(self, request, *args, **kwargs):
         from .selectors import (
             consultation_attachments,

@@ -4,9 +4,12 @@ Every write validates first and stores nothing on error; messages are in
 Traditional Chinese because citizens read them.
 """
 
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.db.models import Case, Count, F, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -14,7 +17,7 @@ from minyi.accounts.models import User
 from minyi.agencies.models import Agency
 from minyi.agencies.selectors import user_can_manage_agency
 from minyi.live.events import live_event_send
-from minyi.ratelimit import rate_limit_exceeded
+from minyi.ratelimit import configured_limits, rate_limit_check
 from moderation.models import Outcome
 from moderation.services import ModerationVerdict, screen_text, submission_record
 from sentiment.services import text_analysis_request
@@ -58,7 +61,7 @@ _COUNT_FIELD = {
 
 
 def consultation_stream(consultation: ConsultationPage) -> str:
-    return f"consultation.{consultation.pk}"
+    return consultation.live_stream
 
 
 def participant_get_or_create(*, consultation: ConsultationPage, user: User) -> Participant:
@@ -84,12 +87,18 @@ def _require_citizen(user: User) -> None:
         raise ValidationError(_("Please sign in to take part."))
 
 
-def _require_within_rate(*, user: User, kind: str, per_minute: int, per_hour: int) -> None:
-    for limit, window in ((per_minute, 60), (per_hour, 3600)):
-        if rate_limit_exceeded(key=f"{kind}:user:{user.pk}", limit=limit, window_seconds=window):
-            raise ValidationError(
-                _("You are posting too quickly. Please wait a moment and try again.")
-            )
+def _require_within_rate(
+    *, user: User, kind: str, per_minute: int, per_hour: int, message: str | None = None
+) -> None:
+    """Raise RateLimited (a ValidationError answered with 429) past the user's limit for ``kind``.
+
+    The defaults given here can be changed per kind in settings.MINYI_RATE_LIMITS.
+    """
+    rate_limit_check(
+        key=f"{kind}:user:{user.pk}",
+        limits=configured_limits(kind, per_minute=per_minute, per_hour=per_hour),
+        message=message or _("You are posting too quickly. Please wait a moment and try again."),
+    )
 
 
 def _rejection_message(verdict: ModerationVerdict) -> str:
@@ -262,7 +271,8 @@ def statement_vote_cast(*, statement: Statement, user: User, value: int) -> Vote
 
     Tallies stay exact under concurrent voting: the unique constraint on
     (statement, participant) serialises the first vote, the row lock on the
-    existing vote serialises changes, and counts move by atomic F() updates.
+    existing vote serialises changes, and counts move by atomic F() updates
+    (:func:`_votes_store`, shared with the batched WebSocket path).
     """
     _require_citizen(user)
     try:
@@ -277,53 +287,224 @@ def statement_vote_cast(*, statement: Statement, user: User, value: int) -> Vote
         ModerationState.HELD,
     }:
         raise ValidationError(_("This statement has been removed."))
-    participant = participant_get_or_create(consultation=consultation, user=user)
-    vote = _vote_store(statement_id=statement.pk, participant_id=participant.pk, value=value)
-    statement.refresh_from_db(fields=["agree_count", "disagree_count", "pass_count"])
-    live_event_send(
-        consultation_stream(consultation),
-        {
-            "kind": "tally",
-            "statement": statement.pk,
-            "agree": statement.agree_count,
-            "disagree": statement.disagree_count,
-            "pass": statement.pass_count,
-        },
+    # Generous: a participant may vote on many statements in a row (the load harness and the
+    # vote replay raise it through VOTE_RATE_LIMIT_PER_MINUTE / _PER_HOUR).
+    _require_within_rate(
+        user=user,
+        kind="vote",
+        per_minute=120,
+        per_hour=2000,
+        message=_("You are voting too quickly. Please wait a moment and try again."),
     )
-    return vote
+    participant = participant_get_or_create(consultation=consultation, user=user)
+    tally = _votes_store({(statement.pk, participant.pk): value})[statement.pk]
+    statement.agree_count, statement.disagree_count, statement.pass_count = (
+        tally["agree"],
+        tally["disagree"],
+        tally["pass"],
+    )
+    live_event_send(
+        consultation_stream(consultation), {"kind": "tally", "statement": statement.pk, **tally}
+    )
+    return Vote.objects.get(statement=statement, participant=participant)
 
 
-def _vote_store(*, statement_id: int, participant_id: int, value: VoteValue) -> Vote:
-    for _attempt in range(3):
+@dataclass(frozen=True)
+class VoteRequest:
+    """One vote arriving on the live connection (the participant is resolved by the caller)."""
+
+    statement_id: int
+    participant_id: int
+    consultation_id: int
+    value: int
+
+
+_CLOSED_STATES = {ModerationState.REJECTED, ModerationState.HIDDEN, ModerationState.HELD}
+
+
+def votes_cast_batch(*, votes: list[VoteRequest]) -> list[str | None]:
+    """Store many votes in one transaction (the WebSocket path batches what arrives within a few
+    milliseconds); returns, per vote, None when stored or the reason it was refused.
+
+    Same rules as :func:`statement_vote_cast`: an open consultation, a statement still in the
+    conversation, the last vote of a participant on a statement wins (votes are applied in list
+    order), tallies move by the difference. One live event per consultation carries the new
+    tallies of every statement touched.
+    """
+    errors: list[str | None] = [None] * len(votes)
+    statements = {
+        row["pk"]: row
+        for row in Statement.objects.filter(pk__in={v.statement_id for v in votes}).values(
+            "pk", "consultation_id", "moderation_state"
+        )
+    }
+    consultations = {
+        c.pk: c
+        for c in ConsultationPage.objects.filter(
+            pk__in={s["consultation_id"] for s in statements.values()}
+        ).only("live", "opens_at", "closes_at", "responded_at")
+    }
+    latest: dict[tuple[int, int], VoteValue] = {}
+    for index, vote in enumerate(votes):
+        statement = statements.get(vote.statement_id)
+        if statement is None or statement["consultation_id"] != vote.consultation_id:
+            errors[index] = _("This statement does not exist.")
+        elif statement["moderation_state"] in _CLOSED_STATES:
+            errors[index] = _("This statement has been removed.")
+        elif not consultations[vote.consultation_id].is_open:
+            errors[index] = _("This consultation is not open: it no longer accepts input.")
+        elif vote.value not in VoteValue.values:
+            errors[index] = _("A vote is agree, disagree or pass.")
+        else:
+            latest[(vote.statement_id, vote.participant_id)] = VoteValue(vote.value)
+    if latest:
+        touched = _votes_store(latest)
+        by_consultation: dict[int, list[dict]] = defaultdict(list)
+        for statement_id, tally in sorted(touched.items()):
+            by_consultation[statements[statement_id]["consultation_id"]].append(
+                {"statement": statement_id, **tally}
+            )
+        for consultation_id, rows in by_consultation.items():
+            live_event_send(
+                consultation_stream(consultations[consultation_id]),
+                {"kind": "tallies", "tallies": rows},
+            )
+    return errors
+
+
+# PostgreSQL (production) gets set-based statements over arrays; elsewhere the ORM does the same
+# work with a few more queries.
+
+
+def _pg() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _votes_lock(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], tuple[int, int]]:
+    """Lock the existing votes of ``pairs`` (in pair order): ``{pair: (vote pk, value)}``."""
+    if _pg():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                # Table and column names come from the models, never from input.
+                f"SELECT id, statement_id, participant_id, value FROM {_table(Vote)} "  # noqa: S608
+                "WHERE (statement_id, participant_id) IN "
+                "(SELECT * FROM unnest(%s::bigint[], %s::bigint[])) "
+                "ORDER BY statement_id, participant_id FOR UPDATE",
+                [[s for s, _p in pairs], [p for _s, p in pairs]],
+            )
+            return {(s, p): (pk, value) for pk, s, p, value in cursor.fetchall()}
+    match = Q(*(Q(statement_id=s, participant_id=p) for s, p in pairs), _connector=Q.OR)
+    return {
+        (s, p): (pk, value)
+        for pk, s, p, value in Vote.objects.select_for_update()
+        .filter(match)
+        .order_by("statement_id", "participant_id")
+        .values_list("pk", "statement_id", "participant_id", "value")
+    }
+
+
+def _votes_update(changes: dict[int, int], now) -> None:
+    """Set ``{vote pk: value}`` and the time of each."""
+    if not changes:
+        return
+    if _pg():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {_table(Vote)} AS v SET value = c.value, updated_at = %s "  # noqa: S608
+                "FROM unnest(%s::bigint[], %s::smallint[]) AS c(id, value) WHERE v.id = c.id",
+                [now, list(changes), list(changes.values())],
+            )
+        return
+    Vote.objects.bulk_update(
+        [Vote(pk=pk, value=value, updated_at=now) for pk, value in changes.items()],
+        ["value", "updated_at"],
+        batch_size=500,
+    )
+
+
+def _tallies_move(deltas: dict[int, Counter]) -> None:
+    """Add ``{statement: {count field: n}}`` to the statements' tallies, after locking the rows
+    in pk order (so concurrent batches wait for each other, never deadlock)."""
+    moved = sorted(pk for pk, d in deltas.items() if any(d.values()))
+    if not moved:
+        return
+    list(Statement.objects.select_for_update().filter(pk__in=moved).order_by("pk").values("pk"))
+    fields = list(_COUNT_FIELD.values())
+    if _pg():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {_table(Statement)} AS s SET "  # noqa: S608
+                + ", ".join(f"{f} = s.{f} + d.{f}" for f in fields)
+                + " FROM unnest(%s::bigint[], %s::int[], %s::int[], %s::int[]) AS d(id, "
+                + ", ".join(fields)
+                + ") WHERE s.id = d.id",
+                [moved, *([deltas[pk][f] for pk in moved] for f in fields)],
+            )
+        return
+    updates = {}
+    for field in fields:
+        whens = [When(pk=pk, then=Value(deltas[pk][field])) for pk in moved if deltas[pk][field]]
+        if whens:
+            updates[field] = F(field) + Case(*whens, default=Value(0))
+    Statement.objects.filter(pk__in=moved).update(**updates)
+
+
+def _votes_store(latest: dict[tuple[int, int], VoteValue]) -> dict[int, dict[str, int]]:
+    """Upsert ``{(statement, participant): value}``; returns the new tallies of the statements.
+
+    Rows are locked in (statement, participant) order and statements updated in pk order, so
+    concurrent batches never deadlock; a concurrent first vote on the same pair makes the insert
+    fail, and the whole batch is tried again (it then finds that row and updates it).
+    """
+    pairs = sorted(latest)
+    for _attempt in range(5):
         try:
             with transaction.atomic():
-                vote = (
-                    Vote.objects.select_for_update()
-                    .filter(statement_id=statement_id, participant_id=participant_id)
-                    .first()
-                )
-                if vote is None:
-                    vote = Vote.objects.create(
-                        statement_id=statement_id, participant_id=participant_id, value=value
+                existing = _votes_lock(pairs)
+                now = timezone.now()
+                deltas: dict[int, Counter] = defaultdict(Counter)
+                created, changes = [], {}
+                for pair in pairs:
+                    statement_id, participant_id = pair
+                    value = latest[pair]
+                    if pair not in existing:
+                        created.append(
+                            Vote(
+                                statement_id=statement_id,
+                                participant_id=participant_id,
+                                value=value,
+                                updated_at=now,
+                            )
+                        )
+                        deltas[statement_id][_COUNT_FIELD[value]] += 1
+                        continue
+                    pk, old = existing[pair]
+                    if old != value:
+                        deltas[statement_id][_COUNT_FIELD[VoteValue(old)]] -= 1
+                        deltas[statement_id][_COUNT_FIELD[value]] += 1
+                    changes[pk] = int(value)
+                Vote.objects.bulk_create(created)
+                _votes_update(changes, now)
+                _tallies_move(deltas)
+                return {
+                    row["pk"]: {
+                        "agree": row["agree_count"],
+                        "disagree": row["disagree_count"],
+                        "pass": row["pass_count"],
+                    }
+                    for row in Statement.objects.filter(pk__in={s for s, _p in pairs}).values(
+                        "pk", "agree_count", "disagree_count", "pass_count"
                     )
-                    Statement.objects.filter(pk=statement_id).update(
-                        **{_COUNT_FIELD[value]: F(_COUNT_FIELD[value]) + 1}
-                    )
-                    return vote
-                if vote.value != value:
-                    old = VoteValue(vote.value)
-                    Statement.objects.filter(pk=statement_id).update(
-                        **{
-                            _COUNT_FIELD[old]: F(_COUNT_FIELD[old]) - 1,
-                            _COUNT_FIELD[value]: F(_COUNT_FIELD[value]) + 1,
-                        }
-                    )
-                    vote.value = value
-                vote.updated_at = timezone.now()
-                vote.save(update_fields=["value", "updated_at"])
-                return vote
+                }
         except IntegrityError:
-            # A concurrent first vote by the same participant won the insert: update it.
+            continue  # a concurrent first vote on one of the pairs: it is an update now
+        except OperationalError as error:
+            if "deadlock" not in str(error).lower():
+                raise
             continue
     raise ValidationError(_("Your vote could not be saved; please try again."))
 

@@ -658,8 +658,8 @@ def social_charts(social: dict) -> dict[str, Chart]:
             sentiment,
             _(
                 "Net sentiment, (positive − negative) / (positive + negative), per day and topic, "
-                "from −1 (all negative) to +1 (all positive); the consultation's published "
-                "comments stand at %(platform)s. The table below lists every day."
+                "from −1 (all negative) to +1 (all positive); for comparison, the published "
+                "comments on the platform stand at %(platform)s. The table below lists every day."
             )
             % {"platform": _net(social["platform_net_sentiment"])},
             "social-per-day",

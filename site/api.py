@@ -8,6 +8,7 @@ authors appear only by their public display name.
 from django.core.exceptions import ValidationError
 from ninja import NinjaAPI
 
+from minyi.ratelimit import RateLimited
 from participation.api import router as participation_router
 from performance.api import router as performance_router
 
@@ -28,6 +29,14 @@ api.add_router("/performance/", performance_router)
 def validation_error(request, exc: ValidationError):
     """A service refused the input: 400 with its (Traditional Chinese) messages."""
     return api.create_response(request, {"detail": "；".join(exc.messages)}, status=400)
+
+
+@api.exception_handler(RateLimited)
+def rate_limited(request, exc: RateLimited):
+    """Too many writes in a short time: 429 with Retry-After (checked before ValidationError)."""
+    response = api.create_response(request, {"detail": "；".join(exc.messages)}, status=429)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(OverflowError)

@@ -12,13 +12,14 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
-from minyi.live.routing import websocket_urlpatterns  # noqa: E402
+from minyi.live.routing import websocket_urlpatterns as live_patterns  # noqa: E402
+from participation.routing import websocket_urlpatterns as participation_patterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
         "websocket": AllowedHostsOriginValidator(
-            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+            AuthMiddlewareStack(URLRouter(live_patterns + participation_patterns))
         ),
     }
 )

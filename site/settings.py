@@ -82,6 +82,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A fresh script nonce per request and the Content-Security-Policy (MINYI_CSP_* below).
+    "minyi.security.ContentSecurityPolicyMiddleware",
+    # Database unreachable → 503 page with Retry-After; disk full while saving a file → 507.
+    "minyi.faults.ServiceUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -92,6 +96,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # RateLimited raised by a service → 429 with Retry-After (page or JSON); allauth's lockout too.
+    "minyi.security.RateLimitMiddleware",
 ]
 
 ROOT_URLCONF = "minyi.urls"
@@ -111,6 +117,7 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "minyi.home.context_processors.display_preferences",
                 "minyi.home.context_processors.site_sections",
+                "minyi.security.csp_nonce",
             ],
         },
     },
@@ -161,14 +168,24 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down or hung reads as an empty cache (pages still render; rate limits fail
+            # open meanwhile) instead of answering 500: see minyi.faults.
+            "BACKEND": "minyi.faults.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="minyi"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
+    # Live events are fan-out (one event, every reader of a consultation): the pub/sub layer
+    # publishes each event once per group and every ASGI process delivers it to its own
+    # sockets, where the list-based layer queues one message per socket. Events are best
+    # effort either way (pages poll to catch up). CHANNEL_LAYER=lists selects the list layer.
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": {
+                "pubsub": "channels_redis.pubsub.RedisPubSubChannelLayer",
+                "lists": "channels_redis.core.RedisChannelLayer",
+            }[env.str("CHANNEL_LAYER", default="pubsub")],
             "CONFIG": {
                 "hosts": [REDIS_URL],
                 "prefix": env.str("CHANNEL_PREFIX", default="minyi"),
@@ -260,7 +277,8 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Removes a half-written upload when the disk fills (Django's storage leaves it behind).
+    "default": {"BACKEND": "minyi.faults.SafeFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -297,6 +315,75 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Content-Security-Policy (minyi.security) -------------------------------
+# Public pages run scripts only from our own origin or carrying this response's nonce
+# (<script nonce="{{ csp_nonce }}">); json_script blocks are data and are never executed.
+# "{nonce}" is replaced by the request's nonce. CSP_REPORT_ONLY=true sends the policy as
+# Content-Security-Policy-Report-Only instead (to try a change on live traffic first).
+MINYI_CSP_REPORT_ONLY = env.bool("CSP_REPORT_ONLY", default=False)
+_CSP_PUBLIC = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'", "'nonce-{nonce}'"],
+    # 'unsafe-inline' for styles only (never for scripts): plotly.js injects <style> elements
+    # and style attributes when it draws a chart, the stance strip sizes its bars with style
+    # attributes, and the self-contained error pages (500, 503) inline their styles.
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    # ws:/wss: for the live updates (/ws/live/). cdn.plot.ly: plotly.js fetches its base-map
+    # topojson (a JSON file, never a script) for the dashboard's county choropleth; drop it
+    # once the chart is configured with a topojsonURL on our own origin.
+    "connect-src": ["'self'", "ws:", "wss:", "https://cdn.plot.ly"],
+    "frame-ancestors": ["'self'"],  # Wagtail's preview frames our pages (X_FRAME_OPTIONS too)
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+}
+MINYI_CSP_POLICIES = {
+    "public": _CSP_PUBLIC,
+    # The Wagtail admin (and Django's admin, administrators only) renders inline <script> in
+    # its panels and widgets, and its choosers evaluate code (wagtail/wagtail#1288), so staff
+    # pages allow inline scripts and eval; avatars (Gravatar) and image previews (blob:) load
+    # from elsewhere. Still no plugins, no framing by other sites, forms post only to us.
+    "admin": {
+        **_CSP_PUBLIC,
+        "script-src": ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
+        "img-src": ["'self'", "data:", "blob:", "https:"],
+        "frame-src": ["'self'", "https:"],
+    },
+    # django-ninja's Swagger page (/api/v1/docs) loads Swagger UI from jsDelivr and starts it
+    # with an inline script.
+    "api_docs": {
+        **_CSP_PUBLIC,
+        "script-src": ["'self'", "'unsafe-inline'", "https://cdn.jsdelivr.net"],
+        "style-src": ["'self'", "'unsafe-inline'", "https://cdn.jsdelivr.net"],
+        "img-src": ["'self'", "data:", "https:"],
+    },
+}
+# Path prefixes (request.path_info) with a policy other than "public"; the first match wins.
+MINYI_CSP_PATHS = [
+    ("/admin/", "admin"),
+    ("/django-admin/", "admin"),
+    ("/api/v1/docs", "api_docs"),
+]
+
+# --- Rate limits (minyi.ratelimit) ------------------------------------------
+# Per signed-in user, fixed windows on the shared cache; past a limit the request is answered
+# 429 with Retry-After and a Traditional Chinese message. Keys: per_minute, per_hour, per_day.
+# Sign-up and sign-in are limited by allauth (ACCOUNT_RATE_LIMITS above).
+MINYI_RATE_LIMITS = {
+    "comment": {"per_minute": 5, "per_hour": 60},
+    "statement": {"per_minute": 3, "per_hour": 20},
+    "petition": {"per_minute": 2, "per_hour": 10},
+    "endorse": {"per_minute": 10, "per_hour": 100},
+    "report": {"per_minute": 5, "per_day": 30},
+    # Generous: a participant votes on statement after statement. The load harness and the
+    # vote replay (tests/load, tests/benchmarks) raise it through the environment.
+    "vote": {
+        "per_minute": env.int("VOTE_RATE_LIMIT_PER_MINUTE", default=120),
+        "per_hour": env.int("VOTE_RATE_LIMIT_PER_HOUR", default=2000),
+    },
+}
 
 # --- Logging --------------------------------------------------------------
 

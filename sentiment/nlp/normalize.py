@@ -26,7 +26,8 @@ _URL = re.compile(
 )
 _EMAIL = re.compile(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 # An @mention starts a token: not preceded by a word character (that would be an address).
-_MENTION = re.compile(r"(?<![\w@])@[\w.\-]{1,50}")
+# Glued mentions ("@a@b") are one run, so normalising twice changes nothing.
+_MENTION = re.compile(r"(?<![\w@])@[\w.\-]{1,50}(?:@[\w.\-]{1,50})*")
 _WHITESPACE = re.compile(r"\s+")
 _ZERO_WIDTH = {"\u200b", "\u200c", "\u200e", "\u200f", "\u2060", "\ufeff", "\u00ad"}
 _ZWJ = "\u200d"

@@ -3,8 +3,9 @@
 import logging
 import os
 import socket
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_tasks import TaskResultStatus
@@ -65,6 +66,62 @@ def worker_heartbeat_beat(*, worker_id: str, queues: str, started_at: datetime) 
             "last_seen_at": now,
         },
     )
+
+
+def _process_gone(heartbeat: WorkerHeartbeat) -> bool:
+    """The worker ran on this host and its process no longer exists (POSIX only: elsewhere the
+    heartbeat's age alone decides)."""
+    if os.name != "posix" or heartbeat.hostname != socket.gethostname()[:255]:
+        return False
+    try:
+        os.kill(heartbeat.pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # it exists (owned by another user)
+        return False
+    return False
+
+
+def orphaned_jobs_requeue(*, now: datetime | None = None) -> list[str]:
+    """Put back in the queue the jobs of workers that died mid-job (SIGKILL, out of memory, a
+    crashed host): RUNNING on a worker whose heartbeat is stale or whose process is gone. Each
+    counts as a failed attempt, so the job's retry policy still bounds how often it runs."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.MINYI_WORKER_STALE_AFTER_SECONDS)
+    alive = {
+        beat.worker_id: beat.last_seen_at >= cutoff and not _process_gone(beat)
+        for beat in WorkerHeartbeat.objects.all()
+    }
+    requeued = []
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only(
+        "id", "worker_ids", "started_at"
+    )
+    for result in running:
+        worker = result.worker_ids[-1] if result.worker_ids else None
+        if alive.get(worker):
+            continue
+        if worker not in alive and result.started_at and result.started_at > cutoff:
+            continue  # claimed a moment ago by a worker whose first beat is yet to come
+        with transaction.atomic():
+            row = (
+                DBTaskResult.objects.select_for_update(skip_locked=True)
+                .filter(id=result.id, status=TaskResultStatus.RUNNING)
+                .first()
+            )
+            if row is None:
+                continue
+            row.status = TaskResultStatus.FAILED
+            row.finished_at = now
+            row.exception_class_path = "minyi.jobs.WorkerLost"
+            row.traceback = f"Worker {worker} stopped without finishing this job."
+            row.save(update_fields=["status", "finished_at", "exception_class_path", "traceback"])
+        logger.warning("Job %s (%s) lost its worker %s", row.id, row.task_path, worker)
+        task_result_retry_if_allowed(task_result_id=row.id, task_path=row.task_path)
+        requeued.append(str(row.id))
+    WorkerHeartbeat.objects.filter(
+        worker_id__in=[worker for worker, up in alive.items() if not up]
+    ).delete()
+    return requeued
 
 
 def worker_heartbeat_stop(*, worker_id: str) -> None:

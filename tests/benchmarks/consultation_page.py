@@ -1,7 +1,7 @@
 """A consultation page with 1,000 comments, read by 20 concurrent readers.
 
     .venv/bin/python tests/benchmarks/consultation_page.py [--comments 1000] [--readers 20]
-        [--requests 400] [--workers 2] [--database-url URL]
+        [--requests 400] [--workers 2] [--database-url URL] [--redis-url URL] [--signed-in]
 
 Sets up a fresh PostgreSQL database (default postgres://postgres@127.0.0.1:5432/minyi_bench,
 dropped and recreated), creates a consultation with N comments (a third of them replies, every
@@ -9,7 +9,9 @@ one analysed by the NLP engine so the tone badges render) and 50 statements, cou
 queries of one page view at 10 and at N comments (they must be equal), then serves the site with
 uvicorn (several worker processes, as in production) and fetches the page from R concurrent
 readers, printing requests/s and latency percentiles. The target (issue 3): p95 under 150 ms.
-Loopback only; stops by itself.
+Readers are anonymous (the page comes from the shared page cache, participation.page_cache) unless
+``--signed-in``, where every request renders the page in full. The cache is Redis when it answers
+at --redis-url (as in production), else each process's own memory. Loopback only; stops by itself.
 """
 
 from __future__ import annotations
@@ -38,10 +40,24 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--readers", type=int, default=20)
     parser.add_argument("--requests", type=int, default=400, help="page views in all")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
+    parser.add_argument(
+        "--signed-in", action="store_true", help="read as a signed-in citizen (no page cache)"
+    )
     return parser.parse_args()
 
 
-def prepare(env: dict[str, str], comments: int) -> tuple[str, int, int]:
+def redis_answers(url: str) -> bool:
+    try:
+        import redis
+
+        redis.Redis.from_url(url, socket_connect_timeout=1).ping()
+    except Exception:
+        return False
+    return True
+
+
+def prepare(env: dict[str, str], comments: int) -> tuple[str, int, int, str]:
     os.environ.update(env)
     import django
 
@@ -116,6 +132,7 @@ def prepare(env: dict[str, str], comments: int) -> tuple[str, int, int]:
         texts_analyse(model_label="participation.comment", pks=pks, batch_size=256)
 
     client = Client()
+    client.force_login(users[0])
 
     def queries() -> int:
         client.get(page.url)
@@ -127,7 +144,10 @@ def prepare(env: dict[str, str], comments: int) -> tuple[str, int, int]:
     small = queries()
     add_comments(comments - 10, 10)
     large = queries()
-    return page.url, small, large
+    from django.core.cache import cache
+
+    cache.clear()
+    return page.url, small, large, client.cookies["sessionid"].value
 
 
 def main() -> None:
@@ -137,14 +157,21 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "minyi.settings",
         "MINYI_IGNORE_DOTENV": "1",
         "DATABASE_URL": args.database_url,
-        "REDIS_URL": "",
+        "REDIS_URL": args.redis_url if redis_answers(args.redis_url) else "",
         "ALLOWED_HOSTS": "127.0.0.1,testserver",
         "LOG_LEVEL": "WARNING",
     }
     started = time.monotonic()
-    url, small, large = prepare(env, args.comments)
+    url, small, large, session = prepare(env, args.comments)
     print(f"set-up with {args.comments} analysed comments: {time.monotonic() - started:.1f} s")
-    print(f"queries per page view: {small} with 10 comments, {large} with {args.comments}")
+    print(
+        f"queries per page view (signed in): {small} with 10 comments, {large} with {args.comments}"
+    )
+    print(
+        f"readers: {'signed in' if args.signed_in else 'anonymous'}; "
+        f"cache: {'Redis' if env['REDIS_URL'] else 'per-process memory'}"
+    )
+    headers = {"Cookie": f"sessionid={session}"} if args.signed_in else {}
 
     port = free_port()
     server = subprocess.Popen(
@@ -177,7 +204,7 @@ def main() -> None:
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             for _ in range(per_reader):
                 begun = time.perf_counter()
-                connection.request("GET", url)
+                connection.request("GET", url, headers=headers)
                 response = connection.getresponse()
                 body = response.read()
                 elapsed = time.perf_counter() - begun
@@ -187,7 +214,7 @@ def main() -> None:
                     latencies.append(elapsed)
 
         for _ in range(2):  # warm every worker process
-            http.client.HTTPConnection("127.0.0.1", port).request("GET", url)
+            http.client.HTTPConnection("127.0.0.1", port).request("GET", url, headers=headers)
         began = time.monotonic()
         threads = [threading.Thread(target=reader) for _ in range(args.readers)]
         for thread in threads:

@@ -188,7 +188,7 @@ def test_header_links_to_the_dashboard_without_extra_queries(
 def test_plotly_is_served_from_the_package_gzipped(client, dashboard, programs):
     html = client.get("/dashboard/").content.decode()
     src = re.search(
-        r'<script src="(/assets/performance/plotly-[^"]+\.min\.js)" defer>', html
+        r'<script nonce="[^"]+" src="(/assets/performance/plotly-[^"]+\.min\.js)" defer>', html
     ).group(1)
     assert "cdn" not in html.lower().split("<main", 1)[0]
     response = client.get(src, HTTP_ACCEPT_ENCODING="gzip")

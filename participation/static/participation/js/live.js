@@ -45,6 +45,9 @@
 
   function handle(event) {
     if (event.kind === "tally") setTally(event.statement, event.agree, event.disagree, event.pass);
+    else if (event.kind === "tallies") {
+      event.tallies.forEach(function (t) { setTally(t.statement, t.agree, t.disagree, t.pass); });
+    }
     else if (event.kind === "comment") addComment(event);
     else if (event.kind === "withdrawn") {
       var gone = document.getElementById("comment-" + event.id);

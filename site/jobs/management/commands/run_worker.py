@@ -15,6 +15,7 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from minyi.jobs.services import (
+    orphaned_jobs_requeue,
     scheduled_jobs_enqueue_due,
     worker_heartbeat_beat,
     worker_heartbeat_stop,
@@ -45,6 +46,8 @@ class Command(DbWorkerCommand):
                 daemon=True,
             )
             beat.start()
+        if not in_reloader_parent:
+            orphaned_jobs_requeue()  # before taking jobs: a dead worker's job is first in line
         try:
             super().handle(*args, **options)
         finally:
@@ -60,6 +63,7 @@ class Command(DbWorkerCommand):
             try:
                 close_old_connections()
                 worker_heartbeat_beat(worker_id=worker_id, queues=queues, started_at=started_at)
+                orphaned_jobs_requeue()
                 scheduled_jobs_enqueue_due()  # periodic jobs ride on the heartbeat
             except Exception:  # a missed beat must never stop the worker
                 logger.exception("Worker heartbeat or schedule check failed")
