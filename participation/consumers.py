@@ -21,7 +21,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from minyi.ratelimit import configured_limits
+from minyi.ratelimit import configured_limits, rate_limit_exceeded
 
 from .services import VoteRequest, votes_cast_batch
 
@@ -31,6 +31,7 @@ BATCH_WAIT_SECONDS = 0.005
 BATCH_MAX = 1000
 FLUSHES_IN_FLIGHT = 2
 VOTE_DEFAULT_LIMITS = {"per_minute": 120, "per_hour": 2000}
+VOTE_SOCKET_DEFAULT_LIMITS = {"per_minute": 10, "per_hour": 100}
 
 
 class VoteBatcher:
@@ -102,6 +103,11 @@ class VoteConsumer(AsyncJsonWebsocketConsumer):
         user = self.scope.get("user")
         if user is None or not user.is_authenticated or not user.is_active:
             await self.close(code=4401)
+            return
+        # Each connection keeps to the vote limits; opening connections is limited per user
+        # across processes, so more sockets do not buy more votes per minute.
+        if await database_sync_to_async(_socket_limit_reached)(user.pk):
+            await self.close(code=4429)
             return
         self.user = user
         self.participants: dict[int, int] = {}  # consultation pk → participant pk
@@ -186,6 +192,14 @@ def _statement_home(statement_id: int) -> int | None:
             _statement_homes.clear()
         _statement_homes[statement_id] = home
     return home
+
+
+def _socket_limit_reached(user_id: int) -> bool:
+    limits = configured_limits("vote_socket", **VOTE_SOCKET_DEFAULT_LIMITS)
+    return any(
+        rate_limit_exceeded(key=f"vote_socket:user:{user_id}", limit=limit, window_seconds=window)
+        for limit, window in limits
+    )
 
 
 def _participant_of(consultation_id: int, user) -> int:

@@ -383,6 +383,8 @@ MINYI_RATE_LIMITS = {
         "per_minute": env.int("VOTE_RATE_LIMIT_PER_MINUTE", default=120),
         "per_hour": env.int("VOTE_RATE_LIMIT_PER_HOUR", default=2000),
     },
+    # Opening a vote WebSocket (each connection then keeps to the vote limits itself).
+    "vote_socket": {"per_minute": 10, "per_hour": 100},
 }
 
 # --- Logging --------------------------------------------------------------

@@ -135,3 +135,16 @@ async def test_anonymous_sockets_are_refused(voter):
     communicator = WebsocketCommunicator(application, "/ws/participate/votes/", headers=[ORIGIN])
     connected, code = await communicator.connect()
     assert not connected and code == 4401
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+async def test_opening_sockets_is_limited_per_user(voter, settings):
+    settings.MINYI_RATE_LIMITS = {"vote_socket": {"per_minute": 1}}
+    headers = [ORIGIN, (b"cookie", voter["cookie"])]
+    first = WebsocketCommunicator(application, "/ws/participate/votes/", headers=headers)
+    assert (await first.connect())[0]
+    second = WebsocketCommunicator(application, "/ws/participate/votes/", headers=headers)
+    connected, code = await second.connect()
+    assert not connected and code == 4429
+    await first.disconnect()
