@@ -14,6 +14,7 @@ class ParticipationConfig(AppConfig):
         from .services import moderated_kinds_register
 
         moderated_kinds_register()
+        _page_cache_connect()
         _schedule_periodic_jobs()
         register_export_section("participation", participant_data_export)
 
@@ -23,6 +24,20 @@ class ParticipationConfig(AppConfig):
         analysed_model_register(
             model_label="participation.petition", text_of=lambda p: f"{p.title}\n{p.body}"
         )
+
+
+def _page_cache_connect() -> None:
+    from django.db.models.signals import post_delete, post_save
+    from wagtail.models import PageViewRestriction
+    from wagtail.signals import page_published, page_unpublished
+
+    from .models import ConsultationPage
+    from .page_cache import consultation_page_changed, view_restriction_changed
+
+    for signal in (page_published, page_unpublished):
+        signal.connect(consultation_page_changed, sender=ConsultationPage)
+    for signal in (post_save, post_delete):
+        signal.connect(view_restriction_changed, sender=PageViewRestriction)
 
 
 def _schedule_periodic_jobs() -> None:

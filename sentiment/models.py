@@ -211,6 +211,8 @@ class Post(models.Model):
         _("sentiment"), max_length=8, choices=SentimentLabel.choices, blank=True
     )
     topics = models.ManyToManyField(Topic, related_name="posts", blank=True)
+    # When a connector last fetched this item again for late replies (PTT pushes).
+    revisited_at = models.DateTimeField(_("revisited at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("listening post")
@@ -280,6 +282,27 @@ class TopicAggregate(models.Model):
     @property
     def push_boo_ratio(self) -> float | None:
         return self.pushes / self.boos if self.boos else None
+
+
+class AggregateDirty(models.Model):
+    """A bucket whose aggregates are stale: its topic's all-sources row and this source's row.
+
+    Ingestion and analysis add rows (duplicates allowed, so marking never blocks);
+    ``aggregates_refresh`` claims them, recomputes those buckets and deletes what it claimed.
+    """
+
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, related_name="+")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="+")
+    granularity = models.CharField(max_length=4, choices=Granularity.choices)
+    bucket_start = models.DateTimeField()
+    marked_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("stale topic aggregate")
+        verbose_name_plural = _("stale topic aggregates")
+
+    def __str__(self) -> str:
+        return f"{self.topic_id}/{self.source_id} {self.granularity} {self.bucket_start}"
 
 
 class AlertMetric(models.TextChoices):

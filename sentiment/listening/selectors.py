@@ -4,6 +4,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.db.models import F
 from django.utils import timezone
 
 from sentiment.models import Granularity, Post, Source, Topic, TopicAggregate
@@ -152,6 +153,19 @@ def topic_consultation_comments(*, topic: Topic, limit: int = 10) -> dict:
         "sentiment": {key: labels.get(key, 0) for key in ("positive", "neutral", "negative")},
         "latest": list(comments.select_related("consultation").order_by("-created_at")[:limit]),
     }
+
+
+def posts_to_revisit(
+    *, source: Source, days: float, limit: int, now: datetime | None = None
+) -> list[str]:
+    """External ids of the source's top-level posts published in the last ``days`` days that
+    a run should fetch again for late replies: never re-visited first, then the longest ago."""
+    since = (now or timezone.now()) - timedelta(days=days)
+    return list(
+        Post.objects.filter(source=source, parent__isnull=True, published_at__gte=since)
+        .order_by(F("revisited_at").asc(nulls_first=True), "-published_at", "pk")
+        .values_list("external_id", flat=True)[:limit]
+    )
 
 
 def topic_posts_filtered(*, topic: Topic, filters: DashboardFilter):

@@ -10,11 +10,23 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import (
+    Count,
+    DateTimeField,
+    F,
+    JSONField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Window,
+)
+from django.db.models.functions import RowNumber, Trunc
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from sentiment.models import (
+    AggregateDirty,
     Alert,
     AlertMetric,
     Granularity,
@@ -29,6 +41,7 @@ from sentiment.services import analysed_model_labels, analysed_model_register, t
 
 from .connectors import Connector, ConnectorError, NormalisedPost, connector_for
 from .query import QueryError, query_parse, text_normalise
+from .selectors import posts_to_revisit
 
 logger = logging.getLogger(__name__)
 
@@ -38,6 +51,12 @@ BATCH = 1000
 EWMA_ALPHA = 0.3
 BASELINE_HOURS = 24 * 7
 MIN_BASELINE_HOURS = 6
+CLAIM_BATCH = 5000  # stale-bucket marks claimed per refresh transaction
+RANGES_PER_QUERY = 100  # contiguous bucket ranges OR-ed into one query
+BUCKETS_PER_QUERY = 200
+STALE_AFTER_SECONDS = 300  # the tick refreshes marks older than this (a lost job)
+TOP_POSTS = 20
+COUNTERS = ("likes", "shares", "pushes", "boos")
 
 
 def post_analysis_register() -> None:
@@ -71,9 +90,18 @@ def source_run(*, source: Source, connector: Connector | None = None) -> dict:
     started = timezone.now()
     with translation.override(settings.LANGUAGE_CODE):
         connector = connector or connector_for(source)
+        if isinstance(connector, Connector):
+            days, limit = connector.revisit_window()
+            if limit:
+                connector.revisit = posts_to_revisit(source=source, days=days, limit=limit)
         try:
             items, cursor = connector.fetch(dict(source.cursor or {}))
-            post_ids = posts_store(source=source, items=items, cursor=cursor)
+            post_ids = posts_store(
+                source=source,
+                items=items,
+                cursor=cursor,
+                revisited=getattr(connector, "revisited", []),
+            )
         except ConnectorError as error:
             return _source_status(source, started, SourceStatus.ERROR, str(error), 0)
         except Exception as error:  # one broken source must never stop the others
@@ -115,8 +143,18 @@ def _source_status(source, started, status, message, created) -> dict:
     return {"status": status, "created": created, "message": message, "post_ids": []}
 
 
-def posts_store(*, source: Source, items: list[NormalisedPost], cursor: dict) -> list[int]:
-    """Store new items (all or nothing) and the new cursor; returns the new posts' ids."""
+def posts_store(
+    *,
+    source: Source,
+    items: list[NormalisedPost],
+    cursor: dict,
+    revisited: list[str] | tuple = (),
+) -> list[int]:
+    """Store new items (all or nothing) and the new cursor; returns the new posts' ids.
+
+    Items already stored only update their likes, shares, pushes and boos; ``revisited`` are
+    the external ids the connector fetched again for late replies (stamped ``revisited_at``).
+    """
     unique: dict[str, NormalisedPost] = {}
     for item in items:
         if item.external_id and item.text.strip():
@@ -124,15 +162,17 @@ def posts_store(*, source: Source, items: list[NormalisedPost], cursor: dict) ->
     now = timezone.now()
     expires = now + timedelta(days=raw_retention_days())
     with transaction.atomic():
-        existing = set()
+        existing: dict[str, tuple] = {}
         keys = list(unique)
         for start in range(0, len(keys), BATCH):
             existing.update(
-                Post.objects.filter(
+                (row[0], row[1:])
+                for row in Post.objects.filter(
                     source=source, external_id__in=keys[start : start + BATCH]
-                ).values_list("external_id", flat=True)
+                ).values_list("external_id", "pk", *COUNTERS)
             )
         new_items = [item for key, item in unique.items() if key not in existing]
+        changed = _counters_update(unique, existing)
         Post.objects.bulk_create(
             [
                 Post(
@@ -165,8 +205,27 @@ def posts_store(*, source: Source, items: list[NormalisedPost], cursor: dict) ->
             )
         _parents_link(source, new_items, ids)
         topic_posts_match(source=source, post_ids=list(ids.values()))
+        aggregate_buckets_mark(post_ids=[*ids.values(), *changed])
+        for start in range(0, len(revisited), BATCH):
+            Post.objects.filter(
+                source=source, external_id__in=revisited[start : start + BATCH]
+            ).update(revisited_at=now)
         Source.objects.filter(pk=source.pk).update(cursor=cursor)
+    if changed and not ids:
+        aggregates_refresh_request()  # no analysis job follows to queue it
     return sorted(ids.values())
+
+
+def _counters_update(unique: dict[str, NormalisedPost], existing: dict[str, tuple]) -> list[int]:
+    """Take the new likes/shares/pushes/boos of items seen again; returns the changed ids."""
+    updates = []
+    for key, (pk, *stored) in existing.items():
+        item = unique[key]
+        fresh = [getattr(item, name) for name in COUNTERS]
+        if fresh != stored:
+            updates.append(Post(pk=pk, **dict(zip(COUNTERS, fresh, strict=True))))
+    Post.objects.bulk_update(updates, list(COUNTERS), batch_size=BATCH)
+    return [post.pk for post in updates]
 
 
 def _parents_link(source, new_items, ids) -> None:
@@ -245,7 +304,10 @@ def upload_ingest(*, source: Source, path: str | Path, delete: bool = True) -> d
 
 
 def posts_analyse(*, post_ids: list[int]) -> int:
-    """Run the NLP engine on these posts, copy the label onto them, update their aggregates."""
+    """Run the NLP engine on these posts, copy the label onto them, mark their buckets stale.
+
+    The aggregates themselves are recomputed by the ``aggregates_refresh_job`` queued here.
+    """
     analysed = texts_analyse(model_label=POST_LABEL, pks=post_ids)
     content_type = ContentType.objects.get_for_model(Post)
     labels = dict(
@@ -259,12 +321,14 @@ def posts_analyse(*, post_ids: list[int]) -> int:
     for label, pks in by_label.items():
         for start in range(0, len(pks), BATCH):
             Post.objects.filter(pk__in=pks[start : start + BATCH]).update(sentiment=label)
-    aggregates_update_for_posts(post_ids=post_ids)
+    aggregate_buckets_mark(post_ids=post_ids)
+    aggregates_refresh_request()
     return analysed
 
 
 def bucket_start(moment: datetime, granularity: str) -> datetime:
-    local = timezone.localtime(moment).replace(minute=0, second=0, microsecond=0)
+    local = timezone.localtime(moment, timezone.get_default_timezone())
+    local = local.replace(minute=0, second=0, microsecond=0)
     if granularity == Granularity.DAY:
         local = local.replace(hour=0)
     return local
@@ -273,131 +337,320 @@ def bucket_start(moment: datetime, granularity: str) -> datetime:
 def bucket_end(start: datetime, granularity: str) -> datetime:
     if granularity == Granularity.HOUR:
         return start + timedelta(hours=1)
+    start = timezone.localtime(start, timezone.get_default_timezone())
     following = (start + timedelta(days=1, hours=2)).replace(hour=0)  # DST-safe next midnight
     return following
 
 
-def aggregates_update_for_posts(*, post_ids: list[int]) -> int:
-    through = Post.topics.through
-    pairs = set()
-    moments = dict(Post.objects.filter(pk__in=post_ids).values_list("pk", "published_at"))
-    for start in range(0, len(post_ids), BATCH):
-        for post_id, topic_id in through.objects.filter(
-            post_id__in=post_ids[start : start + BATCH]
-        ).values_list("post_id", "topic_id"):
-            moment = moments[post_id]
-            for granularity in Granularity.values:
-                pairs.add((topic_id, granularity, bucket_start(moment, granularity)))
-    per_topic = Counter()
-    for start in range(0, len(post_ids), BATCH):
-        per_topic.update(
-            through.objects.filter(post_id__in=post_ids[start : start + BATCH]).values_list(
-                "topic_id", flat=True
-            )
-        )
-    from minyi.live.events import live_event_send
+def _bucket_expression(granularity: str, field: str = "published_at") -> Trunc:
+    return Trunc(
+        field, granularity, output_field=DateTimeField(), tzinfo=timezone.get_default_timezone()
+    )
 
-    for topic_id, count in per_topic.items():
-        live_event_send(f"listening.topic.{topic_id}", {"type": "posts", "count": count})
-    hours: dict[int, set] = defaultdict(set)
-    for topic_id, granularity, start in sorted(pairs):
-        aggregate_compute(topic_id=topic_id, granularity=granularity, start=start)
-        if granularity == Granularity.HOUR:
-            hours[topic_id].add(start)
-    for topic_id, starts in hours.items():
-        topic = Topic.objects.get(pk=topic_id)
-        for start in sorted(starts):
-            alerts_check(topic=topic, hour=start)
-    return len(pairs)
+
+def aggregate_buckets_mark(*, post_ids: list[int]) -> int:
+    """Mark the hour and day buckets of these posts stale, for every topic they belong to."""
+    through = Post.topics.through
+    keys: set[tuple[int, int, str, datetime]] = set()
+    for start in range(0, len(post_ids), BATCH):
+        rows = (
+            through.objects.filter(post_id__in=post_ids[start : start + BATCH])
+            .annotate(
+                hour=_bucket_expression(Granularity.HOUR, "post__published_at"),
+                day=_bucket_expression(Granularity.DAY, "post__published_at"),
+            )
+            .values_list("topic_id", "post__source_id", "hour", "day")
+            .distinct()
+        )
+        for topic_id, source_id, hour, day in rows:
+            keys.add((topic_id, source_id, Granularity.HOUR, hour))
+            keys.add((topic_id, source_id, Granularity.DAY, day))
+    AggregateDirty.objects.bulk_create(
+        [
+            AggregateDirty(
+                topic_id=topic_id, source_id=source_id, granularity=granularity, bucket_start=start
+            )
+            for topic_id, source_id, granularity, start in sorted(keys)
+        ],
+        batch_size=BATCH,
+    )
+    return len(keys)
+
+
+def aggregates_refresh_request() -> None:
+    """Queue a refresh of the stale buckets once the current transaction commits."""
+    from .tasks import aggregates_refresh_job
+
+    transaction.on_commit(lambda: aggregates_refresh_job.enqueue())
+
+
+def aggregates_stale_enqueue(*, now: datetime | None = None) -> bool:
+    """Safety net for the periodic tick: queue a refresh when stale buckets wait too long."""
+    now = now or timezone.now()
+    limit = now - timedelta(seconds=STALE_AFTER_SECONDS)
+    if not AggregateDirty.objects.filter(marked_at__lt=limit).exists():
+        return False
+    from .tasks import aggregates_refresh_job
+
+    aggregates_refresh_job.enqueue()
+    return True
+
+
+def aggregates_refresh(*, max_rounds: int | None = None) -> int:
+    """Recompute every stale bucket, a claimed batch at a time; returns buckets recomputed.
+
+    Per batch: the all-sources row and the stale sources' rows of each bucket are recomputed
+    set-based, then hourly alerts are checked and a live event tells open dashboards how many
+    posts arrived (the rise in hourly volume).
+    """
+    recomputed = 0
+    rounds = 0
+    while max_rounds is None or rounds < max_rounds:
+        rounds += 1
+        with transaction.atomic():
+            claimed = list(
+                AggregateDirty.objects.select_for_update(skip_locked=True)
+                .order_by("pk")
+                .values_list("pk", "topic_id", "source_id", "granularity", "bucket_start")[
+                    :CLAIM_BATCH
+                ]
+            )
+            if not claimed:
+                break
+            stale: dict[tuple[int, str], dict[datetime, set[int]]] = defaultdict(
+                lambda: defaultdict(set)
+            )
+            for _pk, topic_id, source_id, granularity, start in claimed:
+                stale[(topic_id, granularity)][start].add(source_id)
+            arrived: Counter = Counter()
+            hours: dict[int, list[datetime]] = defaultdict(list)
+            for (topic_id, granularity), buckets in sorted(stale.items()):
+                volumes = aggregate_buckets_compute(
+                    topic_id=topic_id, granularity=granularity, buckets=buckets
+                )
+                recomputed += len(buckets)
+                if granularity == Granularity.HOUR:
+                    arrived[topic_id] += sum(new - old for old, new in volumes.values())
+                    hours[topic_id].extend(volumes)
+            AggregateDirty.objects.filter(pk__in=[row[0] for row in claimed]).delete()
+            for topic in Topic.objects.filter(pk__in=hours):
+                for hour in sorted(hours[topic.pk]):
+                    alerts_check(topic=topic, hour=hour)
+            from minyi.live.events import live_event_send
+
+            for topic_id, count in arrived.items():
+                if count > 0:
+                    live_event_send(
+                        f"listening.topic.{topic_id}", {"type": "posts", "count": count}
+                    )
+    return recomputed
+
+
+def aggregates_update_for_posts(*, post_ids: list[int]) -> int:
+    """Mark these posts' buckets stale and refresh them now (for callers outside the worker)."""
+    aggregate_buckets_mark(post_ids=post_ids)
+    return aggregates_refresh()
 
 
 def topic_aggregates_rebuild(*, topic: Topic) -> int:
-    pairs = set()
-    for moment in topic.posts.values_list("published_at", flat=True).iterator(chunk_size=BATCH):
+    """Full recompute: drop every aggregate of the topic and compute all its buckets again."""
+    total = 0
+    with transaction.atomic():
+        TopicAggregate.objects.filter(topic=topic).delete()
         for granularity in Granularity.values:
-            pairs.add((granularity, bucket_start(moment, granularity)))
-    for granularity, start in sorted(pairs):
-        aggregate_compute(topic_id=topic.pk, granularity=granularity, start=start)
-    return len(pairs)
+            starts = (
+                Post.objects.filter(topics=topic)
+                .annotate(bucket=_bucket_expression(granularity))
+                .values_list("bucket", flat=True)
+                .distinct()
+            )
+            buckets = dict.fromkeys(starts)
+            aggregate_buckets_compute(topic_id=topic.pk, granularity=granularity, buckets=buckets)
+            total += len(buckets)
+    return total
 
 
-def aggregate_compute(*, topic_id: int, granularity: str, start: datetime) -> None:
-    """Recompute one bucket of one topic, for all sources together and for each source."""
+def _ranges(starts: list[datetime], granularity: str) -> list[tuple[datetime, datetime]]:
+    """Sorted bucket starts merged into contiguous [start, end) ranges."""
+    ranges: list[list[datetime]] = []
+    for start in sorted(starts):
+        end = bucket_end(start, granularity)
+        if ranges and ranges[-1][1] == start:
+            ranges[-1][1] = end
+        else:
+            ranges.append([start, end])
+    return [(start, end) for start, end in ranges]
+
+
+def _top(counter: Counter, n: int) -> list[list]:
+    """The n most common entries, ties broken by key so every recompute agrees."""
+    return [[key, count] for key, count in sorted(counter.items(), key=lambda i: (-i[1], i[0]))[:n]]
+
+
+def aggregate_buckets_compute(
+    *, topic_id: int, granularity: str, buckets: dict[datetime, set[int] | None]
+) -> dict[datetime, tuple[int, int]]:
+    """Recompute these buckets of one topic: the all-sources row, plus the rows of the given
+    sources (``None``: every source). Returns each bucket's all-sources volume (old, new)."""
+    result: dict[datetime, tuple[int, int]] = {}
+    chunk: list[datetime] = []
+    ranges = 0
+    for start in sorted(buckets):
+        if not chunk or bucket_end(chunk[-1], granularity) != start:
+            ranges += 1
+        if chunk and (len(chunk) >= BUCKETS_PER_QUERY or ranges > RANGES_PER_QUERY):
+            result.update(_buckets_compute(topic_id, granularity, buckets, chunk))
+            chunk, ranges = [], 1
+        chunk.append(start)
+    if chunk:
+        result.update(_buckets_compute(topic_id, granularity, buckets, chunk))
+    return result
+
+
+def _buckets_compute(topic_id, granularity, stale, starts) -> dict:
+    buckets = {start: stale[start] for start in starts}
+    span = Q()
+    for lo, hi in _ranges(starts, granularity):
+        span |= Q(published_at__gte=lo, published_at__lt=hi)
+    posts = (
+        Post.objects.filter(topics=topic_id)
+        .filter(span)
+        .annotate(bucket=_bucket_expression(granularity))
+        .order_by()
+    )
+    # Counts and sums, one row per (bucket, source).
+    counts: dict[tuple, dict] = {
+        (row.pop("bucket"), row.pop("source_id")): row
+        for row in posts.values("bucket", "source_id").annotate(
+            volume=Count("pk"),
+            positive=Count("pk", filter=Q(sentiment="positive")),
+            neutral=Count("pk", filter=Q(sentiment="neutral")),
+            negative=Count("pk", filter=Q(sentiment="negative")),
+            unanalysed=Count("pk", filter=Q(sentiment="")),
+            pushes=Sum("pushes"),
+            boos=Sum("boos"),
+        )
+    }
+    authors: dict[tuple, Counter] = defaultdict(Counter)
+    for start, source_id, author, count in (
+        posts.exclude(author_hash="")
+        .values("bucket", "source_id", "author_hash")
+        .annotate(count=Count("pk"))
+        .values_list("bucket", "source_id", "author_hash", "count")
+    ):
+        authors[(start, source_id)][author] = count
+    # The top posts by engagement of each (bucket, source); the all-sources top is among them.
+    top: dict[tuple, list] = defaultdict(list)
+    ranked = posts.annotate(
+        engagement=F("likes") + F("shares") + F("pushes") + F("boos"),
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("bucket"), F("source_id")],
+            order_by=[F("engagement").desc(), F("pk").asc()],
+        ),
+    ).filter(rank__lte=TOP_POSTS)
+    for pk, start, source_id, engagement in ranked.values_list(
+        "pk", "bucket", "source_id", "engagement"
+    ):
+        top[(start, source_id)].append((-engagement, pk))
+    # Keywords and near-duplicates need each post's keywords and text.
+    keywords = TextAnalysis.objects.filter(
+        content_type=ContentType.objects.get_for_model(Post), object_id=OuterRef("pk")
+    ).values("keywords")[:1]
+    content: dict[tuple, list] = defaultdict(list)
+    for pk, start, source_id, text, words in (
+        posts.annotate(words=Subquery(keywords, output_field=JSONField()))
+        .order_by("pk")
+        .values_list("pk", "bucket", "source_id", "text", "words")
+    ):
+        content[(start, source_id)].append((pk, text, words or []))
+
+    existing = defaultdict(dict)
+    for pk, start, source_id, volume in TopicAggregate.objects.filter(
+        topic_id=topic_id, granularity=granularity, bucket_start__in=list(buckets)
+    ).values_list("pk", "bucket_start", "source_id", "volume"):
+        existing[start][source_id] = (pk, volume)
+    present: dict[datetime, list[int]] = defaultdict(list)
+    for start, source_id in counts:
+        present[start].append(source_id)
+
+    doomed, rows, volumes = [], [], {}
+    for start, wanted in buckets.items():
+        here = sorted(present.get(start, []))
+        sources = set(here) if wanted is None else set(wanted)
+        old = existing.get(start, {})
+        doomed.extend(pk for key, (pk, _volume) in old.items() if key is None or key in sources)
+        per_source = {
+            source_id: _row_build(
+                counts[(start, source_id)],
+                authors[(start, source_id)],
+                top[(start, source_id)],
+                content[(start, source_id)],
+            )
+            for source_id in here
+            if source_id in sources or len(here) == 1
+        }
+        everything = None
+        if len(here) == 1:
+            everything = per_source[here[0]]  # one source: the totals are its figures
+        elif here:
+            total: Counter = Counter()
+            total_authors: Counter = Counter()
+            total_top, total_content = [], []
+            for source_id in here:
+                total.update(counts[(start, source_id)])
+                total_authors.update(authors[(start, source_id)])
+                total_top.extend(top[(start, source_id)])
+                total_content.extend(content[(start, source_id)])
+            total_content.sort()  # by post id, as a one-source bucket is
+            everything = _row_build(total, total_authors, total_top, total_content)
+        rows.extend(
+            _aggregate(topic_id, source_id, granularity, start, figures)
+            for source_id, figures in per_source.items()
+            if source_id in sources
+        )
+        if everything is not None:
+            rows.append(_aggregate(topic_id, None, granularity, start, everything))
+        volumes[start] = (old.get(None, (None, 0))[1], everything["volume"] if everything else 0)
+    TopicAggregate.objects.filter(pk__in=doomed).delete()
+    TopicAggregate.objects.bulk_create(rows, batch_size=BATCH)
+    return volumes
+
+
+def _row_build(counts, authors, top, content) -> dict:
     from sentiment.nlp.duplicates import find_near_duplicates
 
-    end = bucket_end(start, granularity)
-    rows = list(
-        Post.objects.filter(
-            topics=topic_id, published_at__gte=start, published_at__lt=end
-        ).values_list(
-            "pk",
-            "source_id",
-            "sentiment",
-            "pushes",
-            "boos",
-            "likes",
-            "shares",
-            "author_hash",
-            "text",
-        )
+    words: Counter = Counter()
+    for _pk, _text, entries in content:
+        for entry in entries[:5]:
+            word = entry.get("word") if isinstance(entry, dict) else entry
+            if word:
+                words[word] += 1
+    texts = [text for _pk, text, _words in content]
+    duplicates = find_near_duplicates(texts)["campaign_share"] if len(texts) > 1 else 0.0
+    return {
+        "volume": counts["volume"],
+        "positive": counts["positive"],
+        "neutral": counts["neutral"],
+        "negative": counts["negative"],
+        "unanalysed": counts["unanalysed"],
+        "pushes": counts["pushes"] or 0,
+        "boos": counts["boos"] or 0,
+        "duplicate_share": round(float(duplicates), 4),
+        "keywords": _top(words, 30),
+        "authors": _top(authors, 20),
+        "top_posts": [[pk, -negative] for negative, pk in sorted(top)[:TOP_POSTS]],
+    }
+
+
+def _aggregate(topic_id, source_id, granularity, start, figures) -> TopicAggregate:
+    return TopicAggregate(
+        topic_id=topic_id,
+        source_id=source_id,
+        granularity=granularity,
+        bucket_start=start,
+        **figures,
     )
-    content_type = ContentType.objects.get_for_model(Post)
-    keywords: dict[int, list] = {}
-    ids = [row[0] for row in rows]
-    for offset in range(0, len(ids), BATCH):
-        keywords.update(
-            TextAnalysis.objects.filter(
-                content_type=content_type, object_id__in=ids[offset : offset + BATCH]
-            ).values_list("object_id", "keywords")
-        )
-    groups: dict[int | None, list] = defaultdict(list)
-    for row in rows:
-        groups[None].append(row)
-        groups[row[1]].append(row)
-    existing_sources = set(
-        TopicAggregate.objects.filter(
-            topic_id=topic_id, granularity=granularity, bucket_start=start
-        ).values_list("source_id", flat=True)
-    )
-    with transaction.atomic():
-        for source_id in existing_sources - set(groups):
-            TopicAggregate.objects.filter(
-                topic_id=topic_id, granularity=granularity, bucket_start=start, source_id=source_id
-            ).delete()
-        for source_id, group in groups.items():
-            labels = Counter(row[2] or "" for row in group)
-            words = Counter()
-            for row in group:
-                for entry in keywords.get(row[0], [])[:5]:
-                    word = entry.get("word") if isinstance(entry, dict) else entry
-                    if word:
-                        words[word] += 1
-            authors = Counter(row[7] for row in group if row[7])
-            top = sorted(group, key=lambda row: (-(row[3] + row[4] + row[5] + row[6]), row[0]))[:20]
-            duplicates = (
-                find_near_duplicates([row[8] for row in group])["campaign_share"]
-                if len(group) > 1
-                else 0.0
-            )
-            TopicAggregate.objects.update_or_create(
-                topic_id=topic_id,
-                source_id=source_id,
-                granularity=granularity,
-                bucket_start=start,
-                defaults={
-                    "volume": len(group),
-                    "positive": labels["positive"],
-                    "neutral": labels["neutral"],
-                    "negative": labels["negative"],
-                    "unanalysed": labels[""],
-                    "pushes": sum(row[3] for row in group),
-                    "boos": sum(row[4] for row in group),
-                    "duplicate_share": round(float(duplicates), 4),
-                    "keywords": words.most_common(30),
-                    "authors": authors.most_common(20),
-                    "top_posts": [[row[0], row[3] + row[4] + row[5] + row[6]] for row in top],
-                },
-            )
 
 
 # --- Spike alerts ---------------------------------------------------------------------------------

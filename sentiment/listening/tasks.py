@@ -40,6 +40,14 @@ def posts_analysis(*, post_ids: list[int]) -> int:
     return posts_analyse(post_ids=post_ids)
 
 
+@job(max_attempts=3, backoff_seconds=30)
+def aggregates_refresh_job() -> int:
+    """Recompute the stale aggregate buckets (a no-op when another run already did)."""
+    from .services import aggregates_refresh
+
+    return aggregates_refresh()
+
+
 @job(max_attempts=3, backoff_seconds=60)
 def raw_payload_purge() -> int:
     from .services import raw_payloads_purge
@@ -49,16 +57,17 @@ def raw_payload_purge() -> int:
 
 @job(max_attempts=1)
 def listening_tick(*, reschedule: bool = False) -> list[int]:
-    """Queue due sources and purge old raw payloads.
+    """Queue due sources, purge old raw payloads, queue a refresh of long-stale aggregates.
 
     The workers' scheduler (minyi.jobs.schedule, registered in SentimentConfig.ready) queues it
     every minute; ``reschedule=True`` makes a tick queue the next one itself, for deployments
     that run a worker without the scheduler.
     """
-    from .services import raw_payloads_purge, sources_due_enqueue
+    from .services import aggregates_stale_enqueue, raw_payloads_purge, sources_due_enqueue
 
     queued = sources_due_enqueue()
     raw_payloads_purge()
+    aggregates_stale_enqueue()
     if reschedule and listening_tick.get_backend().supports_defer:
         listening_tick.using(run_after=timezone.now() + timedelta(seconds=TICK_SECONDS)).enqueue()
     return queued

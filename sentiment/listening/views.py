@@ -203,13 +203,18 @@ def source_upload(request: HttpRequest, source_id: int) -> HttpResponse:
             directory = Path(settings.MEDIA_ROOT) / "listening_uploads"
             directory.mkdir(parents=True, exist_ok=True)
             handle, path = tempfile.mkstemp(suffix=suffix, dir=directory)
-            with os.fdopen(handle, "wb") as target:
-                for chunk in upload.chunks():
-                    target.write(chunk)
-            with Path(path).open("rb") as handle:
-                head = handle.read(256 * 1024)
-            head = head[: head.rfind(b"\n") + 1] or head
-            columns, _rows = upload_rows(upload_decode(head), suffix.lstrip("."))
+            try:
+                with os.fdopen(handle, "wb") as target:
+                    for chunk in upload.chunks():
+                        target.write(chunk)
+                with Path(path).open("rb") as handle:
+                    head = handle.read(256 * 1024)
+                head = head[: head.rfind(b"\n") + 1] or head
+                columns, _rows = upload_rows(upload_decode(head), suffix.lstrip("."))
+            except (OSError, ConnectorError):
+                # Never keep a partial or unreadable file (a full disk answers 507 upstream).
+                Path(path).unlink(missing_ok=True)
+                raise
         except ConnectorError as error:
             context["error"] = str(error)
         else:

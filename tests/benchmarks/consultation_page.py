@@ -24,6 +24,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -197,6 +198,7 @@ def main() -> None:
         wait_for(port, time.monotonic() + 60)
         latencies: list[float] = []
         failures: list[str] = []
+        cache_states: Counter = Counter()
         lock = threading.Lock()
         per_reader = max(1, args.requests // args.readers)
 
@@ -212,6 +214,7 @@ def main() -> None:
                     if response.status != 200 or b"comment-body" not in body:
                         failures.append(str(response.status))
                     latencies.append(elapsed)
+                    cache_states[response.getheader("X-Minyi-Page-Cache") or "none"] += 1
 
         for _ in range(2):  # warm every worker process
             http.client.HTTPConnection("127.0.0.1", port).request("GET", url, headers=headers)
@@ -229,7 +232,8 @@ def main() -> None:
 
         print(
             f"{len(latencies)} page views by {args.readers} readers in {wall:.1f} s "
-            f"= {len(latencies) / wall:.1f} pages/s; failed {len(failures)}"
+            f"= {len(latencies) / wall:.1f} pages/s; failed {len(failures)}; "
+            f"page cache {dict(cache_states)}"
         )
         print(
             f"latency p50 {pct(0.5):.0f} ms, p95 {pct(0.95):.0f} ms, p99 {pct(0.99):.0f} ms, "

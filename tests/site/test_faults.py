@@ -391,11 +391,6 @@ def test_listening_upload_on_full_disk_says_so(analyst_client, disk_fills_up):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="sentiment/listening/views.py source_upload writes its temporary file itself and "
-    "keeps the partial file when a write fails; it should unlink it on OSError",
-)
 def test_listening_upload_on_full_disk_leaves_no_partial_file(analyst_client, disk_fills_up):
     _listening_upload(analyst_client)
     assert stored_files(disk_fills_up) == []

@@ -191,6 +191,10 @@ class Connector:
 
     kind = ""
     min_interval = 1.0
+    # Stored items younger than this many days are fetched again for late replies (0: never),
+    # at most ``revisit_limit`` per run; config keys ``revisit_days`` / ``revisit_limit``.
+    revisit_days = 0.0
+    revisit_limit = 0
 
     def __init__(self, source, *, transport: httpx.BaseTransport | None = None, sleep=time.sleep):
         self.source = source
@@ -198,6 +202,17 @@ class Connector:
         self.transport = transport
         self.sleep = sleep
         self.warnings: list[str] = []
+        self.revisit: list[str] = []  # external ids to fetch again, set by the service
+        self.revisited: list[str] = []  # those actually fetched again (or found gone)
+
+    def revisit_window(self) -> tuple[float, int]:
+        """(days, most items per run) of re-visits; (0, 0) when this connector makes none."""
+        try:
+            days = float(self.config.get("revisit_days", self.revisit_days))
+            limit = int(self.config.get("revisit_limit", self.revisit_limit))
+        except (TypeError, ValueError):
+            days, limit = self.revisit_days, self.revisit_limit
+        return (days, limit) if days > 0 and limit > 0 else (0.0, 0)
 
     def http(self, **kwargs) -> HttpClient:
         return HttpClient(

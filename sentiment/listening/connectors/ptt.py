@@ -3,8 +3,14 @@
 The over-18 cookie is sent with every request. Every 推/噓/→ push becomes its own item linked to
 its article; the article carries its push and boo counts. The cursor keeps the newest article
 id seen (``M.<unix time>.A.<hex>``), so later runs read only newer articles.
+
+Pushes keep coming after an article was read, so each run also fetches again up to
+``revisit_limit`` (20) stored articles published in the last ``revisit_days`` (3) days. A push
+is keyed by its position (``<article id>#<n>``), so only the new ones are stored and the
+article's push and boo counts are updated.
 """
 
+import logging
 import re
 from datetime import datetime
 from urllib.parse import urljoin
@@ -19,6 +25,9 @@ BASE_URL = "https://www.ptt.cc"
 _ARTICLE_ID = re.compile(r"/bbs/[\w-]+/(M\.(\d+)\.A\.[0-9A-Fa-f]+)\.html$")
 _PUSH_TIME = re.compile(r"(\d{1,2})/(\d{1,2})\s+(\d{1,2}):(\d{2})")
 _PUSH_KIND = {"推": "push", "噓": "boo", "→": "arrow"}
+_ARTICLE_KEY = re.compile(r"M\.\d+\.A\.[0-9A-Fa-f]+")
+
+logger = logging.getLogger(__name__)
 
 
 def _article_key(article_id: str) -> tuple[int, str]:
@@ -29,6 +38,8 @@ def _article_key(article_id: str) -> tuple[int, str]:
 class PttConnector(Connector):
     kind = "ptt"
     min_interval = 1.0
+    revisit_days = 3.0
+    revisit_limit = 20
 
     def fetch(self, cursor: dict) -> tuple[list[NormalisedPost], dict]:
         board = self.setting("board")
@@ -51,9 +62,24 @@ class PttConnector(Connector):
                     continue
                 if not newest or _article_key(article_id) > _article_key(newest):
                     newest = article_id
+            fetched = {article_id for article_id, _url in links}
+            for article_id in self.revisit:
+                if article_id in fetched or not _ARTICLE_KEY.fullmatch(article_id):
+                    continue
+                posts.extend(self._article_revisit(http, f"{base}/bbs/{board}/{article_id}.html"))
+                self.revisited.append(article_id)
         finally:
             http.close()
         return posts, {"last_id": newest} if newest else dict(cursor or {})
+
+    def _article_revisit(self, http, url: str) -> list[NormalisedPost]:
+        """A stored article read again; deleted or broken since is normal, not a warning."""
+        article_id = url.rsplit("/", 1)[-1].removesuffix(".html")
+        try:
+            return self.parse_article(http.get(url).text, article_id=article_id, url=url)
+        except ConnectorError as error:
+            logger.info("PTT article %s not read again: %s", url, error)
+            return []
 
     def _new_article_links(self, http, base, board, last_id, max_pages):
         url = f"{base}/bbs/{board}/index.html"
