@@ -16,6 +16,7 @@ import logging
 import time
 from collections import deque
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.utils.translation import gettext as _
@@ -114,6 +115,15 @@ class VoteConsumer(AsyncJsonWebsocketConsumer):
         self.limits = configured_limits("vote", **VOTE_DEFAULT_LIMITS)
         self.recent: deque[float] = deque()
         await self.accept()
+
+    async def dispatch(self, message) -> None:
+        # Channels closes stale database connections before every message, a hop to the sync
+        # thread per vote; this consumer touches the database only through
+        # database_sync_to_async, which does that itself.
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def receive_json(self, content, **kwargs) -> None:
         ref = content.get("ref") if isinstance(content, dict) else None
