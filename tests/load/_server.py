@@ -1,5 +1,6 @@
 """Shared helpers of the load scripts: a throw-away site on loopback (SQLite file or PostgreSQL,
-Redis channel layer) served by several uvicorn processes, the way production serves it."""
+Redis channel layer) served by several uvicorn processes and, where asked, task workers
+(``manage.py run_worker``), the way production serves it."""
 
 from __future__ import annotations
 
@@ -29,7 +30,16 @@ def require(host: str, port: int, what: str) -> None:
         sys.exit(f"{what} does not answer on {host}:{port}; start it first (loopback only).")
 
 
-def site_env(var_dir: Path, *, database_url: str | None = None, redis_db: int = 12) -> dict:
+def site_env(
+    var_dir: Path,
+    *,
+    database_url: str | None = None,
+    redis_db: int = 12,
+    task_backend: str = "immediate",
+) -> dict:
+    """Environment of the throw-away site. ``task_backend="database"`` queues background jobs
+    for task workers (start them with :func:`task_workers`); "immediate" runs them in the
+    request."""
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(
         DATABASE_URL=database_url or f"sqlite:///{var_dir / 'load.sqlite3'}",
@@ -37,7 +47,7 @@ def site_env(var_dir: Path, *, database_url: str | None = None, redis_db: int = 
         MINYI_IGNORE_DOTENV="1",
         REDIS_URL=f"redis://127.0.0.1:6379/{redis_db}",
         CHANNEL_PREFIX=f"load{os.getpid()}",
-        TASK_BACKEND="immediate",
+        TASK_BACKEND=task_backend,
         ALLOWED_HOSTS="127.0.0.1",
         LOG_LEVEL="WARNING",
         # One session replays many votes in a burst: lift the per-user vote limit.
@@ -112,6 +122,84 @@ def servers(env: dict, count: int, *, workers: int = 1):
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+@contextmanager
+def task_workers(env: dict, count: int):
+    """``count`` task worker processes (``manage.py run_worker``, the database backend: give
+    ``site_env(..., task_backend="database")``); yields their processes, stops them after."""
+    started = []
+    log_dir = Path(tempfile.mkdtemp(prefix="minyi-load-workers-"))
+    try:
+        for n in range(count):
+            path = log_dir / f"worker-{n}.log"
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "manage.py",
+                    "run_worker",
+                    "--no-reload",
+                    "--no-startup-delay",
+                    "--worker-id",
+                    f"load-{os.getpid()}-{n}",
+                ],
+                cwd=ROOT,
+                env=env,
+                stdout=path.open("wb"),
+                stderr=subprocess.STDOUT,
+            )
+            started.append((process, path))
+        time.sleep(1)
+        for process, path in started:
+            if process.poll() is not None:
+                sys.exit(f"task worker exited:\n{path.read_text()[-3000:]}")
+        yield [process for process, _path in started]
+    finally:
+        for process, _path in started:
+            process.terminate()  # SIGTERM: the worker finishes its current job, then stops
+        for process, _path in started:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+PSQL = [
+    "psql",
+    "-h",
+    "127.0.0.1",
+    "-p",
+    "5432",
+    "-U",
+    "postgres",
+    "-d",
+    "postgres",
+    "-q",
+    "-v",
+    "ON_ERROR_STOP=1",
+]
+
+
+def _psql(*sql: str) -> None:
+    for statement in sql:
+        subprocess.run(
+            [*PSQL, "-c", statement],
+            check=True,
+            timeout=60,
+            env={**os.environ, "PGOPTIONS": "-c client_min_messages=warning"},
+        )
+
+
+@contextmanager
+def postgres_database(name: str):
+    """A fresh PostgreSQL database on 127.0.0.1:5432 (user postgres, trust), dropped after;
+    yields its URL."""
+    require("127.0.0.1", 5432, "PostgreSQL")
+    _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgres://postgres@127.0.0.1:5432/{name}"
+    finally:
+        _psql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def percentile(values: list[float], share: float) -> float:

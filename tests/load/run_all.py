@@ -3,9 +3,10 @@
 
     .venv/bin/python tests/load/run_all.py [--quick]
 
-Needs PostgreSQL (127.0.0.1:5432, user postgres, trust) for the vote replay and the consultation
-page benchmark, and Redis (127.0.0.1:6379) for all of them. Each script is bounded; the whole run
-stops by itself. ``--quick`` uses small counts (a smoke run of the harness).
+Needs PostgreSQL (127.0.0.1:5432, user postgres, trust) for the vote replay, the consultation
+page benchmark and the comment flood, and Redis (127.0.0.1:6379) for all of them. Each script
+is bounded; the whole run stops by itself. ``--quick`` uses small counts (a smoke run of the
+harness).
 """
 
 import argparse
@@ -45,6 +46,14 @@ def main() -> None:
             "live fan-out",
             ["tests/load/ws_fanout.py", "--clients", "50" if q else "200", "--votes", "20"],
             600,
+        ),
+        (
+            "comment flood and worker backlog",
+            [
+                "tests/load/comment_flood.py",
+                *(["--clients", "10", "--seconds", "15"] if q else ["--clients", "50"]),
+            ],
+            900,
         ),
     ]
     failed = []

