@@ -1,12 +1,13 @@
 # ruff: noqa: T201 - a script that starts the site and prints its figures
-"""Readers: the consultation page against a bare Wagtail page on the same server.
+"""Readers: the consultation page and the performance dashboard against a bare Wagtail page.
 
     .venv/bin/python tests/load/bare_page.py [--readers 100] [--requests 2000] [--workers 2]
 
 Seeds a throw-away site (SQLite file + Redis, the demo data), starts uvicorn with ``--workers``
-processes, and has ``--readers`` concurrent clients GET, in turn, the demo consultation page and
-the house-rules page (a plain Wagtail content page: the cost of the CMS shell itself). Prints
-requests/s and p50/p95/p99 for each, and the ratio consultation/bare, the figure issue 9 tracks.
+processes, and has ``--readers`` concurrent clients GET, in turn, the demo consultation page, the
+performance dashboard and the house-rules page (a plain Wagtail content page: the cost of the CMS
+shell itself). Prints requests/s and p50/p95/p99 for each, and the ratios to the bare page, the
+figures issue 9 tracks. Readers are anonymous, like most of a consultation's readers.
 Loopback only; bounded by --requests.
 """
 
@@ -27,7 +28,9 @@ from _server import manage, percentile, require, servers, site_env
 PATHS_SCRIPT = (
     "from participation.models import ConsultationPage\n"
     "from moderation.models import HouseRulesPage\n"
-    "print(ConsultationPage.objects.get(slug='uberx').url, HouseRulesPage.objects.first().url)\n"
+    "from performance.models import PerformanceDashboardPage\n"
+    "print(ConsultationPage.objects.get(slug='uberx').url,"
+    " PerformanceDashboardPage.objects.first().url, HouseRulesPage.objects.first().url)\n"
 )
 
 
@@ -95,12 +98,14 @@ def main() -> None:
     manage(env, "migrate", "--noinput")
     manage(env, "seed_demo")
     manage(env, "collectstatic", "--noinput")  # production storage needs the manifest
-    consultation, bare = manage(env, "shell", "-c", PATHS_SCRIPT).strip().splitlines()[-1].split()
+    paths = manage(env, "shell", "-c", PATHS_SCRIPT).strip().splitlines()[-1].split()
+    consultation, dashboard, bare = paths
     with servers(env, 1, workers=args.workers) as (port,):
-        for path in (consultation, bare):
+        for path in (consultation, dashboard, bare):
             hammer(port, path, 4, 40)  # warm the caches of every worker
         results = {
             "consultation": hammer(port, consultation, args.readers, args.requests),
+            "dashboard": hammer(port, dashboard, args.readers, args.requests),
             "bare": hammer(port, bare, args.readers, args.requests),
         }
     for name, r in results.items():
@@ -108,8 +113,9 @@ def main() -> None:
             f"{name:>12}: {r['rps']:.0f} req/s, p50 {r['p50']:.0f} ms, p95 {r['p95']:.0f} ms, "
             f"p99 {r['p99']:.0f} ms, errors {r['errors']} (status codes {r['statuses']})"
         )
-    ratio = results["bare"]["rps"] / results["consultation"]["rps"]
-    print(f"ratio bare/consultation (req/s): {ratio:.2f}")
+    for name in ("consultation", "dashboard"):
+        ratio = results["bare"]["rps"] / results[name]["rps"]
+        print(f"ratio bare/{name} (req/s): {ratio:.2f}")
 
 
 if __name__ == "__main__":
