@@ -138,7 +138,8 @@ class VoteConsumer(AsyncJsonWebsocketConsumer):
                 ref, _("You are voting too quickly. Please wait a moment and try again.")
             )
             return
-        consultation_id = await self._consultation(statement_id)
+        in_range = 0 < statement_id < 2**63  # a bigint key: anything else cannot exist
+        consultation_id = await self._consultation(statement_id) if in_range else None
         if consultation_id is None:
             await self._answer(ref, _("This statement does not exist."))
             return

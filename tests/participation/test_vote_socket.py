@@ -111,9 +111,10 @@ async def test_votes_over_the_socket_are_stored_in_order_and_answered(voter):
     await communicator.send_json_to({"ref": "x", "statement": statements[0].pk, "value": "很多"})
     refused = await communicator.receive_json_from(timeout=5)
     assert refused["ok"] is False and refused["ref"] == "x" and "同意" in refused["error"]
-    await communicator.send_json_to({"ref": "y", "statement": 999999, "value": 1})
-    missing = await communicator.receive_json_from(timeout=5)
-    assert missing["ok"] is False and missing["error"]
+    for ref, statement in (("y", 999999), ("z", 10**30), ("w", -1)):
+        await communicator.send_json_to({"ref": ref, "statement": statement, "value": 1})
+        missing = await communicator.receive_json_from(timeout=5)
+        assert missing["ref"] == ref and missing["ok"] is False and missing["error"]
     await communicator.disconnect()
 
     def stored():
