@@ -88,8 +88,13 @@ def test_database_down_gives_503_and_recovers_without_restart(tmp_path, make_con
     assert response.status_code == 200
 
     with database_unreachable(tmp_path):
-        for path in ("/", page.url):
+        # Pages that need the database answer 503 (a query string bypasses the page cache)...
+        for path in ("/", f"{page.url}?section=1"):
             assert_friendly_503(*serve(path))
+        # ...while the consultation page read a moment ago is still served from the cache.
+        response, body = serve(page.url)
+        assert response.status_code == 200 and response["X-Minyi-Page-Cache"] == "hit"
+        assert page.title in body
         response, body = serve("/en/")
         assert response.status_code == 503
         assert "Service temporarily unavailable" in body  # the visitor's language
