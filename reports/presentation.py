@@ -596,41 +596,29 @@ def social_charts(social: dict) -> dict[str, Chart]:
         return {}
     topics = social["topics"]
     dates = sorted({d["date"] for t in topics for d in t["days"]})
-    volume = {
-        "data": [
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": t["name"],
-                "x": [d["date"] for d in t["days"]],
-                "y": [d["volume"] for d in t["days"]],
-                "line": {"color": GROUP_COLOURS[i % len(GROUP_COLOURS)]},
-            }
-            for i, t in enumerate(topics)
-        ],
-        "layout": _layout(
-            xaxis=_day_axis(dates),
-            yaxis={"title": {"text": _("Posts")}, "rangemode": "tozero"},
-        ),
-    }
-    sentiment = {
-        "data": [
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": t["name"],
-                "x": [d["date"] for d in t["days"]],
-                "y": [d["net_sentiment"] for d in t["days"]],
-                "line": {"color": GROUP_COLOURS[i % len(GROUP_COLOURS)]},
-                "connectgaps": False,
-            }
-            for i, t in enumerate(topics)
-        ],
-        "layout": _layout(
-            xaxis=_day_axis(dates),
-            yaxis={"title": {"text": _("Net sentiment")}, "range": [-1.05, 1.05]},
-        ),
-    }
+
+    def per_topic(field: str, yaxis: dict) -> dict:
+        """One line per topic of ``field`` by day (gaps stay gaps)."""
+        return {
+            "data": [
+                {
+                    "type": "scatter",
+                    "mode": "lines+markers",
+                    "name": t["name"],
+                    "x": [d["date"] for d in t["days"]],
+                    "y": [d[field] for d in t["days"]],
+                    "line": {"color": GROUP_COLOURS[i % len(GROUP_COLOURS)]},
+                    "connectgaps": False,
+                }
+                for i, t in enumerate(topics)
+            ],
+            "layout": _layout(xaxis=_day_axis(dates), yaxis=yaxis),
+        }
+
+    volume = per_topic("volume", {"title": {"text": _("Posts")}, "rangemode": "tozero"})
+    sentiment = per_topic(
+        "net_sentiment", {"title": {"text": _("Net sentiment")}, "range": [-1.05, 1.05]}
+    )
     busiest = max(((d, t) for t in topics for d in t["days"]), key=lambda pair: pair[0]["volume"])
     return {
         "social_volume": Chart(
