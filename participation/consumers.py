@@ -158,8 +158,7 @@ class VoteConsumer(AsyncJsonWebsocketConsumer):
         if error is None:
             await self.send_json({"type": "vote", "ref": ref, "ok": True})
         else:
-            with override("zh-hant"):
-                await self.send_json({"type": "vote", "ref": ref, "ok": False, "error": str(error)})
+            await self.send_json({"type": "vote", "ref": ref, "ok": False, "error": error})
 
     def _over_limit(self) -> bool:
         """This connection's votes in the last minute and hour against the vote limits."""

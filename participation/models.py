@@ -144,10 +144,14 @@ class ConsultationPage(Page):
         obj.responded_at = self.responded_at
         return obj
 
+    @staticmethod
+    def stream_of(pk: int) -> str:
+        """The live-update stream of consultation ``pk`` (participation.services sends on it)."""
+        return f"consultation.{pk}"
+
     @property
     def live_stream(self) -> str:
-        """The live-update stream of this page (participation.services sends on it)."""
-        return f"consultation.{self.pk}"
+        return self.stream_of(self.pk)
 
     def serve(self, request, *args, **kwargs):
         from .page_cache import page_serve_cached

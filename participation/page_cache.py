@@ -212,4 +212,4 @@ def view_restriction_changed(sender, instance, **kwargs) -> None:
         .values_list("pk", flat=True)
         .iterator()
     ):
-        stream_version_bump(f"consultation.{pk}")
+        stream_version_bump(ConsultationPage.stream_of(pk))
