@@ -171,9 +171,6 @@ class ConsultationPage(Page):
             consultation_response_context,
             consultation_statements,
             section_stance_counts,
-            statement_next_for_user,
-            user_follows,
-            user_votes,
         )
 
         context = super().get_context(request, *args, **kwargs)
@@ -191,11 +188,8 @@ class ConsultationPage(Page):
             general_counts=counts.get(None, dict.fromkeys(Stance.values, 0)),
             comment_count=sum(totals.values()),
             statements=list(consultation_statements(consultation=self)),
-            next_statement=statement_next_for_user(consultation=self, user=request.user),
-            my_votes=user_votes(consultation=self, user=request.user),
             stances=Stance.choices,
             topics=list(self.topics.all()),
-            following=user_follows(user=request.user, consultation=self),
             topic_index_url=consultation_index_url(),
             attachments=consultation_attachments(consultation=self),
         )

@@ -14,11 +14,19 @@ shared cache (Redis in production) under a key that changes whenever what it sho
 Anything else (a tone badge added by the worker, a relative date) is at most ``TTL`` seconds old,
 and no copy outlives the moment the consultation opens or closes.
 
-Two layers serve the copy: :class:`AnonymousPageCacheMiddleware`, before authentication and
-Wagtail's routing, for readers without a session cookie (most of them); and
-:func:`page_serve_cached`, in the page's ``serve``, for every other anonymous reader.
+Three layers serve the copies: :class:`AnonymousPageCacheMiddleware`, before authentication and
+Wagtail's routing, for readers without a session cookie (most of them);
+:class:`SignedInPageCacheMiddleware`, after authentication but before Wagtail's routing, for
+signed-in citizens and other readers with a session; and :func:`page_serve_cached`, in the
+page's ``serve``, which renders and stores a copy when none is there.
 Per-request values — the CSRF token and the Content-Security-Policy nonce — are rendered as
 placeholders and filled in for each reader, so no reader ever gets another's token.
+
+Signed-in citizens (no staff role, agency or permission: ``user_is_citizen_only``) share a
+second copy in which the few parts that differ between them — follow button, next statement to
+vote on, withdraw buttons on their own comments — are holes filled for each reader
+(:mod:`participation.page_holes`). Staff always get the page rendered in full.
+``MINYI_PAGE_CACHE = False`` turns the cache off (every page rendered in full).
 """
 
 from __future__ import annotations
@@ -35,6 +43,8 @@ from django.utils.translation import get_language
 
 from minyi.live.versions import stream_version, stream_version_bump
 
+from .page_holes import DEFERRED, PageRef, page_ref
+
 logger = logging.getLogger(__name__)
 
 TTL = 60
@@ -49,14 +59,43 @@ _PLACEHOLDERS: dict[str, tuple[str, Callable[[HttpRequest], str]]] = {
 CACHE_HEADER = "X-Minyi-Page-Cache"
 
 
-def _cacheable(request: HttpRequest) -> bool:
+ANONYMOUS, CITIZEN = "anonymous", "citizen"
+
+
+def _variant(request: HttpRequest) -> str | None:
+    """Which shared copy this reader gets, or None for a page rendered just for them."""
+    if not getattr(settings, "MINYI_PAGE_CACHE", True):
+        return None
     if request.method not in {"GET", "HEAD"} or request.GET:
-        return False
-    user = getattr(request, "user", None)
-    if user is None or user.is_authenticated:
-        return False
+        return None
     messages = getattr(request, "_messages", None)
-    return not (messages is not None and len(messages))
+    if messages is not None and len(messages):
+        return None
+    user = getattr(request, "user", None)
+    if user is None:
+        return None
+    if not user.is_authenticated:
+        return ANONYMOUS
+    return CITIZEN if _citizen_only(user) else None
+
+
+def _citizen_only(user) -> bool:
+    """``user_is_citizen_only``, remembered for ``TTL`` seconds: a change of role shows within a
+    minute, and the citizens' copy holds nothing a signed-in citizen may not see."""
+    from minyi.agencies.selectors import user_is_citizen_only
+
+    key = f"minyi:citizen-only:{user.pk}"
+    try:
+        known = cache.get(key)
+    except Exception:
+        known = None
+    if known is None:
+        known = user_is_citizen_only(user)
+        try:
+            cache.set(key, known, timeout=TTL)
+        except Exception:
+            logger.exception("Page cache unavailable")
+    return known
 
 
 def _page_state(page, stream: str) -> dict:
@@ -69,11 +108,13 @@ def _page_state(page, stream: str) -> dict:
     }
 
 
-def _key(request: HttpRequest, state: dict) -> str:
+def _key(request: HttpRequest, state: dict, variant: str = ANONYMOUS) -> str:
     from minyi.home.context_processors import display_preferences
 
     prefs = display_preferences(request)
     parts = [
+        "2",  # the stored value's layout
+        variant,
         str(state["page"]),
         str(state["published"]),
         str(state["open"]),
@@ -104,14 +145,23 @@ def _seconds_until_status_changes(page) -> int:
     return max(1, min(TTL, int((min(upcoming) - now).total_seconds())))
 
 
-def _cached_response(request: HttpRequest, stored) -> HttpResponse:
-    content_type, body = stored
-    response = HttpResponse(_fill(body, request), content_type=content_type)
+def _cached_response(
+    request: HttpRequest, stored, variant: str, page_pk: int, is_open: bool
+) -> HttpResponse:
+    content_type, body, vote_order = stored
+    own_parts = PageRef(page_pk, is_open, vote_order) if variant == CITIZEN else None
+    response = HttpResponse(_fill(body, request, own_parts), content_type=content_type)
     response[CACHE_HEADER] = "hit"
     return response
 
 
-def _fill(content: str, request: HttpRequest) -> str:
+def _fill(content: str, request: HttpRequest, page: PageRef | None = None) -> str:
+    """The shared copy as this reader gets it: their own parts (citizens' copy of ``page``),
+    then their CSRF token and script nonce."""
+    if page is not None:
+        from .page_holes import page_holes_fill
+
+        content = page_holes_fill(content, request=request, page=page)
     for placeholder, value in _PLACEHOLDERS.values():
         if placeholder in content:
             content = content.replace(placeholder, value(request))
@@ -121,40 +171,45 @@ def _fill(content: str, request: HttpRequest) -> str:
 def page_serve_cached(
     *, request: HttpRequest, page, stream: str, render: Callable[[], HttpResponse]
 ) -> HttpResponse:
-    """The anonymous reader's page from the cache, or ``render()`` (stored when it is a plain
-    200 page); signed-in readers always get ``render()``."""
-    if not _cacheable(request):
+    """The reader's page from the shared copy of their variant, or ``render()`` (stored when it
+    is a plain 200 page); staff always get ``render()``."""
+    variant = _variant(request)
+    if variant is None:
         return render()
     state = _page_state(page, stream)
-    key = _key(request, state)
+    key = _key(request, state, variant)
     try:
         stored = cache.get(key)
     except Exception:
         logger.exception("Page cache unavailable")
         return render()
     if stored is not None:
-        return _cached_response(request, stored)
+        return _cached_response(request, stored, variant, page.pk, page.is_open)
 
     response = render()
     if getattr(response, "context_data", None) is None or not hasattr(response, "render"):
         return response
     for name, (placeholder, _value) in _PLACEHOLDERS.items():
         response.context_data[name] = placeholder
+    own_parts = None
+    if variant == CITIZEN:
+        response.context_data[DEFERRED] = True
+        own_parts = page_ref(page)
     response.render()
     if response.status_code == 200 and not response.cookies:
         body = response.content.decode(response.charset)
         ttl = _seconds_until_status_changes(page)
         try:
+            vote_order = own_parts.vote_order if own_parts else ()
             cache.set_many(
-                {key: (response["Content-Type"], body), _path_key(request): state}, timeout=ttl
+                {key: (response["Content-Type"], body, vote_order), _path_key(request): state},
+                timeout=ttl,
             )
         except Exception:
             logger.exception("Page cache unavailable")
-        response.content = _fill(body, request).encode(response.charset)
     else:
-        response.content = _fill(response.content.decode(response.charset), request).encode(
-            response.charset
-        )
+        body = response.content.decode(response.charset)
+    response.content = _fill(body, request, own_parts).encode(response.charset)
     response[CACHE_HEADER] = "miss"
     return response
 
@@ -189,7 +244,49 @@ class AnonymousPageCacheMiddleware:
             return None
         if stored is None:
             return None
-        response = _cached_response(request, stored)
+        response = _cached_response(request, stored, ANONYMOUS, state["page"], state["open"])
+        # XFrameOptionsMiddleware sits below this one.
+        response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
+        return response
+
+
+class SignedInPageCacheMiddleware:
+    """Serves a cached page to readers with a session, before Wagtail's routing and the view.
+
+    Placed after AuthenticationMiddleware and MessageMiddleware: who the reader is and whether a
+    flash message waits decide which copy, if any, they get. Only paths whose copy is known
+    (``_path_key``) cost more than one cache read.
+    """
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self._hit(request)
+        return response if response is not None else self.get_response(request)
+
+    @staticmethod
+    def _hit(request: HttpRequest) -> HttpResponse | None:
+        if request.method not in {"GET", "HEAD"} or request.GET:
+            return None
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return None  # AnonymousPageCacheMiddleware's
+        try:
+            state = cache.get(_path_key(request))
+        except Exception:
+            logger.exception("Page cache unavailable")
+            return None
+        variant = _variant(request) if state is not None else None
+        if variant is None:
+            return None
+        try:
+            stored = cache.get(_key(request, state, variant))
+        except Exception:
+            logger.exception("Page cache unavailable")
+            return None
+        if stored is None:
+            return None
+        response = _cached_response(request, stored, variant, state["page"], state["open"])
         # XFrameOptionsMiddleware sits below this one.
         response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
         return response

@@ -1,5 +1,7 @@
 """Reads for consultations and their statements."""
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -65,7 +67,7 @@ def consultation_by_slug(slug: str) -> ConsultationPage:
     return ConsultationPage.objects.select_related("agency").get(slug=slug)
 
 
-def consultation_statements(*, consultation: ConsultationPage) -> QuerySet[Statement]:
+def consultation_statements(*, consultation: ConsultationPage | int) -> QuerySet[Statement]:
     """Statements shown to the public: neither rejected nor awaiting review."""
     return (
         Statement.objects.filter(consultation=consultation)
@@ -159,28 +161,59 @@ def section_stance_counts(*, consultation: ConsultationPage) -> dict[int | None,
     return counts
 
 
-def statement_next_for_user(*, consultation: ConsultationPage, user) -> Statement | None:
-    """The visible statement this user has not voted on with the fewest votes so far,
-    so that new statements surface (Pol.is shows under-voted statements first)."""
-    statements = consultation_statements(consultation=consultation)
-    if user.is_authenticated:
-        statements = statements.exclude(votes__participant__user=user)
-    return (
-        statements.annotate(
+def statement_vote_order(*, consultation: ConsultationPage | int) -> list[tuple[int, str]]:
+    """Visible statements (id, text) in the order they are offered for voting: fewest votes
+    first, so that new statements surface (Pol.is shows under-voted statements first)."""
+    return list(
+        consultation_statements(consultation=consultation)
+        .annotate(
             total=models.F("agree_count") + models.F("disagree_count") + models.F("pass_count")
         )
         .order_by("total", "created_at", "pk")
-        .first()
+        .values_list("pk", "text")
     )
 
 
-def user_votes(*, consultation: ConsultationPage, user) -> dict[int, int]:
+@dataclass(frozen=True)
+class ReaderParts:
+    """What of one consultation page is the reader's own."""
+
+    follows: bool = False
+    comment_ids: frozenset[int] = frozenset()
+    voted_statement_ids: frozenset[int] = frozenset()
+
+
+def reader_parts(*, consultation: ConsultationPage | int, user) -> ReaderParts:
+    """The reader's follow, comments and votes on one consultation, in one query."""
     if not user.is_authenticated:
-        return {}
-    return dict(
-        Vote.objects.filter(
-            statement__consultation=consultation, participant__user=user
-        ).values_list("statement_id", "value")
+        return ReaderParts()
+    from .models import Follow
+
+    follow, comment, vote = 0, 1, 2
+    rows = (
+        Follow.objects.filter(user=user, consultation=consultation)
+        .annotate(kind=models.Value(follow))
+        .values_list("pk", "kind")
+        .order_by()
+        .union(
+            Comment.objects.filter(author=user, consultation=consultation)
+            .annotate(kind=models.Value(comment))
+            .values_list("pk", "kind")
+            .order_by(),
+            Vote.objects.filter(participant__user=user, statement__consultation=consultation)
+            .annotate(kind=models.Value(vote))
+            .values_list("statement_id", "kind")
+            .order_by(),
+            all=True,
+        )
+    )
+    ids: dict[int, set[int]] = {follow: set(), comment: set(), vote: set()}
+    for pk, kind in rows:
+        ids[kind].add(pk)
+    return ReaderParts(
+        follows=bool(ids[follow]),
+        comment_ids=frozenset(ids[comment]),
+        voted_statement_ids=frozenset(ids[vote]),
     )
 
 

@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # The same for signed-in citizens (their own parts filled in) and other session holders.
+    "participation.page_cache.SignedInPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # RateLimited raised by a service → 429 with Retry-After (page or JSON); allauth's lockout too.
@@ -181,6 +183,9 @@ if REDIS_URL:
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
+    # Sessions are read on every signed-in request: from Redis, written through to the database
+    # (a process-local cache would let one process keep a session another has ended).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
     # Live events are fan-out (one event, every reader of a consultation): the pub/sub layer
     # publishes each event once per group and every ASGI process delivers it to its own
     # sockets, where the list-based layer queues one message per socket. Events are best
@@ -373,6 +378,11 @@ MINYI_CSP_PATHS = [
     ("/django-admin/", "admin"),
     ("/api/v1/docs", "api_docs"),
 ]
+
+# --- Consultation page cache (participation.page_cache) --------------------
+# Shared copies for anonymous readers and for signed-in citizens (their own parts filled per
+# request). Off: every page is rendered in full for its reader.
+MINYI_PAGE_CACHE = env.bool("MINYI_PAGE_CACHE", default=True)
 
 # --- Rate limits (minyi.ratelimit) ------------------------------------------
 # Per signed-in user, fixed windows on the shared cache; past a limit the request is answered

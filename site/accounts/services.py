@@ -1,5 +1,8 @@
 """Writes for user accounts."""
 
+from importlib import import_module
+
+from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.db import transaction
 from django.utils import timezone
@@ -97,6 +100,8 @@ def user_delete(*, user: User) -> None:
 def _user_sessions_end(*, user: User) -> None:
     # Sessions are not indexed by user; decoding each one is fine at the rate
     # accounts are deleted, and is_active=False already locks the account.
+    # Through the session engine, so that a cached copy (cached_db) goes too.
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get("_auth_user_id") == str(user.pk):
-            session.delete()
+            store(session.session_key).delete()

@@ -34,3 +34,31 @@ def user_has_role(user: User, role: Role) -> bool:
 def user_roles(user: User) -> list[Role]:
     names = set(user.groups.values_list("name", flat=True)) if user.is_authenticated else set()
     return [role for role in Role if role.group_name in names]
+
+
+def user_is_citizen_only(user: User) -> bool:
+    """Signed in with no staff flag, agency, permission or role beyond 公民 (whose group holds
+    no permission): such readers all see the same public pages, apart from their own follows,
+    votes and comments."""
+    if not user.is_authenticated or not user.is_active or user.is_staff or user.is_superuser:
+        return False
+    from django.contrib.auth.models import Group
+    from django.db.models import Exists, OuterRef
+
+    from .models import AgencyMembership
+
+    citizen = Role.CITIZEN.group_name
+    return (
+        not User.objects.filter(pk=user.pk)
+        .filter(
+            Exists(
+                User.groups.through.objects.filter(user_id=OuterRef("pk")).exclude(
+                    group__name=citizen
+                )
+            )
+            | Exists(User.user_permissions.through.objects.filter(user_id=OuterRef("pk")))
+            | Exists(AgencyMembership.objects.filter(user_id=OuterRef("pk")))
+            | Exists(Group.permissions.through.objects.filter(group__name=citizen))
+        )
+        .exists()
+    )

@@ -1,9 +1,12 @@
 """Profile, personal-data download and account deletion."""
 
 import json
+from importlib import import_module
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.test import Client
 from django.urls import reverse
 
 from minyi.accounts.models import User
@@ -72,6 +75,8 @@ def test_account_deletion_erases_identity_and_keeps_rows(client, make_user, make
     user = make_user(display_name="要離開的人", email="leaving@example.org")
     agency_staff_add(agency=make_agency("MODA"), user=user)
     client.force_login(user)
+    phone = Client()  # signed in on a second device too
+    phone.force_login(user)
 
     response = client.post(reverse("accounts:delete"), {"password": "wrong", "confirm": "on"})
     assert response.status_code == 200
@@ -90,8 +95,11 @@ def test_account_deletion_erases_identity_and_keeps_rows(client, make_user, make
     assert not user.groups.exists()
     assert not user.agency_memberships.exists()
     assert not EmailAddress.objects.filter(email="leaving@example.org").exists()
-    # The session is gone and the address can sign up again.
+    # Every session is gone, from the session cache too (cached_db with Redis), and the address
+    # can sign up again.
     assert client.get(reverse("accounts:profile")).status_code == 302
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    assert not store().exists(phone.cookies[settings.SESSION_COOKIE_NAME].value)
     assert not User.objects.filter(email="leaving@example.org").exists()
 
 

@@ -9,9 +9,13 @@ one analysed by the NLP engine so the tone badges render) and 50 statements, cou
 queries of one page view at 10 and at N comments (they must be equal), then serves the site with
 uvicorn (several worker processes, as in production) and fetches the page from R concurrent
 readers, printing requests/s and latency percentiles. The target (issue 3): p95 under 150 ms.
-Readers are anonymous (the page comes from the shared page cache, participation.page_cache) unless
-``--signed-in``, where every request renders the page in full. The cache is Redis when it answers
-at --redis-url (as in production), else each process's own memory. Loopback only; stops by itself.
+Readers are anonymous unless ``--signed-in``, where each reader is a different signed-in citizen
+(some of them authors of comments on the page). Both come from the shared page cache
+(participation.page_cache): anonymous readers from a copy served before authentication,
+citizens from a copy whose own parts (follow button, next statement, withdraw buttons) are
+filled for each of them. ``--no-page-cache`` renders every page in full. The cache is Redis when
+it answers at --redis-url (as in production), else each process's own memory. Loopback only;
+stops by itself.
 """
 
 from __future__ import annotations
@@ -43,7 +47,12 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/13")
     parser.add_argument(
-        "--signed-in", action="store_true", help="read as a signed-in citizen (no page cache)"
+        "--signed-in", action="store_true", help="each reader a different signed-in citizen"
+    )
+    parser.add_argument(
+        "--no-page-cache",
+        action="store_true",
+        help="render every page in full (MINYI_PAGE_CACHE=0)",
     )
     return parser.parse_args()
 
@@ -58,7 +67,7 @@ def redis_answers(url: str) -> bool:
     return True
 
 
-def prepare(env: dict[str, str], comments: int) -> tuple[str, int, int, str]:
+def prepare(env: dict[str, str], comments: int, readers: int) -> tuple[str, dict, list[str]]:
     os.environ.update(env)
     import django
 
@@ -68,7 +77,7 @@ def prepare(env: dict[str, str], comments: int) -> tuple[str, int, int, str]:
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
+    from django.test.utils import CaptureQueriesContext, override_settings
     from django.utils import timezone
 
     from minyi.accounts.models import User
@@ -132,23 +141,31 @@ def prepare(env: dict[str, str], comments: int) -> tuple[str, int, int, str]:
         pks = list(Comment.objects.filter(analyses__isnull=True).values_list("pk", flat=True))
         texts_analyse(model_label="participation.comment", pks=pks, batch_size=256)
 
-    client = Client()
-    client.force_login(users[0])
+    clients = []
+    for user in users[:readers]:
+        clients.append(Client())
+        clients[-1].force_login(user)
 
-    def queries() -> int:
+    def queries(client: Client) -> int:
         client.get(page.url)
         with CaptureQueriesContext(connection) as captured:
             assert client.get(page.url).status_code == 200
         return len(captured)
 
+    def counts() -> dict[str, int]:
+        with override_settings(MINYI_PAGE_CACHE=False):
+            full = queries(clients[0])
+        return {"rendered in full": full, "citizens' copy": queries(clients[0])}
+
     add_comments(10, 0)
-    small = queries()
+    small = counts()
     add_comments(comments - 10, 10)
-    large = queries()
+    large = counts()
     from django.core.cache import cache
 
     cache.clear()
-    return page.url, small, large, client.cookies["sessionid"].value
+    sessions = [client.cookies["sessionid"].value for client in clients]
+    return page.url, {k: (small[k], large[k]) for k in small}, sessions
 
 
 def main() -> None:
@@ -163,16 +180,23 @@ def main() -> None:
         "LOG_LEVEL": "WARNING",
     }
     started = time.monotonic()
-    url, small, large, session = prepare(env, args.comments)
+    if args.no_page_cache:
+        env["MINYI_PAGE_CACHE"] = "0"
+    url, query_counts, sessions = prepare(env, args.comments, args.readers)
     print(f"set-up with {args.comments} analysed comments: {time.monotonic() - started:.1f} s")
+    for how, (small, large) in query_counts.items():
+        print(
+            f"queries per signed-in page view, {how}: {small} with 10 comments, "
+            f"{large} with {args.comments}"
+        )
     print(
-        f"queries per page view (signed in): {small} with 10 comments, {large} with {args.comments}"
-    )
-    print(
-        f"readers: {'signed in' if args.signed_in else 'anonymous'}; "
+        f"readers: {'signed-in citizens' if args.signed_in else 'anonymous'}; "
         f"cache: {'Redis' if env['REDIS_URL'] else 'per-process memory'}"
+        f"{'; page cache off' if args.no_page_cache else ''}"
     )
-    headers = {"Cookie": f"sessionid={session}"} if args.signed_in else {}
+
+    def headers_of(n: int) -> dict[str, str]:
+        return {"Cookie": f"sessionid={sessions[n % len(sessions)]}"} if args.signed_in else {}
 
     port = free_port()
     server = subprocess.Popen(
@@ -202,7 +226,8 @@ def main() -> None:
         lock = threading.Lock()
         per_reader = max(1, args.requests // args.readers)
 
-        def reader() -> None:
+        def reader(n: int) -> None:
+            headers = headers_of(n)
             connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             for _ in range(per_reader):
                 begun = time.perf_counter()
@@ -218,13 +243,13 @@ def main() -> None:
 
         # Warm up: every worker process has served the page, and the page cache holds it
         # (the misses of a cold cache are a one-off, reported apart from the figures below).
-        for _ in range(4):
+        for n in range(4):
             warm = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-            warm.request("GET", url, headers=headers)
+            warm.request("GET", url, headers=headers_of(n))
             warm.getresponse().read()
             warm.close()
         began = time.monotonic()
-        threads = [threading.Thread(target=reader) for _ in range(args.readers)]
+        threads = [threading.Thread(target=reader, args=(n,)) for n in range(args.readers)]
         for thread in threads:
             thread.start()
         for thread in threads:

@@ -80,14 +80,96 @@ def test_publishing_a_revision_changes_the_cached_page(client, make_consultation
     assert "修正後的草案說明" in response.content.decode()
 
 
-def test_signed_in_readers_and_query_strings_are_never_cached(client, make_consultation, make_user):
+def test_staff_readers_and_query_strings_are_never_cached(client, make_consultation, make_user):
+    from minyi.agencies.services import agency_staff_add
+
     page = make_consultation()
     get(Client(), page.url)
-    client.force_login(make_user(display_name="登入的讀者"))
+    staff = make_user(display_name="機關承辦")
+    agency_staff_add(agency=page.agency, user=staff)
+    client.force_login(staff)
     response, _ = get(client, page.url)
     assert CACHE_HEADER not in response
     response, _ = get(Client(), page.url + "?from=newsletter")
     assert CACHE_HEADER not in response
+
+
+def _citizens_setup(make_consultation, make_user):
+    """A consultation where two citizens differ in everything a page shows of its reader:
+    ``author`` commented, voted and follows (taking part follows); ``other`` only reads."""
+    from participation.services import statement_create, statement_vote_cast
+
+    page = make_consultation()
+    author, other = make_user(display_name="寫留言的人"), make_user(display_name="只看的讀者")
+    third = make_user(display_name="第三位")
+    mine = comment_create(
+        consultation=page,
+        user=author,
+        body="我自己的留言",
+        stance="support",
+        section=page.sections.first(),
+    )
+    theirs = comment_create(consultation=page, user=third, body="別人的留言", stance="oppose")
+    first = statement_create(consultation=page, user=third, text="計程車應該納管")
+    second = statement_create(consultation=page, user=third, text="共享乘車應該開放")
+    statement_vote_cast(statement=second, user=third, value=0)
+    statement_vote_cast(statement=first, user=author, value=1)  # now 1 vote each
+    return page, author, other, mine, theirs
+
+
+def _page_for(user, url: str) -> tuple[str, int, str | None]:
+    reader = Client()
+    reader.force_login(user)
+    response, queries = get(reader, url)
+    strip = NONCE.sub("", CSRF_INPUT.sub("", response.content.decode()))
+    return strip, queries, response.get(CACHE_HEADER)
+
+
+def test_citizens_share_one_copy_and_each_sees_their_own_parts(
+    settings, make_consultation, make_user
+):
+    page, author, other, mine, theirs = _citizens_setup(make_consultation, make_user)
+    settings.MINYI_PAGE_CACHE = False
+    full = {user.pk: _page_for(user, page.url) for user in (author, other)}
+    assert all(header is None for _body, _queries, header in full.values())
+    settings.MINYI_PAGE_CACHE = True
+
+    served = {}
+    for user in (author, other, author, other):
+        served.setdefault(user.pk, []).append(_page_for(user, page.url))
+    assert [header for _b, _q, header in served[author.pk]] == ["miss", "hit"]
+    assert [header for _b, _q, header in served[other.pk]] == ["hit", "hit"]
+    for user in (author, other):
+        for body, _queries, _header in served[user.pk]:
+            # Byte for byte the page rendered for this reader alone (bar token and nonce).
+            assert body == full[user.pk][0]
+        assert served[user.pk][1][1] < full[user.pk][1]
+
+    author_page, other_page = full[author.pk][0], full[other.pk][0]
+    withdraw = f"/participate/comments/{mine.pk}/withdraw/"
+    assert withdraw in author_page and withdraw not in other_page
+    assert f"/participate/comments/{theirs.pk}/withdraw/" not in author_page + other_page
+    assert 'aria-pressed="true"' in author_page.split('class="inline-form follow-form"')[1][:400]
+    assert 'aria-pressed="false"' in other_page.split('class="inline-form follow-form"')[1][:400]
+    # Fewest votes first, oldest on a tie; never one the reader has voted on.
+    assert "共享乘車應該開放" in author_page.split('id="vote"')[1][:400]
+    assert "計程車應該納管" in other_page.split('id="vote"')[1][:400]
+    assert "MINYI-HOLE" not in author_page + other_page
+    assert "minyi-own" not in author_page + other_page
+
+
+def test_a_citizens_vote_moves_their_next_statement_at_once(make_consultation, make_user):
+    from participation.models import Statement
+    from participation.services import statement_vote_cast
+
+    page, author, other, _mine, _theirs = _citizens_setup(make_consultation, make_user)
+    _page_for(author, page.url)
+    body, _queries, header = _page_for(other, page.url)
+    assert header == "hit" and "計程車應該納管" in body.split('id="vote"')[1][:400]
+    for statement in Statement.objects.filter(consultation=page):
+        statement_vote_cast(statement=statement, user=other, value=-1)
+    body, _queries, _header = _page_for(other, page.url)
+    assert 'id="vote"' not in body  # nothing left to vote on
 
 
 def test_display_preferences_and_language_get_their_own_copy(make_consultation):
