@@ -184,32 +184,42 @@ class ReaderParts:
 
 
 def reader_parts(*, consultation: ConsultationPage | int, user) -> ReaderParts:
-    """The reader's follow, comments and votes on one consultation, in one query."""
+    """The reader's follow, comments and votes on one consultation, in one query.
+
+    Plain SQL: it runs on every signed-in read of a cached consultation page, and building the
+    same union with the ORM cost more than running it.
+    """
     if not user.is_authenticated:
         return ReaderParts()
+    from django.db import connection
+
     from .models import Follow
 
+    def table(model) -> str:
+        return connection.ops.quote_name(model._meta.db_table)
+
+    def column(model, field: str) -> str:
+        return connection.ops.quote_name(model._meta.get_field(field).column)
+
     follow, comment, vote = 0, 1, 2
-    rows = (
-        Follow.objects.filter(user=user, consultation=consultation)
-        .annotate(kind=models.Value(follow))
-        .values_list("pk", "kind")
-        .order_by()
-        .union(
-            Comment.objects.filter(author=user, consultation=consultation)
-            .annotate(kind=models.Value(comment))
-            .values_list("pk", "kind")
-            .order_by(),
-            Vote.objects.filter(participant__user=user, statement__consultation=consultation)
-            .annotate(kind=models.Value(vote))
-            .values_list("statement_id", "kind")
-            .order_by(),
-            all=True,
-        )
+    # Identifiers come from model metadata; every value is a parameter.
+    sql = (
+        f"SELECT {follow}, id FROM {table(Follow)}"  # noqa: S608
+        f" WHERE {column(Follow, 'user')} = %s AND {column(Follow, 'consultation')} = %s"
+        f" UNION ALL SELECT {comment}, id FROM {table(Comment)}"
+        f" WHERE {column(Comment, 'author')} = %s AND {column(Comment, 'consultation')} = %s"
+        f" UNION ALL SELECT {vote}, v.{column(Vote, 'statement')}"
+        f" FROM {table(Vote)} v JOIN {table(Participant)} p"
+        f" ON p.id = v.{column(Vote, 'participant')}"
+        f" WHERE p.{column(Participant, 'user')} = %s"
+        f" AND p.{column(Participant, 'consultation')} = %s"
     )
+    consultation_id = getattr(consultation, "pk", consultation)
     ids: dict[int, set[int]] = {follow: set(), comment: set(), vote: set()}
-    for pk, kind in rows:
-        ids[kind].add(pk)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [user.pk, consultation_id] * 3)
+        for kind, pk in cursor.fetchall():
+            ids[kind].add(pk)
     return ReaderParts(
         follows=bool(ids[follow]),
         comment_ids=frozenset(ids[comment]),

@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from django.core.files.storage import FileSystemStorage
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
@@ -154,6 +154,23 @@ class SafeFileSystemStorage(FileSystemStorage):
             raise
 
 
+class _SharedClientRedisCacheClient(RedisCacheClient):
+    """Django builds a new ``redis.Redis`` (with its table of ~170 response callbacks) for every
+    cache call; one per connection pool does: it is thread-safe and the pool holds the
+    sockets. Saves about 0.2 ms per call, several calls per request."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, object] = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients.setdefault(id(pool), self._client(connection_pool=pool))
+        return client
+
+
 class TolerantRedisCache(RedisCache):
     """Django's Redis cache, except that Redis being down reads as an empty cache.
 
@@ -166,6 +183,10 @@ class TolerantRedisCache(RedisCache):
     """
 
     _last_warning = 0.0
+
+    def __init__(self, server, params) -> None:
+        super().__init__(server, params)
+        self._class = _SharedClientRedisCacheClient
 
     def _tolerate(self, operation: str, fallback, call):
         try:
