@@ -81,11 +81,15 @@ def _mix(h: np.ndarray) -> np.ndarray:
     return h ^ (h >> np.uint64(31))
 
 
-def ngram_ids(text: str, orders: tuple[int, ...], buckets: int, max_chars: int) -> np.ndarray:
+def ngram_ids(
+    text: str, orders: tuple[int, ...], buckets: int, max_chars: int, tag: int = 0
+) -> np.ndarray:
     """Hashed character n-gram ids in [1, buckets) (0 is padding) for the linear n-gram branch.
 
     Vectorised in numpy so that no Python loop runs per character. Whitespace is kept as a
-    character, so n-grams do not bridge words in Latin text.
+    character, so n-grams do not bridge words in Latin text. ``tag`` selects a separate hash
+    family (0: n-grams of the whole text; 1: n-grams of the text's ending), so the same
+    characters at the end of a text get their own weights.
     """
     text = head_tail(text.lower(), max_chars)
     if not text:
@@ -97,7 +101,7 @@ def ngram_ids(text: str, orders: tuple[int, ...], buckets: int, max_chars: int) 
             if len(codes) < order:
                 continue
             n = len(codes) - order + 1
-            h = np.full(n, np.uint64(order), dtype=np.uint64)
+            h = np.full(n, np.uint64(order + 64 * tag), dtype=np.uint64)
             for k in range(order):
                 h = h + codes[k : k + n] * _HASH_MULTIPLIERS[k]
             parts.append(_mix(h))
@@ -108,14 +112,20 @@ def ngram_ids(text: str, orders: tuple[int, ...], buckets: int, max_chars: int) 
 
 
 def ngram_features(
-    text: str, orders: tuple[int, ...], buckets: int, max_chars: int
+    text: str, orders: tuple[int, ...], buckets: int, max_chars: int, tail_chars: int = 0
 ) -> tuple[np.ndarray, np.ndarray]:
     """Distinct hashed n-gram ids and their sublinear term frequencies (1 + log tf).
 
     The model multiplies these by its IDF table and L2-normalises, i.e. the branch sees the
-    same TF-IDF weighting as the baseline, learnt jointly with the encoder.
+    same TF-IDF weighting as the baseline. With ``tail_chars`` the n-grams of the last
+    ``tail_chars`` characters are added once more under their own hash (tag 1): reviews tend
+    to end with their verdict, and this lets the linear branch weigh an ending separately.
     """
-    ids, counts = np.unique(ngram_ids(text, orders, buckets, max_chars), return_counts=True)
+    ids = ngram_ids(text, orders, buckets, max_chars)
+    if tail_chars > 0 and text:
+        tail = ngram_ids(text[-tail_chars:], orders, buckets, tail_chars, tag=1)
+        ids = np.concatenate([ids, tail])
+    ids, counts = np.unique(ids, return_counts=True)
     return ids, (1.0 + np.log(counts)).astype(np.float32)
 
 
@@ -136,6 +146,8 @@ class Featurizer:
         self.ngram_orders = tuple(meta["ngram_orders"])
         self.ngram_buckets = int(meta["ngram_buckets"])
         self.ngram_max_chars = int(meta["ngram_max_chars"])
+        # Absent in models before 1.1 (no tail n-grams).
+        self.ngram_tail_chars = int(meta.get("ngram_tail_chars", 0))
 
     def token_ids(self, texts: list[str]) -> list[np.ndarray]:
         # Long texts are cut to head+tail characters *before* tokenising, so a 10,000-character
@@ -158,7 +170,13 @@ class Featurizer:
         }
 
     def ngrams(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        return ngram_features(text, self.ngram_orders, self.ngram_buckets, self.ngram_max_chars)
+        return ngram_features(
+            text,
+            self.ngram_orders,
+            self.ngram_buckets,
+            self.ngram_max_chars,
+            self.ngram_tail_chars,
+        )
 
 
 def load_metadata(model_dir: Path) -> dict:

@@ -29,6 +29,9 @@ class ModelSettings:
     ngram_dim: int = 32
     ngram_orders: tuple[int, ...] = (1, 2, 3)
     ngram_max_chars: int = 512
+    # n-grams of the last characters, hashed apart (sentiment.nlp.sentiment.ngram_features);
+    # 0 (the shipped 1.0) adds none. The unshipped 1.1 candidate used 32 (MODEL_CARD.md).
+    ngram_tail_chars: int = 0
 
     def bert_config(self) -> BertConfig:
         return BertConfig(

@@ -43,6 +43,7 @@ NEUTRAL_BELOW = 0.70  # calibrated confidence under which a text is labelled neu
 
 @dataclass
 class TrainSettings:
+    version: str = MODEL_VERSION
     seed: int = 20260101
     threads: int = 2
     batch_size: int = 32
@@ -58,6 +59,12 @@ class TrainSettings:
     # TF-IDF features (won on dev); "sgd": trained by SparseAdam beside the encoder.
     ngram_mode: str = "logreg"
     ngram_c_grid: tuple[float, ...] = (4.0, 16.0, 64.0)
+    # True: the n-gram branch is the stacked sum of two logistic regressions on the same TF-IDF
+    # features, one on NB-SVM-style log-count-ratio scaled features (Wang & Manning 2012), one
+    # on the plain features, each with C chosen on dev (the unshipped 1.1 candidate, see
+    # MODEL_CARD.md). False (the shipped 1.0): the plain one only.
+    ngram_nb: bool = False
+    ngram_nb_alpha: float = 1.0
     mask_prob: float = 0.15
     model: ModelSettings = field(default_factory=ModelSettings)
 
@@ -307,53 +314,108 @@ def tfidf_matrix(data: Encoded, idf: np.ndarray, buckets: int):
     )
 
 
-def fit_ngram_logreg(model, train: Encoded, dev: Encoded, settings: TrainSettings) -> dict:
+def log_count_ratio(x_train, labels: np.ndarray, alpha: float) -> np.ndarray:
+    """NB-SVM scaling r = log((p/|p|₁)/(q/|q|₁)) from binarised features, smoothed by alpha."""
+    present = (x_train > 0).astype(np.float64)
+    p = alpha + np.asarray(present[labels == 1].sum(axis=0)).ravel()
+    q = alpha + np.asarray(present[labels == 0].sum(axis=0)).ravel()
+    return np.log((p / p.sum()) / (q / q.sum()))
+
+
+def _fit_logreg_on_dev(name, x_train, y_train, x_dev, dev: Encoded, settings: TrainSettings):
+    from sklearn.linear_model import LogisticRegression
+
+    best, chosen = -1.0, None
+    for c in settings.ngram_c_grid:
+        clf = LogisticRegression(C=c, solver="liblinear", max_iter=2000, random_state=0)
+        clf.fit(x_train, y_train)
+        margin = clf.decision_function(x_dev)
+        logits = np.stack([np.zeros_like(margin), margin], axis=1)
+        score = float(np.mean(list(per_corpus_f1(logits, dev).values())))
+        log.info("n-gram %s logistic regression C=%g dev mean macro-F1 %.4f", name, c, score)
+        if score > best:
+            best, chosen = score, (c, clf)
+    return best, chosen
+
+
+def fit_ngram_logreg(model, train: Encoded, dev: Encoded, settings: TrainSettings):
     """Fit the linear n-gram branch exactly (convex, liblinear) instead of by SGD.
 
     SGD on this branch peaked after one epoch and stayed at the TF-IDF baseline's level; the
-    exact optimum is as good and costs seconds. C is chosen on dev. The weights go into a
-    one-dimensional embedding table, so the exported graph computes w·x + b itself.
+    exact optimum is as good and costs seconds. Two logistic regressions are fitted on the
+    same hashed TF-IDF features: ``nb`` on features scaled by the log-count ratio r (NB-SVM),
+    ``plain`` on the features as they are; C is chosen on dev for each. Both are linear in the
+    same features (the NB one has weights w⊙r), so after stacking (:func:`fit_combination`)
+    their weighted sum is one weight per bucket in the exported table, and the graph computes
+    w·x + b itself. Returns the fit report and the components (weights, intercept, dev margin).
     """
-    from sklearn.linear_model import LogisticRegression
+    from scipy.sparse import diags
 
     buckets = settings.model.ngram_buckets
     idf = model.idf.numpy()
     x_train, x_dev = tfidf_matrix(train, idf, buckets), tfidf_matrix(dev, idf, buckets)
-    best, chosen = -1.0, None
-    for c in settings.ngram_c_grid:
-        clf = LogisticRegression(C=c, solver="liblinear", max_iter=2000, random_state=0)
-        clf.fit(x_train, train.labels)
-        margin = clf.decision_function(x_dev)
-        logits = np.stack([np.zeros_like(margin), margin], axis=1)
-        score = float(np.mean(list(per_corpus_f1(logits, dev).values())))
-        log.info("n-gram logistic regression C=%g dev mean macro-F1 %.4f", c, score)
-        if score > best:
-            best, chosen = score, (c, clf)
-    c, clf = chosen
-    with torch.no_grad():
-        model.ngrams.weight.zero_()
-        model.ngrams.weight[:, 0] = torch.from_numpy(clf.coef_[0].astype(np.float32))
-        model.ngrams.weight[0].zero_()  # padding
-        model.aux_ngram.weight.copy_(torch.tensor([[0.0], [1.0]]))
-        model.aux_ngram.bias.copy_(torch.tensor([0.0, float(clf.intercept_[0])]))
+    components, report = [], {}
+    if settings.ngram_nb:
+        r = log_count_ratio(x_train, train.labels, settings.ngram_nb_alpha)
+        scale = diags(r)
+        score, (c, clf) = _fit_logreg_on_dev(
+            "nb", x_train @ scale, train.labels, x_dev @ scale, dev, settings
+        )
+        weight = clf.coef_[0] * r
+        components.append(("nb", weight, float(clf.intercept_[0])))
+        report["nb"] = {"C": c, "dev_mean_macro_f1": score, "alpha": settings.ngram_nb_alpha}
+    score, (c, clf) = _fit_logreg_on_dev("plain", x_train, train.labels, x_dev, dev, settings)
+    components.append(("plain", clf.coef_[0], float(clf.intercept_[0])))
+    report["plain"] = {"C": c, "dev_mean_macro_f1": score}
+    # Until stacking, the branch holds the first component (its dev score is logged per epoch).
+    set_ngram_table(model, components[0][1], components[0][2])
     model.ngrams.weight.requires_grad_(False)
     model.aux_ngram.requires_grad_(False)
-    return {"C": c, "dev_mean_macro_f1": best}
+    if len(components) == 1:
+        # One component (1.0): stacked from the branch's own logits, as 1.0 was trained.
+        return report["plain"], None
+    components = [
+        {"name": n, "weight": w, "intercept": b, "dev_margin": x_dev @ w + b}
+        for n, w, b in components
+    ]
+    return report, components
 
 
-def fit_combination(model, dev: Encoded) -> dict:
-    """Stack the two branch heads into the exported joint head with weights fitted on dev.
+def set_ngram_table(model, weight: np.ndarray, intercept: float) -> None:
+    with torch.no_grad():
+        model.ngrams.weight.zero_()
+        model.ngrams.weight[:, 0] = torch.from_numpy(weight.astype(np.float32))
+        model.ngrams.weight[0].zero_()  # padding
+        model.aux_ngram.weight.copy_(torch.tensor([[0.0], [1.0]]))
+        model.aux_ngram.bias.copy_(torch.tensor([0.0, float(intercept)]))
 
-    A logistic regression on the two dev margins (2 weights and a bias: too few parameters
-    to overfit 3,000+ dev texts) decides how much to trust each branch; the joint head is
-    then exactly ``a·cls_logits + b·ngram_logits + c``.
+
+def fit_combination(model, dev: Encoded, components: list[dict] | None = None) -> dict:
+    """Stack the branch heads into the exported joint head with weights fitted on dev.
+
+    A logistic regression on the dev margins (encoder, and each n-gram component; 2–3 weights
+    and a bias: too few parameters to overfit 3,000+ dev texts) decides how much to trust each;
+    the n-gram components fold into one table (Σ bₖ·wₖ) and the joint head is then exactly
+    ``a·cls_logits + ngram_logits + c``.
     """
     from sklearn.linear_model import LogisticRegression
 
     logits = predict_branch_logits(model, dev)
-    features = np.stack([logits[b][:, 1] - logits[b][:, 0] for b in BRANCHES], axis=1)
+    cls_margin = logits["cls"][:, 1] - logits["cls"][:, 0]
+    if components is None:  # the branch as it stands is the only n-gram component
+        components = [
+            {"name": "ngram", "dev_margin": logits["ngram"][:, 1] - logits["ngram"][:, 0]}
+        ]
+    features = np.stack([cls_margin] + [c["dev_margin"] for c in components], axis=1)
     stack = LogisticRegression(C=100.0).fit(features, dev.labels)
-    (a, b), c = stack.coef_[0], float(stack.intercept_[0])
+    a, weights, c = stack.coef_[0][0], stack.coef_[0][1:], float(stack.intercept_[0])
+    if "weight" in components[0]:
+        table = sum(w * comp["weight"] for w, comp in zip(weights, components, strict=True))
+        intercept = sum(w * comp["intercept"] for w, comp in zip(weights, components, strict=True))
+        set_ngram_table(model, table, intercept)
+        b = 1.0
+    else:
+        b = float(weights[0])
     hidden = model.settings.hidden
     with torch.no_grad():
         # Margin m = a·m_cls + b·m_ngram + c, as two logits (negative −c/2, positive +c/2 bias).
@@ -365,8 +427,20 @@ def fit_combination(model, dev: Encoded) -> dict:
         model.head.weight.copy_(weight)
         model.head.bias.copy_(bias)
     combined = per_corpus_f1(predict_logits(model, dev), dev)
-    log.info("stacking weights cls %.3f ngram %.3f bias %.3f; dev %s", a, b, c, combined)
-    return {"cls_weight": float(a), "ngram_weight": float(b), "bias": c, "dev_macro_f1": combined}
+    names = [comp["name"] for comp in components]
+    log.info(
+        "stacking weights cls %.3f %s bias %.3f; dev %s",
+        a,
+        " ".join(f"{n} {w:.3f}" for n, w in zip(names, weights, strict=True)),
+        c,
+        combined,
+    )
+    return {
+        "cls_weight": float(a),
+        "ngram_weights": {n: float(w) for n, w in zip(names, weights, strict=True)},
+        "bias": c,
+        "dev_macro_f1": combined,
+    }
 
 
 @torch.no_grad()
@@ -425,12 +499,13 @@ def train_and_export(
     tokenizer = build_tokenizer(vocab)
     meta = {
         "name": MODEL_NAME,
-        "version": MODEL_VERSION,
+        "version": settings.version,
         "labels": ["negative", "neutral", "positive"],
         "max_len": settings.model.max_len,
         "ngram_orders": list(settings.model.ngram_orders),
         "ngram_buckets": settings.model.ngram_buckets,
         "ngram_max_chars": settings.model.ngram_max_chars,
+        "ngram_tail_chars": settings.model.ngram_tail_chars,
     }
     featurizer = Featurizer(tokenizer, meta)
     train, dev = encode(train_ex, featurizer), encode(dev_ex, featurizer)
@@ -443,11 +518,11 @@ def train_and_export(
     if settings.mlm_epochs:
         encoder_state = pretrain_mlm(train.ids, settings, rng)
         model.encoder.load_state_dict(encoder_state)
-    ngram_fit = None
+    ngram_fit, components = None, None
     if settings.ngram_mode == "logreg":
-        ngram_fit = fit_ngram_logreg(model, train, dev, settings)
+        ngram_fit, components = fit_ngram_logreg(model, train, dev, settings)
     history = finetune(model, train, dev, settings, rng)
-    stacking = fit_combination(model, dev)
+    stacking = fit_combination(model, dev, components)
 
     staging = work_dir / "model"
     shutil.rmtree(staging, ignore_errors=True)

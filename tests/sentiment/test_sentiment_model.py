@@ -8,8 +8,10 @@ import pytest
 
 from sentiment.nlp.sentiment import (
     DEFAULT_MODEL_DIR,
+    Featurizer,
     SentimentClassifier,
     head_tail,
+    ngram_features,
     ngram_ids,
     three_way_scores,
 )
@@ -132,6 +134,25 @@ def test_head_tail_and_ngrams_are_deterministic():
     assert (first > 0).all() and (first < (1 << 18)).all()
     np.testing.assert_array_equal(first, ngram_ids("房間很乾淨", (1, 2, 3), 1 << 18, 512))
     assert len(ngram_ids("", (1, 2, 3), 1 << 18, 512)) == 0
+
+
+def test_tail_ngrams_are_hashed_apart():
+    orders, buckets = (1, 2, 3), 1 << 20
+    plain = ngram_ids("房間很乾淨", orders, buckets, 512)
+    tagged = ngram_ids("房間很乾淨", orders, buckets, 512, tag=1)
+    assert len(tagged) == len(plain)
+    assert not set(plain.tolist()) & set(tagged.tolist())  # no collision on this text
+    text = "早餐普通，但是房間很乾淨"
+    ids, tf = ngram_features(text, orders, buckets, 512, tail_chars=5)
+    expected = set(ngram_ids(text, orders, buckets, 512).tolist())
+    expected |= set(ngram_ids(text[-5:], orders, buckets, 5, tag=1).tolist())
+    assert set(ids.tolist()) == expected
+    assert (np.diff(ids) > 0).all() and (tf >= 1.0).all()
+    # tail_chars 0 (and metadata without the key: models before 1.1) adds nothing
+    base_ids, _ = ngram_features(text, orders, buckets, 512)
+    np.testing.assert_array_equal(base_ids, np.unique(ngram_ids(text, orders, buckets, 512)))
+    meta = {"max_len": 128, "ngram_orders": [1, 2, 3], "ngram_buckets": buckets}
+    assert Featurizer(None, {**meta, "ngram_max_chars": 512}).ngram_tail_chars == 0
 
 
 def test_fallback_when_model_dir_is_missing(tmp_path, monkeypatch):

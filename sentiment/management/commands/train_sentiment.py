@@ -33,6 +33,26 @@ class Command(BaseCommand):
         parser.add_argument("--mlm-epochs", type=int, default=None)
         parser.add_argument("--threads", type=int, default=None)
         parser.add_argument("--seed", type=int, default=None)
+        # The n-gram branch options of the unshipped 1.1 candidate (MODEL_CARD.md, "What was
+        # tried"); the defaults reproduce the shipped model.
+        parser.add_argument("--model-version", default=None, help="version written to model.json")
+        parser.add_argument(
+            "--ngram-nb",
+            action="store_true",
+            help="stack an NB-SVM (log-count-ratio) logistic regression beside the plain one",
+        )
+        parser.add_argument("--ngram-buckets", type=int, default=None)
+        parser.add_argument(
+            "--ngram-tail-chars",
+            type=int,
+            default=None,
+            help="also hash the n-grams of the last N characters apart (0: none)",
+        )
+        parser.add_argument(
+            "--ngram-c-grid",
+            default=None,
+            help="comma-separated C values for the n-gram logistic regressions",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -53,6 +73,16 @@ class Command(BaseCommand):
         ):
             if options[option] is not None:
                 setattr(settings, attr, options[option])
+        if options["model_version"]:
+            settings.version = options["model_version"]
+        if options["ngram_nb"]:
+            settings.ngram_nb = True
+        if options["ngram_buckets"] is not None:
+            settings.model.ngram_buckets = options["ngram_buckets"]
+        if options["ngram_tail_chars"] is not None:
+            settings.model.ngram_tail_chars = options["ngram_tail_chars"]
+        if options["ngram_c_grid"]:
+            settings.ngram_c_grid = tuple(float(c) for c in options["ngram_c_grid"].split(","))
         # Our progress at INFO; the quantiser's per-node chatter (root logger) stays hidden.
         logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s")
         logging.getLogger("sentiment").setLevel(logging.INFO)
