@@ -121,11 +121,22 @@ class ConsultationPage(Page):
         verbose_name_plural = _("consultations")
 
     def status_at(self, moment) -> ConsultationStatus:
-        if self.responded_at is not None:
+        return self.status_of(
+            moment,
+            live=self.live,
+            opens_at=self.opens_at,
+            closes_at=self.closes_at,
+            responded_at=self.responded_at,
+        )
+
+    @staticmethod
+    def status_of(moment, *, live: bool, opens_at, closes_at, responded_at) -> ConsultationStatus:
+        """The status from the fields alone (hot paths read them without loading the page)."""
+        if responded_at is not None:
             return ConsultationStatus.RESPONDED
-        if not self.live or moment < self.opens_at:
+        if not live or moment < opens_at:
             return ConsultationStatus.DRAFT
-        if moment < self.closes_at:
+        if moment < closes_at:
             return ConsultationStatus.OPEN
         return ConsultationStatus.CLOSED
 

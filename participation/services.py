@@ -338,11 +338,17 @@ def votes_cast_batch(*, votes: list[VoteRequest]) -> list[str | None]:
             "pk", "consultation_id", "moderation_state"
         )
     }
-    consultations = {
-        c.pk: c
-        for c in ConsultationPage.objects.filter(
+    # Plain values, not page instances: building Wagtail pages cost more than the votes.
+    now = timezone.now()
+    open_consultations = {
+        pk
+        for pk, live, opens_at, closes_at, responded_at in ConsultationPage.objects.filter(
             pk__in={s["consultation_id"] for s in statements.values()}
-        ).only("live", "opens_at", "closes_at", "responded_at")
+        ).values_list("pk", "live", "opens_at", "closes_at", "responded_at")
+        if ConsultationPage.status_of(
+            now, live=live, opens_at=opens_at, closes_at=closes_at, responded_at=responded_at
+        )
+        == ConsultationStatus.OPEN
     }
     latest: dict[tuple[int, int], VoteValue] = {}
     for index, vote in enumerate(votes):
@@ -351,7 +357,7 @@ def votes_cast_batch(*, votes: list[VoteRequest]) -> list[str | None]:
             errors[index] = _("This statement does not exist.")
         elif statement["moderation_state"] in _CLOSED_STATES:
             errors[index] = _("This statement has been removed.")
-        elif not consultations[vote.consultation_id].is_open:
+        elif vote.consultation_id not in open_consultations:
             errors[index] = _("This consultation is not open: it no longer accepts input.")
         elif vote.value not in VoteValue.values:
             errors[index] = _("A vote is agree, disagree or pass.")
@@ -366,8 +372,7 @@ def votes_cast_batch(*, votes: list[VoteRequest]) -> list[str | None]:
             )
         for consultation_id, rows in by_consultation.items():
             live_event_send(
-                consultation_stream(consultations[consultation_id]),
-                {"kind": "tallies", "tallies": rows},
+                ConsultationPage.stream_of(consultation_id), {"kind": "tallies", "tallies": rows}
             )
     return errors
 
@@ -426,16 +431,58 @@ def _votes_update(changes: dict[int, int], now) -> None:
     )
 
 
+def _votes_insert(votes: list[Vote]) -> None:
+    """Insert new votes (a concurrent first vote on the same pair raises IntegrityError)."""
+    if not votes:
+        return
+    if _pg():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {_table(Vote)} "  # noqa: S608
+                "(statement_id, participant_id, value, updated_at) "
+                "SELECT s, p, v, %s FROM unnest(%s::bigint[], %s::bigint[], %s::smallint[]) "
+                "AS t(s, p, v)",
+                [
+                    votes[0].updated_at,
+                    [v.statement_id for v in votes],
+                    [v.participant_id for v in votes],
+                    [int(v.value) for v in votes],
+                ],
+            )
+        return
+    Vote.objects.bulk_create(votes)
+
+
+def _tallies_read(statement_ids: list[int]) -> dict[int, dict[str, int]]:
+    if _pg():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id, agree_count, disagree_count, pass_count "  # noqa: S608
+                f"FROM {_table(Statement)} WHERE id = ANY(%s)",
+                [statement_ids],
+            )
+            rows = cursor.fetchall()
+    else:
+        rows = Statement.objects.filter(pk__in=statement_ids).values_list(
+            "pk", "agree_count", "disagree_count", "pass_count"
+        )
+    return {pk: {"agree": a, "disagree": d, "pass": p} for pk, a, d, p in rows}
+
+
 def _tallies_move(deltas: dict[int, Counter]) -> None:
     """Add ``{statement: {count field: n}}`` to the statements' tallies, after locking the rows
     in pk order (so concurrent batches wait for each other, never deadlock)."""
     moved = sorted(pk for pk, d in deltas.items() if any(d.values()))
     if not moved:
         return
-    list(Statement.objects.select_for_update().filter(pk__in=moved).order_by("pk").values("pk"))
     fields = list(_COUNT_FIELD.values())
     if _pg():
         with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id FROM {_table(Statement)} WHERE id = ANY(%s) "  # noqa: S608
+                "ORDER BY id FOR UPDATE",
+                [moved],
+            )
             cursor.execute(
                 f"UPDATE {_table(Statement)} AS s SET "  # noqa: S608
                 + ", ".join(f"{f} = s.{f} + d.{f}" for f in fields)
@@ -445,6 +492,7 @@ def _tallies_move(deltas: dict[int, Counter]) -> None:
                 [moved, *([deltas[pk][f] for pk in moved] for f in fields)],
             )
         return
+    list(Statement.objects.select_for_update().filter(pk__in=moved).order_by("pk").values("pk"))
     updates = {}
     for field in fields:
         whens = [When(pk=pk, then=Value(deltas[pk][field])) for pk in moved if deltas[pk][field]]
@@ -487,19 +535,10 @@ def _votes_store(latest: dict[tuple[int, int], VoteValue]) -> dict[int, dict[str
                         deltas[statement_id][_COUNT_FIELD[VoteValue(old)]] -= 1
                         deltas[statement_id][_COUNT_FIELD[value]] += 1
                     changes[pk] = int(value)
-                Vote.objects.bulk_create(created)
+                _votes_insert(created)
                 _votes_update(changes, now)
                 _tallies_move(deltas)
-                return {
-                    row["pk"]: {
-                        "agree": row["agree_count"],
-                        "disagree": row["disagree_count"],
-                        "pass": row["pass_count"],
-                    }
-                    for row in Statement.objects.filter(pk__in={s for s, _p in pairs}).values(
-                        "pk", "agree_count", "disagree_count", "pass_count"
-                    )
-                }
+                return _tallies_read(sorted({s for s, _p in pairs}))
         except IntegrityError:
             continue  # a concurrent first vote on one of the pairs: it is an update now
         except OperationalError as error:

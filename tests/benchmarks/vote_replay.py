@@ -12,7 +12,8 @@ POST /api/v1/statements/{id}/vote (``--transport http``, the default) or as a me
 ws/participate/votes/ (``--transport websocket``: one connection per voter, each vote answered
 before the next is sent; the server stores votes in batches) from N concurrent clients. Each
 voter's events stay in timestamp order on one client (so "the last vote wins" is well defined);
-different voters run concurrently. At the end every statement's tally must equal a sequential
+different voters run concurrently. Voters are dealt to clients so that each has about the same
+number of events (``balanced_clients``). At the end every statement's tally must equal a sequential
 replay: 0 lost, 0 doubled. Prints votes/s and latency percentiles. Loopback only; stops by itself.
 
 Data: vTaiwan UberX, gathered using the Polis software (compdemocracy.org/polis), sub-licensed
@@ -25,6 +26,7 @@ import argparse
 import asyncio
 import csv
 import gzip
+import heapq
 import http.client
 import json
 import os
@@ -137,6 +139,21 @@ def prepare(env: dict[str, str], voter_ids: set[str]) -> tuple[dict[str, int], d
     return statements, sessions
 
 
+def balanced_clients(events: list[tuple[int, str, str, int]], clients: int) -> dict[str, int]:
+    """Voter → client, so that every client has about as many events (largest voters first to
+    the least-loaded client): the replay then ends when the work does, not when the one client
+    dealt the most voters does. A voter stays on one client, so their events stay in order."""
+    per_voter = Counter(voter for _t, _c, voter, _v in events)
+    loads = [(0, n) for n in range(clients)]
+    heapq.heapify(loads)
+    assignment = {}
+    for voter, count in sorted(per_voter.items(), key=lambda item: (-item[1], int(item[0]))):
+        load, client = heapq.heappop(loads)
+        assignment[voter] = client
+        heapq.heappush(loads, (load + count, client))
+    return assignment
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -200,9 +217,10 @@ def main() -> None:
     deadline = time.monotonic() + args.timeout
     try:
         wait_for(port, time.monotonic() + 60)
+        client_of = balanced_clients(events, args.clients)
         by_client: dict[int, list] = defaultdict(list)
         for event in events:  # already in timestamp order
-            by_client[int(event[2]) % args.clients].append(event)
+            by_client[client_of[event[2]]].append(event)
         latencies: list[float] = []
         failures: list[str] = []
         lock = threading.Lock()
