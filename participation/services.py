@@ -332,24 +332,29 @@ def votes_cast_batch(*, votes: list[VoteRequest]) -> list[str | None]:
     tallies of every statement touched.
     """
     errors: list[str | None] = [None] * len(votes)
-    statements = {
-        row["pk"]: row
-        for row in Statement.objects.filter(pk__in={v.statement_id for v in votes}).values(
-            "pk", "consultation_id", "moderation_state"
-        )
-    }
-    # Plain values, not page instances: building Wagtail pages cost more than the votes.
+    # One query for the statements and whether their consultations are open; plain values, not
+    # page instances (building Wagtail pages cost more than storing the votes).
     now = timezone.now()
-    open_consultations = {
-        pk
-        for pk, live, opens_at, closes_at, responded_at in ConsultationPage.objects.filter(
-            pk__in={s["consultation_id"] for s in statements.values()}
-        ).values_list("pk", "live", "opens_at", "closes_at", "responded_at")
-        if ConsultationPage.status_of(
-            now, live=live, opens_at=opens_at, closes_at=closes_at, responded_at=responded_at
+    statements, open_consultations = {}, set()
+    for row in Statement.objects.filter(pk__in={v.statement_id for v in votes}).values(
+        "pk",
+        "consultation_id",
+        "moderation_state",
+        "consultation__live",
+        "consultation__opens_at",
+        "consultation__closes_at",
+        "consultation__responded_at",
+    ):
+        statements[row["pk"]] = row
+        status = ConsultationPage.status_of(
+            now,
+            live=row["consultation__live"],
+            opens_at=row["consultation__opens_at"],
+            closes_at=row["consultation__closes_at"],
+            responded_at=row["consultation__responded_at"],
         )
-        == ConsultationStatus.OPEN
-    }
+        if status == ConsultationStatus.OPEN:
+            open_consultations.add(row["consultation_id"])
     latest: dict[tuple[int, int], VoteValue] = {}
     for index, vote in enumerate(votes):
         statement = statements.get(vote.statement_id)
