@@ -14,7 +14,6 @@ templates with the same functions for the reader who asked.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -88,17 +87,9 @@ HOLES: dict[str, Hole] = {
     "vote": Hole("participation/includes/vote_card.html", _vote_context),
 }
 
-# Around the actions of every top-level comment in the citizens' copy: a report link there,
-# a withdraw button for the reader's own comments once filled.
-OWN_COMMENT_ACTIONS = re.compile(r"<!--minyi-own:(\d+)-->(.*?)<!--/minyi-own-->", re.S)
+# Every top-level comment in the citizens' copy carries a report link; on the reader's own
+# comments it becomes a withdraw button.
 COMMENT_ACTIONS_TEMPLATE = "participation/includes/comment_actions.html"
-
-
-@dataclass(frozen=True)
-class _CommentRef:
-    """All the withdraw button needs of a comment."""
-
-    pk: int
 
 
 def _render(template: str, request: HttpRequest, context: dict) -> str:
@@ -137,20 +128,18 @@ def page_hole_output(*, name: str, context) -> str:
 
 def page_holes_fill(content: str, *, request: HttpRequest, page: PageRef) -> str:
     """The citizens' copy of ``page`` as ``request.user`` sees it."""
+    from .models import Comment
+
     for name, hole in HOLES.items():
         if hole.placeholder in content:
             content = content.replace(
                 hole.placeholder, page_hole_render(name=name, request=request, page=page)
             )
-    own = _reader(request, page).comment_ids
-
-    def actions(match: re.Match) -> str:
-        if int(match.group(1)) not in own:
-            return match.group(2)
-        return _render(
-            COMMENT_ACTIONS_TEMPLATE,
-            request,
-            {"comment": _CommentRef(int(match.group(1))), "own": True},
-        )
-
-    return OWN_COMMENT_ACTIONS.sub(actions, content)
+    for pk in _reader(request, page).comment_ids:
+        # Only the reader's own comments are looked for: usually none or a few.
+        comment = Comment(pk=pk)
+        report = _render(COMMENT_ACTIONS_TEMPLATE, request, {"comment": comment, "own": False})
+        if report in content:
+            withdraw = _render(COMMENT_ACTIONS_TEMPLATE, request, {"comment": comment, "own": True})
+            content = content.replace(report, withdraw, 1)
+    return content
