@@ -43,7 +43,7 @@ from django.utils.translation import get_language
 
 from minyi.live.versions import stream_version, stream_version_bump
 
-from .page_holes import DEFERRED, PageRef, page_ref
+from .page_holes import DEFERRED, PageRef, page_holes_fill, page_ref
 
 logger = logging.getLogger(__name__)
 
@@ -159,8 +159,6 @@ def _fill(content: str, request: HttpRequest, page: PageRef | None = None) -> st
     """The shared copy as this reader gets it: their own parts (citizens' copy of ``page``),
     then their CSRF token and script nonce."""
     if page is not None:
-        from .page_holes import page_holes_fill
-
         content = page_holes_fill(content, request=request, page=page)
     for placeholder, value in _PLACEHOLDERS.values():
         if placeholder in content:
@@ -214,14 +212,8 @@ def page_serve_cached(
     return response
 
 
-class AnonymousPageCacheMiddleware:
-    """Serves a cached page before authentication, Wagtail's routing and the view run.
-
-    Only for requests that cannot be signed in (no session cookie) and carry no flash messages;
-    everything else goes down the stack, where :func:`page_serve_cached` still serves anonymous
-    readers who have a session. Placed after CsrfViewMiddleware (so the reader's CSRF cookie is
-    set on the way out) and LocaleMiddleware (the language is part of the key).
-    """
+class _PageCacheMiddleware:
+    """Answers from a cached copy (``_hit``) or passes the request down the stack."""
 
     def __init__(self, get_response) -> None:
         self.get_response = get_response
@@ -229,6 +221,27 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self._hit(request)
         return response if response is not None else self.get_response(request)
+
+    @staticmethod
+    def _hit(request: HttpRequest) -> HttpResponse | None:
+        raise NotImplementedError
+
+    @staticmethod
+    def _served(request: HttpRequest, stored, variant: str, state: dict) -> HttpResponse:
+        response = _cached_response(request, stored, variant, state["page"], state["open"])
+        # XFrameOptionsMiddleware sits below both middlewares.
+        response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
+        return response
+
+
+class AnonymousPageCacheMiddleware(_PageCacheMiddleware):
+    """Serves a cached page before authentication, Wagtail's routing and the view run.
+
+    Only for requests that cannot be signed in (no session cookie) and carry no flash messages;
+    everything else goes down the stack, to :class:`SignedInPageCacheMiddleware` and
+    :func:`page_serve_cached`. Placed after CsrfViewMiddleware (so the reader's CSRF cookie is
+    set on the way out) and LocaleMiddleware (the language is part of the key).
+    """
 
     @staticmethod
     def _hit(request: HttpRequest) -> HttpResponse | None:
@@ -244,26 +257,16 @@ class AnonymousPageCacheMiddleware:
             return None
         if stored is None:
             return None
-        response = _cached_response(request, stored, ANONYMOUS, state["page"], state["open"])
-        # XFrameOptionsMiddleware sits below this one.
-        response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
-        return response
+        return _PageCacheMiddleware._served(request, stored, ANONYMOUS, state)
 
 
-class SignedInPageCacheMiddleware:
+class SignedInPageCacheMiddleware(_PageCacheMiddleware):
     """Serves a cached page to readers with a session, before Wagtail's routing and the view.
 
     Placed after AuthenticationMiddleware and MessageMiddleware: who the reader is and whether a
     flash message waits decide which copy, if any, they get. Only paths whose copy is known
     (``_path_key``) cost more than one cache read.
     """
-
-    def __init__(self, get_response) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self._hit(request)
-        return response if response is not None else self.get_response(request)
 
     @staticmethod
     def _hit(request: HttpRequest) -> HttpResponse | None:
@@ -286,10 +289,7 @@ class SignedInPageCacheMiddleware:
             return None
         if stored is None:
             return None
-        response = _cached_response(request, stored, variant, state["page"], state["open"])
-        # XFrameOptionsMiddleware sits below this one.
-        response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
-        return response
+        return _PageCacheMiddleware._served(request, stored, variant, state)
 
 
 def consultation_page_changed(sender, instance, **kwargs) -> None:
