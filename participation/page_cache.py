@@ -41,7 +41,7 @@ from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
-from minyi.live.versions import stream_version, stream_version_bump
+from minyi.live.versions import stream_version_bump, stream_version_key
 
 from .page_holes import DEFERRED, PageRef, page_holes_fill, page_ref
 
@@ -109,11 +109,13 @@ def _page_state(page, stream: str) -> dict:
 
 
 def _key(request: HttpRequest, state: dict, variant: str = ANONYMOUS) -> str:
+    """Where this reader's copy is kept. The stream's version is stored with the copy, not in
+    the key, so that one read (``_lookup``) fetches both the copy and the current version."""
     from minyi.home.context_processors import display_preferences
 
     prefs = display_preferences(request)
     parts = [
-        "2",  # the stored value's layout
+        "3",  # the stored value's layout
         variant,
         str(state["page"]),
         str(state["published"]),
@@ -123,10 +125,19 @@ def _key(request: HttpRequest, state: dict, variant: str = ANONYMOUS) -> str:
         prefs["contrast"],
         request.get_host(),
         request.path,
-        str(stream_version(state["stream"])),
     ]
     digest = hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
     return f"minyi:page:{digest}"
+
+
+def _lookup(request: HttpRequest, state: dict, variant: str) -> tuple[str, int, tuple | None]:
+    """The copy's key, the stream's current version, and the copy if it is of that version."""
+    key, version_key = _key(request, state, variant), stream_version_key(state["stream"])
+    found = cache.get_many([key, version_key])
+    version, stored = found.get(version_key, 0), found.get(key)
+    if stored is None or stored[0] != version:
+        return key, version, None
+    return key, version, stored[1:]
 
 
 def _path_key(request: HttpRequest) -> str:
@@ -175,9 +186,8 @@ def page_serve_cached(
     if variant is None:
         return render()
     state = _page_state(page, stream)
-    key = _key(request, state, variant)
     try:
-        stored = cache.get(key)
+        key, version, stored = _lookup(request, state, variant)
     except Exception:
         logger.exception("Page cache unavailable")
         return render()
@@ -200,7 +210,10 @@ def page_serve_cached(
         try:
             vote_order = own_parts.vote_order if own_parts else ()
             cache.set_many(
-                {key: (response["Content-Type"], body, vote_order), _path_key(request): state},
+                {
+                    key: (version, response["Content-Type"], body, vote_order),
+                    _path_key(request): state,
+                },
                 timeout=ttl,
             )
         except Exception:
@@ -251,7 +264,7 @@ class AnonymousPageCacheMiddleware(_PageCacheMiddleware):
             return None
         try:
             state = cache.get(_path_key(request))
-            stored = cache.get(_key(request, state)) if state is not None else None
+            stored = _lookup(request, state, ANONYMOUS)[2] if state is not None else None
         except Exception:
             logger.exception("Page cache unavailable")
             return None
@@ -283,7 +296,7 @@ class SignedInPageCacheMiddleware(_PageCacheMiddleware):
         if variant is None:
             return None
         try:
-            stored = cache.get(_key(request, state, variant))
+            stored = _lookup(request, state, variant)[2]
         except Exception:
             logger.exception("Page cache unavailable")
             return None

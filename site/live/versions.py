@@ -13,16 +13,14 @@ logger = logging.getLogger(__name__)
 _VERSION_TTL = 7 * 24 * 3600
 
 
-def _version_key(stream: str) -> str:
+def stream_version_key(stream: str) -> str:
+    """The cache key of the stream's version (0 when absent), for readers that fetch it together
+    with other keys."""
     return f"minyi:stream-version:{stream}"
 
 
-def stream_version(stream: str) -> int:
-    return cache.get(_version_key(stream), 0)
-
-
 def stream_version_bump(stream: str) -> None:
-    key = _version_key(stream)
+    key = stream_version_key(stream)
     try:
         try:
             cache.incr(key)  # one round trip in the usual case
