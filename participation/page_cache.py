@@ -38,19 +38,18 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 from minyi.live.versions import stream_version_bump, stream_version_key
 
-from .page_holes import DEFERRED, PageRef, page_holes_fill, page_ref
+from .page_holes import DEFERRED, PageRef, csrf_token_once, page_holes_fill, page_ref
 
 logger = logging.getLogger(__name__)
 
 TTL = 60
 # Placeholders are plain ASCII so that escaping leaves them unchanged.
 _PLACEHOLDERS: dict[str, tuple[str, Callable[[HttpRequest], str]]] = {
-    "csrf_token": ("MINYI-CSRF-PLACEHOLDER-5b1f", lambda request: get_token(request)),
+    "csrf_token": ("MINYI-CSRF-PLACEHOLDER-5b1f", csrf_token_once),
     "csp_nonce": (
         "MINYI-NONCE-PLACEHOLDER-9c2e",
         lambda request: getattr(request, "csp_nonce", ""),

@@ -409,3 +409,46 @@ def test_new_messages_have_translations():
             english = str(message)
         with translation.override("zh-hant"):
             assert translation.gettext(english) != english, english
+
+
+# --- Redis connections ----------------------------------------------------------------------
+
+
+def test_redis_cache_objects_share_one_connection_pool():
+    """Under ASGI Django makes a cache object per request context; they must not each open new
+    connections to Redis (that cost about a third of a cached page). Two objects, as two
+    requests get them, and calls from several threads use one pool and one client."""
+    import socket
+    import threading
+
+    from minyi.faults import TolerantRedisCache
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
+            pass
+    except OSError:
+        pytest.skip("needs Redis at 127.0.0.1:6379")
+    params = {"OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}, "KEY_PREFIX": "t"}
+    first = TolerantRedisCache("redis://127.0.0.1:6379/12", params)
+    second = TolerantRedisCache("redis://127.0.0.1:6379/12", params)
+    first.set("shared-pool", "一", timeout=30)
+    assert second.get("shared-pool") == "一"
+    client = first._cache.get_client(write=True)
+    assert second._cache.get_client() is client
+
+    def read() -> None:
+        for _ in range(20):
+            assert TolerantRedisCache("redis://127.0.0.1:6379/12", params).get("shared-pool")
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    pool = client.connection_pool
+    # At most one connection per thread that ran at once, not one per cache object (82).
+    assert len(pool._available_connections) + len(pool._in_use_connections) <= 5
+
+    elsewhere = TolerantRedisCache("redis://127.0.0.1:6379/11", params)
+    assert elsewhere._cache.get_client() is not client  # another server or database
+    first.delete("shared-pool")
