@@ -61,8 +61,9 @@ CACHE_HEADER = "X-Minyi-Page-Cache"
 ANONYMOUS, CITIZEN = "anonymous", "citizen"
 
 
-def _variant(request: HttpRequest) -> str | None:
-    """Which shared copy this reader gets, or None for a page rendered just for them."""
+def _variant(request: HttpRequest, *, citizen_known: bool | None = None) -> str | None:
+    """Which shared copy this reader gets, or None for a page rendered just for them.
+    ``citizen_known``: the remembered ``_citizen_only`` answer, when the caller has read it."""
     if not getattr(settings, "MINYI_PAGE_CACHE", True):
         return None
     if request.method not in {"GET", "HEAD"} or request.GET:
@@ -75,23 +76,27 @@ def _variant(request: HttpRequest) -> str | None:
         return None
     if not user.is_authenticated:
         return ANONYMOUS
-    return CITIZEN if _citizen_only(user) else None
+    return CITIZEN if _citizen_only(user, known=citizen_known) else None
 
 
-def _citizen_only(user) -> bool:
+def _citizen_key(user) -> str:
+    return f"minyi:citizen-only:{user.pk}"
+
+
+def _citizen_only(user, *, known: bool | None = None) -> bool:
     """``user_is_citizen_only``, remembered for ``TTL`` seconds: a change of role shows within a
     minute, and the citizens' copy holds nothing a signed-in citizen may not see."""
     from minyi.agencies.selectors import user_is_citizen_only
 
-    key = f"minyi:citizen-only:{user.pk}"
-    try:
-        known = cache.get(key)
-    except Exception:
-        known = None
+    if known is None:
+        try:
+            known = cache.get(_citizen_key(user))
+        except Exception:
+            known = None
     if known is None:
         known = user_is_citizen_only(user)
         try:
-            cache.set(key, known, timeout=TTL)
+            cache.set(_citizen_key(user), known, timeout=TTL)
         except Exception:
             logger.exception("Page cache unavailable")
     return known
@@ -286,12 +291,20 @@ class SignedInPageCacheMiddleware(_PageCacheMiddleware):
             return None
         if settings.SESSION_COOKIE_NAME not in request.COOKIES:
             return None  # AnonymousPageCacheMiddleware's
+        # The path's state and whether the reader is a plain citizen come in one cache read.
+        user = getattr(request, "user", None)
+        keys = {"state": _path_key(request)}
+        if user is not None and user.is_authenticated:
+            keys["citizen"] = _citizen_key(user)
         try:
-            state = cache.get(_path_key(request))
+            found = cache.get_many(list(keys.values()))
         except Exception:
             logger.exception("Page cache unavailable")
             return None
-        variant = _variant(request) if state is not None else None
+        state = found.get(keys["state"])
+        if state is None:
+            return None
+        variant = _variant(request, citizen_known=found.get(keys.get("citizen")))
         if variant is None:
             return None
         try:
