@@ -88,8 +88,12 @@ HOLES: dict[str, Hole] = {
 }
 
 # Every top-level comment in the citizens' copy carries a report link; on the reader's own
-# comments it becomes a withdraw button.
+# comments it becomes a withdraw button. Both are rendered once per request for a stand-in
+# comment id and the reader's ids substituted for it: the id is the only thing that differs
+# between comments (digits, unchanged by escaping and URL reversing), and a reader may have
+# written dozens of comments.
 COMMENT_ACTIONS_TEMPLATE = "participation/includes/comment_actions.html"
+_STAND_IN_PK = 9_007_199_254_740_881  # beyond any id a comment will get
 
 
 def csrf_token_once(request: HttpRequest) -> str:
@@ -143,18 +147,28 @@ def page_hole_output(*, name: str, context) -> str:
 
 def page_holes_fill(content: str, *, request: HttpRequest, page: PageRef) -> str:
     """The citizens' copy of ``page`` as ``request.user`` sees it."""
-    from .models import Comment
-
     for name, hole in HOLES.items():
         if hole.placeholder in content:
             content = content.replace(
                 hole.placeholder, page_hole_render(name=name, request=request, page=page)
             )
-    for pk in _reader(request, page).comment_ids:
-        # Only the reader's own comments are looked for: usually none or a few.
-        comment = Comment(pk=pk)
-        report = _render(COMMENT_ACTIONS_TEMPLATE, request, {"comment": comment, "own": False})
+    comment_ids = _reader(request, page).comment_ids
+    if not comment_ids:
+        return content
+    stand_in = str(_STAND_IN_PK)
+    report_shape = _comment_actions(request, own=False)
+    withdraw_shape = None
+    for pk in comment_ids:
+        report = report_shape.replace(stand_in, str(pk))
         if report in content:
-            withdraw = _render(COMMENT_ACTIONS_TEMPLATE, request, {"comment": comment, "own": True})
-            content = content.replace(report, withdraw, 1)
+            if withdraw_shape is None:
+                withdraw_shape = _comment_actions(request, own=True)
+            content = content.replace(report, withdraw_shape.replace(stand_in, str(pk)), 1)
     return content
+
+
+def _comment_actions(request: HttpRequest, *, own: bool) -> str:
+    from .models import Comment
+
+    comment = Comment(pk=_STAND_IN_PK)
+    return _render(COMMENT_ACTIONS_TEMPLATE, request, {"comment": comment, "own": own})
