@@ -42,14 +42,21 @@ from django.utils.translation import get_language
 
 from minyi.live.versions import stream_version_bump, stream_version_key
 
-from .page_holes import DEFERRED, PageRef, csrf_token_once, page_holes_fill, page_ref
+from .page_holes import (
+    CSRF_PLACEHOLDER,
+    DEFERRED,
+    PageRef,
+    csrf_token_once,
+    page_holes_fill,
+    page_ref,
+)
 
 logger = logging.getLogger(__name__)
 
 TTL = 60
 # Placeholders are plain ASCII so that escaping leaves them unchanged.
 _PLACEHOLDERS: dict[str, tuple[str, Callable[[HttpRequest], str]]] = {
-    "csrf_token": ("MINYI-CSRF-PLACEHOLDER-5b1f", csrf_token_once),
+    "csrf_token": (CSRF_PLACEHOLDER, csrf_token_once),
     "csp_nonce": (
         "MINYI-NONCE-PLACEHOLDER-9c2e",
         lambda request: getattr(request, "csp_nonce", ""),

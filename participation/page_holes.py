@@ -14,15 +14,21 @@ templates with the same functions for the reader who asked.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import get_template
+from django.utils.translation import get_language
 
 # Set in the template context while a page is rendered for the shared citizens' copy.
 DEFERRED = "page_holes_deferred"
+# Stands for the reader's CSRF token in a shared copy; the page cache puts the token in its place
+# after the holes are filled (plain ASCII, unchanged by escaping).
+CSRF_PLACEHOLDER = "MINYI-CSRF-PLACEHOLDER-5b1f"
 
 
 @dataclass(frozen=True)
@@ -133,6 +139,28 @@ def page_hole_render(*, name: str, request: HttpRequest, page: PageRef) -> str:
     return _render(hole.template, request, hole.context(request, page, _reader(request, page)))
 
 
+class _SignedIn:
+    """All that the parts' templates read of the reader in a citizens' copy."""
+
+    is_authenticated = True
+
+
+def _render_shared(template: str, context: dict) -> str:
+    """A part as every citizen with this ``context`` gets it, the CSRF token left as its
+    placeholder. The parts take few shapes (following or not, the next statement), so each is
+    rendered once per process and language, not once per request."""
+    if settings.DEBUG:  # templates change under the development server
+        return _rendered.__wrapped__(template, get_language(), tuple(sorted(context.items())))
+    return _rendered(template, get_language(), tuple(sorted(context.items())))
+
+
+@functools.lru_cache(maxsize=4096)
+def _rendered(template: str, language: str, context: tuple) -> str:
+    return get_template(template).render(
+        {"user": _SignedIn(), "csrf_token": CSRF_PLACEHOLDER, **dict(context)}
+    )
+
+
 def page_hole_output(*, name: str, context) -> str:
     """What ``{% page_hole name %}`` writes: the part itself (a rendered template, already safe)
     or its placeholder (plain ASCII, unchanged by escaping)."""
@@ -146,29 +174,33 @@ def page_hole_output(*, name: str, context) -> str:
 
 
 def page_holes_fill(content: str, *, request: HttpRequest, page: PageRef) -> str:
-    """The citizens' copy of ``page`` as ``request.user`` sees it."""
-    for name, hole in HOLES.items():
+    """The citizens' copy of ``page`` as ``request.user`` sees it (their CSRF token still the
+    placeholder: the page cache fills it in with the rest of the page)."""
+    for hole in HOLES.values():
         if hole.placeholder in content:
-            content = content.replace(
-                hole.placeholder, page_hole_render(name=name, request=request, page=page)
-            )
+            context = hole.context(request, page, _reader(request, page))
+            content = content.replace(hole.placeholder, _render_shared(hole.template, context))
     comment_ids = _reader(request, page).comment_ids
     if not comment_ids:
         return content
     stand_in = str(_STAND_IN_PK)
-    report_shape = _comment_actions(request, own=False)
+    report_shape = _comment_actions(own=False)
     withdraw_shape = None
     for pk in comment_ids:
         report = report_shape.replace(stand_in, str(pk))
         if report in content:
             if withdraw_shape is None:
-                withdraw_shape = _comment_actions(request, own=True)
+                withdraw_shape = _comment_actions(own=True)
             content = content.replace(report, withdraw_shape.replace(stand_in, str(pk)), 1)
     return content
 
 
-def _comment_actions(request: HttpRequest, *, own: bool) -> str:
+def _comment_actions(*, own: bool) -> str:
+    return _render_shared(COMMENT_ACTIONS_TEMPLATE, {"comment": _stand_in_comment(), "own": own})
+
+
+@functools.cache
+def _stand_in_comment():
     from .models import Comment
 
-    comment = Comment(pk=_STAND_IN_PK)
-    return _render(COMMENT_ACTIONS_TEMPLATE, request, {"comment": comment, "own": own})
+    return Comment(pk=_STAND_IN_PK)

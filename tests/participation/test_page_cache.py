@@ -121,7 +121,14 @@ def _page_for(user, url: str) -> tuple[str, int, str | None]:
     reader = Client()
     reader.force_login(user)
     response, queries = get(reader, url)
-    strip = NONCE.sub("", CSRF_INPUT.sub("", response.content.decode()))
+    content = response.content.decode()
+    # Every form carries a real token of the reader, never a placeholder (a cached copy's
+    # forms share one token per request).
+    tokens = set(CSRF_INPUT.findall(content))
+    assert tokens and "PLACEHOLDER" not in content
+    if response.get(CACHE_HEADER) == "hit":
+        assert len(tokens) == 1, tokens
+    strip = NONCE.sub("", CSRF_INPUT.sub("", content))
     return strip, queries, response.get(CACHE_HEADER)
 
 
@@ -170,6 +177,27 @@ def test_a_citizens_vote_moves_their_next_statement_at_once(make_consultation, m
         statement_vote_cast(statement=statement, user=other, value=-1)
     body, _queries, _header = _page_for(other, page.url)
     assert 'id="vote"' not in body  # nothing left to vote on
+
+
+def test_a_citizens_own_parts_follow_the_language_of_the_page(
+    settings, make_consultation, make_user
+):
+    from django.utils import translation
+
+    page, author, other, _mine, _theirs = _citizens_setup(make_consultation, make_user)
+    chinese, english = page.url, "/en" + page.url
+    try:
+        for url in (chinese, english, chinese, english):
+            _page_for(other, url)  # each language's copy and parts made, then served
+        for url, language_is_english in ((english, True), (chinese, False)):
+            body, _queries, header = _page_for(author, url)
+            assert header == "hit"
+            follow = body.split('class="inline-form follow-form"')[1][:400]
+            vote = body.split('id="vote"')[1][:600]
+            assert (">Following" in follow) is language_is_english
+            assert (">Agree<" in vote and "What do you think?" in vote) is language_is_english
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)  # the client left English active
 
 
 def test_display_preferences_and_language_get_their_own_copy(make_consultation):
