@@ -9,7 +9,9 @@ citizens with these parts left as holes, and fills them for each reader with one
 Every render uses the same code: when the page is rendered in full (staff, or the cache turned
 off) the ``{% page_hole %}`` tag renders its part in place with the functions below; when it is
 rendered for the cache the tag leaves a placeholder, and :func:`page_holes_fill` renders the same
-templates with the same functions for the reader who asked.
+templates with the same functions for the reader who asked. The parts take few shapes (following
+or not, the next statement, a comment's actions), so the fill renders each shape once per
+process and language and leaves the reader's CSRF token to the page cache.
 """
 
 from __future__ import annotations
@@ -94,10 +96,10 @@ HOLES: dict[str, Hole] = {
 }
 
 # Every top-level comment in the citizens' copy carries a report link; on the reader's own
-# comments it becomes a withdraw button. Both are rendered once per request for a stand-in
-# comment id and the reader's ids substituted for it: the id is the only thing that differs
-# between comments (digits, unchanged by escaping and URL reversing), and a reader may have
-# written dozens of comments.
+# comments it becomes a withdraw button. Both are rendered for a stand-in comment id
+# (``_render_shared``) and the reader's ids substituted for it: the id is the only thing that
+# differs between comments (digits, unchanged by escaping and URL reversing), and a reader may
+# have written dozens of comments.
 COMMENT_ACTIONS_TEMPLATE = "participation/includes/comment_actions.html"
 _STAND_IN_PK = 9_007_199_254_740_881  # beyond any id a comment will get
 
