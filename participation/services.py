@@ -474,29 +474,35 @@ def _tallies_read(statement_ids: list[int]) -> dict[int, dict[str, int]]:
     return {pk: {"agree": a, "disagree": d, "pass": p} for pk, a, d, p in rows}
 
 
-def _tallies_move(deltas: dict[int, Counter]) -> None:
+def _tallies_move(deltas: dict[int, Counter]) -> dict[int, dict[str, int]]:
     """Add ``{statement: {count field: n}}`` to the statements' tallies, after locking the rows
-    in pk order (so concurrent batches wait for each other, never deadlock)."""
+    in pk order (so concurrent batches wait for each other, never deadlock); returns the new
+    tallies of the statements moved (PostgreSQL; other engines: nothing, read them after).
+
+    On PostgreSQL locking, adding and reading are one statement: a popular statement's row is
+    then held from this statement to the commit only, not across three more round trips (each
+    of which may also wait for the process's GIL), which is what limited single votes over HTTP.
+    """
     moved = sorted(pk for pk, d in deltas.items() if any(d.values()))
     if not moved:
-        return
-    fields = list(_COUNT_FIELD.values())
+        return {}
+    fields = ["agree_count", "disagree_count", "pass_count"]  # the order of the tally's keys
     if _pg():
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT id FROM {_table(Statement)} WHERE id = ANY(%s) "  # noqa: S608
-                "ORDER BY id FOR UPDATE",
-                [moved],
-            )
-            cursor.execute(
-                f"UPDATE {_table(Statement)} AS s SET "  # noqa: S608
+                # MATERIALIZED: the rows are locked first, in id order, then updated.
+                f"WITH locked AS MATERIALIZED (SELECT id FROM {_table(Statement)} "  # noqa: S608
+                "WHERE id = ANY(%s) ORDER BY id FOR UPDATE) "
+                f"UPDATE {_table(Statement)} AS s SET "
                 + ", ".join(f"{f} = s.{f} + d.{f}" for f in fields)
-                + " FROM unnest(%s::bigint[], %s::int[], %s::int[], %s::int[]) AS d(id, "
+                + " FROM locked, unnest(%s::bigint[], %s::int[], %s::int[], %s::int[]) AS d(id, "
                 + ", ".join(fields)
-                + ") WHERE s.id = d.id",
-                [moved, *([deltas[pk][f] for pk in moved] for f in fields)],
+                + ") WHERE s.id = locked.id AND s.id = d.id RETURNING s.id, "
+                + ", ".join(f"s.{f}" for f in fields),
+                [moved, moved, *([deltas[pk][f] for pk in moved] for f in fields)],
             )
-        return
+            rows = cursor.fetchall()
+        return {pk: {"agree": a, "disagree": d, "pass": p} for pk, a, d, p in rows}
     list(Statement.objects.select_for_update().filter(pk__in=moved).order_by("pk").values("pk"))
     updates = {}
     for field in fields:
@@ -504,6 +510,7 @@ def _tallies_move(deltas: dict[int, Counter]) -> None:
         if whens:
             updates[field] = F(field) + Case(*whens, default=Value(0))
     Statement.objects.filter(pk__in=moved).update(**updates)
+    return {}
 
 
 def _votes_store(latest: dict[tuple[int, int], VoteValue]) -> dict[int, dict[str, int]]:
@@ -542,8 +549,11 @@ def _votes_store(latest: dict[tuple[int, int], VoteValue]) -> dict[int, dict[str
                     changes[pk] = int(value)
                 _votes_insert(created)
                 _votes_update(changes, now)
-                _tallies_move(deltas)
-                return _tallies_read(sorted({s for s, _p in pairs}))
+                tallies = _tallies_move(deltas)
+                unmoved = sorted({s for s, _p in pairs} - tallies.keys())
+                if unmoved:
+                    tallies.update(_tallies_read(unmoved))
+                return tallies
         except IntegrityError:
             continue  # a concurrent first vote on one of the pairs: it is an update now
         except OperationalError as error:
