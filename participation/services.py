@@ -480,8 +480,8 @@ def _tallies_move(deltas: dict[int, Counter]) -> dict[int, dict[str, int]]:
     tallies of the statements moved (PostgreSQL; other engines: nothing, read them after).
 
     On PostgreSQL locking, adding and reading are one statement: a popular statement's row is
-    then held from this statement to the commit only, not across three more round trips (each
-    of which may also wait for the process's GIL), which is what limited single votes over HTTP.
+    then held from this statement to the commit only, not across two more round trips (each of
+    which may also wait for the process's GIL).
     """
     moved = sorted(pk for pk, d in deltas.items() if any(d.values()))
     if not moved:

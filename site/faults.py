@@ -173,7 +173,11 @@ class _SharedClientRedisCacheClient(RedisCacheClient):
     def _get_connection_pool(self, write):
         index = self._get_connection_pool_index(write)
         # Options are the cache's OPTIONS (plain values) and the parser class.
-        identity = (self._servers[index], repr(sorted(self._pool_options.items())))
+        identity = (
+            self._servers[index],
+            self._pool_class,
+            repr(sorted(self._pool_options.items())),
+        )
         pool = self._shared_pools.get(identity)
         if pool is None:
             with self._shared_lock:
