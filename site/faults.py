@@ -161,7 +161,7 @@ class _SharedClientRedisCacheClient(RedisCacheClient):
     Django keeps a cache object per request context under ASGI (``caches`` is an asgiref
     ``Local``), and each object builds its own connection pool: every request then opened new
     TCP connections to Redis (connect, health check, and redis-py reading its own version from
-    the package metadata), about a third of a cached page's cost. Django also built a new
+    the package metadata), about a quarter of a cached page's time. Django also built a new
     ``redis.Redis`` (with its table of ~170 response callbacks) for every cache call. Pools and
     clients are thread-safe, and a pool reopens its sockets in a forked child (it checks the pid).
     """

@@ -416,7 +416,7 @@ def test_new_messages_have_translations():
 
 def test_redis_cache_objects_share_one_connection_pool():
     """Under ASGI Django makes a cache object per request context; they must not each open new
-    connections to Redis (that cost about a third of a cached page). Two objects, as two
+    connections to Redis (about a quarter of a cached page's time). Two objects, as two
     requests get them, and calls from several threads use one pool and one client."""
     import socket
     import threading
