@@ -166,11 +166,10 @@ class _SharedClientRedisCacheClient(RedisCacheClient):
     clients are thread-safe, and a pool reopens its sockets in a forked child (it checks the pid).
     """
 
-    _shared_pools: dict[tuple, object] = {}
-    _shared_clients: dict[int, object] = {}
+    _shared_clients: dict[tuple, object] = {}
     _shared_lock = threading.Lock()
 
-    def _get_connection_pool(self, write):
+    def get_client(self, key=None, *, write=False):
         index = self._get_connection_pool_index(write)
         # Options are the cache's OPTIONS (plain values) and the parser class.
         identity = (
@@ -178,24 +177,18 @@ class _SharedClientRedisCacheClient(RedisCacheClient):
             self._pool_class,
             repr(sorted(self._pool_options.items())),
         )
-        pool = self._shared_pools.get(identity)
-        if pool is None:
-            with self._shared_lock:
-                pool = self._shared_pools.get(identity)
-                if pool is None:
-                    pool = self._pool_class.from_url(self._servers[index], **self._pool_options)
-                    self._shared_pools[identity] = pool
-        return pool
-
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = self._shared_clients.get(id(pool))
+        client = self._shared_clients.get(identity)
         if client is None:
             with self._shared_lock:
-                client = self._shared_clients.setdefault(
-                    id(pool), self._client(connection_pool=pool)
-                )
+                client = self._shared_clients.get(identity)
+                if client is None:
+                    pool = self._pool_class.from_url(self._servers[index], **self._pool_options)
+                    client = self._client(connection_pool=pool)
+                    self._shared_clients[identity] = client
         return client
+
+    def _get_connection_pool(self, write):
+        return self.get_client(write=write).connection_pool
 
 
 class TolerantRedisCache(RedisCache):
