@@ -2,9 +2,11 @@
 
 import io
 import json
+import shutil
 from pathlib import Path
 
-from django.core.management import call_command
+import pytest
+from django.core.management import CommandError, call_command
 
 GOLD = Path(__file__).parent / "fixtures" / "segmentation_gold_tiny.utf8"
 
@@ -47,3 +49,34 @@ def test_missing_gold_is_skipped_with_the_reason(tmp_path):
         stdout=out,
     )
     assert "skipped:" in out.getvalue() and "missing.utf8" in out.getvalue()
+
+
+def test_a_candidate_model_directory_is_measured_instead_of_the_shipped_one(tmp_path):
+    from sentiment.nlp.sentiment import DEFAULT_MODEL_DIR, METADATA_FILE
+
+    candidate = tmp_path / "candidate"
+    shutil.copytree(DEFAULT_MODEL_DIR, candidate)
+    meta = json.loads((candidate / METADATA_FILE).read_text(encoding="utf-8"))
+    meta["version"] = "9.9-candidate"
+    (candidate / METADATA_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    figures_file = tmp_path / "figures.json"
+    call_command(
+        "evaluate_nlp",
+        "--skip",
+        "segmentation",
+        "--skip",
+        "sentiment",
+        "--model-dir",
+        str(candidate),
+        "--json",
+        str(figures_file),
+        stdout=io.StringIO(),
+    )
+    speed = json.loads(figures_file.read_text(encoding="utf-8"))["speed"]
+    assert speed["model"] == "minyi-sentiment-9.9-candidate"
+
+
+def test_an_incomplete_model_directory_is_refused_before_any_work(tmp_path):
+    (tmp_path / "model.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(CommandError, match=r"model\.int8\.onnx"):
+        call_command("evaluate_nlp", "--model-dir", str(tmp_path), stdout=io.StringIO())

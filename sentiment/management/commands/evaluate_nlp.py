@@ -5,7 +5,9 @@ jieba); sentiment accuracy and macro-F1 on each held-out test split for the ship
 two baselines on the same splits (TF-IDF character n-grams + logistic regression, SnowNLP as
 shipped); throughput (texts/s at batch 64), single-text latency p50/p95 and model size.
 The data are read from ``--data-dir`` (the development data, never shipped); a missing file
-skips its section with the reason.
+skips its section with the reason. ``--model-dir`` measures a candidate model (the output of
+``train_sentiment --output DIR``) instead of the shipped one, so that a candidate is judged
+by the same command before it replaces the shipped files.
 """
 
 import json
@@ -29,6 +31,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--json", type=Path, metavar="FILE", help="also write the figures")
         parser.add_argument(
+            "--model-dir",
+            type=Path,
+            metavar="DIR",
+            help="sentiment model to measure (default: the shipped sentiment/nlp/models/)",
+        )
+        parser.add_argument(
             "--skip",
             action="append",
             choices=["segmentation", "sentiment", "speed"],
@@ -40,16 +48,25 @@ class Command(BaseCommand):
         data_dir: Path = options["data_dir"]
         gold: Path = options["gold"] or data_dir / "segmentation" / "as_gold_dev.utf8"
         skip = set(options["skip"])
+        model_dir: Path | None = options["model_dir"]
+        if model_dir is not None:
+            from sentiment.nlp.sentiment import SentimentClassifier
+
+            if not SentimentClassifier(model_dir).available():
+                raise CommandError(
+                    f"{model_dir} 中沒有完整的情緒模型"
+                    "（需要 model.int8.onnx、tokenizer.json 與 model.json）"
+                )
         figures: dict = {}
 
         if "segmentation" not in skip:
             figures["segmentation"] = self._segmentation(gold)
         if "sentiment" not in skip:
-            figures["sentiment"] = self._sentiment(data_dir)
+            figures["sentiment"] = self._sentiment(data_dir, model_dir)
         if "speed" not in skip:
             from sentiment.training.evaluate import benchmark_sentiment
 
-            figures["speed"] = benchmark_sentiment()
+            figures["speed"] = benchmark_sentiment(model_dir)
             self._print_speed(figures["speed"])
 
         if options["json"]:
@@ -86,14 +103,14 @@ class Command(BaseCommand):
         self.stdout.write(f"  sentences: {result['sentences']:,}")
         return result
 
-    def _sentiment(self, data_dir: Path) -> list[dict] | None:
+    def _sentiment(self, data_dir: Path, model_dir: Path | None) -> list[dict] | None:
         self._heading("Sentiment on held-out test splits (Traditional Chinese)")
         if not (data_dir / "sentiment").is_dir():
             self.stdout.write(f"  skipped: {data_dir / 'sentiment'} not found")
             return None
         from sentiment.training.evaluate import evaluate_sentiment
 
-        rows = evaluate_sentiment(data_dir)
+        rows = evaluate_sentiment(data_dir, model_dir)
         self.stdout.write(f"  {'split':<18}{'system':<12}{'n':>7}{'accuracy':>10}{'macro-F1':>10}")
         for row in rows:
             self.stdout.write(
