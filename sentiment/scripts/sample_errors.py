@@ -1,12 +1,13 @@
-"""Print a seeded random sample of the shipped model's errors on one held-out test split.
+"""Print a seeded random sample of a sentiment model's errors on one held-out test split.
 
     python -m sentiment.scripts.sample_errors [--data-dir ../shared/data] [--corpus hotel] \\
         [--n 40] [--seed 1] [--model-dir DIR]
 
-For reading errors by eye: the label-noise audit in sentiment/MODEL_CARD.md ("How far the
-labels allow") was done on this output. Writes TSV to standard output: sample number, gold
-label (1 positive, 0 negative), the model's calibrated P(positive) and the first 200
-characters of the text. The texts come from the data directory and are never stored here.
+For reading errors by eye: the audit in sentiment/MODEL_CARD.md ("What the hotel errors
+are") was done on this output, for the shipped model (the default; ``--model-dir`` for a
+candidate). Writes TSV to standard output: sample number, gold label (1 positive,
+0 negative), the model's calibrated P(positive) and the first 200 characters of the text.
+The texts come from the data directory and are never stored here.
 """
 
 from __future__ import annotations
