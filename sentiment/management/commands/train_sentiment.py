@@ -33,6 +33,15 @@ class Command(BaseCommand):
         parser.add_argument("--mlm-epochs", type=int, default=None)
         parser.add_argument("--threads", type=int, default=None)
         parser.add_argument("--seed", type=int, default=None)
+        parser.add_argument(
+            "--encoder-layers", type=int, default=None, help="transformer layers (1.0: 2)"
+        )
+        parser.add_argument(
+            "--encoder-hidden",
+            type=int,
+            default=None,
+            help="hidden size, a multiple of 4; feed-forward 4× that (1.0: 128)",
+        )
         # The n-gram branch options of the unshipped 1.1 candidate (MODEL_CARD.md, "What was
         # tried"); the defaults reproduce the shipped model.
         parser.add_argument("--model-version", default=None, help="version written to model.json")
@@ -73,6 +82,15 @@ class Command(BaseCommand):
         ):
             if options[option] is not None:
                 setattr(settings, attr, options[option])
+        if options["encoder_layers"] is not None:
+            settings.model.layers = options["encoder_layers"]
+        if options["encoder_hidden"] is not None:
+            if options["encoder_hidden"] % settings.model.heads:
+                raise CommandError(
+                    f"--encoder-hidden must be a multiple of {settings.model.heads} (the heads)"
+                )
+            settings.model.hidden = options["encoder_hidden"]
+            settings.model.intermediate = 4 * options["encoder_hidden"]
         if options["model_version"]:
             settings.version = options["model_version"]
         if options["ngram_nb"]:
