@@ -33,6 +33,8 @@ class Command(BaseCommand):
         parser.add_argument("--mlm-epochs", type=int, default=None)
         parser.add_argument("--threads", type=int, default=None)
         parser.add_argument("--seed", type=int, default=None)
+        parser.add_argument("--lr", type=float, default=None, help="fine-tuning peak (1.0: 1e-3)")
+        parser.add_argument("--mlm-lr", type=float, default=None, help="MLM peak (1.0: 1e-3)")
         parser.add_argument(
             "--encoder-layers", type=int, default=None, help="transformer layers (1.0: 2)"
         )
@@ -79,6 +81,8 @@ class Command(BaseCommand):
             ("mlm_epochs", "mlm_epochs"),
             ("threads", "threads"),
             ("seed", "seed"),
+            ("lr", "lr"),
+            ("mlm_lr", "mlm_lr"),
         ):
             if options[option] is not None:
                 setattr(settings, attr, options[option])
