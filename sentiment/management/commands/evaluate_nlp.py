@@ -50,12 +50,17 @@ class Command(BaseCommand):
         skip = set(options["skip"])
         model_dir: Path | None = options["model_dir"]
         if model_dir is not None:
-            from sentiment.nlp.sentiment import SentimentClassifier
+            from sentiment.nlp.sentiment import (
+                METADATA_FILE,
+                MODEL_FILE,
+                TOKENIZER_FILE,
+                SentimentClassifier,
+            )
 
             if not SentimentClassifier(model_dir).available():
                 raise CommandError(
                     f"{model_dir} 中沒有完整的情緒模型"
-                    "（需要 model.int8.onnx、tokenizer.json 與 model.json）"
+                    f"（需要 {MODEL_FILE}、{TOKENIZER_FILE} 與 {METADATA_FILE}）"
                 )
         figures: dict = {}
 
