@@ -66,14 +66,21 @@ DEMO_USERS = [
     ("citizen@minyi.localhost", "熱心市民小林", Role.CITIZEN, None),
     ("staff.moda@minyi.localhost", "數位部承辦人", Role.AGENCY_STAFF, "MODA"),
     ("staff.motc@minyi.localhost", "交通部承辦人", Role.AGENCY_STAFF, "MOTC"),
+    # A second MOTC staff member and a second moderator, so that the rules "a colleague of the
+    # same agency approves" and "another moderator decides the appeal" can be tried in the demo.
+    ("reviewer.motc@minyi.localhost", "交通部覆核人員", Role.AGENCY_STAFF, "MOTC"),
     ("moderator@minyi.localhost", "審核員阿明", Role.MODERATOR, None),
+    ("moderator2@minyi.localhost", "審核員小華", Role.MODERATOR, None),
     ("analyst@minyi.localhost", "政策分析師", Role.ANALYST, None),
     ("admin@minyi.localhost", "平台管理者", Role.ADMINISTRATOR, None),
 ]
 
 
 class Command(BaseCommand):
-    help = "Create demonstration agencies, users (one per role) and pages. Safe to run twice."
+    help = (
+        "Create demonstration agencies, users (every role; two MOTC staff and two moderators)"
+        " and pages. Safe to run twice."
+    )
 
     @transaction.atomic
     def handle(self, *args, **options) -> None:
