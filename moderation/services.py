@@ -416,6 +416,7 @@ def appeal_decide(*, moderator: User, appeal: Appeal, outcome: str, note: str = 
     return appeal
 
 
+# no caller: the page's default text for seed_demo; on a new site an administrator adds it
 def house_rules_page_ensure(*, parent) -> HouseRulesPage:
     """Publish the house rules page with every rule's default text, once (seed and setup)."""
     page = HouseRulesPage.objects.first()

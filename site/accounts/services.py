@@ -13,6 +13,7 @@ from minyi.agencies.services import user_role_add
 from .models import User
 
 
+# no caller: sign-up goes through allauth's form; this creates accounts for the demo and scripts
 @transaction.atomic
 def user_create(
     *,

@@ -25,6 +25,11 @@ def user_can_manage_agency(user: User, agency: Agency) -> bool:
     return agencies_for_user(user).filter(pk=agency.pk).exists()
 
 
+def user_can_manage_staff(user: User) -> bool:
+    """Who may put people on an agency's staff: administrators only."""
+    return user.is_authenticated and (user.is_superuser or user_has_role(user, Role.ADMINISTRATOR))
+
+
 def user_has_role(user: User, role: Role) -> bool:
     if not user.is_authenticated:
         return False

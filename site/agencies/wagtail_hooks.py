@@ -1,11 +1,15 @@
 """Agencies are managed as a Wagtail snippet by administrators."""
 
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from . import admin_views
 from .models import Agency
+from .selectors import user_can_manage_staff
 from .services import agency_sync_access
 
 
@@ -28,3 +32,20 @@ def create_agency_access(request, instance):
         from minyi.home.models import HomePage
 
         agency_sync_access(agency=instance, section_parent=HomePage.objects.first())
+
+
+@hooks.register("register_admin_urls")
+def agency_staff_urls():
+    return [path("agency-staff/", admin_views.AgencyStaffView.as_view(), name="agency_staff")]
+
+
+class AgencyStaffMenuItem(MenuItem):
+    def is_shown(self, request):
+        return user_can_manage_staff(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def agency_staff_menu_item():
+    return AgencyStaffMenuItem(
+        _("Agency staff"), reverse("agency_staff"), icon_name="group", order=251
+    )
