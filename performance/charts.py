@@ -107,43 +107,6 @@ def budget_years(rows: list[dict]) -> dict[str, Any]:
     }
 
 
-def county_map(counties: list[dict], *, geojson_url: str, selected: str) -> dict[str, Any]:
-    return {
-        "data": [
-            {
-                "type": "choropleth",
-                "geojson": geojson_url,
-                "featureidkey": "properties.code",
-                "locations": [row["code"] for row in counties],
-                "z": [row["programs"] for row in counties],
-                "text": [row["name"] for row in counties],
-                "hovertemplate": "%{text}：%{z}<extra></extra>",
-                "colorscale": [[0, "#e8f1fb"], [1, "#0b4f94"]],
-                "marker": {
-                    "line": {
-                        "color": [
-                            "#d4351c" if row["code"] == selected else "#ffffff" for row in counties
-                        ],
-                        "width": [3 if row["code"] == selected else 0.6 for row in counties],
-                    }
-                },
-                "colorbar": {"title": {"text": _("Programs")}, "thickness": 12},
-            }
-        ],
-        "layout": _layout(
-            height=460,
-            margin={"l": 0, "r": 0, "t": 0, "b": 0},
-            geo={
-                "fitbounds": "locations",
-                "visible": False,
-                "projection": {"type": "mercator"},
-                "bgcolor": "rgba(0,0,0,0)",
-            },
-            dragmode=False,
-        ),
-    }
-
-
 def kpi_target_actual(kpi) -> dict[str, Any]:
     years = [str(row["roc_year"]) for row in kpi.rows]
     return {

@@ -22,12 +22,11 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from . import charts
+from . import charts, maps
 from .importing import ImportFailed, csv_bytes, template_csv_zip, template_xlsx
 from .lights import light_rules
 from .models import PerformanceDashboardPage, ProgramQuestion, ProgressMatch
@@ -51,7 +50,6 @@ from .services import (
     progress_rating_set,
 )
 
-GEOJSON = "performance/geo/taiwan-counties.geojson"
 PROGRAMS_PER_PAGE = 25
 
 
@@ -78,7 +76,6 @@ def dashboard_view(request: HttpRequest, page: PerformanceDashboardPage) -> Http
 
     base = _page_url(page)
     query = filters.as_query()
-    county_url = f"{base}?{urlencode(filters.as_query(county='__COUNTY__'))}"
     for county in summary["counties"]:
         county["url"] = f"{base}?{urlencode(filters.as_query(county=county['code']))}"
     without_county = urlencode(filters.as_query(county=""))
@@ -115,14 +112,12 @@ def dashboard_view(request: HttpRequest, page: PerformanceDashboardPage) -> Http
                 charts.lights_stacked(summary["by_category"], label_key="category"),
             ),
             _chart("chart-budget", charts.budget_years(summary["budget_years"])),
-            _chart(
-                "chart-map",
-                charts.county_map(
-                    summary["counties"], geojson_url=static(GEOJSON), selected=filters.county
-                ),
-            ),
         ],
-        "county_filter_url": county_url,
+        "county_map": maps.county_map(
+            counts={county["code"]: county["programs"] for county in summary["counties"]},
+            urls={county["code"]: county["url"] for county in summary["counties"]},
+            selected=filters.county,
+        ),
         "all_counties_url": f"{base}?{without_county}" if without_county else base,
         "rules": light_rules(),
         "has_demo": programs.paginator.count and any(p.is_demo for p in programs),

@@ -342,10 +342,9 @@ _CSP_PUBLIC = {
     # attributes, and the self-contained error pages (500, 503) inline their styles.
     "style-src": ["'self'", "'unsafe-inline'"],
     "img-src": ["'self'", "data:"],
-    # ws:/wss: for the live updates (/ws/live/). cdn.plot.ly: plotly.js fetches its base-map
-    # topojson (a JSON file, never a script) for the dashboard's county choropleth; drop it
-    # once the chart is configured with a topojsonURL on our own origin.
-    "connect-src": ["'self'", "ws:", "wss:", "https://cdn.plot.ly"],
+    # ws:/wss: for the live updates (/ws/live/). Nothing else: the county map is drawn on the
+    # server (performance/maps.py), so no chart fetches a base map from a CDN.
+    "connect-src": ["'self'", "ws:", "wss:"],
     "frame-ancestors": ["'self'"],  # Wagtail's preview frames our pages (X_FRAME_OPTIONS too)
     "object-src": ["'none'"],
     "base-uri": ["'self'"],

@@ -82,28 +82,32 @@ def test_dashboard_totals_and_filters(client, dashboard, programs):
 
 
 def test_map_counts_and_county_links(client, dashboard, programs):
-    response = client.get("/dashboard/?agency=NDC")
-    spec = json.loads(
-        re.search(
-            r'<script id="chart-map-data" type="application/json">(.*?)</script>',
-            response.content.decode(),
-            re.S,
-        ).group(1)
+    """The map is SVG drawn on the server: 22 counties, each a filter link, coloured by count."""
+    html = client.get("/dashboard/?agency=NDC").content.decode()
+    svg = re.search(r'<figure class="county-map".*?</figure>', html, re.S).group(0)
+    counties = re.findall(
+        r'<a href="([^"]*)" class="county[^"]*" data-county="(\d+)"[^>]*><title>([^<]*)</title>'
+        r'<path d="M[^"]+" fill="(#[0-9a-f]{6})"/></a>',
+        svg,
     )
-    trace = spec["data"][0]
-    assert trace["type"] == "choropleth"
-    assert trace["featureidkey"] == "properties.code"
-    counts = dict(zip(trace["locations"], trace["z"], strict=True))
-    assert len(counts) == 22
-    assert counts["63000"] == 2  # A-1 and the nationwide C-1
-    assert counts["10015"] == 1  # only C-1: B-1 belongs to MOI
-    assert trace["geojson"].endswith("performance/geo/taiwan-counties.geojson")
-    html = response.content.decode()
-    # The table beside the map links each county as a filter (keyboard and no-JS path).
-    assert 'href="/dashboard/?agency=NDC&amp;county=63000"' in html
-    assert 'id="chart-map-table"' in html and 'aria-describedby="chart-map-table"' in html
-    # Clicking on the map goes to the same address.
-    assert "county=__COUNTY__" in html
+    assert len(counties) == 22
+    by_code = {code: (href, title, fill) for href, code, title, fill in counties}
+    assert "2" in by_code["63000"][1]  # A-1 and the nationwide C-1
+    assert "1" in by_code["10015"][1]  # only C-1: B-1 belongs to MOI
+    # More programs, a darker class; the legend lists the colours with their numbers.
+    assert by_code["63000"][2] != by_code["10015"][2]
+    assert by_code["63000"][2] in svg.split("map-legend")[1]
+    # Each county on the map and in the table links to the same filter (works without JS).
+    assert by_code["63000"][0] == "/dashboard/?agency=NDC&amp;county=63000"
+    assert 'href="/dashboard/?agency=NDC&amp;county=63000"' in html.split("chart-map-table")[1]
+    assert 'aria-describedby="chart-map-table"' in svg
+    # Nothing is fetched for the map: no GeoJSON URL, no plotly spec for it.
+    assert "chart-map-data" not in html and ".geojson" not in html
+
+
+def test_selected_county_is_marked_on_the_map(client, dashboard, programs):
+    html = client.get("/dashboard/?county=63000").content.decode()
+    assert 'class="county selected" data-county="63000" aria-current="true"' in html
 
 
 def test_every_chart_has_a_table_beside_it(client, dashboard, programs):

@@ -1,10 +1,8 @@
 /* Render the page's plotly charts from their JSON specs; the tables beside them stay the
-   accessible source. Clicking a county on the map filters the dashboard by that county. */
+   accessible source. (The county map is server-drawn SVG: performance/maps.py.) */
 (function () {
     "use strict";
     if (!window.Plotly) { return; }
-    var countyUrlNode = document.getElementById("county-filter-url");
-    var countyUrl = countyUrlNode ? JSON.parse(countyUrlNode.textContent) : "";
     document.querySelectorAll("[data-chart]").forEach(function (element) {
         var source = document.getElementById(element.getAttribute("data-chart"));
         if (!source) { return; }
@@ -18,13 +16,5 @@
             var svg = element.querySelector(".main-svg");
             if (svg) { svg.setAttribute("aria-hidden", "true"); }
         });
-        if (element.id === "chart-map" && countyUrl) {
-            element.on("plotly_click", function (event) {
-                var point = event && event.points && event.points[0];
-                if (point && point.location) {
-                    window.location.href = countyUrl.replace("__COUNTY__", encodeURIComponent(point.location));
-                }
-            });
-        }
     });
 })();
