@@ -46,6 +46,7 @@ class AgencyStaffView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "agencies/admin/staff.html"
     page_title = gettext_lazy("Agency staff")
     header_icon = "group"
+    breadcrumbs_items = []  # a top-level screen: the header shows its title, not "Home"
 
     def dispatch(self, request, *args, **kwargs):
         if not user_can_manage_staff(request.user):
