@@ -479,6 +479,7 @@ def program_detail(*, program: Program, user: User) -> dict[str, Any]:
             for year in years
         ]
         kpi.interim = [a for a in actual_rows[kpi.pk] if a.period != Period.YEAR]
+        kpi.has_actuals = bool(actual_rows[kpi.pk])
 
     budgets = list(BudgetYear.objects.filter(program=program).order_by("year"))
     progress = list(ProgressReport.objects.filter(program=program).order_by("period_end"))

@@ -218,3 +218,13 @@ def test_counties_are_the_official_22():
     assert County.objects.get(code="63000").name_zh == "臺北市"
     assert County.objects.get(code="09007").name_zh == "連江縣"
     assert settings.LANGUAGE_CODE == "zh-hant"
+
+
+def test_indicator_without_actuals_says_so(client, dashboard, programs):
+    """A plan that lists targets only shows 無資料, never an empty cell or a zero."""
+    kpi = KPI.objects.create(program=programs[0], name="僅有目標的指標", unit="件")
+    KPITarget.objects.create(kpi=kpi, year=2025, value=10)
+    html = client.get("/dashboard/programs/A-1/").content.decode()
+    section = html[html.index("僅有目標的指標") :]
+    assert "本指標尚未填報達成值：計畫書只列出目標值。" in section
+    assert '<span class="no-data">無資料</span>' in section
