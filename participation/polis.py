@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -71,8 +72,17 @@ def _as_int(value: str, *, file: str, line: int, column: str) -> int:
         ) from None
 
 
-def polis_read(directory: Path) -> tuple[list[dict], dict[tuple[str, str], int], int]:
-    """Validate and read an export: comments, final votes per (comment, voter), event count."""
+class PolisExport(NamedTuple):
+    comments: list[dict]
+    # (comment id, voter id) → (final vote, when it was cast in ms since the epoch, as Pol.is
+    # writes times)
+    final_votes: dict[tuple[str, str], tuple[int, int]]
+    event_count: int
+    first_seen: dict[str, int]  # participant id → their first vote or statement, in ms
+
+
+def polis_read(directory: Path) -> PolisExport:
+    """Validate and read an export."""
     comments = _read_rows(directory, "comments", COMMENT_COLUMNS)
     vote_rows = _read_rows(directory, "votes", VOTE_COLUMNS)
     comment_ids = set()
@@ -102,15 +112,24 @@ def polis_read(directory: Path) -> tuple[list[dict], dict[tuple[str, str], int],
                 % {"line": line, "id": row["comment-id"]}
             )
         events.append((timestamp, line, row["comment-id"], row["voter-id"], value))
-    final: dict[tuple[str, str], int] = {}
-    for _timestamp, _line, comment_id, voter_id, value in sorted(events):
-        final[(comment_id, voter_id)] = value  # the later vote replaces the earlier
-    return comments, final, len(events)
+    final: dict[tuple[str, str], tuple[int, int]] = {}
+    first_seen: dict[str, int] = {}
+    for timestamp, _line, comment_id, voter_id, value in sorted(events):
+        final[(comment_id, voter_id)] = (value, timestamp)  # the later vote replaces the earlier
+        first_seen.setdefault(voter_id, timestamp)
+    for row in comments:
+        author, timestamp = row["author-id"], int(row["timestamp"])
+        first_seen[author] = min(first_seen.get(author, timestamp), timestamp)
+    return PolisExport(comments, final, len(events), first_seen)
+
+
+def _moment(milliseconds: int) -> datetime:
+    return datetime.fromtimestamp(milliseconds / 1000, tz=UTC)
 
 
 @transaction.atomic
 def polis_import(*, consultation: ConsultationPage, directory: Path) -> PolisImportResult:
-    comments, final_votes, event_count = polis_read(Path(directory))
+    comments, final_votes, event_count, first_seen = polis_read(Path(directory))
 
     voter_ids = {voter for _comment, voter in final_votes} | {c["author-id"] for c in comments}
     existing = dict(
@@ -130,7 +149,7 @@ def polis_import(*, consultation: ConsultationPage, directory: Path) -> PolisImp
 
     statements = {s.external_id: s for s in consultation.statements.exclude(external_id="")}
     for row in comments:
-        created = datetime.fromtimestamp(int(row["timestamp"]) / 1000, tz=UTC)
+        created = _moment(int(row["timestamp"]))
         statement = statements.get(row["comment-id"]) or Statement(
             consultation=consultation, external_id=row["comment-id"]
         )
@@ -145,15 +164,26 @@ def polis_import(*, consultation: ConsultationPage, directory: Path) -> PolisImp
     Vote.objects.filter(
         statement__consultation=consultation, participant__pk__in=participants.values()
     ).exclude(participant__external_id="").delete()
+    # Each vote keeps the time it was cast, so that participation over time is true.
     Vote.objects.bulk_create(
         [
             Vote(
                 statement_id=statements[comment_id].pk,
                 participant_id=participants[voter_id],
                 value=value,
+                updated_at=_moment(timestamp),
             )
-            for (comment_id, voter_id), value in final_votes.items()
+            for (comment_id, voter_id), (value, timestamp) in final_votes.items()
         ],
+        batch_size=2000,
+    )
+    # An imported participant joined when they first wrote or voted, not on the import day.
+    Participant.objects.bulk_update(
+        [
+            Participant(pk=participants[external_id], created_at=_moment(timestamp))
+            for external_id, timestamp in first_seen.items()
+        ],
+        ["created_at"],
         batch_size=2000,
     )
     statement_tallies_recount(consultation=consultation)

@@ -108,3 +108,33 @@ def test_bad_vote_line_stores_nothing(make_consultation, tmp_path):
 def test_unknown_consultation(db):
     with pytest.raises(CommandError, match="找不到"):
         call_command("import_polis", str(FIXTURE), consultation="nope")
+
+
+def test_votes_and_participants_keep_the_time_of_the_export(make_consultation):
+    """Participation over time is true: each vote keeps its own time, each imported participant
+    joined at their first vote or statement (not on the import day)."""
+    from datetime import UTC, datetime
+
+    page = make_consultation()
+    call_command("import_polis", str(FIXTURE), consultation=page.slug, stdout=io.StringIO())
+
+    with gzip.open(FIXTURE / "votes.csv.gz", "rt", encoding="utf-8") as handle:
+        rows = sorted(csv.DictReader(handle), key=lambda r: int(r["timestamp"]))
+    last: dict[tuple[str, str], int] = {}
+    first_seen: dict[str, int] = {}
+    for row in rows:
+        last[(row["comment-id"], row["voter-id"])] = int(row["timestamp"])
+        first_seen.setdefault(row["voter-id"], int(row["timestamp"]))
+
+    def moment(ms: int) -> datetime:
+        return datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+    votes = Vote.objects.filter(statement__consultation=page).values_list(
+        "statement__external_id", "participant__external_id", "updated_at"
+    )
+    assert len(votes) == len(last)
+    for comment_id, voter_id, updated_at in votes:
+        assert updated_at == moment(last[(comment_id, voter_id)]), (comment_id, voter_id)
+    for participant in Participant.objects.filter(consultation=page, external_id__in=first_seen):
+        assert participant.created_at <= moment(first_seen[participant.external_id])
+        assert participant.created_at.year < 2020
