@@ -234,13 +234,40 @@ class Person:
         self.page = self.context.new_page()
         self.shots = 0
 
-    def shot(self, label: str) -> Path:
-        """A full-page screenshot under var/journeys/screens/ for looking at by eye."""
+    def shot(self, label: str, *, max_screens: int = 30) -> Path:
+        """The whole page as one PNG under var/journeys/screens/, for looking at by eye.
+
+        Stitched from one screenshot per screenful, scrolling as a reader does: Playwright's
+        full-page mode resizes the window for a moment, and responsive charts redraw at that
+        size, so its pictures show overlaps that no reader ever sees."""
+        from PIL import Image
+
         self.shots += 1
         folder = ARTEFACTS / "screens" / self.test_name
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{self.shots:02d}-{self.name}-{label}-{self.viewport}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        page = self.page
+        view_height = page.viewport_size["height"]
+        total = min(
+            page.evaluate("document.documentElement.scrollHeight"), view_height * max_screens
+        )
+        start = page.evaluate("window.scrollY")
+        pieces = []
+        for top in range(0, total, view_height):
+            page.evaluate(f"window.scrollTo(0, {top})")
+            page.wait_for_timeout(50)
+            scrolled = page.evaluate("window.scrollY")
+            shot = folder / f".piece-{len(pieces)}.png"
+            page.screenshot(path=str(shot))
+            pieces.append((scrolled, Image.open(shot)))
+        scale = pieces[0][1].width / page.viewport_size["width"]
+        sheet = Image.new("RGB", (pieces[0][1].width, round(total * scale)), "white")
+        for scrolled, image in pieces:
+            sheet.paste(image, (0, round(scrolled * scale)))
+        sheet.save(path)
+        for piece in folder.glob(".piece-*.png"):
+            piece.unlink()
+        page.evaluate(f"window.scrollTo(0, {start})")
         return path
 
     def log_in(self, email: str, password: str | None = None) -> None:
