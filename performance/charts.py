@@ -9,6 +9,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from minyi.charts import layout as chart_layout
+
 from .lights import Light
 
 LIGHT_COLOURS = {
@@ -19,24 +21,10 @@ LIGHT_COLOURS = {
 }
 TARGET_COLOUR = "#5b6770"
 ACTUAL_COLOUR = "#0b5cad"
-FONT = {"family": "system-ui, -apple-system, 'Noto Sans TC', 'PingFang TC', sans-serif"}
 
 
 def _f(value: Decimal | int | None) -> float | None:
     return None if value is None else float(value)
-
-
-def _layout(**extra: Any) -> dict[str, Any]:
-    layout = {
-        "font": FONT,
-        "margin": {"l": 48, "r": 16, "t": 16, "b": 48},
-        "legend": {"orientation": "h", "y": -0.2},
-        "paper_bgcolor": "rgba(0,0,0,0)",
-        "plot_bgcolor": "rgba(0,0,0,0)",
-        "height": 320,
-    }
-    layout.update(extra)
-    return layout
 
 
 def lights_stacked(rows: list[dict], *, label_key: str) -> dict[str, Any]:
@@ -56,7 +44,7 @@ def lights_stacked(rows: list[dict], *, label_key: str) -> dict[str, Any]:
     height = max(200, 36 * len(rows) + 90)
     return {
         "data": data,
-        "layout": _layout(
+        "layout": chart_layout(
             barmode="stack",
             height=height,
             margin={"l": 160, "r": 16, "t": 16, "b": 48},
@@ -76,7 +64,7 @@ def lights_total(lights: dict[str, int]) -> dict[str, Any]:
                 "marker": {"color": [LIGHT_COLOURS[light] for light in order]},
             }
         ],
-        "layout": _layout(height=260),
+        "layout": chart_layout(height=260),
     }
 
 
@@ -99,7 +87,7 @@ def budget_years(rows: list[dict]) -> dict[str, Any]:
                 "marker": {"color": ACTUAL_COLOUR},
             },
         ],
-        "layout": _layout(
+        "layout": chart_layout(
             barmode="group",
             xaxis={"type": "category", "title": {"text": _("Year (ROC)")}},
             yaxis={"title": {"text": _("Thousand NTD")}},
@@ -126,7 +114,7 @@ def kpi_target_actual(kpi) -> dict[str, Any]:
                 "marker": {"color": ACTUAL_COLOUR},
             },
         ],
-        "layout": _layout(
+        "layout": chart_layout(
             barmode="group",
             height=280,
             xaxis={"type": "category", "title": {"text": _("Year (ROC)")}},
@@ -156,7 +144,7 @@ def progress_curve(reports: list) -> dict[str, Any]:
                 "line": {"color": ACTUAL_COLOUR},
             },
         ],
-        "layout": _layout(yaxis={"range": [0, 100], "ticksuffix": "%"}),
+        "layout": chart_layout(yaxis={"range": [0, 100], "ticksuffix": "%"}),
     }
 
 

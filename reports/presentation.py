@@ -12,6 +12,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from minyi.charts import layout as chart_layout
+
 STANCE_COLOURS = {"support": "#1d6b3a", "oppose": "#a32a1c", "suggest": "#5b6770"}
 SENTIMENT_COLOURS = {
     "positive": "#0b5cad",
@@ -20,7 +22,6 @@ SENTIMENT_COLOURS = {
     "unanalysed": "#c9ced6",
 }
 GROUP_COLOURS = ["#0b5cad", "#b04a00", "#1d6b3a", "#7a3b9c", "#8a6d00"]
-FONT = {"family": "system-ui, -apple-system, 'Noto Sans TC', 'Noto Sans CJK TC', sans-serif"}
 MAX_ROWS_ON_PAGE = 50  # longer tables are cut on the page (the CSV and XLSX have every row)
 
 
@@ -116,19 +117,6 @@ class Chart:
     @property
     def data_id(self) -> str:
         return f"chart-data-{self.slug}"
-
-
-def _layout(**extra: Any) -> dict:
-    layout = {
-        "font": FONT,
-        "margin": {"l": 56, "r": 16, "t": 16, "b": 56},
-        "legend": {"orientation": "h", "y": -0.25},
-        "paper_bgcolor": "rgba(0,0,0,0)",
-        "plot_bgcolor": "rgba(0,0,0,0)",
-        "height": 320,
-    }
-    layout.update(extra)
-    return layout
 
 
 def _day_axis(dates: list[str]) -> dict:
@@ -612,7 +600,7 @@ def social_charts(social: dict) -> dict[str, Chart]:
                 }
                 for i, t in enumerate(topics)
             ],
-            "layout": _layout(xaxis=_day_axis(dates), yaxis=yaxis),
+            "layout": chart_layout(xaxis=_day_axis(dates), yaxis=yaxis),
         }
 
     volume = per_topic("volume", {"title": {"text": _("Posts")}, "rangemode": "tozero"})
@@ -728,7 +716,7 @@ def charts(data: dict) -> dict[str, Chart]:
             _("Participation per day"),
             {
                 "data": [*bars, votes],
-                "layout": _layout(
+                "layout": chart_layout(
                     barmode="group",
                     xaxis=_day_axis(dates),
                     yaxis={"title": {"text": _("Comments and statements")}, "rangemode": "tozero"},
@@ -771,7 +759,7 @@ def charts(data: dict) -> dict[str, Chart]:
                     "textposition": "auto",
                 }
             ],
-            "layout": _layout(height=220, yaxis={"autorange": "reversed", "automargin": True}),
+            "layout": chart_layout(height=220, yaxis={"autorange": "reversed", "automargin": True}),
         },
         _(
             "Of %(total)d published comments, %(support)s support the draft, %(oppose)s "
@@ -800,7 +788,7 @@ def charts(data: dict) -> dict[str, Chart]:
                     "marker": {"color": [SENTIMENT_COLOURS[s] for s in sentiment]},
                 }
             ],
-            "layout": _layout(height=240, yaxis={"autorange": "reversed", "automargin": True}),
+            "layout": chart_layout(height=240, yaxis={"autorange": "reversed", "automargin": True}),
         },
         _(
             "Of %(analysed)d analysed comments, %(positive)s read as positive, %(neutral)s as "
@@ -852,7 +840,7 @@ def charts(data: dict) -> dict[str, Chart]:
                         "hovertemplate": "%{y} · %{x}: %{text}<extra></extra>",
                     }
                 ],
-                "layout": _layout(
+                "layout": chart_layout(
                     height=max(240, 34 * len(sections) + 100),
                     yaxis={"autorange": "reversed", "automargin": True},
                 ),
@@ -889,7 +877,7 @@ def charts(data: dict) -> dict[str, Chart]:
                     }
                     for g in groups["groups"]
                 ],
-                "layout": _layout(
+                "layout": chart_layout(
                     height=380,
                     xaxis={"zeroline": False, "showticklabels": False},
                     yaxis={"zeroline": False, "showticklabels": False},
@@ -925,7 +913,7 @@ def charts(data: dict) -> dict[str, Chart]:
                     ("stance_collapsed", _("Each campaign as one voice")),
                 )
             ],
-            "layout": _layout(barmode="group", height=260),
+            "layout": chart_layout(barmode="group", height=260),
         },
         _(
             "Campaigns: %(groups)d, holding %(in)d of %(total)d comments; unique comments: "
@@ -957,7 +945,7 @@ def charts(data: dict) -> dict[str, Chart]:
                         "y": list(outcome_totals.values()),
                     }
                 ],
-                "layout": _layout(height=240),
+                "layout": chart_layout(height=240),
             },
             _(
                 "Screened submissions: %(total)d; held for a moderator: %(held)d; "

@@ -302,7 +302,7 @@ def standalone_html(request: HttpRequest, consultation, report: Report) -> str:
         standalone=True,
         comment_url=request.build_absolute_uri(consultation.url or "/"),
         inline_css=_static_text("minyi/css/minyi.css") + _static_text("reports/css/reports.css"),
-        inline_js=_static_text("reports/js/report.js"),
+        inline_js=_static_text("minyi/js/charts.js") + _static_text("reports/js/report.js"),
         plotly_source=_plotly_source(),
         language=translation.get_language(),
     )

@@ -3,20 +3,12 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-FONT = {"family": "system-ui, -apple-system, 'Noto Sans TC', 'PingFang TC', sans-serif"}
-COLOURS = {"positive": "#1d6b3a", "neutral": "#6b7280", "negative": "#a32a1c", "volume": "#0b5cad"}
+from minyi.charts import CATEGORY_COLOURS, NEGATIVE, NEUTRAL, POSITIVE, PRIMARY
+from minyi.charts import layout as chart_layout
 
-
-def _layout(**extra) -> dict:
-    return {
-        "font": FONT,
-        "margin": {"l": 48, "r": 16, "t": 16, "b": 48},
-        "legend": {"orientation": "h", "y": -0.2},
-        "paper_bgcolor": "rgba(0,0,0,0)",
-        "plot_bgcolor": "rgba(0,0,0,0)",
-        "height": 320,
-        **extra,
-    }
+COLOURS = {"positive": POSITIVE, "neutral": NEUTRAL, "negative": NEGATIVE, "volume": PRIMARY}
+# Dates on the time axis as a reader in Taiwan writes them (11月27日), not "Nov 27".
+TIME_AXIS = {"type": "date", "tickformat": "%-m月%-d日", "hoverformat": "%Y/%m/%d %H:%M"}
 
 
 def _x(series) -> list[str]:
@@ -34,7 +26,7 @@ def volume_chart(series) -> dict:
                 "marker": {"color": COLOURS["volume"]},
             }
         ],
-        "layout": _layout(yaxis={"title": _("Posts")}),
+        "layout": chart_layout(xaxis=TIME_AXIS, yaxis={"title": {"text": _("Posts")}}),
     }
 
 
@@ -67,9 +59,20 @@ def sentiment_chart(series) -> dict:
     )
     return {
         "data": data,
-        "layout": _layout(
+        "layout": chart_layout(
             barmode="stack",
-            yaxis2={"overlaying": "y", "side": "right", "range": [-1, 1]},
+            xaxis=TIME_AXIS,
+            yaxis={"title": {"text": _("Posts")}},
+            yaxis2={
+                "overlaying": "y",
+                "side": "right",
+                "range": [-1.1, 1.1],
+                "tickvals": [-1, -0.5, 0, 0.5, 1],
+                "showgrid": False,
+                "zeroline": False,
+                "title": {"text": _("Net sentiment")},
+            },
+            margin={"l": 48, "r": 56, "t": 16, "b": 48},
         ),
     }
 
@@ -82,9 +85,10 @@ def sources_chart(sources) -> dict:
                 "labels": [row["name"] for row in sources],
                 "values": [row["volume"] for row in sources],
                 "hole": 0.4,
+                "marker": {"colors": list(CATEGORY_COLOURS)},
             }
         ],
-        "layout": _layout(),
+        "layout": chart_layout(),
     }
 
 
@@ -100,5 +104,5 @@ def keywords_chart(keywords) -> dict:
                 "marker": {"color": COLOURS["volume"]},
             }
         ],
-        "layout": _layout(height=420, margin={"l": 96, "r": 16, "t": 16, "b": 32}),
+        "layout": chart_layout(height=420, margin={"l": 96, "r": 16, "t": 16, "b": 32}),
     }

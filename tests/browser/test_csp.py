@@ -90,7 +90,7 @@ def _assert_charts_render(page, path: str) -> None:
     assert charts.count() > 0, f"{path}: no charts on the page"
     expect(page.locator("[data-chart] .main-svg").first).to_be_visible(timeout=20_000)
     # Every chart is drawn, with nothing fetched from outside the site.
-    drawn = page.locator("[data-chart]:has(.main-svg)")
+    drawn = page.locator("[data-chart]:is(:has(.main-svg), .chart-is-empty)")
     expect(drawn).to_have_count(charts.count(), timeout=20_000)
 
 

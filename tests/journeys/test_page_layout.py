@@ -66,11 +66,18 @@ LAYOUT_PROBLEMS = """
         }
     }
     for (const chart of document.querySelectorAll(".chart")) {
-        const svg = chart.querySelector(".main-svg");
-        if (!svg) { continue; }
-        const outer = chart.getBoundingClientRect(), inner = svg.getBoundingClientRect();
-        if (inner.right > outer.right + 2 || inner.bottom > outer.bottom + 2) {
-            problems.push(`chart drawn outside its box: ${describe(chart)}`);
+        const outer = chart.getBoundingClientRect();
+        // The drawing, its legend, colour bar and axis titles stay inside the chart's box.
+        const parts = chart.querySelectorAll(
+            ".main-svg, .legend, .colorbar, .g-xtitle, .g-ytitle, .gtitle");
+        for (const part of parts) {
+            const inner = part.getBoundingClientRect();
+            if (inner.width === 0 || inner.height === 0) { continue; }
+            if (inner.right > outer.right + 2 || inner.bottom > outer.bottom + 2
+                || inner.left < outer.left - 2 || inner.top < outer.top - 2) {
+                const name = part.getAttribute("class").split(" ")[0];
+                problems.push(`chart's ${name} outside its box: ${describe(chart)}`);
+            }
         }
     }
     const blocks = [...document.querySelectorAll(".chart, figure.county-map, table")].filter(shown);
@@ -98,7 +105,9 @@ def layout_problems(person, path: str) -> list[str]:
     page.wait_for_load_state("networkidle")
     charts = page.locator(".chart[data-chart]")
     if charts.count():
-        expect(page.locator(".chart[data-chart]:has(.main-svg)")).to_have_count(charts.count())
+        expect(
+            page.locator(".chart[data-chart]:is(:has(.main-svg), .chart-is-empty)")
+        ).to_have_count(charts.count())
     # Measured before the full-page screenshot, which resizes the window for a moment.
     problems = [f"{path}: {problem}" for problem in page.evaluate(LAYOUT_PROBLEMS)]
     person.shot(re.sub(r"\W+", "_", path).strip("_") or "home")

@@ -1,26 +1,7 @@
-/* Decision reports: draw the charts from their JSON (the tables stay the accessible source)
-   and, while a report is being generated, poll its progress and open it when it is ready. */
+/* Decision reports: while a report is being generated, poll its progress and open it when it
+   is ready; show the print button. (Charts are drawn by minyi/js/charts.js.) */
 (function () {
     "use strict";
-
-    function drawCharts() {
-        if (!window.Plotly) { return; }
-        document.querySelectorAll("[data-chart]").forEach(function (element) {
-            var source = document.getElementById(element.getAttribute("data-chart"));
-            if (!source) { return; }
-            var spec = JSON.parse(source.textContent);
-            element.innerHTML = "";
-            window.Plotly.newPlot(element, spec.data, spec.layout, {
-                responsive: true,
-                displayModeBar: false,
-                scrollZoom: false,
-                staticPlot: window.matchMedia && window.matchMedia("print").matches
-            }).then(function () {
-                var svg = element.querySelector(".main-svg");
-                if (svg) { svg.setAttribute("aria-hidden", "true"); }
-            });
-        });
-    }
 
     function pollProgress() {
         var box = document.querySelector(".report-progress[data-status-url]");
@@ -51,7 +32,7 @@
         });
     }
 
-    function start() { drawCharts(); pollProgress(); printButton(); }
+    function start() { pollProgress(); printButton(); }
     if (document.readyState === "loading") {
         document.addEventListener("DOMContentLoaded", start);
     } else {

@@ -1,0 +1,49 @@
+"""One look for every chart on the site: the dashboard, listening and decision reports.
+
+Charts are plotly figure specifications (plain dicts) rendered in the browser by one script,
+``minyi/js/charts.js``, which serves plotly.js with its Traditional Chinese locale and draws
+every ``[data-chart]`` on the page. Every chart has a data table beside it with the same
+figures (the accessible source, and what a page without JavaScript shows).
+
+The palette is colour-blind safe: Okabe & Ito's eight colours for categories, and the traffic
+lights and stances drawn with colours that differ in lightness as well as hue.
+"""
+
+from typing import Any
+
+FONT = {
+    "family": "system-ui, -apple-system, 'Noto Sans TC', 'Noto Sans CJK TC', 'PingFang TC', "
+    "'Microsoft JhengHei', sans-serif"
+}
+# Okabe & Ito (2008), "Color Universal Design": distinguishable with every common colour
+# vision deficiency.
+CATEGORY_COLOURS = (
+    "#0072b2",  # blue
+    "#e69f00",  # orange
+    "#009e73",  # bluish green
+    "#cc79a7",  # reddish purple
+    "#56b4e9",  # sky blue
+    "#d55e00",  # vermilion
+    "#f0e442",  # yellow
+    "#000000",
+)
+POSITIVE, NEUTRAL, NEGATIVE = "#1d6b3a", "#6b7280", "#a32a1c"
+PRIMARY, SECONDARY = "#0b5cad", "#5b6770"
+HEIGHT = 320
+
+
+def layout(**extra: Any) -> dict[str, Any]:
+    """The common layout: the site's fonts, room for axis labels, the legend below the plot
+    (plotly's automatic margins make room for it when it wraps on a phone), a transparent
+    background that follows the high-contrast mode. `extra` overrides or adds keys."""
+    base: dict[str, Any] = {
+        "font": FONT,
+        "margin": {"l": 48, "r": 16, "t": 16, "b": 48},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.2},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "height": HEIGHT,
+        "separators": ".,",
+    }
+    base.update(extra)
+    return base
