@@ -21,6 +21,12 @@ class PerformanceConfig(AppConfig):
         page_published.connect(forget_dashboard_url, dispatch_uid="performance-nav-published")
         page_unpublished.connect(forget_dashboard_url, dispatch_uid="performance-nav-unpublished")
 
+        from minyi.home.highlights import home_highlights_register
+
+        from .selectors import home_page_highlights
+
+        home_highlights_register("performance", home_page_highlights)
+
         from datetime import time
 
         from minyi.jobs.schedule import periodic

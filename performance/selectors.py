@@ -437,6 +437,27 @@ def dashboard_highlights() -> list[dict[str, Any]]:
     ]
 
 
+def programs_needing_attention(*, limit: int = 3) -> list[Program]:
+    """The red programs most recently updated, for the home page: what is behind, and why."""
+    page = dashboard_page()
+    programs = list(
+        Program.objects.filter(light=Light.RED)
+        .select_related("agency")
+        .order_by("-updated_at", "code")[:limit]
+    )
+    for program in programs:
+        program.page_url = program_url(page=page, code=program.code)
+    return programs
+
+
+def home_page_highlights() -> dict[str, Any]:
+    """What the home page shows of the dashboard (registered in PerformanceConfig.ready)."""
+    return {
+        "dashboard_highlights": dashboard_highlights(),
+        "attention_programs": programs_needing_attention(),
+    }
+
+
 # --- One program ---------------------------------------------------------------------------------
 
 

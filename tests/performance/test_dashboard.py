@@ -228,3 +228,17 @@ def test_indicator_without_actuals_says_so(client, dashboard, programs):
     section = html[html.index("僅有目標的指標") :]
     assert "本指標尚未填報達成值：計畫書只列出目標值。" in section
     assert '<span class="no-data">無資料</span>' in section
+
+
+def test_home_page_highlights_the_dashboard(client, dashboard, programs):
+    """The home page's 施政儀表板重點: figures linking into the dashboard, and the programs
+    that are behind with the reason why (registered by performance, not imported by home)."""
+    html = client.get("/").content.decode()
+    section = html[html.index('id="dashboard-title"') :]
+    assert "施政儀表板目前還沒有重點資料。" not in section
+    assert f'href="{dashboard.url}?light=red"' in section
+    assert "進度落後的計畫" in section
+    behind = section[section.index("attention-programs") :]
+    assert "花蓮防災" in behind  # B-1, the red program
+    assert 'href="/dashboard/programs/B-1/"' in behind
+    assert "實際進度 35%，預定進度 50%，落後 15 個百分點" in behind
