@@ -242,3 +242,20 @@ def test_home_page_highlights_the_dashboard(client, dashboard, programs):
     assert "花蓮防災" in behind  # B-1, the red program
     assert 'href="/dashboard/programs/B-1/"' in behind
     assert "實際進度 35%，預定進度 50%，落後 15 個百分點" in behind
+
+
+def test_home_page_highlights_do_not_grow_with_programs(client, dashboard, make_program):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def home_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/").status_code == 200
+        return len(queries)
+
+    make_program(code="H-1")
+    home_queries()  # the first request also fills the header's caches
+    few = home_queries()
+    for n in range(2, 12):
+        make_program(code=f"H-{n}")
+    assert home_queries() == few
