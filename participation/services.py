@@ -17,6 +17,7 @@ from minyi.accounts.models import User
 from minyi.agencies.models import Agency
 from minyi.agencies.selectors import user_can_manage_agency
 from minyi.live.events import live_event_send
+from minyi.publishing import published_item_changed
 from minyi.ratelimit import configured_limits, rate_limit_check
 from moderation.models import Outcome
 from moderation.services import ModerationVerdict, screen_text, submission_record
@@ -217,7 +218,7 @@ def comment_edit(*, comment: Comment, user: User, body: str, stance: str | None 
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "stance", "edited_at"])
     submission_record(content_object=comment, author=user, text=text, verdict=verdict)
-    text_analysis_request(instance=comment)
+    published_item_changed(comment)  # re-analysed; reports that quoted the old text regenerate
     live_event_send(consultation_stream(comment.consultation), _comment_event(comment))
     return comment
 
@@ -228,6 +229,7 @@ def comment_withdraw(*, comment: Comment, user: User) -> Comment:
         raise ValidationError(_("Only the author can withdraw this comment."))
     Comment.objects.filter(pk=comment.pk).update(state=CommentState.WITHDRAWN)
     comment.state = CommentState.WITHDRAWN
+    published_item_changed(comment)
     live_event_send(
         consultation_stream(comment.consultation), {"kind": "withdrawn", "id": comment.pk}
     )
@@ -666,6 +668,7 @@ def petition_moderation_approve(*, petition: Petition, moderator: User) -> Petit
     petition.closes_at = now + timezone.timedelta(days=rules.petition_open_days)
     petition.threshold = rules.petition_threshold
     petition.save(update_fields=["moderation_state", "opened_at", "closes_at", "threshold"])
+    published_item_changed(petition)  # analysed now that it is public
     live_event_send(petition_stream(petition), _petition_event(petition))
     return petition
 
@@ -678,6 +681,7 @@ def petition_moderation_reject(*, petition: Petition, moderator: User) -> Petiti
         raise ValidationError(_("This petition is not awaiting review."))
     petition.moderation_state = PetitionModeration.REJECTED
     petition.save(update_fields=["moderation_state"])
+    published_item_changed(petition)
     return petition
 
 
@@ -925,6 +929,7 @@ def comment_moderation_state_set(comment: Comment, state: str) -> None:
     was_visible = comment.is_visible
     comment.state = new
     comment.save(update_fields=["state"])
+    published_item_changed(comment)
     stream = consultation_stream(comment.consultation)
     if comment.is_visible:
         live_event_send(stream, _comment_event(comment))
@@ -939,6 +944,7 @@ def statement_moderation_state_set(statement: Statement, state: str) -> None:
         else {v: k for k, v in _STATEMENT_STATES.items() if v != "visible"}[state]
     )
     statement.save(update_fields=["moderation_state"])
+    published_item_changed(statement)
     if state == "visible":
         live_event_send(
             consultation_stream(statement.consultation),
@@ -953,6 +959,7 @@ def moderated_kinds_register() -> None:
         def set_text(instance, text: str) -> None:
             setattr(instance, field, text)
             instance.save(update_fields=[field])
+            published_item_changed(instance)
 
         return set_text
 

@@ -13,6 +13,11 @@ class ReportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class ReportReason(models.TextChoices):
+    REQUESTED = "", _("Requested")
+    MODERATION = "moderation", _("Updated after moderation")
+
+
 # The only fields that may change once a report is done (publishing it, or withdrawing it).
 PUBLICATION_FIELDS = frozenset({"published", "published_at", "published_by"})
 
@@ -42,6 +47,19 @@ class Report(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.CharField(
+        _("why generated"), max_length=12, choices=ReportReason.choices, default="", blank=True
+    )
+    # The published version this one replaces once done (a moderator's decision or an
+    # author's withdrawal changed what that version quoted or counted).
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name=_("replaces"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -98,6 +116,10 @@ class Report(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status == ReportStatus.DONE
+
+    @property
+    def updated_after_moderation(self) -> bool:
+        return self.reason == ReportReason.MODERATION
 
     @property
     def is_pending(self) -> bool:
