@@ -25,7 +25,9 @@ from .models import Report, ReportStatus
 from .selectors import (
     consultation_for_report,
     report_get,
+    report_latest_published,
     report_list,
+    report_moderation_update_pending,
     user_can_publish,
     user_can_see_drafts,
 )
@@ -132,6 +134,21 @@ def report_generate_view(request: HttpRequest, consultation_id: int) -> HttpResp
 
 
 @require_GET
+def report_latest(request: HttpRequest, consultation_id: int) -> HttpResponse:
+    """The stable public link: the version the agency has published now. While a version is
+    being generated again after a moderator's decision, a short notice instead."""
+    consultation = _consultation(consultation_id)
+    report = report_latest_published(consultation=consultation)
+    if report is not None:
+        return redirect("reports:detail", consultation_id=consultation.pk, version=report.version)
+    if not report_moderation_update_pending(consultation=consultation):
+        raise Http404
+    response = render(request, "reports/report_updating.html", {"consultation": consultation})
+    response["Retry-After"] = "10"
+    return response
+
+
+@require_GET
 def report_detail(request: HttpRequest, consultation_id: int, version: int) -> HttpResponse:
     consultation, report = _report(request, consultation_id, version)
     if not report.is_done:
@@ -228,6 +245,7 @@ def _meta(consultation, report: Report) -> list[tuple[str, str]]:
         (_("Generated at"), report.generated_at.isoformat() if report.generated_at else ""),
         (_("Data cut-off"), report.data_cutoff.isoformat() if report.data_cutoff else ""),
         (_("Published"), _("Yes") if report.published else _("No (draft)")),
+        (_("Why generated"), str(report.get_reason_display())),
         (_("Models"), json.dumps(report.model_versions, ensure_ascii=False)),
     ]
 
