@@ -87,23 +87,14 @@ def statement_tallies(*, consultation: ConsultationPage) -> QuerySet[Statement]:
 
 
 def _comments_with_readings(queryset):
-    """Comments with author, published replies and the tone of each (heavy JSON left out)."""
-    from sentiment.models import TextAnalysis
-
-    analyses = Prefetch(
-        "analyses",
-        queryset=TextAnalysis.objects.only(
-            "pk", "content_type_id", "object_id", "sentiment", "model_version"
-        ),
-    )
+    """Comments with author and published replies. The model's per-comment tone is not shown to
+    the public (it misreads single comments); aggregates are in the decision report."""
     replies = Prefetch(
         "replies",
-        queryset=Comment.objects.filter(state=CommentState.PUBLISHED)
-        .select_related("author")
-        .prefetch_related(analyses),
+        queryset=Comment.objects.filter(state=CommentState.PUBLISHED).select_related("author"),
         to_attr="visible_replies",
     )
-    return queryset.select_related("author", "section").prefetch_related(replies, analyses)
+    return queryset.select_related("author", "section").prefetch_related(replies)
 
 
 def consultation_comments(

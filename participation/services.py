@@ -21,6 +21,7 @@ from minyi.publishing import published_item_changed
 from minyi.ratelimit import configured_limits, rate_limit_check
 from moderation.models import Outcome
 from moderation.services import ModerationVerdict, screen_text, submission_record
+from sentiment.models import SentimentLabel
 from sentiment.services import text_analysis_request
 
 from .models import (
@@ -952,6 +953,15 @@ def statement_moderation_state_set(statement: Statement, state: str) -> None:
         )
 
 
+def _tone_reading(instance) -> str:
+    """The model's current reading of a published item, for moderators ("" when none)."""
+    from sentiment.selectors import text_analyses_current
+
+    row = text_analyses_current(model=type(instance), pks=[instance.pk], fields=("sentiment",))
+    reading = row.get(instance.pk)
+    return str(SentimentLabel(reading["sentiment"]).label) if reading else ""
+
+
 def moderated_kinds_register() -> None:
     from moderation.targets import ModeratedKind, moderated_kind_register
 
@@ -976,6 +986,7 @@ def moderated_kinds_register() -> None:
             review_queryset=lambda: Comment.objects.filter(
                 state__in=[CommentState.HELD, CommentState.HIDDEN]
             ).select_related("author", "consultation"),
+            reading_of=_tone_reading,
         )
     )
     moderated_kind_register(
@@ -991,5 +1002,6 @@ def moderated_kinds_register() -> None:
             review_queryset=lambda: Statement.objects.filter(
                 moderation_state__in=[ModerationState.HELD, ModerationState.HIDDEN]
             ).select_related("author__user", "consultation"),
+            reading_of=_tone_reading,
         )
     )
