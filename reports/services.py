@@ -115,7 +115,9 @@ def report_moderation_refresh(model_label: str, pk: int, changed_at: datetime) -
             target = started[0].replaces
             Report.objects.filter(pk__in=[r.pk for r in started]).update(replaces=None)
         else:
-            reports.filter(pk__in=[r.pk for r in stale]).update(published=False, published_at=None)
+            # Every public version stops being public until the replacement is done: the link
+            # says the report is being updated rather than showing an older version.
+            reports.filter(published=True).update(published=False, published_at=None)
         consultation = ConsultationPage.objects.get(pk=item["consultation_id"])
         replacement = _version_queue(
             consultation=consultation, user=None, reason=ReportReason.MODERATION, replaces=target
