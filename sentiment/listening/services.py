@@ -229,6 +229,35 @@ def _raw_masked(raw):
     return raw
 
 
+def posts_personal_data_mask(*, batch: int = BATCH) -> int:
+    """Mask personal data in posts stored before masking at ingestion existed; re-analyse the
+    changed posts and refresh their aggregates now. Returns how many posts changed."""
+    changed: list[int] = []
+    last = 0
+    while True:
+        posts = list(Post.objects.filter(pk__gt=last).order_by("pk")[:batch])
+        if not posts:
+            break
+        last = posts[-1].pk
+        updates = []
+        for post in posts:
+            masked = (
+                personal_data_mask(text=post.text),
+                personal_data_mask(text=post.title)[:300],
+                _raw_masked(post.raw),
+            )
+            if masked != (post.text, post.title, post.raw):
+                post.text, post.title, post.raw = masked
+                updates.append(post)
+        Post.objects.bulk_update(updates, ["text", "title", "raw"], batch_size=batch)
+        changed += [post.pk for post in updates]
+    for start in range(0, len(changed), batch):
+        posts_analyse(post_ids=changed[start : start + batch])
+    if changed:
+        aggregates_refresh()
+    return len(changed)
+
+
 def _counters_update(unique: dict[str, NormalisedPost], existing: dict[str, tuple]) -> list[int]:
     """Take the new likes/shares/pushes/boos of items seen again; returns the changed ids."""
     updates = []
