@@ -410,3 +410,31 @@ def _moderation_rows(consultation: ConsultationPage, cutoff: datetime):
 
 def reports_of_consultation(*, consultation: ConsultationPage) -> QuerySet[Report]:
     return Report.objects.filter(consultation=consultation).defer("data")
+
+
+def comment_readings(*, consultation: ConsultationPage) -> list[dict]:
+    """For analysts and the agency's staff: each published comment with the model's reading of
+    its tone (the public sees aggregates only). Newest first."""
+    from sentiment.models import SentimentLabel
+
+    comments = list(
+        Comment.objects.filter(consultation=consultation)
+        .select_related("section")
+        .order_by("-created_at", "-pk")
+    )
+    texts = publishable_texts("participation.comment", [c.pk for c in comments])
+    readings = _analyses(Comment, list(texts))
+    rows = []
+    for comment in comments:
+        if comment.pk not in texts:
+            continue  # not published now: no words, no reading
+        reading = readings.get(comment.pk)
+        rows.append(
+            {
+                "comment": comment,
+                "text": texts[comment.pk],
+                "tone": str(SentimentLabel(reading["sentiment"]).label) if reading else "",
+                "model": reading["model_version"] if reading else "",
+            }
+        )
+    return rows

@@ -11,6 +11,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from . import exports, presentation
 from .models import Report, ReportStatus
 from .selectors import (
+    comment_readings,
     consultation_for_report,
     report_get,
     report_latest_published,
@@ -131,6 +133,19 @@ def report_generate_view(request: HttpRequest, consultation_id: int) -> HttpResp
         messages.error(request, "；".join(exc.messages))
         return redirect("reports:index", consultation_id=consultation.pk)
     return redirect("reports:detail", consultation_id=consultation.pk, version=report.version)
+
+
+@require_GET
+def comment_readings_view(request: HttpRequest, consultation_id: int) -> HttpResponse:
+    """Analysts and the agency's staff: the model's tone per comment (never public)."""
+    consultation = _consultation(consultation_id)
+    if not user_can_see_drafts(user=request.user, consultation=consultation):
+        raise Http404
+    rows = comment_readings(consultation=consultation)
+    page = Paginator(rows, 50).get_page(request.GET.get("p"))
+    return render(
+        request, "reports/comment_readings.html", {"consultation": consultation, "readings": page}
+    )
 
 
 @require_GET

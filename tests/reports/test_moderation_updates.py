@@ -128,3 +128,19 @@ def test_the_public_link_says_a_new_version_is_coming(client, published):
     assert response.status_code == 200
     assert "正在重新產生" in response.content.decode()
     assert "正在重新產生" in client.get(published["page"].url).content.decode()
+
+
+def test_tone_per_comment_is_for_analysts_and_staff_without_removed_comments(
+    client, published, make_user, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _decide(published, "hide")
+    url = reverse("reports:readings", args=[published["page"].pk])
+    assert client.get(url).status_code == 404
+    client.force_login(make_user())
+    assert client.get(url).status_code == 404
+    client.force_login(published["staff"])
+    html = client.get(url).content.decode()
+    assert "每則留言的語氣判讀" in html
+    assert any(label in html for label in ("正面", "中立", "負面"))
+    assert OTHERS[0] in html and INSULT not in html

@@ -117,6 +117,7 @@ EXPECTED: dict[str, set[str]] = {
     "reports:index": {"analyst", "staff_a", "admin"},
     "reports:generate": NOBODY,  # POST only
     "reports:latest": NOBODY,  # no published version (nor one being regenerated) here
+    "reports:readings": {"analyst", "staff_a", "admin"},  # the tone per comment
     "reports:detail": NOBODY,
     "reports:status": NOBODY,
     "reports:publish": NOBODY,
