@@ -112,6 +112,12 @@ def test_moderation_updates_report(people, journey_site, unique, viewport):
     a.goto(re.sub(r"v\d+/$", "", first_version_url))
     expect(a.locator(".report-badge-moderation").first).to_be_visible()
     analyst.shot("versions-for-staff")
+    # ... and the model's tone of each published comment, which the public never sees.
+    a.get_by_role("link", name="每則留言的語氣判讀（不公開）").click()
+    row = a.locator("tr", has_text="LINE: ＊＊＊").first
+    expect(row).to_contain_text(re.compile("正面|中立|負面"))
+    expect(a.locator("main")).not_to_contain_text(line_id)
+    analyst.shot("tone-per-comment")
 
     TIMINGS.parent.mkdir(parents=True, exist_ok=True)
     with TIMINGS.open("a", encoding="utf-8") as out:
