@@ -18,8 +18,9 @@ class ReportReason(models.TextChoices):
     MODERATION = "moderation", _("Updated after moderation")
 
 
-# The only fields that may change once a report is done (publishing it, or withdrawing it).
-PUBLICATION_FIELDS = frozenset({"published", "published_at", "published_by"})
+# The only fields that may change once a report is done (publishing it, or withdrawing it, or
+# marking it outdated because moderation removed something it quotes or counts).
+PUBLICATION_FIELDS = frozenset({"published", "published_at", "published_by", "outdated"})
 
 
 class Report(models.Model):
@@ -65,6 +66,9 @@ class Report(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # A moderator's decision or an author's withdrawal changed an item this version quotes or
+    # counts: it may never be public again (staff keep it as history).
+    outdated = models.BooleanField(_("outdated by moderation"), default=False)
     generated_at = models.DateTimeField(_("generated at"), null=True, blank=True)
     data_cutoff = models.DateTimeField(_("data cut-off"), null=True, blank=True)
     model_versions = models.JSONField(_("model versions"), default=dict, blank=True)

@@ -27,7 +27,7 @@ from participation.models import (
     Vote,
 )
 
-from .models import Report, ReportReason, ReportStatus
+from .models import Report, ReportStatus
 
 # --- stored reports and access ----------------------------------------------------------------
 
@@ -74,13 +74,8 @@ def report_latest_published(*, consultation: ConsultationPage) -> Report | None:
 
 
 def report_superseded_by_moderation(*, report: Report) -> bool:
-    """A later version was generated because moderation changed what this one quoted or
-    counted: this one may no longer be public."""
-    return Report.objects.filter(
-        consultation_id=report.consultation_id,
-        version__gt=report.version,
-        reason=ReportReason.MODERATION,
-    ).exists()
+    """Moderation changed what this version quotes or counts: it may no longer be public."""
+    return report.outdated
 
 
 def report_moderation_update_pending(*, consultation: ConsultationPage) -> bool:

@@ -94,14 +94,16 @@ def report_moderation_refresh(model_label: str, pk: int, changed_at: datetime) -
         return None
     with transaction.atomic():
         reports = Report.objects.select_for_update().filter(consultation_id=item["consultation_id"])
-        stale = list(
-            reports.filter(
-                published=True,
-                status=ReportStatus.DONE,
-                data_cutoff__gte=item["created_at"],
-                data_cutoff__lt=changed_at,
-            ).order_by("-version")
+        counted = reports.filter(
+            status=ReportStatus.DONE,
+            data_cutoff__gte=item["created_at"],
+            data_cutoff__lt=changed_at,
         )
+        stale = list(counted.filter(published=True).order_by("-version"))
+        # Drafts that counted the item can never be published as they are (staff keep them).
+        counted.filter(outdated=False).update(outdated=True)
+        # A version being generated may have read the item before this change.
+        reports.filter(status=ReportStatus.RUNNING).update(outdated=True)
         running = reports.filter(
             status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING], replaces__isnull=False
         ).order_by("-version")
@@ -136,7 +138,7 @@ def _replacement_publish(report_id: int) -> None:
     consultation stops being public (no public link serves a version with removed text)."""
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report_id)
-        if report.replaces_id is None:
+        if report.replaces_id is None or report.outdated:
             return
         replaced = Report.objects.filter(pk=report.replaces_id).first()
         Report.objects.filter(consultation_id=report.consultation_id, published=True).exclude(
@@ -257,8 +259,8 @@ def report_publish(*, report: Report, user: User, published: bool = True) -> Rep
     if published and report_superseded_by_moderation(report=report):
         raise ValidationError(
             _(
-                "A later version was generated because moderation removed content this one "
-                "quotes or counts; publish that version instead."
+                "Moderation has since removed content this version quotes or counts; "
+                "generate a new version and publish that one instead."
             )
         )
     report.published = published

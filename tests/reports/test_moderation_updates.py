@@ -144,3 +144,22 @@ def test_tone_per_comment_is_for_analysts_and_staff_without_removed_comments(
     assert "每則留言的語氣判讀" in html
     assert any(label in html for label in ("正面", "中立", "負面"))
     assert OTHERS[0] in html and INSULT not in html
+
+
+def test_a_draft_that_counted_a_removed_item_can_never_be_published(
+    published, django_capture_on_commit_callbacks
+):
+    staff = published["staff"]
+    with django_capture_on_commit_callbacks(execute=True):
+        report_publish(report=published["first"], user=published["staff"], published=False)
+        draft = report_generate(consultation=published["page"], user=staff)
+    draft.refresh_from_db()
+    assert draft.is_done and not draft.published
+    with django_capture_on_commit_callbacks(execute=True):
+        _decide(published, "hide")
+    draft.refresh_from_db()
+    assert draft.outdated
+    # Nothing was public: no replacement is generated, and the draft stays unpublishable.
+    assert Report.objects.filter(consultation=published["page"]).count() == 2
+    with pytest.raises(ValidationError, match="審核"):
+        report_publish(report=draft, user=published["staff"])
