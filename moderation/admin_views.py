@@ -14,12 +14,13 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from minyi.publishing import publishable_texts
 from minyi.spreadsheets import spreadsheet_safe
 
 from .models import Appeal, AppealOutcome, DecisionAction
 from .rules import RULES
 from .selectors import audit_log, moderation_metrics, moderation_queue, open_appeals
-from .services import appeal_decide, item_decide, user_is_moderator
+from .services import appeal_decide, item_decide, personal_data_mask, user_is_moderator
 from .targets import moderated_kind, moderated_kinds
 
 
@@ -135,6 +136,21 @@ class AuditLogView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
         return super().get_context_data(page=page, filters=filters, **kwargs)
 
 
+class _PublishedText:
+    """The text as published now of an audited item ("" when it is not visible), remembered."""
+
+    def __init__(self) -> None:
+        self._texts: dict[tuple[str, int], str] = {}
+
+    def of(self, label: str, pk: int) -> str:
+        if (label, pk) not in self._texts:
+            try:
+                self._texts[(label, pk)] = publishable_texts(label, [pk]).get(pk, "")
+            except LookupError:  # a kind without a public text
+                self._texts[(label, pk)] = ""
+        return self._texts[(label, pk)]
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -145,26 +161,42 @@ def _csv_cell(value) -> str:
 
 
 def _audit_csv(request) -> HttpResponse:
+    """The audit log as a file. A file leaves the platform, so it carries the states and the
+    text as published now, never the text a moderator removed (that stays on screen, in the
+    admin, for appeals); notes are masked for personal data like any published text."""
     filters = {key: request.GET.get(key, "") for key in ("action", "object_key")}
     writer = csv.writer(_Echo())
+    published = _PublishedText()
 
     def rows():
         yield "\ufeff"  # Excel reads UTF-8 only with a byte-order mark
         yield writer.writerow(
-            ["time", "actor", "action", "item", "rule", "note", "before", "after"]
+            [
+                "time",
+                "actor",
+                "action",
+                "item",
+                "rule",
+                "note",
+                "state_before",
+                "state_after",
+                "text_published_now",
+            ]
         )
         for entry in audit_log(**filters).iterator(chunk_size=500):
+            label = f"{entry.content_type.app_label}.{entry.content_type.model}"
             yield writer.writerow(
                 _csv_cell(cell)
                 for cell in [
                     entry.created_at.isoformat(),
                     entry.actor.email if entry.actor else "system",
                     entry.action,
-                    f"{entry.content_type.app_label}.{entry.content_type.model}:{entry.object_id}",
+                    f"{label}:{entry.object_id}",
                     entry.rule,
-                    entry.note,
-                    entry.before,
-                    entry.after,
+                    personal_data_mask(text=entry.note or ""),
+                    (entry.before or {}).get("state", ""),
+                    (entry.after or {}).get("state", ""),
+                    published.of(label, entry.object_id),
                 ]
             )
 

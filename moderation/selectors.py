@@ -33,6 +33,7 @@ class QueueItem:
     automatic_reasons: list[dict] = field(default_factory=list)
     report_count: int = 0
     report_rules: list[str] = field(default_factory=list)
+    reading: str = ""  # the NLP model's tone, for the moderator (never shown to the public)
 
     @property
     def key(self) -> str:
@@ -95,6 +96,7 @@ def moderation_queue(*, kind: str = "", state: str = "", rule: str = "") -> list
             automatic_reasons=submission.reasons if submission else [],
             report_count=len(item_reports),
             report_rules=sorted({report.rule for report in item_reports}),
+            reading=moderated.reading_of(instance) if moderated.reading_of else "",
         )
         if state and item.state != state:
             continue

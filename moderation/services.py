@@ -32,8 +32,9 @@ from .models import (
     Submission,
 )
 from .rules import RULES
-from .screening import screen
-from .screening.text import clean_text
+from .screening import apply_masks, screen
+from .screening.personal_data import find_personal_data
+from .screening.text import clean_text, strip_invisible
 from .targets import ItemState, moderated_kind
 
 
@@ -64,6 +65,16 @@ def screen_text(*, text: str, author: User | None = None) -> ModerationVerdict:
             for r in result.reasons
         ],
     )
+
+
+def personal_data_mask(*, text: str) -> str:
+    """The text with personal data (ID and resident certificate numbers, phones, e-mail, cards,
+    bank accounts, addresses) masked exactly as screening masks a citizen's comment.
+
+    For texts stored without a moderator (social posts), so they are never kept unmasked.
+    """
+    visible = strip_invisible(text)
+    return apply_masks(visible, find_personal_data(visible))
 
 
 @transaction.atomic

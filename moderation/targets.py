@@ -30,6 +30,9 @@ class ModeratedKind:
     url: Callable[[models.Model], str]
     # Items waiting for a moderator: held by screening or hidden after reports.
     review_queryset: Callable[[], models.QuerySet]
+    # The NLP model's reading of the item's tone, for moderators only ("" when none); the
+    # public never sees it per item.
+    reading_of: Callable[[models.Model], str] | None = None
 
 
 _KINDS: dict[str, ModeratedKind] = {}

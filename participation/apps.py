@@ -18,12 +18,35 @@ class ParticipationConfig(AppConfig):
         _schedule_periodic_jobs()
         register_export_section("participation", participant_data_export)
 
+        _publishable_kinds_register()
         # Every citizen text goes through the NLP engine (in the background, after commit).
-        analysed_model_register(model_label="participation.comment", text_of=lambda c: c.body)
-        analysed_model_register(model_label="participation.statement", text_of=lambda s: s.text)
-        analysed_model_register(
-            model_label="participation.petition", text_of=lambda p: f"{p.title}\n{p.body}"
-        )
+        for label in ("participation.comment", "participation.statement", "participation.petition"):
+            analysed_model_register(model_label=label)
+
+
+def _publishable_kinds_register() -> None:
+    """What the public sees now, and its text as published (minyi.publishing's one rule)."""
+    from minyi.publishing import publishable_kind_register
+
+    from .models import CommentState, ModerationState, PetitionModeration
+
+    publishable_kind_register(
+        label="participation.comment",
+        text_of=lambda comment: comment.body,
+        visible=lambda comments: comments.filter(state=CommentState.PUBLISHED),
+    )
+    publishable_kind_register(
+        label="participation.statement",
+        text_of=lambda statement: statement.text,
+        visible=lambda statements: statements.filter(
+            moderation_state__in=[ModerationState.UNMODERATED, ModerationState.ACCEPTED]
+        ),
+    )
+    publishable_kind_register(
+        label="participation.petition",
+        text_of=lambda petition: f"{petition.title}\n{petition.body}",
+        visible=lambda petitions: petitions.filter(moderation_state=PetitionModeration.APPROVED),
+    )
 
 
 def _page_cache_connect() -> None:

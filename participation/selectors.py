@@ -87,23 +87,14 @@ def statement_tallies(*, consultation: ConsultationPage) -> QuerySet[Statement]:
 
 
 def _comments_with_readings(queryset):
-    """Comments with author, published replies and the tone of each (heavy JSON left out)."""
-    from sentiment.models import TextAnalysis
-
-    analyses = Prefetch(
-        "analyses",
-        queryset=TextAnalysis.objects.only(
-            "pk", "content_type_id", "object_id", "sentiment", "model_version"
-        ),
-    )
+    """Comments with author and published replies. The model's per-comment tone is not shown to
+    the public (it misreads single comments); aggregates are in the decision report."""
     replies = Prefetch(
         "replies",
-        queryset=Comment.objects.filter(state=CommentState.PUBLISHED)
-        .select_related("author")
-        .prefetch_related(analyses),
+        queryset=Comment.objects.filter(state=CommentState.PUBLISHED).select_related("author"),
         to_attr="visible_replies",
     )
-    return queryset.select_related("author", "section").prefetch_related(replies, analyses)
+    return queryset.select_related("author", "section").prefetch_related(replies)
 
 
 def consultation_comments(
@@ -384,6 +375,23 @@ def petition_board_page():
     return PetitionIndexPage.objects.live().public().first()
 
 
+def _votes_export(user) -> list[dict]:
+    """The user's votes. Statements are other people's words: only their text as published
+    now (minyi.publishing), none when a moderator has since removed one."""
+    from minyi.publishing import publishable_texts
+
+    votes = list(
+        Vote.objects.filter(participant__user=user)
+        .order_by("updated_at")
+        .values_list("statement_id", "value", "updated_at")
+    )
+    texts = publishable_texts("participation.statement", {v[0] for v in votes})
+    return [
+        {"statement": texts.get(statement_id, ""), "vote": value, "at": at.isoformat()}
+        for statement_id, value, at in votes
+    ]
+
+
 def participant_data_export(user) -> dict:
     """The user's own contributions, for the personal data export (as published)."""
     return {
@@ -412,16 +420,7 @@ def participant_data_export(user) -> dict:
             .select_related("consultation")
             .order_by("created_at")
         ],
-        "votes": [
-            {
-                "statement": vote.statement.text,
-                "vote": vote.value,
-                "at": vote.updated_at.isoformat(),
-            }
-            for vote in Vote.objects.filter(participant__user=user)
-            .select_related("statement")
-            .order_by("updated_at")
-        ],
+        "votes": _votes_export(user),
         "petitions": [
             {
                 "title": petition.title,

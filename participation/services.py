@@ -17,9 +17,11 @@ from minyi.accounts.models import User
 from minyi.agencies.models import Agency
 from minyi.agencies.selectors import user_can_manage_agency
 from minyi.live.events import live_event_send
+from minyi.publishing import published_item_changed
 from minyi.ratelimit import configured_limits, rate_limit_check
 from moderation.models import Outcome
 from moderation.services import ModerationVerdict, screen_text, submission_record
+from sentiment.models import SentimentLabel
 from sentiment.services import text_analysis_request
 
 from .models import (
@@ -217,7 +219,7 @@ def comment_edit(*, comment: Comment, user: User, body: str, stance: str | None 
     comment.edited_at = timezone.now()
     comment.save(update_fields=["body", "stance", "edited_at"])
     submission_record(content_object=comment, author=user, text=text, verdict=verdict)
-    text_analysis_request(instance=comment)
+    published_item_changed(comment)  # re-analysed; reports that quoted the old text regenerate
     live_event_send(consultation_stream(comment.consultation), _comment_event(comment))
     return comment
 
@@ -228,6 +230,7 @@ def comment_withdraw(*, comment: Comment, user: User) -> Comment:
         raise ValidationError(_("Only the author can withdraw this comment."))
     Comment.objects.filter(pk=comment.pk).update(state=CommentState.WITHDRAWN)
     comment.state = CommentState.WITHDRAWN
+    published_item_changed(comment)
     live_event_send(
         consultation_stream(comment.consultation), {"kind": "withdrawn", "id": comment.pk}
     )
@@ -666,6 +669,7 @@ def petition_moderation_approve(*, petition: Petition, moderator: User) -> Petit
     petition.closes_at = now + timezone.timedelta(days=rules.petition_open_days)
     petition.threshold = rules.petition_threshold
     petition.save(update_fields=["moderation_state", "opened_at", "closes_at", "threshold"])
+    published_item_changed(petition)  # analysed now that it is public
     live_event_send(petition_stream(petition), _petition_event(petition))
     return petition
 
@@ -678,6 +682,7 @@ def petition_moderation_reject(*, petition: Petition, moderator: User) -> Petiti
         raise ValidationError(_("This petition is not awaiting review."))
     petition.moderation_state = PetitionModeration.REJECTED
     petition.save(update_fields=["moderation_state"])
+    published_item_changed(petition)
     return petition
 
 
@@ -925,6 +930,7 @@ def comment_moderation_state_set(comment: Comment, state: str) -> None:
     was_visible = comment.is_visible
     comment.state = new
     comment.save(update_fields=["state"])
+    published_item_changed(comment)
     stream = consultation_stream(comment.consultation)
     if comment.is_visible:
         live_event_send(stream, _comment_event(comment))
@@ -939,11 +945,21 @@ def statement_moderation_state_set(statement: Statement, state: str) -> None:
         else {v: k for k, v in _STATEMENT_STATES.items() if v != "visible"}[state]
     )
     statement.save(update_fields=["moderation_state"])
+    published_item_changed(statement)
     if state == "visible":
         live_event_send(
             consultation_stream(statement.consultation),
             {"kind": "statement", "id": statement.pk, "text": statement.text},
         )
+
+
+def _tone_reading(instance) -> str:
+    """The model's current reading of a published item, for moderators ("" when none)."""
+    from sentiment.selectors import text_analyses_current
+
+    row = text_analyses_current(model=type(instance), pks=[instance.pk], fields=("sentiment",))
+    reading = row.get(instance.pk)
+    return str(SentimentLabel(reading["sentiment"]).label) if reading else ""
 
 
 def moderated_kinds_register() -> None:
@@ -953,6 +969,7 @@ def moderated_kinds_register() -> None:
         def set_text(instance, text: str) -> None:
             setattr(instance, field, text)
             instance.save(update_fields=[field])
+            published_item_changed(instance)
 
         return set_text
 
@@ -969,6 +986,7 @@ def moderated_kinds_register() -> None:
             review_queryset=lambda: Comment.objects.filter(
                 state__in=[CommentState.HELD, CommentState.HIDDEN]
             ).select_related("author", "consultation"),
+            reading_of=_tone_reading,
         )
     )
     moderated_kind_register(
@@ -984,5 +1002,6 @@ def moderated_kinds_register() -> None:
             review_queryset=lambda: Statement.objects.filter(
                 moderation_state__in=[ModerationState.HELD, ModerationState.HIDDEN]
             ).select_related("author__user", "consultation"),
+            reading_of=_tone_reading,
         )
     )

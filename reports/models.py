@@ -13,8 +13,14 @@ class ReportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-# The only fields that may change once a report is done (publishing it, or withdrawing it).
-PUBLICATION_FIELDS = frozenset({"published", "published_at", "published_by"})
+class ReportReason(models.TextChoices):
+    REQUESTED = "", _("Requested")
+    MODERATION = "moderation", _("Updated after moderation")
+
+
+# The only fields that may change once a report is done (publishing it, or withdrawing it, or
+# marking it outdated because moderation removed something it quotes or counts).
+PUBLICATION_FIELDS = frozenset({"published", "published_at", "published_by", "outdated"})
 
 
 class Report(models.Model):
@@ -47,6 +53,22 @@ class Report(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    reason = models.CharField(
+        _("why generated"), max_length=12, choices=ReportReason.choices, default="", blank=True
+    )
+    # The published version this one replaces once done (a moderator's decision or an
+    # author's withdrawal changed what that version quoted or counted).
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name=_("replaces"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # A moderator's decision or an author's withdrawal changed an item this version quotes or
+    # counts: it may never be public again (staff keep it as history).
+    outdated = models.BooleanField(_("outdated by moderation"), default=False)
     generated_at = models.DateTimeField(_("generated at"), null=True, blank=True)
     data_cutoff = models.DateTimeField(_("data cut-off"), null=True, blank=True)
     model_versions = models.JSONField(_("model versions"), default=dict, blank=True)
@@ -98,6 +120,10 @@ class Report(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status == ReportStatus.DONE
+
+    @property
+    def updated_after_moderation(self) -> bool:
+        return self.reason == ReportReason.MODERATION
 
     @property
     def is_pending(self) -> bool:

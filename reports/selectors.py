@@ -16,10 +16,10 @@ from django.db.models.functions import TruncDate
 from minyi.accounts.models import User
 from minyi.agencies.roles import Role
 from minyi.agencies.selectors import user_can_manage_agency, user_has_role
+from minyi.publishing import publishable_texts
 from participation.models import (
     Comment,
     ConsultationPage,
-    ModerationState,
     Participant,
     Petition,
     PetitionModeration,
@@ -73,6 +73,20 @@ def report_latest_published(*, consultation: ConsultationPage) -> Report | None:
     )
 
 
+def report_superseded_by_moderation(*, report: Report) -> bool:
+    """Moderation changed what this version quotes or counts: it may no longer be public."""
+    return report.outdated
+
+
+def report_moderation_update_pending(*, consultation: ConsultationPage) -> bool:
+    """A replacement of the published report is being generated after a moderator's decision."""
+    return Report.objects.filter(
+        consultation=consultation,
+        replaces__isnull=False,
+        status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING],
+    ).exists()
+
+
 def consultation_for_report(pk: int) -> ConsultationPage | None:
     return ConsultationPage.objects.select_related("agency").filter(pk=pk).first()
 
@@ -121,20 +135,24 @@ def _statement_rows(consultation: ConsultationPage, cutoff: datetime | None) -> 
     rows = Statement.objects.filter(consultation=consultation)
     if cutoff is not None:
         rows = rows.filter(created_at__lte=cutoff)
+    rows = list(
+        rows.order_by("created_at", "pk").values(
+            "pk", "text", "moderation_state", "created_at", "external_id", "author_id"
+        )
+    )
+    # Only what is published now keeps its words (minyi.publishing).
+    texts = publishable_texts("participation.statement", [row["pk"] for row in rows])
     return [
         {
             "id": row["pk"],
-            "text": row["text"],
+            "text": texts.get(row["pk"], ""),
             "state": row["moderation_state"],
             "date": row["created_at"].astimezone(tz).date().isoformat(),
             "external_id": row["external_id"],
             "author_participant_id": row["author_id"],
-            "in_groups": row["moderation_state"]
-            not in {ModerationState.REJECTED, ModerationState.HELD, ModerationState.HIDDEN},
+            "in_groups": row["pk"] in texts,
         }
-        for row in rows.order_by("created_at", "pk").values(
-            "pk", "text", "moderation_state", "created_at", "external_id", "author_id"
-        )
+        for row in rows
     ]
 
 
@@ -172,21 +190,22 @@ def participant_external_ids(*, consultation: ConsultationPage) -> dict[int, str
     )
 
 
-def _analyses(model, object_ids_qs) -> dict[int, dict]:
-    from sentiment.models import TextAnalysis
+def _analyses(model, pks) -> dict[int, dict]:
+    """The engine's current readings of the items that are published now (minyi.publishing):
+    a reading of text a moderator has since masked, or of a hidden item, is never used."""
+    from sentiment.selectors import text_analyses_current
 
-    content_type = ContentType.objects.get_for_model(model)
-    rows = TextAnalysis.objects.filter(
-        content_type=content_type, object_id__in=object_ids_qs
-    ).values_list("object_id", "sentiment", "model_version", "tokens", "keywords")
+    rows = text_analyses_current(
+        model=model, pks=pks, fields=("sentiment", "model_version", "tokens", "keywords")
+    )
     return {
-        object_id: {
-            "sentiment": sentiment,
-            "model_version": version,
-            "tokens": tokens,
-            "keywords": keywords,
+        pk: {
+            "sentiment": row["sentiment"],
+            "model_version": row["model_version"],
+            "tokens": row["tokens"],
+            "keywords": row["keywords"],
         }
-        for object_id, sentiment, version, tokens, keywords in rows
+        for pk, row in rows.items()
     }
 
 
@@ -203,11 +222,16 @@ def report_inputs(*, consultation: ConsultationPage, cutoff: datetime) -> Report
     ]
 
     comment_qs = Comment.objects.filter(consultation=consultation, created_at__lte=cutoff)
-    analyses = _analyses(Comment, comment_qs.values("pk"))
+    comment_rows = list(
+        comment_qs.order_by("created_at", "pk").values(
+            "pk", "section_id", "parent_id", "author_id", "stance", "state", "created_at"
+        )
+    )
+    # Only what is published now is read with its words; the rest counts in figures only.
+    bodies = publishable_texts("participation.comment", [row["pk"] for row in comment_rows])
+    analyses = _analyses(Comment, list(bodies))
     comments = []
-    for row in comment_qs.order_by("created_at", "pk").values(
-        "pk", "section_id", "parent_id", "author_id", "stance", "body", "state", "created_at"
-    ):
+    for row in comment_rows:
         analysis = analyses.get(row["pk"])
         comments.append(
             {
@@ -216,7 +240,7 @@ def report_inputs(*, consultation: ConsultationPage, cutoff: datetime) -> Report
                 "parent_id": row["parent_id"],
                 "author_id": row["author_id"],
                 "stance": row["stance"],
-                "body": row["body"],
+                "body": bodies.get(row["pk"], ""),
                 "state": row["state"],
                 "date": row["created_at"].astimezone(tz).date().isoformat(),
                 "sentiment": analysis["sentiment"] if analysis else None,
@@ -299,7 +323,8 @@ def social_inputs(*, consultation: ConsultationPage, cutoff: datetime) -> dict:
     """Posts of the listening topics linked to the consultation, within the social window:
     per topic, counts per local day and sentiment and per source; and the tokens of every
     distinct post (each post once, even when several topics match it)."""
-    from sentiment.models import Post, TextAnalysis, Topic
+    from sentiment.models import Post, Topic
+    from sentiment.selectors import text_analyses_current
 
     start = consultation.opens_at - SOCIAL_MARGIN
     end = min(cutoff, consultation.closes_at + SOCIAL_MARGIN)
@@ -337,14 +362,10 @@ def social_inputs(*, consultation: ConsultationPage, cutoff: datetime) -> dict:
         .distinct()
     )
     post_ids = list(post_ids[:SOCIAL_POSTS_MAX])
-    content_type = ContentType.objects.get_for_model(Post)
-    tokens: dict[int, list[str]] = {}
-    for offset in range(0, len(post_ids), 5000):  # bounded IN lists (SQLite's variable limit)
-        tokens.update(
-            TextAnalysis.objects.filter(
-                content_type=content_type, object_id__in=post_ids[offset : offset + 5000]
-            ).values_list("object_id", "tokens")
-        )
+    tokens = {
+        pk: row["tokens"]
+        for pk, row in text_analyses_current(model=Post, pks=post_ids, fields=("tokens",)).items()
+    }
     return {
         "topics": rows,
         "window": window,
@@ -384,3 +405,31 @@ def _moderation_rows(consultation: ConsultationPage, cutoff: datetime):
 
 def reports_of_consultation(*, consultation: ConsultationPage) -> QuerySet[Report]:
     return Report.objects.filter(consultation=consultation).defer("data")
+
+
+def comment_readings(*, consultation: ConsultationPage) -> list[dict]:
+    """For analysts and the agency's staff: each published comment with the model's reading of
+    its tone (the public sees aggregates only). Newest first."""
+    from sentiment.models import SentimentLabel
+
+    comments = list(
+        Comment.objects.filter(consultation=consultation)
+        .select_related("section")
+        .order_by("-created_at", "-pk")
+    )
+    texts = publishable_texts("participation.comment", [c.pk for c in comments])
+    readings = _analyses(Comment, list(texts))
+    rows = []
+    for comment in comments:
+        if comment.pk not in texts:
+            continue  # not published now: no words, no reading
+        reading = readings.get(comment.pk)
+        rows.append(
+            {
+                "comment": comment,
+                "text": texts[comment.pk],
+                "tone": str(SentimentLabel(reading["sentiment"]).label) if reading else "",
+                "model": reading["model_version"] if reading else "",
+            }
+        )
+    return rows

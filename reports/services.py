@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 
@@ -15,11 +16,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minyi.accounts.models import User
-from participation.models import ConsultationPage
+from minyi.live.versions import stream_version_bump
+from participation.models import Comment, ConsultationPage, Statement
 
 from . import builder
-from .models import Report, ReportStatus
-from .selectors import report_inputs, user_can_publish, user_can_see_drafts
+from .models import Report, ReportReason, ReportStatus
+from .selectors import (
+    report_inputs,
+    report_superseded_by_moderation,
+    user_can_publish,
+    user_can_see_drafts,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +40,17 @@ def report_generate(*, consultation: ConsultationPage, user: User) -> Report:
     ).first()
     if pending is not None:
         return pending
+    return _version_queue(consultation=consultation, user=user)
+
+
+def _version_queue(
+    *,
+    consultation: ConsultationPage,
+    user: User | None,
+    reason: str = ReportReason.REQUESTED,
+    replaces: Report | None = None,
+) -> Report:
+    """A new version number, queued for generation once the transaction commits."""
     for _attempt in range(3):
         try:
             with transaction.atomic():
@@ -40,7 +58,11 @@ def report_generate(*, consultation: ConsultationPage, user: User) -> Report:
                     latest=Max("version")
                 )["latest"]
                 report = Report.objects.create(
-                    consultation=consultation, version=(latest or 0) + 1, created_by=user
+                    consultation=consultation,
+                    version=(latest or 0) + 1,
+                    created_by=user,
+                    reason=reason,
+                    replaces=replaces,
                 )
             break
         except IntegrityError:  # someone else took this version number meanwhile
@@ -53,6 +75,81 @@ def report_generate(*, consultation: ConsultationPage, user: User) -> Report:
     report_id = report.pk
     transaction.on_commit(lambda: report_generation.enqueue(report_id=report_id))
     return report
+
+
+# Items whose moderation changes what a report quoted or counted, and their consultation.
+_REPORTED_KINDS = {"participation.comment": Comment, "participation.statement": Statement}
+
+
+def report_moderation_refresh(model_label: str, pk: int, changed_at: datetime) -> Report | None:
+    """Refresher (minyi.publishing): a moderator's decision or an author's edit or withdrawal
+    changed an item that a published report counted. That version stops being public at once
+    and a new version, marked 因審核更新, is generated and published in its place (staff keep
+    the old one). Idempotent: nothing is done if no published version predates the change."""
+    model = _REPORTED_KINDS.get(model_label.lower())
+    if model is None:
+        return None
+    item = model.objects.filter(pk=pk).values("consultation_id", "created_at").first()
+    if item is None:
+        return None
+    with transaction.atomic():
+        reports = Report.objects.select_for_update().filter(consultation_id=item["consultation_id"])
+        counted = reports.filter(
+            status=ReportStatus.DONE,
+            data_cutoff__gte=item["created_at"],
+            data_cutoff__lt=changed_at,
+        )
+        stale = list(counted.filter(published=True).order_by("-version"))
+        # Drafts that counted the item can never be published as they are (staff keep them).
+        counted.filter(outdated=False).update(outdated=True)
+        # A version being generated may have read the item before this change.
+        reports.filter(status=ReportStatus.RUNNING).update(outdated=True)
+        running = reports.filter(
+            status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING], replaces__isnull=False
+        ).order_by("-version")
+        target = stale[0] if stale else None
+        if target is None:
+            # A replacement already under way may have read the item before this change:
+            # it must not be published; a fresh one takes its place.
+            started = [r for r in running if r.status == ReportStatus.RUNNING]
+            if not started or running.filter(status=ReportStatus.QUEUED).exists():
+                return None
+            target = started[0].replaces
+            Report.objects.filter(pk__in=[r.pk for r in started]).update(replaces=None)
+        else:
+            # Every public version stops being public until the replacement is done: the link
+            # says the report is being updated rather than showing an older version.
+            reports.filter(published=True).update(published=False, published_at=None)
+        consultation = ConsultationPage.objects.get(pk=item["consultation_id"])
+        replacement = _version_queue(
+            consultation=consultation, user=None, reason=ReportReason.MODERATION, replaces=target
+        )
+        transaction.on_commit(lambda: _consultation_page_changed(consultation.pk))
+    return replacement
+
+
+def _consultation_page_changed(consultation_id: int) -> None:
+    """The consultation page links the published report: cached copies are stale."""
+    stream_version_bump(ConsultationPage.stream_of(consultation_id))
+
+
+def _replacement_publish(report_id: int) -> None:
+    """A finished replacement takes its place: it is published and every other version of the
+    consultation stops being public (no public link serves a version with removed text)."""
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report_id)
+        if report.replaces_id is None or report.outdated:
+            return
+        replaced = Report.objects.filter(pk=report.replaces_id).first()
+        Report.objects.filter(consultation_id=report.consultation_id, published=True).exclude(
+            pk=report.pk
+        ).update(published=False, published_at=None)
+        report.published = True
+        report.published_at = timezone.now()
+        report.published_by = replaced.published_by if replaced else None
+        report.save(update_fields=["published", "published_at", "published_by"])
+        consultation_id = report.consultation_id
+        transaction.on_commit(lambda: _consultation_page_changed(consultation_id))
 
 
 def _progress(report_id: int):
@@ -143,6 +240,7 @@ def report_build(*, report_id: int) -> str:
             data_cutoff=cutoff,
             generated_at=timezone.now(),
         )
+        _replacement_publish(report_id)
     except Exception as exc:
         logger.exception("Report %s could not be generated", report_id)
         Report.objects.filter(pk=report_id).update(
@@ -158,6 +256,13 @@ def report_publish(*, report: Report, user: User, published: bool = True) -> Rep
         raise PermissionDenied(_("Only the agency's staff can publish a report."))
     if not report.is_done:
         raise ValidationError(_("Only a finished report can be published."))
+    if published and report_superseded_by_moderation(report=report):
+        raise ValidationError(
+            _(
+                "Moderation has since removed content this version quotes or counts; "
+                "generate a new version and publish that one instead."
+            )
+        )
     report.published = published
     report.published_at = timezone.now() if published else None
     report.published_by = user if published else None

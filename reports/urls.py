@@ -13,6 +13,12 @@ urlpatterns = [
         views.report_generate_view,
         name="generate",
     ),
+    path("consultations/<int:consultation_id>/latest/", views.report_latest, name="latest"),
+    path(
+        "consultations/<int:consultation_id>/readings/",
+        views.comment_readings_view,
+        name="readings",
+    ),
     path(_version, views.report_detail, name="detail"),
     path(_version + "status.json", views.report_status, name="status"),
     path(_version + "publish/", views.report_publish_view, name="publish"),

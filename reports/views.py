@@ -11,6 +11,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -23,9 +24,12 @@ from django.views.decorators.http import require_GET, require_POST
 from . import exports, presentation
 from .models import Report, ReportStatus
 from .selectors import (
+    comment_readings,
     consultation_for_report,
     report_get,
+    report_latest_published,
     report_list,
+    report_moderation_update_pending,
     user_can_publish,
     user_can_see_drafts,
 )
@@ -132,6 +136,34 @@ def report_generate_view(request: HttpRequest, consultation_id: int) -> HttpResp
 
 
 @require_GET
+def comment_readings_view(request: HttpRequest, consultation_id: int) -> HttpResponse:
+    """Analysts and the agency's staff: the model's tone per comment (never public)."""
+    consultation = _consultation(consultation_id)
+    if not user_can_see_drafts(user=request.user, consultation=consultation):
+        raise Http404
+    rows = comment_readings(consultation=consultation)
+    page = Paginator(rows, 50).get_page(request.GET.get("p"))
+    return render(
+        request, "reports/comment_readings.html", {"consultation": consultation, "readings": page}
+    )
+
+
+@require_GET
+def report_latest(request: HttpRequest, consultation_id: int) -> HttpResponse:
+    """The stable public link: the version the agency has published now. While a version is
+    being generated again after a moderator's decision, a short notice instead."""
+    consultation = _consultation(consultation_id)
+    report = report_latest_published(consultation=consultation)
+    if report is not None:
+        return redirect("reports:detail", consultation_id=consultation.pk, version=report.version)
+    if not report_moderation_update_pending(consultation=consultation):
+        raise Http404
+    response = render(request, "reports/report_updating.html", {"consultation": consultation})
+    response["Retry-After"] = "10"
+    return response
+
+
+@require_GET
 def report_detail(request: HttpRequest, consultation_id: int, version: int) -> HttpResponse:
     consultation, report = _report(request, consultation_id, version)
     if not report.is_done:
@@ -228,6 +260,7 @@ def _meta(consultation, report: Report) -> list[tuple[str, str]]:
         (_("Generated at"), report.generated_at.isoformat() if report.generated_at else ""),
         (_("Data cut-off"), report.data_cutoff.isoformat() if report.data_cutoff else ""),
         (_("Published"), _("Yes") if report.published else _("No (draft)")),
+        (_("Why generated"), str(report.get_reason_display())),
         (_("Models"), json.dumps(report.model_versions, ensure_ascii=False)),
     ]
 

@@ -10,10 +10,14 @@ class SentimentConfig(AppConfig):
         from datetime import timedelta
 
         from minyi.jobs.schedule import periodic
+        from minyi.publishing import derived_refresher_register
 
         from .listening.services import post_analysis_register
         from .listening.tasks import listening_tick
+        from .services import text_analysis_refresh
 
         # Social media posts go through the same analysis job as citizens' texts.
         post_analysis_register()
         periodic(listening_tick, every=timedelta(minutes=1))
+        # After a moderator's decision or an author's edit: analyse the published text again.
+        derived_refresher_register(text_analysis_refresh)

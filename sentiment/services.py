@@ -1,24 +1,42 @@
 """Writes of the NLP integration: queue texts for analysis, store what the engine read."""
 
-import hashlib
 from collections.abc import Callable
+from datetime import datetime
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils import timezone
 
+from minyi.publishing import (
+    publishable_kind,
+    publishable_kind_register,
+    publishable_texts,
+    text_fingerprint,
+)
+
 from .models import TextAnalysis
 from .nlp.pipeline import Pipeline
 
-# model label ("participation.comment") → function giving the text to analyse
-_ANALYSED: dict[str, Callable[[models.Model], str]] = {}
+# Labels of the models whose texts are analysed; what is analysed is their publishable text
+# (minyi.publishing: visible items, text as published).
+_ANALYSED: set[str] = set()
 _pipeline: Pipeline | None = None
 
 
-def analysed_model_register(*, model_label: str, text_of: Callable[[models.Model], str]) -> None:
-    """Called from an app's ready(): texts of this model are analysed after every write."""
-    _ANALYSED[model_label.lower()] = text_of
+def analysed_model_register(
+    *, model_label: str, text_of: Callable[[models.Model], str] | None = None
+) -> None:
+    """Called from an app's ready(): texts of this model are analysed after every write.
+
+    Without ``text_of`` the model must already be a publishable kind (minyi.publishing); with
+    it, every row of the model counts as published (social posts).
+    """
+    label = model_label.lower()
+    if text_of is not None:
+        publishable_kind_register(label=label, text_of=text_of)
+    publishable_kind(label)
+    _ANALYSED.add(label)
 
 
 def analysed_model_labels() -> list[str]:
@@ -46,27 +64,28 @@ def text_analysis_request(*, instance: models.Model) -> None:
     transaction.on_commit(lambda: text_analysis.enqueue(model_label=label, pks=[pk]))
 
 
-def _sha256(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def texts_analyse(
     *, model_label: str, pks: list[int], force: bool = False, batch_size: int = 64
 ) -> int:
     """Analyse these rows and store the results; returns how many were (re)analysed.
 
-    A row whose text and model version are unchanged since its last analysis is skipped
-    unless ``force``. Rows deleted in the meantime are ignored.
+    Only publishable text is read (minyi.publishing): the analysis of a row that is not
+    visible now (held, hidden, rejected, withdrawn, deleted) is removed, so nothing derived
+    from it remains. A row whose published text and model version are unchanged since its
+    last analysis is skipped unless ``force``.
     """
     label = model_label.lower()
-    text_of = _ANALYSED[label]
+    if label not in _ANALYSED:
+        raise ValueError(f"{label} is not registered for analysis")
     model = apps.get_model(label)
     content_type = ContentType.objects.get_for_model(model)
     pipeline = analysis_pipeline()
     model_version = pipeline.sentiment_model
 
-    objects = list(model._default_manager.filter(pk__in=pks))
-    texts = {obj.pk: text_of(obj) for obj in objects}
+    texts = publishable_texts(label, pks)
+    gone = [pk for pk in pks if pk not in texts]
+    if gone:
+        TextAnalysis.objects.filter(content_type=content_type, object_id__in=gone).delete()
     existing = {
         analysis.object_id: analysis
         for analysis in TextAnalysis.objects.filter(content_type=content_type, object_id__in=texts)
@@ -76,7 +95,7 @@ def texts_analyse(
         for pk, text in texts.items()
         if force
         or pk not in existing
-        or existing[pk].text_sha256 != _sha256(text)
+        or existing[pk].text_sha256 != text_fingerprint(text)
         or existing[pk].model_version != model_version
     ]
     for start in range(0, len(todo), batch_size):
@@ -92,7 +111,7 @@ def texts_analyse(
                     content_type=content_type,
                     object_id=pk,
                     defaults={
-                        "text_sha256": _sha256(texts[pk]),
+                        "text_sha256": text_fingerprint(texts[pk]),
                         "sentiment": sentiment["label"],
                         "score_positive": scores["positive"],
                         "score_neutral": scores["neutral"],
@@ -106,3 +125,10 @@ def texts_analyse(
                     },
                 )
     return len(todo)
+
+
+def text_analysis_refresh(model_label: str, pk: int, changed_at: datetime) -> None:
+    """Refresher (minyi.publishing): re-analyse a changed item, or drop its analysis if it is
+    no longer visible. Idempotent: an unchanged published text is not analysed again."""
+    if model_label.lower() in _ANALYSED:
+        texts_analyse(model_label=model_label, pks=[pk])

@@ -98,6 +98,8 @@ def luhn_ok(digits: str) -> bool:
 _SEP = r"[\s\-.]"
 _ID_RE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][1289]\d{8}(?![0-9])")
 _OLD_ARC_RE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z][A-Da-d]\d{8}(?![0-9])")
+# The same numbers written with spaces, dashes or dots between characters (A 123 456 789).
+_ID_SPACED_RE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z](?:[ \-.]?[A-Za-z0-9]){9}(?![A-Za-z0-9])")
 _CARD_RE = re.compile(r"(?<![\d\-])\d(?:[ \-]?\d){12,18}(?![\d])")
 _CARD_PREFIX_RE = re.compile(r"(?:4|5[1-5]|2[2-7]|3[47]|35|6)")
 _EMAIL_RE = re.compile(
@@ -172,6 +174,21 @@ def _ids(t: str) -> Iterator[_Match]:
             )
 
 
+def _spaced_ids(t: str) -> Iterator[_Match]:
+    for m in _ID_SPACED_RE.finditer(t):
+        positions = [m.start() + i for i, ch in enumerate(m.group()) if ch.isalnum()]
+        value = "".join(t[i] for i in positions)
+        if len(positions) == len(m.group()):
+            continue  # written without separators: _ids has it
+        if is_valid_national_id(value) and value[1] in "1289":
+            kind = "national-id" if value[1] in "12" else "resident-cert"
+        elif is_valid_old_resident_cert(value):
+            kind = "resident-cert"
+        else:
+            continue
+        yield m.start(), m.end(), set(positions[3:7]), None, kind
+
+
 def _cards(t: str) -> Iterator[_Match]:
     for m in _CARD_RE.finditer(t):
         offsets = _digit_offsets(t, m.start(), m.end())
@@ -223,6 +240,7 @@ def _addresses(t: str) -> Iterator[_Match]:
 
 DETECTORS: tuple[Callable[[str], Iterator[_Match]], ...] = (
     _ids,
+    _spaced_ids,
     _cards,
     _emails,
     _banks,

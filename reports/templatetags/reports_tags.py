@@ -15,15 +15,22 @@ def table_rows(table, comment_url: str = "") -> list[list[dict]]:
 def published_report_link(context, page) -> dict:
     """On the consultation page: its latest published report, and for analysts and the
     agency's staff a link to every version (one query for the public)."""
-    from reports.selectors import report_latest_published, user_can_see_drafts
+    from reports.selectors import (
+        report_latest_published,
+        report_moderation_update_pending,
+        user_can_see_drafts,
+    )
 
     request = context.get("request")
     user = getattr(request, "user", None)
     staff = bool(user and user.is_authenticated) and user_can_see_drafts(
         user=user, consultation=page
     )
+    report = report_latest_published(consultation=page)
     return {
-        "report": report_latest_published(consultation=page),
+        "report": report,
+        # Between a moderator's decision and the new version: say so instead of a dead link.
+        "updating": report is None and report_moderation_update_pending(consultation=page),
         "consultation": page,
         "can_see_drafts": staff,
     }

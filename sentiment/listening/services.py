@@ -25,6 +25,7 @@ from django.db.models.functions import RowNumber, Trunc
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from moderation.services import personal_data_mask
 from sentiment.models import (
     AggregateDirty,
     Alert,
@@ -180,14 +181,15 @@ def posts_store(
                     external_id=item.external_id[:200],
                     url=item.url[:1000],
                     author_hash=author_hash(source_kind=source.kind, handle=item.author),
-                    title=item.title[:300],
-                    text=item.text,
+                    # Personal data is masked before storage, as in citizens' comments.
+                    title=personal_data_mask(text=item.title)[:300],
+                    text=personal_data_mask(text=item.text),
                     published_at=item.published_at,
                     likes=item.likes,
                     shares=item.shares,
                     pushes=item.pushes,
                     boos=item.boos,
-                    raw=item.raw,
+                    raw=_raw_masked(item.raw),
                     raw_expires_at=expires if item.raw is not None else None,
                 )
                 for item in new_items
@@ -214,6 +216,46 @@ def posts_store(
     if changed and not ids:
         aggregates_refresh_request()  # no analysis job follows to queue it
     return sorted(ids.values())
+
+
+def _raw_masked(raw):
+    """The raw payload with personal data masked in every string (it is kept for weeks)."""
+    if isinstance(raw, str):
+        return personal_data_mask(text=raw)
+    if isinstance(raw, list):
+        return [_raw_masked(value) for value in raw]
+    if isinstance(raw, dict):
+        return {key: _raw_masked(value) for key, value in raw.items()}
+    return raw
+
+
+def posts_personal_data_mask(*, batch: int = BATCH) -> int:
+    """Mask personal data in posts stored before masking at ingestion existed; re-analyse the
+    changed posts and refresh their aggregates now. Returns how many posts changed."""
+    changed: list[int] = []
+    last = 0
+    while True:
+        posts = list(Post.objects.filter(pk__gt=last).order_by("pk")[:batch])
+        if not posts:
+            break
+        last = posts[-1].pk
+        updates = []
+        for post in posts:
+            masked = (
+                personal_data_mask(text=post.text),
+                personal_data_mask(text=post.title)[:300],
+                _raw_masked(post.raw),
+            )
+            if masked != (post.text, post.title, post.raw):
+                post.text, post.title, post.raw = masked
+                updates.append(post)
+        Post.objects.bulk_update(updates, ["text", "title", "raw"], batch_size=batch)
+        changed += [post.pk for post in updates]
+    for start in range(0, len(changed), batch):
+        posts_analyse(post_ids=changed[start : start + batch])
+    if changed:
+        aggregates_refresh()
+    return len(changed)
 
 
 def _counters_update(unique: dict[str, NormalisedPost], existing: dict[str, tuple]) -> list[int]:

@@ -5,7 +5,7 @@
 
 Sets up a fresh PostgreSQL database (default postgres://postgres@127.0.0.1:5432/minyi_bench,
 dropped and recreated), creates a consultation with N comments (a third of them replies, every
-one analysed by the NLP engine so the tone badges render) and 50 statements, counts the SQL
+one analysed by the NLP engine, as the worker leaves them) and 50 statements, counts the SQL
 queries of one page view at 10 and at N comments (they must be equal), then serves the site with
 uvicorn (several worker processes, as in production) and fetches the page from R concurrent
 readers, printing requests/s and latency percentiles. The target (issue 3): p95 under 150 ms.

@@ -124,3 +124,23 @@ def test_zero_width_inside_an_id_does_not_hide_it():
     result = screen(text)
     assert result.published_text == "A12****789"
     assert {r.rule for r in result.reasons} == {"personal-data", "unsafe-text"}
+
+
+@pytest.mark.parametrize(
+    ("text", "published"),
+    [
+        ("身分證 A 123 456 789", "身分證 A 12* *** 789"),
+        ("身分證A 1 2 3 4 5 6 7 8 9", "身分證A 1 2 * * * * 7 8 9"),
+        ("居留證 a-c0-1234-567", "居留證 a-c0-****-567"),
+    ],
+)
+def test_spaced_id_numbers_are_masked(text, published):
+    from moderation.services import screen_text
+
+    assert screen_text(text=text).published_text == published
+
+
+def test_spaced_letters_and_digits_without_a_valid_check_digit_stay():
+    from moderation.services import screen_text
+
+    assert screen_text(text="型號 A 123 456 780").published_text == "型號 A 123 456 780"

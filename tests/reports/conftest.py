@@ -7,6 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
+from minyi.publishing import text_fingerprint
+
 TAIPEI = ZoneInfo("Asia/Taipei")
 
 SUPPORT_TEXTS = [
@@ -78,7 +80,7 @@ def _social_media(consultation):
             TextAnalysis.objects.create(
                 content_type=post_ct,
                 object_id=post.pk,
-                text_sha256="0" * 64,
+                text_sha256=text_fingerprint(text),  # read from the text as stored
                 sentiment=label,
                 score_positive=0.5,
                 score_neutral=0.3,
@@ -172,7 +174,7 @@ def report_world(make_consultation, make_user, make_agency):
         TextAnalysis.objects.create(
             content_type=comment_ct,
             object_id=c.pk,
-            text_sha256="0" * 64,
+            text_sha256=text_fingerprint(c.body),  # read from the text as published
             sentiment=label,
             score_positive=0.8 if label == "positive" else 0.1,
             score_neutral=0.8 if label == "neutral" else 0.1,

@@ -144,7 +144,10 @@ def test_publish_makes_it_public_and_linked(client, generated, rf):
     html = Template("{% load reports_tags %}{% published_report_link page %}").render(
         Context({"page": generated["consultation"], "request": rf.get("/")})
     )
-    assert url("reports:detail", generated) in html
+    # The stable link, which serves whichever version is published now.
+    latest = reverse("reports:latest", args=[generated["consultation"].pk])
+    assert f'href="{latest}"' in html
+    assert client.get(latest).url == url("reports:detail", generated)
     assert f'href="{url("reports:index", generated)}"' not in html  # no drafts link for all
     client.force_login(generated["staff"])
     client.post(url("reports:publish", generated), {"published": "0"})
@@ -158,7 +161,8 @@ def test_consultation_page_link_for_staff_before_publication(generated, rf):
     template = Template("{% load reports_tags %}{% published_report_link page %}")
     html = template.render(Context({"page": generated["consultation"], "request": request}))
     assert f'href="{url("reports:index", generated)}"' in html
-    assert f'href="{url("reports:detail", generated)}"' not in html  # nothing published yet
+    latest = reverse("reports:latest", args=[generated["consultation"].pk])
+    assert f'href="{latest}"' not in html  # nothing published yet
     request.user = generated["citizen"]
     assert not template.render(
         Context({"page": generated["consultation"], "request": request})

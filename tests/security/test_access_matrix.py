@@ -116,6 +116,8 @@ EXPECTED: dict[str, set[str]] = {
     # everyone. No report exists here, so only the drafts index answers (to those who may draft).
     "reports:index": {"analyst", "staff_a", "admin"},
     "reports:generate": NOBODY,  # POST only
+    "reports:latest": NOBODY,  # no published version (nor one being regenerated) here
+    "reports:readings": {"analyst", "staff_a", "admin"},  # the tone per comment
     "reports:detail": NOBODY,
     "reports:status": NOBODY,
     "reports:publish": NOBODY,
