@@ -1,4 +1,4 @@
-/* Draw the page's charts: every [data-chart] element holds the id of a JSON <script> with a
+/* Draw the page's charts: every [data-chart] element holds the id of a JSON script element with a
    plotly figure (data + layout, built by minyi.charts on the server). The table beside each
    chart has the same figures, so this is an enhancement: without JavaScript nothing is lost.
    One script for the dashboard, listening and decision reports (issue: one chart module). */
