@@ -488,6 +488,7 @@ def aggregates_refresh(*, max_rounds: int | None = None) -> int:
     return recomputed
 
 
+# no caller: for scripts and tests; the worker refreshes marked buckets on its own tick
 def aggregates_update_for_posts(*, post_ids: list[int]) -> int:
     """Mark these posts' buckets stale and refresh them now (for callers outside the worker)."""
     aggregate_buckets_mark(post_ids=post_ids)
