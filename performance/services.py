@@ -272,11 +272,6 @@ class _Field:
     # For columns holding a reference (主管機關代碼): turns the cell into the field's value.
     convert: Callable[[Any, "_Refs"], Any] | None = None
 
-    def value(self, cell: Any, refs: "_Refs") -> Any:
-        if cell is None and self.default is not _KEEP:
-            return self.default
-        return self.convert(cell, refs) if self.convert else cell
-
 
 @dataclass
 class _Refs:
@@ -295,7 +290,8 @@ class _SheetSpec:
     A row is identified by ``key_columns`` in the file (checked for duplicates) and by
     ``key_fields`` on the model: the program code becomes ``program_id`` and, for sheets keyed
     by a KPI, the program and KPI name together become ``kpi_id``. Existing objects compared
-    with the file are those of the programs it covers (``scope``, a lookup on program pk).
+    with the file are those of the programs it covers (``scope``: a lookup on their pk, or on
+    the code for 計畫).
     """
 
     sheet: Sheet
@@ -310,9 +306,10 @@ class _SheetSpec:
 
     def file_key(self, values: dict[str, Any]) -> tuple:
         """The row's key as the file has it (program code, KPI name…), with defaults."""
+        if not self.key_defaults:
+            return tuple([values[c] for c in self.key_columns])
         return tuple(
-            self.key_defaults.get(c) if values.get(c) is None else values.get(c)
-            for c in self.key_columns
+            [self.key_defaults.get(c) if values[c] is None else values[c] for c in self.key_columns]
         )
 
     def model_key(self, values: dict[str, Any], refs: _Refs) -> tuple:
@@ -718,13 +715,25 @@ def _in_chunks(queryset_for, values: list) -> list:
 
 
 def _desired(spec: _SheetSpec, table: Table, refs: _Refs) -> dict[tuple, dict[str, Any]]:
-    """The model values the file asks for, by stored key (every field, absent columns too)."""
-    return {
-        spec.model_key(row.values, refs): {
-            f.field: f.value(row.values[f.column], refs) for f in spec.fields
-        }
-        for row in table.rows
-    }
+    """The model values the file asks for, by stored key (every field, absent columns too).
+
+    An empty cell (None) takes the field's default; otherwise ``convert`` applies. The loop is
+    plain (no call per cell) because it runs for every cell of uploads of 100,000 rows.
+    """
+    fields = [(f.column, f.field, f.default, f.convert) for f in spec.fields]
+    desired = {}
+    for row in table.rows:
+        cells = row.values
+        values = {}
+        for column, name, default, convert in fields:
+            value = cells[column]
+            if value is None and default is not _KEEP:
+                value = default
+            elif convert is not None:
+                value = convert(value, refs)
+            values[name] = value
+        desired[spec.model_key(cells, refs)] = values
+    return desired
 
 
 def _existing(spec: _SheetSpec, scope: list) -> dict[tuple, Model]:
