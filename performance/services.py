@@ -4,14 +4,15 @@ Messages are in Traditional Chinese because citizens and agency staff read them.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from minyi.accounts.models import User
@@ -34,6 +35,7 @@ from .importing import (
     ImportFailed,
     RowError,
     Sheet,
+    Table,
     Upload,
     read_files,
 )
@@ -257,175 +259,322 @@ class ImportSummary:
         )
 
 
+_KEEP = object()  # a _Field without a default: an empty cell is stored as it was read
+
+
+@dataclass(frozen=True)
+class _Field:
+    """One column of a sheet and the model field it fills."""
+
+    column: str
+    field: str
+    default: Any = _KEEP  # stored when the cell is empty (None)
+    # For columns holding a reference (主管機關代碼): turns the cell into the field's value.
+    convert: Callable[[Any, "_Refs"], Any] | None = None
+
+
+@dataclass
+class _Refs:
+    """Primary keys the rows refer to, read once per import."""
+
+    now: datetime
+    agency_ids: dict[str, int]
+    program_ids: dict[str, int] = field(default_factory=dict)  # code -> pk
+    kpi_ids: dict[tuple[int, str], int] | None = None  # (program pk, KPI name) -> pk
+
+
+@dataclass(frozen=True)
+class _SheetSpec:
+    """How one import sheet maps onto its model: the one place each sheet's rules live.
+
+    A row is identified by ``key_columns`` in the file (checked for duplicates) and by
+    ``key_fields`` on the model: the program code becomes ``program_id`` and, for sheets keyed
+    by a KPI, the program and KPI name together become ``kpi_id``. Existing objects compared
+    with the file are those of the programs it covers (``scope``: a lookup on their pk, or on
+    the code for 計畫).
+    """
+
+    sheet: Sheet
+    model: type[Model]
+    key_columns: tuple[str, ...]
+    key_fields: tuple[str, ...]
+    fields: tuple[_Field, ...]
+    scope: str = "program_id"
+    duplicate_words: str = ""  # "同一計畫的…只能有一列"
+    key_defaults: dict[str, Any] = field(default_factory=dict)  # for empty key cells
+    new_fields: Callable[[datetime], dict[str, Any]] = lambda now: {}  # set on create only
+
+    def file_key(self, values: dict[str, Any]) -> tuple:
+        """The row's key as the file has it (program code, KPI name…), with defaults."""
+        if not self.key_defaults:
+            return tuple([values[c] for c in self.key_columns])
+        return tuple(
+            [self.key_defaults.get(c) if values[c] is None else values[c] for c in self.key_columns]
+        )
+
+    def model_key(self, values: dict[str, Any], refs: _Refs) -> tuple:
+        """The row's key as stored: program and KPI names replaced by primary keys."""
+        key = self.file_key(values)
+        if self.key_fields[0] == "code":
+            return key
+        program_id = refs.program_ids[key[0]]
+        if self.key_fields[0] == "kpi_id":
+            return (refs.kpi_ids[(program_id, key[1])], *key[2:])
+        return (program_id, *key[1:])
+
+    def stored_key(self, obj: Model) -> tuple:
+        return tuple(getattr(obj, f) for f in self.key_fields)
+
+    def make(self, key: tuple, values: dict[str, Any], now: datetime) -> Model:
+        identity = dict(zip(self.key_fields, key, strict=True))
+        return self.model(**identity, **self.new_fields(now), **values)
+
+
+_SPECS: tuple[_SheetSpec, ...] = (
+    _SheetSpec(
+        PROGRAMS,
+        Program,
+        ("program",),
+        ("code",),
+        (
+            _Field("name", "name"),
+            _Field("agency", "agency_id", convert=lambda code, refs: refs.agency_ids[code]),
+            _Field("control_level", "control_level", ControlLevel.MINISTRY),
+            _Field("category", "category", ""),
+            _Field("start_year", "start_year"),
+            _Field("end_year", "end_year"),
+            _Field("objectives", "objectives", ""),
+            _Field("description", "description", ""),
+            _Field("is_demo", "is_demo", False),
+        ),
+        scope="code",
+        new_fields=lambda now: {"created_at": now, "updated_at": now, "light_reasons": []},
+    ),
+    _SheetSpec(
+        KPIS,
+        KPI,
+        ("program", "kpi"),
+        ("program_id", "name"),
+        (
+            _Field("unit", "unit", ""),
+            _Field("definition", "definition", ""),
+            _Field("formula", "formula", ""),
+            _Field("direction", "direction", Direction.HIGHER),
+            _Field("baseline", "baseline"),
+            _Field("baseline_year", "baseline_year"),
+        ),
+        duplicate_words="同一指標名稱",
+    ),
+    _SheetSpec(
+        TARGETS,
+        KPITarget,
+        ("program", "kpi", "year"),
+        ("kpi_id", "year"),
+        (_Field("value", "value"),),
+        scope="kpi__program_id",
+        duplicate_words="同一指標、同一年度",
+    ),
+    _SheetSpec(
+        ACTUALS,
+        KPIActual,
+        ("program", "kpi", "year", "period"),
+        ("kpi_id", "year", "period"),
+        (
+            _Field("value", "value"),
+            _Field("reported_on", "reported_on"),
+            _Field("note", "note", ""),
+            _Field("evidence_url", "evidence_url", ""),
+        ),
+        scope="kpi__program_id",
+        duplicate_words="同一指標、同一年度與期別",
+        key_defaults={"period": Period.YEAR},
+    ),
+    _SheetSpec(
+        BUDGETS,
+        BudgetYear,
+        ("program", "year"),
+        ("program_id", "year"),
+        (
+            _Field("budget", "budget"),
+            _Field("spent", "spent"),
+            _Field("planned_to_date", "planned_to_date"),
+        ),
+        duplicate_words="同一年度",
+    ),
+    _SheetSpec(
+        PROGRESS,
+        ProgressReport,
+        ("program", "period_end"),
+        ("program_id", "period_end"),
+        (
+            _Field("planned_percent", "planned_percent"),
+            _Field("actual_percent", "actual_percent"),
+            _Field("note", "note", ""),
+        ),
+        duplicate_words="同一期末日期",
+        new_fields=lambda now: {"reported_at": now},
+    ),
+    _SheetSpec(
+        MILESTONES,
+        Milestone,
+        ("program", "name"),
+        ("program_id", "name"),
+        (
+            _Field("planned_date", "planned_date"),
+            _Field("actual_date", "actual_date"),
+            _Field("weight", "weight", Decimal(0)),
+        ),
+        duplicate_words="同一查核點名稱",
+    ),
+)
+
+
 def _valid(value) -> bool:
     return value is not _INVALID
 
 
-def _check_references(upload: Upload, user: User) -> list[RowError]:
-    """Duplicates, unknown programs, KPIs and agencies, and programs the user may not edit."""
-    errors: list[RowError] = []
-    tables = upload.tables
-    managed = set(agencies_for_user(user).values_list("code", flat=True))
-    agency_ids = dict(Agency.objects.values_list("code", "pk"))
+def _other_agency(code: str, owner: str) -> str:
+    return f"計畫「{code}」屬於其他機關（{owner}），您沒有權限修改。"
 
+
+@dataclass
+class _RefCheck:
+    """What checking an upload's references needs, read once: the rules below share it."""
+
+    managed: set[str]  # codes of the agencies the user may import for
+    existing: dict[str, str]  # program code -> its agency code, for the programs referenced
+    in_file: dict[str, int] = field(default_factory=dict)  # program code -> line in 計畫
+    errors: list[RowError] = field(default_factory=list)
+
+    def add(self, table: Table, line: int, column: str, message: str) -> None:
+        self.errors.append(RowError(table.source, line, column, message))
+
+
+def _check_references(upload: Upload, user: User) -> list[RowError]:
+    """Duplicates, unknown programs, KPIs and agencies, and programs the user may not edit.
+
+    Errors come in the order of the sheets (計畫 first), then the unknown KPI names.
+    """
+    tables = upload.tables
     referenced = {
         row.values["program"]
         for table in tables.values()
         for row in table.rows
         if row.values.get("program") and _valid(row.values["program"])
     }
-    existing = dict(Program.objects.filter(code__in=referenced).values_list("code", "agency__code"))
-    in_file: dict[str, int] = {}
+    check = _RefCheck(
+        managed=set(agencies_for_user(user).values_list("code", flat=True)),
+        existing=dict(
+            Program.objects.filter(code__in=referenced).values_list("code", "agency__code")
+        ),
+    )
     if PROGRAMS.key in tables:
-        table = tables[PROGRAMS.key]
-        for row in table.rows:
-            code, agency = row.values["program"], row.values["agency"]
-            label = row.cells["program"]
-            if not code or not _valid(code):
-                continue
-            if code in in_file:
-                errors.append(
-                    RowError(
-                        table.source,
-                        row.line,
-                        label,
-                        f"計畫代碼「{code}」重複（第 {in_file[code]} 列已出現）。",
-                    )
-                )
-                continue
-            in_file[code] = row.line
-            if _valid(agency) and agency:
-                if agency not in agency_ids:
-                    errors.append(
-                        RowError(
-                            table.source,
-                            row.line,
-                            row.cells["agency"],
-                            f"找不到機關代碼「{agency}」。",
-                        )
-                    )
-                elif agency not in managed:
-                    errors.append(
-                        RowError(
-                            table.source,
-                            row.line,
-                            row.cells["agency"],
-                            f"您不是「{agency}」的機關人員，不能匯入該機關的計畫。",
-                        )
-                    )
-            if code in existing and existing[code] not in managed:
-                errors.append(
-                    RowError(
-                        table.source,
-                        row.line,
-                        label,
-                        f"計畫「{code}」屬於其他機關（{existing[code]}），您沒有權限修改。",
-                    )
-                )
-            start, end = row.values["start_year"], row.values["end_year"]
-            if _valid(start) and _valid(end) and start and end and end < start:
-                errors.append(
-                    RowError(
-                        table.source, row.line, row.cells["end_year"], "結束年度早於開始年度。"
-                    )
-                )
-
-    kpi_names: set[tuple[str, str]] | None = None
+        _check_programs(check, tables[PROGRAMS.key])
+    # KPIs the file's targets and actuals may name: those of the 績效指標 sheet when the
+    # upload has one (it replaces the programs' KPIs), else the ones already stored.
     if KPIS.key in tables:
-        kpi_names = set()
+        kpi_names: set[tuple[str, str]] = set()
     else:
         kpi_names = set(
             KPI.objects.filter(program__code__in=referenced).values_list("program__code", "name")
         )
+    for spec in _SPECS[1:]:
+        if spec.sheet.key in tables:
+            keys = _check_rows(check, spec, tables[spec.sheet.key])
+            if spec.sheet is KPIS:
+                kpi_names.update(keys)
+    for sheet in (TARGETS, ACTUALS):
+        if sheet.key in tables:
+            _check_kpi_names(check, tables[sheet.key], kpi_names)
+    return check.errors
 
-    keys = {
-        KPIS.key: ("program", "kpi"),
-        TARGETS.key: ("program", "kpi", "year"),
-        ACTUALS.key: ("program", "kpi", "year", "period"),
-        BUDGETS.key: ("program", "year"),
-        PROGRESS.key: ("program", "period_end"),
-        MILESTONES.key: ("program", "name"),
-    }
-    for sheet_key, key_columns in keys.items():
-        table = tables.get(sheet_key)
-        if table is None:
+
+def _check_programs(check: _RefCheck, table: Table) -> None:
+    """The 計畫 sheet: one row per code, a known agency the user belongs to, sane years."""
+    agency_ids = set(Agency.objects.values_list("code", flat=True))
+    for row in table.rows:
+        code, agency = row.values["program"], row.values["agency"]
+        label = row.cells["program"]
+        if not code or not _valid(code):
             continue
-        seen: dict[tuple, int] = {}
-        for row in table.rows:
-            code = row.values["program"]
-            if not code or not _valid(code):
-                continue
-            if code not in in_file:
-                if code not in existing:
-                    errors.append(
-                        RowError(
-                            table.source,
-                            row.line,
-                            row.cells["program"],
-                            f"找不到計畫代碼「{code}」（請一併匯入「計畫」工作表）。",
-                        )
-                    )
-                    continue
-                if existing[code] not in managed:
-                    errors.append(
-                        RowError(
-                            table.source,
-                            row.line,
-                            row.cells["program"],
-                            f"計畫「{code}」屬於其他機關（{existing[code]}），您沒有權限修改。",
-                        )
-                    )
-                    continue
-            values = [row.values.get(column) for column in key_columns]
-            if any(not _valid(v) for v in values):
-                continue
-            if sheet_key == ACTUALS.key and values[3] is None:
-                values[3] = Period.YEAR
-            key = tuple(values)
-            if key in seen:
-                errors.append(
-                    RowError(
-                        table.source,
-                        row.line,
-                        "",
-                        f"與第 {seen[key]} 列重複（同一計畫的{_key_words(sheet_key)}只能有一列）。",
-                    )
+        if code in check.in_file:
+            check.add(
+                table,
+                row.line,
+                label,
+                f"計畫代碼「{code}」重複（第 {check.in_file[code]} 列已出現）。",
+            )
+            continue
+        check.in_file[code] = row.line
+        if _valid(agency) and agency:
+            if agency not in agency_ids:
+                check.add(table, row.line, row.cells["agency"], f"找不到機關代碼「{agency}」。")
+            elif agency not in check.managed:
+                check.add(
+                    table,
+                    row.line,
+                    row.cells["agency"],
+                    f"您不是「{agency}」的機關人員，不能匯入該機關的計畫。",
+                )
+        if code in check.existing and check.existing[code] not in check.managed:
+            check.add(table, row.line, label, _other_agency(code, check.existing[code]))
+        start, end = row.values["start_year"], row.values["end_year"]
+        if _valid(start) and _valid(end) and start and end and end < start:
+            check.add(table, row.line, row.cells["end_year"], "結束年度早於開始年度。")
+
+
+def _check_rows(check: _RefCheck, spec: _SheetSpec, table: Table) -> set[tuple]:
+    """A figures sheet: known programs the user may edit, one row per key.
+
+    Returns the keys of the rows that passed (for 績效指標: the KPIs the file defines).
+    """
+    seen: dict[tuple, int] = {}
+    for row in table.rows:
+        code = row.values["program"]
+        if not code or not _valid(code):
+            continue
+        if code not in check.in_file:
+            if code not in check.existing:
+                check.add(
+                    table,
+                    row.line,
+                    row.cells["program"],
+                    f"找不到計畫代碼「{code}」（請一併匯入「計畫」工作表）。",
                 )
                 continue
-            seen[key] = row.line
-            if sheet_key == KPIS.key:
-                kpi_names.add((code, row.values["kpi"]))
-        if sheet_key == KPIS.key:
-            continue
-    for sheet_key in (TARGETS.key, ACTUALS.key):
-        table = tables.get(sheet_key)
-        if table is None:
-            continue
-        for row in table.rows:
-            code, kpi = row.values["program"], row.values["kpi"]
-            if not code or not kpi or not _valid(code) or not _valid(kpi):
-                continue
-            if (code in in_file or code in existing) and (code, kpi) not in kpi_names:
-                errors.append(
-                    RowError(
-                        table.source,
-                        row.line,
-                        row.cells["kpi"],
-                        f"計畫「{code}」沒有名為「{kpi}」的績效指標（請列在「績效指標」工作表）。",
-                    )
+            if check.existing[code] not in check.managed:
+                check.add(
+                    table, row.line, row.cells["program"], _other_agency(code, check.existing[code])
                 )
-    return errors
+                continue
+        key = spec.file_key(row.values)
+        if any(not _valid(v) for v in key):
+            continue
+        if key in seen:
+            check.add(
+                table,
+                row.line,
+                "",
+                f"與第 {seen[key]} 列重複（同一計畫的{spec.duplicate_words}只能有一列）。",
+            )
+            continue
+        seen[key] = row.line
+    return set(seen)
 
 
-def _key_words(sheet_key: str) -> str:
-    return {
-        KPIS.key: "同一指標名稱",
-        TARGETS.key: "同一指標、同一年度",
-        ACTUALS.key: "同一指標、同一年度與期別",
-        BUDGETS.key: "同一年度",
-        PROGRESS.key: "同一期末日期",
-        MILESTONES.key: "同一查核點名稱",
-    }[sheet_key]
+def _check_kpi_names(check: _RefCheck, table: Table, kpi_names: set[tuple[str, str]]) -> None:
+    """Targets and actuals name KPIs that exist (in the file's 績效指標 or, without it, stored)."""
+    for row in table.rows:
+        code, kpi = row.values["program"], row.values["kpi"]
+        if not code or not kpi or not _valid(code) or not _valid(kpi):
+            continue
+        if (code in check.in_file or code in check.existing) and (code, kpi) not in kpi_names:
+            check.add(
+                table,
+                row.line,
+                row.cells["kpi"],
+                f"計畫「{code}」沒有名為「{kpi}」的績效指標（請列在「績效指標」工作表）。",
+            )
 
 
 def programs_import(
@@ -565,313 +714,164 @@ def _in_chunks(queryset_for, values: list) -> list:
     return rows
 
 
-def _import_write(upload: Upload, summary: ImportSummary) -> tuple[set[int], set[int]]:
-    """Write checked tables; returns (programs touched, programs with new reports)."""
-    tables = upload.tables
-    agency_ids = dict(Agency.objects.values_list("code", "pk"))
-    now = timezone.now()
-    touched: set[int] = set()
+def _desired(spec: _SheetSpec, table: Table, refs: _Refs) -> dict[tuple, dict[str, Any]]:
+    """The model values the file asks for, by stored key (every field, absent columns too).
 
-    # Programs, by code.
+    An empty cell (None) takes the field's default; otherwise ``convert`` applies. The loop is
+    plain (no call per cell) because it runs for every cell of uploads of 100,000 rows.
+    """
+    fields = [(f.column, f.field, f.default, f.convert) for f in spec.fields]
+    desired = {}
+    for row in table.rows:
+        cells = row.values
+        values = {}
+        for column, name, default, convert in fields:
+            value = cells[column]
+            if value is None and default is not _KEEP:
+                value = default
+            elif convert is not None:
+                value = convert(value, refs)
+            values[name] = value
+        desired[spec.model_key(cells, refs)] = values
+    return desired
+
+
+def _existing(spec: _SheetSpec, scope: list) -> dict[tuple, Model]:
+    """The stored objects of the programs in scope, by key."""
+    return {
+        spec.stored_key(obj): obj
+        for obj in _in_chunks(
+            lambda chunk: spec.model.objects.filter(**{f"{spec.scope}__in": chunk}), scope
+        )
+    }
+
+
+def _sheet_sync(
+    spec: _SheetSpec,
+    table: Table,
+    *,
+    desired: dict,
+    existing: dict,
+    refs: _Refs,
+    summary: ImportSummary,
+    always: tuple[str, ...] = (),
+) -> tuple[list, list]:
+    """Apply one sheet: only the columns the file has are compared (plus ``always``)."""
+    return _sync(
+        sheet=spec.sheet,
+        summary=summary,
+        existing=existing,
+        desired=desired,
+        fields=[f.field for f in spec.fields if f.column in table.present] + list(always),
+        model=spec.model,
+        make=lambda key, values: spec.make(key, values, refs.now),
+    )
+
+
+def _import_write(upload: Upload, summary: ImportSummary) -> tuple[set[int], set[int]]:
+    """Write checked tables; returns (programs touched, programs with new reports).
+
+    Programs come first so that the other sheets can refer to new ones; each other sheet
+    replaces the data of the programs it lists and of those in the 計畫 sheet.
+    """
+    tables = upload.tables
+    refs = _Refs(now=timezone.now(), agency_ids=dict(Agency.objects.values_list("code", "pk")))
+    touched: set[int] = set()
     file_codes: list[str] = []
     if PROGRAMS.key in tables:
-        table = tables[PROGRAMS.key]
-        mapping = {
-            "name": "name",
-            "agency": "agency_id",
-            "control_level": "control_level",
-            "category": "category",
-            "start_year": "start_year",
-            "end_year": "end_year",
-            "objectives": "objectives",
-            "description": "description",
-            "is_demo": "is_demo",
-        }
-        fields = _present(table, mapping)
-        desired, counties = {}, {}
-        for row in table.rows:
-            v = row.values
-            desired[v["program"]] = {
-                "name": v["name"],
-                "agency_id": agency_ids[v["agency"]],
-                "control_level": v["control_level"] or ControlLevel.MINISTRY,
-                "category": v["category"] or "",
-                "start_year": v["start_year"],
-                "end_year": v["end_year"],
-                "objectives": v["objectives"] or "",
-                "description": v["description"] or "",
-                "is_demo": bool(v["is_demo"]),
-            }
-            if "counties" in table.present:
-                counties[v["program"]] = v["counties"] or (False, ())
-        file_codes = list(desired)
-        existing = {
-            p.code: p
-            for p in _in_chunks(lambda codes: Program.objects.filter(code__in=codes), file_codes)
-        }
-        before = {code: p.nationwide for code, p in existing.items()}
-        created, updated = _sync(
-            sheet=PROGRAMS,
-            summary=summary,
-            existing=dict(existing),
-            desired=desired,
-            fields=fields,
-            model=Program,
-            make=lambda code, values: Program(
-                code=code, created_at=now, updated_at=now, light_reasons=[], **values
-            ),
-        )
-        program_ids = dict(
-            _in_chunks(
-                lambda codes: Program.objects.filter(code__in=codes).values_list("code", "pk"),
-                file_codes,
-            )
-        )
-        created_codes = {p.code for p in created}
-        changed = {p.code for p in updated}
-        if counties:
-            moved = _sync_counties(counties=counties, program_ids=program_ids, before=before)
-            moved -= created_codes | changed
-            summary.add(PROGRAMS, "updated", len(moved))
-            summary.add(PROGRAMS, "unchanged", -len(moved))
-            changed |= moved
-        touched.update(program_ids.values())
-        # Updated programs get a new updated_at (created ones already have it).
-        if changed:
-            Program.objects.filter(pk__in=[program_ids[c] for c in changed]).update(updated_at=now)
+        file_codes = _programs_write(tables[PROGRAMS.key], refs, summary)
+        touched.update(refs.program_ids.values())
 
     referenced = sorted({row.values["program"] for table in tables.values() for row in table.rows})
-    program_ids = dict(
+    refs.program_ids = _program_ids(referenced)
+    reported: set[int] = set()
+    for spec in _SPECS[1:]:
+        table = tables.get(spec.sheet.key)
+        if table is None:
+            continue
+        codes = {row.values["program"] for row in table.rows} | set(file_codes)
+        scope = [refs.program_ids[code] for code in codes if code in refs.program_ids]
+        touched.update(scope)
+        if spec.key_fields[0] == "kpi_id" and refs.kpi_ids is None:
+            # After the KPI sheet is written: targets and actuals refer to its KPIs.
+            refs.kpi_ids = _kpi_ids(list(refs.program_ids.values()))
+        desired = _desired(spec, table, refs)
+        always: tuple[str, ...] = ()
+        if spec.sheet is KPIS:
+            # KPIs are shown in the order the file lists them, per program.
+            positions: dict[int, int] = defaultdict(int)
+            for (program_id, _name), values in desired.items():
+                values["sort_order"] = min(positions[program_id], 32000)
+                positions[program_id] += 1
+            always = ("sort_order",)
+        created, _updated = _sheet_sync(
+            spec,
+            table,
+            desired=desired,
+            existing=_existing(spec, scope),
+            refs=refs,
+            summary=summary,
+            always=always,
+        )
+        # New actuals and progress reports are news for the programs' followers.
+        if spec.sheet is ACTUALS:
+            kpi_program = {pk: program_id for (program_id, _name), pk in refs.kpi_ids.items()}
+            reported.update(kpi_program[a.kpi_id] for a in created)
+        elif spec.sheet is PROGRESS:
+            reported.update(p.program_id for p in created)
+    return touched, reported
+
+
+def _program_ids(codes: list[str]) -> dict[str, int]:
+    return dict(
         _in_chunks(
-            lambda codes: Program.objects.filter(code__in=codes).values_list("code", "pk"),
-            referenced,
+            lambda chunk: Program.objects.filter(code__in=chunk).values_list("code", "pk"), codes
         )
     )
 
-    def scope(table) -> list[int]:
-        codes = {row.values["program"] for row in table.rows} | set(file_codes)
-        return [program_ids[code] for code in codes if code in program_ids]
 
-    reported: set[int] = set()
-
-    if KPIS.key in tables:
-        table = tables[KPIS.key]
-        ids = scope(table)
-        touched.update(ids)
-        mapping = {
-            "unit": "unit",
-            "definition": "definition",
-            "formula": "formula",
-            "direction": "direction",
-            "baseline": "baseline",
-            "baseline_year": "baseline_year",
-        }
-        fields = [*_present(table, mapping), "sort_order"]
-        desired = {}
-        positions: dict[str, int] = defaultdict(int)
-        for row in table.rows:
-            v = row.values
-            order = positions[v["program"]]
-            positions[v["program"]] += 1
-            desired[(program_ids[v["program"]], v["kpi"])] = {
-                "unit": v["unit"] or "",
-                "definition": v["definition"] or "",
-                "formula": v["formula"] or "",
-                "direction": v["direction"] or Direction.HIGHER,
-                "baseline": v["baseline"],
-                "baseline_year": v["baseline_year"],
-                "sort_order": min(order, 32000),
-            }
-        existing = {
-            (k.program_id, k.name): k
-            for k in _in_chunks(lambda chunk: KPI.objects.filter(program_id__in=chunk), ids)
-        }
-        _sync(
-            sheet=KPIS,
-            summary=summary,
-            existing=existing,
-            desired=desired,
-            fields=fields,
-            model=KPI,
-            make=lambda key, values: KPI(program_id=key[0], name=key[1], **values),
-        )
-
-    kpi_ids = {}
-    if TARGETS.key in tables or ACTUALS.key in tables:
-        kpi_ids = {
-            (program_id, name): pk
-            for pk, program_id, name in _in_chunks(
-                lambda chunk: KPI.objects.filter(program_id__in=chunk).values_list(
-                    "pk", "program_id", "name"
-                ),
-                list(program_ids.values()),
-            )
-        }
-
-    if TARGETS.key in tables:
-        table = tables[TARGETS.key]
-        ids = scope(table)
-        touched.update(ids)
-        desired = {
-            (kpi_ids[(program_ids[r.values["program"]], r.values["kpi"])], r.values["year"]): {
-                "value": r.values["value"]
-            }
-            for r in table.rows
-        }
-        existing = {
-            (t.kpi_id, t.year): t
-            for t in _in_chunks(
-                lambda chunk: KPITarget.objects.filter(kpi__program_id__in=chunk), ids
-            )
-        }
-        _sync(
-            sheet=TARGETS,
-            summary=summary,
-            existing=existing,
-            desired=desired,
-            fields=["value"],
-            model=KPITarget,
-            make=lambda key, values: KPITarget(kpi_id=key[0], year=key[1], **values),
-        )
-
-    if ACTUALS.key in tables:
-        table = tables[ACTUALS.key]
-        ids = scope(table)
-        touched.update(ids)
-        mapping = {
-            "value": "value",
-            "reported_on": "reported_on",
-            "note": "note",
-            "evidence_url": "evidence_url",
-        }
-        fields = _present(table, mapping)
-        desired = {}
-        for r in table.rows:
-            v = r.values
-            key = (
-                kpi_ids[(program_ids[v["program"]], v["kpi"])],
-                v["year"],
-                v["period"] or Period.YEAR,
-            )
-            desired[key] = {
-                "value": v["value"],
-                "reported_on": v["reported_on"],
-                "note": v["note"] or "",
-                "evidence_url": v["evidence_url"] or "",
-            }
-        existing = {
-            (a.kpi_id, a.year, a.period): a
-            for a in _in_chunks(
-                lambda chunk: KPIActual.objects.filter(kpi__program_id__in=chunk), ids
-            )
-        }
-        kpi_program = {pk: program_id for (program_id, _name), pk in kpi_ids.items()}
-        created, _updated = _sync(
-            sheet=ACTUALS,
-            summary=summary,
-            existing=existing,
-            desired=desired,
-            fields=fields,
-            model=KPIActual,
-            make=lambda key, values: KPIActual(kpi_id=key[0], year=key[1], period=key[2], **values),
-        )
-        reported.update(kpi_program[a.kpi_id] for a in created)
-
-    if BUDGETS.key in tables:
-        table = tables[BUDGETS.key]
-        ids = scope(table)
-        touched.update(ids)
-        fields = _present(
-            table, {"budget": "budget", "spent": "spent", "planned_to_date": "planned_to_date"}
-        )
-        desired = {
-            (program_ids[r.values["program"]], r.values["year"]): {
-                "budget": r.values["budget"],
-                "spent": r.values["spent"],
-                "planned_to_date": r.values["planned_to_date"],
-            }
-            for r in table.rows
-        }
-        existing = {
-            (b.program_id, b.year): b
-            for b in _in_chunks(lambda chunk: BudgetYear.objects.filter(program_id__in=chunk), ids)
-        }
-        _sync(
-            sheet=BUDGETS,
-            summary=summary,
-            existing=existing,
-            desired=desired,
-            fields=fields,
-            model=BudgetYear,
-            make=lambda key, values: BudgetYear(program_id=key[0], year=key[1], **values),
-        )
-
-    if PROGRESS.key in tables:
-        table = tables[PROGRESS.key]
-        ids = scope(table)
-        touched.update(ids)
-        fields = _present(
-            table,
-            {
-                "planned_percent": "planned_percent",
-                "actual_percent": "actual_percent",
-                "note": "note",
-            },
-        )
-        desired = {
-            (program_ids[r.values["program"]], r.values["period_end"]): {
-                "planned_percent": r.values["planned_percent"],
-                "actual_percent": r.values["actual_percent"],
-                "note": r.values["note"] or "",
-            }
-            for r in table.rows
-        }
-        existing = {
-            (p.program_id, p.period_end): p
-            for p in _in_chunks(
-                lambda chunk: ProgressReport.objects.filter(program_id__in=chunk), ids
-            )
-        }
-        created, _updated = _sync(
-            sheet=PROGRESS,
-            summary=summary,
-            existing=existing,
-            desired=desired,
-            fields=fields,
-            model=ProgressReport,
-            make=lambda key, values: ProgressReport(
-                program_id=key[0], period_end=key[1], reported_at=now, **values
+def _kpi_ids(program_ids: list[int]) -> dict[tuple[int, str], int]:
+    return {
+        (program_id, name): pk
+        for pk, program_id, name in _in_chunks(
+            lambda chunk: KPI.objects.filter(program_id__in=chunk).values_list(
+                "pk", "program_id", "name"
             ),
+            program_ids,
         )
-        reported.update(p.program_id for p in created)
+    }
 
-    if MILESTONES.key in tables:
-        table = tables[MILESTONES.key]
-        ids = scope(table)
-        touched.update(ids)
-        fields = _present(
-            table,
-            {"planned_date": "planned_date", "actual_date": "actual_date", "weight": "weight"},
-        )
-        desired = {
-            (program_ids[r.values["program"]], r.values["name"]): {
-                "planned_date": r.values["planned_date"],
-                "actual_date": r.values["actual_date"],
-                "weight": r.values["weight"] if r.values["weight"] is not None else Decimal(0),
-            }
-            for r in table.rows
+
+def _programs_write(table: Table, refs: _Refs, summary: ImportSummary) -> list[str]:
+    """The 計畫 sheet: upsert by code, then counties and the nationwide flag.
+
+    Sets ``refs.program_ids`` for the file's programs and returns their codes. A program whose
+    only change is its counties counts as updated; updated programs get a new ``updated_at``.
+    """
+    spec = _SPECS[0]
+    desired = _desired(spec, table, refs)
+    counties: dict[str, tuple[bool, tuple[str, ...]]] = {}
+    if "counties" in table.present:
+        counties = {
+            row.values["program"]: row.values["counties"] or (False, ()) for row in table.rows
         }
-        existing = {
-            (m.program_id, m.name): m
-            for m in _in_chunks(lambda chunk: Milestone.objects.filter(program_id__in=chunk), ids)
-        }
-        _sync(
-            sheet=MILESTONES,
-            summary=summary,
-            existing=existing,
-            desired=desired,
-            fields=fields,
-            model=Milestone,
-            make=lambda key, values: Milestone(program_id=key[0], name=key[1], **values),
+    file_codes = [code for (code,) in desired]
+    existing = _existing(spec, file_codes)
+    before = {code: p.nationwide for (code,), p in existing.items()}
+    created, updated = _sheet_sync(
+        spec, table, desired=desired, existing=dict(existing), refs=refs, summary=summary
+    )
+    refs.program_ids = _program_ids(file_codes)
+    changed = {p.code for p in updated}
+    if counties:
+        moved = _sync_counties(counties=counties, program_ids=refs.program_ids, before=before)
+        moved -= {p.code for p in created} | changed
+        summary.add(PROGRAMS, "updated", len(moved))
+        summary.add(PROGRAMS, "unchanged", -len(moved))
+        changed |= moved
+    # Created programs already have it.
+    if changed:
+        Program.objects.filter(pk__in=[refs.program_ids[c] for c in changed]).update(
+            updated_at=refs.now
         )
-    return touched, reported
+    return file_codes

@@ -407,3 +407,49 @@ def test_demo_rows_fill_every_sheet():
     rows = demo_rows()
     assert {sheet.key for sheet in SHEETS} == set(rows)
     assert all(rows[sheet.key] for sheet in SHEETS)
+
+
+def test_duplicate_figure_rows_kpi_order_and_county_only_changes(ndc_staff):
+    """Rules kept in the sheet specs: keys with defaults, KPI order, counties as an update."""
+    kpi_header = [c.header for c in SHEETS[1].columns]
+    actual_header = [c.header for c in SHEETS[3].columns]
+    programs = ("programs.csv", csv_text(PROGRAM_HEADER, [program_row()]).encode())
+    kpis = [["NDC-001", "甲", "%"], ["NDC-001", "乙", "件"]]
+    # An empty period is 全年: the same key as an explicit 全年 row.
+    assert_refused(
+        [
+            programs,
+            ("kpis.csv", csv_text(kpi_header, kpis).encode()),
+            (
+                "actuals.csv",
+                csv_text(
+                    actual_header,
+                    [["NDC-001", "甲", "113", "", "1"], ["NDC-001", "甲", "113", "全年", "2"]],
+                ).encode(),
+            ),
+        ],
+        ndc_staff,
+        expected=[(3, "", "與第 2 列重複（同一計畫的同一指標、同一年度與期別只能有一列）")],
+    )
+    kpi_file = ("kpis.csv", csv_text(kpi_header, kpis).encode())
+    programs_import(files=[programs, kpi_file], user=ndc_staff)
+    assert list(KPI.objects.order_by("sort_order").values_list("name", flat=True)) == ["甲", "乙"]
+    program = Program.objects.get(code="NDC-001")
+    stamped = program.updated_at
+
+    # Listing the KPIs the other way round reorders them: both count as updated.
+    summary = programs_import(
+        files=[programs, ("kpis.csv", csv_text(kpi_header, kpis[::-1]).encode())], user=ndc_staff
+    )
+    assert summary.counts["績效指標"] == {"created": 0, "updated": 2, "deleted": 0, "unchanged": 0}
+    assert list(KPI.objects.order_by("sort_order").values_list("name", flat=True)) == ["乙", "甲"]
+    assert Program.objects.get(pk=program.pk).updated_at == stamped
+
+    # Only the counties change: the program is updated and gets a new updated_at.
+    summary = programs_import(
+        files=[("programs.csv", csv_text(PROGRAM_HEADER, [program_row(服務縣市="全國")]).encode())],
+        user=ndc_staff,
+    )
+    assert summary.counts["計畫"] == {"created": 0, "updated": 1, "deleted": 0, "unchanged": 0}
+    program = Program.objects.get(pk=program.pk)
+    assert program.nationwide and program.updated_at > stamped
