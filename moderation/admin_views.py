@@ -18,7 +18,13 @@ from minyi.spreadsheets import spreadsheet_safe
 
 from .models import Appeal, AppealOutcome, DecisionAction
 from .rules import RULES
-from .selectors import audit_log, moderation_metrics, moderation_queue, open_appeals
+from .selectors import (
+    QUEUE_STATE_LABELS,
+    audit_log,
+    moderation_metrics,
+    moderation_queue,
+    open_appeals,
+)
 from .services import appeal_decide, item_decide, user_is_moderator
 from .targets import moderated_kind, moderated_kinds
 
@@ -51,11 +57,7 @@ class QueueView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
             kinds=moderated_kinds(),
             rules=RULES.values(),
             actions=DecisionAction.choices,
-            states=[
-                ("held", _("Held by screening")),
-                ("hidden", _("Hidden after reports")),
-                ("reported", _("Reported, still visible")),
-            ],
+            states=list(QUEUE_STATE_LABELS.items()),
             **kwargs,
         )
 

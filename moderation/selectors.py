@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Appeal,
@@ -17,6 +18,7 @@ from .models import (
     ReportStatus,
     Submission,
 )
+from .rules import RULES
 from .targets import ItemState, moderated_kind, moderated_kinds
 
 
@@ -33,10 +35,44 @@ class QueueItem:
     automatic_reasons: list[dict] = field(default_factory=list)
     report_count: int = 0
     report_rules: list[str] = field(default_factory=list)
+    where_title: str = ""
+    where_url: str = ""
 
     @property
     def key(self) -> str:
         return f"{self.kind_label}:{self.instance.pk}"
+
+    @property
+    def state_label(self) -> str:
+        return QUEUE_STATE_LABELS.get(self.state, self.state)
+
+    @property
+    def automatic_outcome_label(self) -> str:
+        return Outcome(self.automatic_outcome).label if self.automatic_outcome else ""
+
+    @property
+    def automatic_rule_titles(self) -> list[str]:
+        return _rule_titles(reason.get("rule") for reason in self.automatic_reasons)
+
+    @property
+    def report_rule_titles(self) -> list[str]:
+        return _rule_titles(self.report_rules)
+
+
+QUEUE_STATE_LABELS = {
+    "held": _("Held by screening"),
+    "hidden": _("Hidden after reports"),
+    "reported": _("Reported, still visible"),
+}
+
+
+def _rule_titles(codes) -> list[str]:
+    titles = []
+    for code in codes:
+        title = RULES[code].title_zh if code in RULES else (code or "")
+        if title and title not in titles:
+            titles.append(title)
+    return titles
 
 
 def moderation_queue(*, kind: str = "", state: str = "", rule: str = "") -> list[QueueItem]:
@@ -96,6 +132,8 @@ def moderation_queue(*, kind: str = "", state: str = "", rule: str = "") -> list
             report_count=len(item_reports),
             report_rules=sorted({report.rule for report in item_reports}),
         )
+        if moderated.where is not None:
+            item.where_title, item.where_url = moderated.where(instance)
         if state and item.state != state:
             continue
         if (

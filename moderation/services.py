@@ -314,11 +314,12 @@ def item_decide(
         before=before,
         after=_snapshot(instance),
     )
-    _author_notify(instance=instance, title=_decision_message(decision, kind.noun_zh))
+    _author_notify(instance=instance, title=_decision_message(decision, kind))
     return decision
 
 
-def _decision_message(decision: Decision, noun: str) -> str:
+def _decision_message(decision: Decision, kind) -> str:
+    noun = kind.noun_zh
     rule = f"（{RULES[decision.rule].title_zh}）" if decision.rule in RULES else ""
     messages = {
         DecisionAction.APPROVE: f"您的{noun}經審查後已公開。",
@@ -326,9 +327,13 @@ def _decision_message(decision: Decision, noun: str) -> str:
         DecisionAction.REJECT: f"您的{noun}經審查後不予公開{rule}。",
         DecisionAction.HIDE: f"您的{noun}經審查後已隱藏{rule}。",
     }
+    if kind.label == "participation.petition":
+        # What matters to a proposer is that people can now endorse it.
+        messages[DecisionAction.APPROVE] = "您的提議經審查後已公開，即日起開放附議。"
     text = messages[DecisionAction(decision.action)]
     if decision.note:
         text += f"說明：{decision.note}"
+        text += "" if decision.note[-1] in "。！？.!?" else "。"
     if decision.action in DecisionAction.adverse():
         text += "如有異議，可提出一次申訴。"
     return text

@@ -30,6 +30,8 @@ class ModeratedKind:
     url: Callable[[models.Model], str]
     # Items waiting for a moderator: held by screening or hidden after reports.
     review_queryset: Callable[[], models.QuerySet]
+    # What the item belongs to, for moderators: (title, public URL or "").
+    where: Callable[[models.Model], tuple[str, str]] | None = None
 
 
 _KINDS: dict[str, ModeratedKind] = {}
