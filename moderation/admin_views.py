@@ -35,6 +35,10 @@ class ModeratorOnly:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get_breadcrumbs_items(self):
+        # Without this the header names the admin's home page, not the moderator's screen.
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
+
 
 def _instance(key: str):
     label, _sep, pk = key.partition(":")

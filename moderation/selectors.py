@@ -44,10 +44,15 @@ class QueueItem:
 
     @property
     def state_label(self) -> str:
+        if self.state == ItemState.HELD and self.automatic_outcome in _PASSED:
+            # Held although screening passed it: a kind that always waits (petitions).
+            return _("Awaiting review")
         return QUEUE_STATE_LABELS.get(self.state, self.state)
 
     @property
     def automatic_outcome_label(self) -> str:
+        if self.automatic_outcome == Outcome.PUBLISH:
+            return _("No problem found")
         return Outcome(self.automatic_outcome).label if self.automatic_outcome else ""
 
     @property
@@ -59,6 +64,7 @@ class QueueItem:
         return _rule_titles(self.report_rules)
 
 
+_PASSED = {Outcome.PUBLISH, Outcome.PUBLISH_MASKED}
 QUEUE_STATE_LABELS = {
     "held": _("Held by screening"),
     "hidden": _("Hidden after reports"),
