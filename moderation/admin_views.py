@@ -104,8 +104,11 @@ class AppealsView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
         appeals = []
         for appeal in open_appeals():
             instance = appeal.decision.content_object
-            text = moderated_kind(instance).get_text(instance) if instance else ""
-            appeals.append((appeal, text, RULES.get(appeal.decision.rule)))
+            kind = moderated_kind(instance) if instance else None
+            text = kind.get_text(instance) if kind else ""
+            where = kind.where(instance) if kind and kind.where else ("", "")
+            noun = kind.noun_zh if kind else ""
+            appeals.append((appeal, text, RULES.get(appeal.decision.rule), noun, *where))
         return super().get_context_data(appeals=appeals, outcomes=AppealOutcome.choices, **kwargs)
 
     def post(self, request):

@@ -170,6 +170,43 @@ def author_decisions(*, user) -> QuerySet[Decision]:
     )
 
 
+@dataclass
+class AuthorDecisionRow:
+    decision: Decision
+    rule: object | None
+    noun_zh: str = ""
+    text: str = ""  # the item as it stands now (published or masked; never the raw original)
+    where_title: str = ""
+    where_url: str = ""
+    can_appeal: bool = False
+
+
+def author_decision_rows(*, user) -> list[AuthorDecisionRow]:
+    """The author's decisions with the item's text, where it belongs and whether to offer an
+    appeal: only the latest adverse decision on an item, once."""
+    rows: list[AuthorDecisionRow] = []
+    latest_seen: set[tuple[int, int]] = set()
+    for decision in author_decisions(user=user):
+        key = (decision.content_type_id, decision.object_id)
+        is_latest = key not in latest_seen
+        latest_seen.add(key)
+        row = AuthorDecisionRow(decision=decision, rule=RULES.get(decision.rule))
+        instance = decision.content_object
+        if instance is not None:
+            kind = moderated_kind(instance)
+            row.noun_zh = kind.noun_zh
+            row.text = kind.get_text(instance)
+            if kind.where is not None:
+                row.where_title, row.where_url = kind.where(instance)
+        row.can_appeal = (
+            is_latest
+            and decision.action in DecisionAction.adverse()
+            and not Appeal.objects.filter(decision=decision).exists()
+        )
+        rows.append(row)
+    return rows
+
+
 def audit_log(*, action: str = "", object_key: str = "") -> QuerySet[AuditEntry]:
     entries = AuditEntry.objects.select_related("actor", "content_type")
     if action:

@@ -162,8 +162,17 @@ def test_appeal_is_decided_by_a_second_moderator_and_the_author_is_told(
     with pytest.raises(ValidationError, match="一次"):
         appeal_create(author=author, decision=decision, reason="再申訴")
 
+    mine = client.get(reverse("moderation:my_decisions")).content.decode()
+    # The one appeal is used: its status replaces the button; the text is shown as published.
+    assert reverse("moderation:appeal", args=[decision.pk]) not in mine
+    assert "您的申訴" in mine and "這條規定不合理" in mine and comment.consultation.title in mine
+    assert client.get(reverse("moderation:appeal", args=[decision.pk])).status_code == 302
+
     with pytest.raises(ValidationError, match="另一位"):
         appeal_decide(moderator=first, appeal=appeal, outcome="overturned")
+    client.force_login(first)
+    desk = client.get(reverse("moderation_admin:appeals")).content.decode()
+    assert "另一位審核員" in desk and 'name="outcome"' not in desk
 
     client.force_login(second)
     assert "我只是批評政策" in client.get(reverse("moderation_admin:appeals")).content.decode()
@@ -266,3 +275,24 @@ def test_report_form_and_metrics(client, comment, make_user, make_moderator):
     metrics = client.get(reverse("moderation_admin:metrics"))
     assert metrics.status_code == 200
     assert Comment.objects.count() == 1
+
+
+def test_held_statement_author_is_told_it_awaits_review_and_closed_pages_lose_the_calendar(
+    client, make_consultation, make_user
+):
+    from datetime import timedelta
+
+    page = make_consultation()
+    client.force_login(make_user())
+    response = client.post(
+        reverse("participation:statement_post", args=[page.pk]),
+        {"text": "你這個白痴官員，去死吧"},
+        follow=True,
+    )
+    assert "將在審核員審核後顯示" in response.content.decode()
+    assert reverse("consultation_ical", args=[page.pk]) in client.get(page.url).content.decode()
+    closed = make_consultation(
+        slug="closed", opens_in=timedelta(days=-10), closes_in=timedelta(days=-1)
+    )
+    closed_html = client.get(closed.url).content.decode()
+    assert reverse("consultation_ical", args=[closed.pk]) not in closed_html
