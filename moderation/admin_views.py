@@ -1,6 +1,7 @@
 """The moderator's desk in the Wagtail admin: queue, appeals, audit log and metrics."""
 
 import csv
+import json
 
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
@@ -16,11 +17,12 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from minyi.spreadsheets import spreadsheet_safe
 
-from .models import Appeal, AppealOutcome, DecisionAction
+from .models import Appeal, AppealOutcome, AuditAction, DecisionAction, Outcome
 from .rules import RULES
 from .selectors import (
     QUEUE_STATE_LABELS,
     audit_log,
+    audit_rows,
     moderation_metrics,
     moderation_queue,
     open_appeals,
@@ -141,7 +143,13 @@ class AuditLogView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         filters = {key: self.request.GET.get(key, "") for key in ("action", "object_key")}
         page = Paginator(audit_log(**filters), 100).get_page(self.request.GET.get("p"))
-        return super().get_context_data(page=page, filters=filters, **kwargs)
+        return super().get_context_data(
+            page=page,
+            rows=audit_rows(page.object_list),
+            filters=filters,
+            actions=AuditAction.choices,
+            **kwargs,
+        )
 
 
 class _Echo:
@@ -172,8 +180,8 @@ def _audit_csv(request) -> HttpResponse:
                     f"{entry.content_type.app_label}.{entry.content_type.model}:{entry.object_id}",
                     entry.rule,
                     entry.note,
-                    entry.before,
-                    entry.after,
+                    json.dumps(entry.before, ensure_ascii=False, sort_keys=True),
+                    json.dumps(entry.after, ensure_ascii=False, sort_keys=True),
                 ]
             )
 
@@ -189,9 +197,18 @@ class MetricsView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         metrics = moderation_metrics()
+
+        def titled(counts: dict) -> list[tuple[str, int]]:
+            return [(RULES[c].title_zh if c in RULES else c, n) for c, n in counts.items()]
+
         return super().get_context_data(
             metrics=metrics,
-            rule_titles={code: rule.title_zh for code, rule in RULES.items()},
+            outcomes=[
+                (Outcome(code).label if code in Outcome.values else code, count)
+                for code, count in metrics["outcomes"].items()
+            ],
+            held_by_rule=titled(metrics["held_by_rule"]),
+            rejected_by_rule=titled(metrics["rejected_by_rule"]),
             **kwargs,
         )
 

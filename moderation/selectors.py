@@ -19,7 +19,7 @@ from .models import (
     Submission,
 )
 from .rules import RULES
-from .targets import ItemState, moderated_kind, moderated_kinds
+from .targets import ITEM_STATE_LABELS, ItemState, moderated_kind, moderated_kinds
 
 
 @dataclass
@@ -218,6 +218,56 @@ def audit_log(*, action: str = "", object_key: str = "") -> QuerySet[AuditEntry]
             content_type__app_label=app_label, content_type__model=model, object_id=pk or 0
         )
     return entries
+
+
+@dataclass
+class AuditRow:
+    entry: AuditEntry
+    noun_zh: str = ""
+    where_title: str = ""
+    where_url: str = ""
+
+    @property
+    def rule_title(self) -> str:
+        rule = RULES.get(self.entry.rule)
+        return rule.title_zh if rule else self.entry.rule
+
+    @property
+    def before_label(self) -> str:
+        return ITEM_STATE_LABELS.get((self.entry.before or {}).get("state"), "")
+
+    @property
+    def after_label(self) -> str:
+        return ITEM_STATE_LABELS.get((self.entry.after or {}).get("state"), "")
+
+
+def audit_rows(entries) -> list[AuditRow]:
+    """Entries with human labels and the item they concern: one query per kind of item."""
+    entries = list(entries)
+    wanted: dict[int, set[int]] = {}
+    for entry in entries:
+        wanted.setdefault(entry.content_type_id, set()).add(entry.object_id)
+    instances: dict[tuple[int, int], object] = {}
+    for content_type_id, ids in wanted.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None:
+            continue
+        for instance in model._default_manager.filter(pk__in=ids):
+            instances[(content_type_id, instance.pk)] = instance
+    rows = []
+    for entry in entries:
+        row = AuditRow(entry=entry)
+        instance = instances.get((entry.content_type_id, entry.object_id))
+        try:
+            kind = moderated_kind(instance) if instance is not None else None
+        except LookupError:
+            kind = None
+        if kind is not None:
+            row.noun_zh = kind.noun_zh
+            if kind.where is not None:
+                row.where_title, row.where_url = kind.where(instance)
+        rows.append(row)
+    return rows
 
 
 def _percentile(values: list[float], share: float) -> float | None:

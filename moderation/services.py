@@ -21,6 +21,7 @@ from minyi.ratelimit import RateLimited, configured_limits, rate_limit_check
 from .models import (
     Appeal,
     AppealOutcome,
+    AuditAction,
     AuditEntry,
     Decision,
     DecisionAction,
@@ -79,7 +80,7 @@ def submission_record(
         text = verdict.published_text
     # PostgreSQL text cannot hold NUL; U+FFFD keeps every other character at its offset.
     text = text.replace("\x00", "\ufffd")
-    return Submission.objects.create(
+    submission = Submission.objects.create(
         content_type=ContentType.objects.get_for_model(content_object),
         object_id=content_object.pk,
         author=author,
@@ -88,6 +89,17 @@ def submission_record(
         outcome=verdict.outcome,
         reasons=verdict.reasons,
     )
+    if verdict.outcome == Outcome.HOLD:
+        # The system's own hold is a moderation action too: the audit log must show it.
+        audit_record(
+            actor=None,
+            action=AuditAction.HOLD,
+            instance=content_object,
+            rule=next((r["rule"] for r in verdict.reasons if r.get("rule") in RULES), ""),
+            note="；".join(dict.fromkeys(r.get("message", "") for r in verdict.reasons))[:1000],
+            after={"state": ItemState.HELD, "text": verdict.published_text},
+        )
+    return submission
 
 
 # ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ItemState:
@@ -16,6 +17,15 @@ class ItemState:
     HIDDEN = "hidden"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+
+
+ITEM_STATE_LABELS = {
+    ItemState.VISIBLE: _("Visible"),
+    ItemState.HELD: _("Held for review"),
+    ItemState.HIDDEN: _("Hidden"),
+    ItemState.REJECTED: _("Not published"),
+    ItemState.WITHDRAWN: _("Withdrawn by the author"),
+}
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,9 @@
 """Reports, moderator decisions, appeals and the audit log, end to end."""
 
+import csv
+import io
+import json
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -97,11 +101,31 @@ def test_three_reports_hide_an_item_and_a_moderator_restores_it(
 
     client.force_login(moderator)
     log = client.get(reverse("moderation_admin:audit_log")).content.decode()
-    assert "hide-after-reports" in log and "decide-approve" in log
+    # Human labels, not codes; the item says which consultation it belongs to.
+    assert "多人檢舉後自動隱藏" in log and "審核員核准公開" in log and "民眾檢舉" in log
+    assert ">hide-after-reports<" not in log
+    assert "已隱藏 → 公開中" in log and comment.consultation.title in log
+    assert "禁止人身攻擊與粗俗辱罵" in log
     export = client.get(reverse("moderation_admin:audit_log") + "?format=csv")
     body = b"".join(export.streaming_content).decode("utf-8")
     assert body.startswith("\ufeff")
     assert body.count("report") >= 3
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    approve = next(row for row in rows if row[2] == "decide-approve")
+    assert json.loads(approve[6])["state"] == "hidden"
+    assert json.loads(approve[7]) == {"state": "visible", "text": "這條規定不合理。"}
+
+
+def test_screening_holds_are_in_the_audit_log(make_consultation, make_user):
+    comment = comment_create(
+        consultation=make_consultation(),
+        user=make_user(),
+        body="你這個白痴官員，去死吧",
+        stance="oppose",
+    )
+    assert comment.state == CommentState.HELD
+    hold = AuditEntry.objects.get(object_id=comment.pk, action="hold-by-screening")
+    assert hold.actor is None and hold.rule and hold.after["state"] == "held"
 
 
 def test_report_rules(comment, make_user):
