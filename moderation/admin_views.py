@@ -23,12 +23,14 @@ from .selectors import (
     QUEUE_STATE_LABELS,
     audit_log,
     audit_rows,
+    moderation_consultations,
+    moderation_items,
     moderation_metrics,
     moderation_queue,
     open_appeals,
 )
 from .services import appeal_decide, item_decide, user_is_moderator
-from .targets import moderated_kind, moderated_kinds
+from .targets import ITEM_STATE_LABELS, moderated_kind, moderated_kinds
 
 
 class ModeratorOnly:
@@ -94,6 +96,82 @@ class QueueView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
             messages.success(request, _("%(count)d decisions recorded.") % {"count": done})
         for message in sorted(set(failed)):
             messages.error(request, message)
+        return redirect(request.get_full_path())
+
+
+class ItemsView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
+    """Every comment, statement and petition, in any state: act on what nobody reported."""
+
+    template_name = "moderation/admin/items.html"
+    page_title = gettext_lazy("All items")
+    header_icon = "list-ul"
+
+    def get_context_data(self, **kwargs):
+        kinds = moderated_kinds()
+        filters = {
+            key: self.request.GET.get(key, "").strip()
+            for key in ("kind", "state", "consultation", "q", "id")
+        }
+        if filters["kind"] not in {kind.label for kind in kinds}:
+            filters["kind"] = kinds[0].label
+        kind = moderated_kind(filters["kind"])
+        items = moderation_items(
+            kind_label=kind.label,
+            state=filters["state"],
+            consultation=filters["consultation"],
+            query=filters["q"],
+            pk=filters["id"],
+        )
+        page = Paginator(items, 30).get_page(self.request.GET.get("p"))
+        rows = []
+        for instance in page.object_list:
+            where = kind.where(instance) if kind.where else ("", "")
+            author = kind.author_user(instance)
+            state = kind.get_state(instance)
+            rows.append(
+                {
+                    "key": f"{kind.label}:{instance.pk}",
+                    "pk": instance.pk,
+                    "text": kind.get_text(instance),
+                    "author": author.public_name if author else "",
+                    "state": state,
+                    "state_label": ITEM_STATE_LABELS.get(state, state),
+                    "where_title": where[0],
+                    "where_url": where[1],
+                    "url": kind.url(instance) if state == "visible" else "",
+                }
+            )
+        query = self.request.GET.copy()
+        query.pop("p", None)
+        return super().get_context_data(
+            page=page,
+            rows=rows,
+            kind=kind,
+            kinds=kinds,
+            filters=filters,
+            query=query.urlencode(),
+            states=list(ITEM_STATE_LABELS.items()),
+            consultations=moderation_consultations() if kind.consultation_field else [],
+            rules=RULES.values(),
+            actions=DecisionAction.choices,
+            **kwargs,
+        )
+
+    def post(self, request):
+        try:
+            item_decide(
+                moderator=request.user,
+                instance=_instance(request.POST.get("item", "")),
+                action=request.POST.get("action", ""),
+                rule=request.POST.get("rule", ""),
+                note=request.POST.get("note", ""),
+                masked_text=request.POST.get("masked_text") or None,
+            )
+        except (ValidationError, LookupError) as error:
+            for message in getattr(error, "messages", [_("Choose a decision.")]):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The decision was recorded and the author told."))
         return redirect(request.get_full_path())
 
 

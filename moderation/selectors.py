@@ -153,6 +153,43 @@ def moderation_queue(*, kind: str = "", state: str = "", rule: str = "") -> list
     return items
 
 
+def moderation_items(
+    *, kind_label: str, state: str = "", consultation: str = "", query: str = "", pk: str = ""
+) -> QuerySet:
+    """Every item of one kind, whatever its state, newest first (the moderators' full list)."""
+    kind = moderated_kind(kind_label)
+    review = kind.review_queryset()
+    items = review.model._default_manager.all()
+    # The same joins as the queue's queryset (author, consultation), without its state filter.
+    items.query.select_related = review.query.select_related
+    if pk.isdigit():
+        items = items.filter(pk=int(pk))
+    if state and kind.state_field and kind.state_values:
+        items = items.filter(**{f"{kind.state_field}__in": kind.state_values.get(state, [])})
+    if consultation.isdigit() and kind.consultation_field:
+        items = items.filter(**{f"{kind.consultation_field}_id": int(consultation)})
+    query = " ".join(query.split())
+    if query and kind.search_fields:
+        condition = Q()
+        for name in kind.search_fields:
+            condition |= Q(**{f"{name}__icontains": query})
+        items = items.filter(condition)
+    return items.order_by("-pk")
+
+
+def moderation_consultations() -> list[tuple[int, str]]:
+    """Consultations items can belong to (found through the kinds, without importing them)."""
+    choices: dict[int, str] = {}
+    for kind in moderated_kinds():
+        if not kind.consultation_field:
+            continue
+        model = kind.review_queryset().model
+        related = model._meta.get_field(kind.consultation_field).related_model
+        for pk, title in related._default_manager.order_by("-pk").values_list("pk", "title"):
+            choices.setdefault(pk, title)
+    return list(choices.items())
+
+
 def open_appeals() -> QuerySet[Appeal]:
     return (
         Appeal.objects.filter(outcome="")

@@ -42,6 +42,12 @@ class ModeratedKind:
     review_queryset: Callable[[], models.QuerySet]
     # What the item belongs to, for moderators: (title, public URL or "").
     where: Callable[[models.Model], tuple[str, str]] | None = None
+    # For the moderators' list of all items: the stored field holding the state, the stored
+    # values of each ItemState, fields searched, and the consultation field ("" if none).
+    state_field: str = ""
+    state_values: dict[str, list[str]] | None = None
+    search_fields: tuple[str, ...] = ()
+    consultation_field: str = ""
 
 
 _KINDS: dict[str, ModeratedKind] = {}

@@ -969,6 +969,13 @@ _PETITION_STATES = {
 }
 
 
+def _state_values(states: dict) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    for stored, item_state in states.items():
+        values.setdefault(item_state, []).append(str(stored))
+    return values
+
+
 def _petition_text_set(petition: Petition, text: str) -> None:
     # Moderation sees title and body as one text, the title on the first line.
     title, _sep, body = text.partition("\n")
@@ -998,6 +1005,10 @@ def moderated_kinds_register() -> None:
             author_user=lambda comment: comment.author,
             url=lambda comment: f"{comment.consultation.url or ''}#comment-{comment.pk}",
             where=lambda comment: (comment.consultation.title, comment.consultation.url or ""),
+            state_field="state",
+            state_values=_state_values(_COMMENT_STATES),
+            search_fields=("body",),
+            consultation_field="consultation",
             review_queryset=lambda: Comment.objects.filter(
                 state__in=[CommentState.HELD, CommentState.HIDDEN]
             ).select_related("author", "consultation"),
@@ -1017,6 +1028,9 @@ def moderated_kinds_register() -> None:
                 moderation_state=PetitionModeration.PENDING
             ).select_related("author", "agency"),
             where=lambda petition: (petition.agency.name_zh, ""),
+            state_field="moderation_state",
+            state_values=_state_values(_PETITION_STATES),
+            search_fields=("title", "body"),
         )
     )
     moderated_kind_register(
@@ -1033,6 +1047,10 @@ def moderated_kinds_register() -> None:
                 statement.consultation.title,
                 statement.consultation.url or "",
             ),
+            state_field="moderation_state",
+            state_values=_state_values(_STATEMENT_STATES),
+            search_fields=("text",),
+            consultation_field="consultation",
             review_queryset=lambda: Statement.objects.filter(
                 moderation_state__in=[ModerationState.HELD, ModerationState.HIDDEN]
             ).select_related("author__user", "consultation"),

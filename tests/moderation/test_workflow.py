@@ -320,3 +320,37 @@ def test_held_statement_author_is_told_it_awaits_review_and_closed_pages_lose_th
     )
     closed_html = client.get(closed.url).content.decode()
     assert reverse("consultation_ical", args=[closed.pk]) not in closed_html
+
+
+def test_moderators_act_on_unreported_items_from_the_page_and_the_full_list(
+    client, comment, make_user, make_moderator
+):
+    moderator = make_moderator()
+    client.force_login(make_user())
+    items_url = reverse("moderation_admin:items")
+    assert items_url not in client.get(comment.consultation.url).content.decode()
+    assert client.get(items_url).status_code in {302, 403}  # no admin access for citizens
+
+    client.force_login(moderator)
+    page = client.get(comment.consultation.url).content.decode()
+    link = f"{items_url}?kind=participation.comment&amp;id={comment.pk}"
+    assert link in page and "審核處理" in page
+    listing = client.get(items_url, {"kind": "participation.comment", "q": "不合理"})
+    html = listing.content.decode()
+    assert "這條規定不合理" in html and "公開中" in html
+    assert comment.consultation.title in html
+    assert "這條規定" not in client.get(items_url, {"q": "完全無關"}).content.decode()
+    assert "這條規定" not in client.get(items_url, {"state": "hidden"}).content.decode()
+
+    key = f"participation.comment:{comment.pk}"
+    client.post(items_url, {"item": key, "action": "hide"})  # a hide needs a house rule
+    comment.refresh_from_db()
+    assert comment.state == CommentState.PUBLISHED
+    client.post(items_url, {"item": key, "action": "hide", "rule": "off-topic", "note": "離題"})
+    comment.refresh_from_db()
+    assert comment.state == CommentState.HIDDEN
+    assert "這條規定" in client.get(items_url, {"state": "hidden"}).content.decode()
+    client.post(items_url, {"item": key, "action": "approve"})
+    comment.refresh_from_db()
+    assert comment.state == CommentState.PUBLISHED
+    assert actions(comment) == ["decide-hide", "decide-approve"]
