@@ -247,9 +247,13 @@ def report_create(*, reporter: User, instance: models.Model, rule: str, note: st
             action="hide-after-reports",
             instance=instance,
             rule=rule,
-            note=f"{reporters} reporters",
+            note=f"{reporters} 位使用者檢舉",
             before=before,
             after=_snapshot(instance),
+        )
+        _author_notify(
+            instance=instance,
+            title=f"您的{kind.noun_zh}因多位使用者檢舉，已暫時隱藏，待審核員審查。",
         )
     return report
 
