@@ -51,6 +51,15 @@ def test_moderator(people, unique):
     _post_comment(author, ordinary)
     expect(author.page.locator("main")).to_contain_text("您的留言已發表")
 
+    # A moderator can act on a visible item nobody reported, from the public page.
+    page = first.page
+    page.goto(CONSULTATION)
+    page.locator("li.comment", has_text=ordinary).get_by_role("link", name="審核處理").click()
+    item = page.locator("[data-item]", has_text=ordinary)
+    expect(item).to_contain_text("公開中")
+    expect(item.locator("details[open] select[name=action]")).to_be_visible()
+    first.shot("item")
+
     for number in (1, 2, 3):
         reporter = people(f"reporter{number}")
         reporter.sign_up(
