@@ -17,11 +17,20 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from minyi.publishing import publishable_texts
 from minyi.spreadsheets import spreadsheet_safe
 
-from .models import Appeal, AppealOutcome, DecisionAction
+from .models import Appeal, AppealOutcome, AuditAction, DecisionAction, Outcome
 from .rules import RULES
-from .selectors import audit_log, moderation_metrics, moderation_queue, open_appeals
+from .selectors import (
+    QUEUE_STATE_LABELS,
+    audit_log,
+    audit_rows,
+    moderation_consultations,
+    moderation_items,
+    moderation_metrics,
+    moderation_queue,
+    open_appeals,
+)
 from .services import appeal_decide, item_decide, personal_data_mask, user_is_moderator
-from .targets import moderated_kind, moderated_kinds
+from .targets import ITEM_STATE_LABELS, moderated_kind, moderated_kinds
 
 
 class ModeratorOnly:
@@ -29,6 +38,10 @@ class ModeratorOnly:
         if not user_is_moderator(request.user):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs_items(self):
+        # Without this the header names the admin's home page, not the moderator's screen.
+        return [*self.breadcrumbs_items, {"url": "", "label": self.get_page_title()}]
 
 
 def _instance(key: str):
@@ -52,11 +65,7 @@ class QueueView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
             kinds=moderated_kinds(),
             rules=RULES.values(),
             actions=DecisionAction.choices,
-            states=[
-                ("held", _("Held by screening")),
-                ("hidden", _("Hidden after reports")),
-                ("reported", _("Reported, still visible")),
-            ],
+            states=list(QUEUE_STATE_LABELS.items()),
             **kwargs,
         )
 
@@ -90,6 +99,82 @@ class QueueView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
         return redirect(request.get_full_path())
 
 
+class ItemsView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
+    """Every comment, statement and petition, in any state: act on what nobody reported."""
+
+    template_name = "moderation/admin/items.html"
+    page_title = gettext_lazy("All items")
+    header_icon = "list-ul"
+
+    def get_context_data(self, **kwargs):
+        kinds = moderated_kinds()
+        filters = {
+            key: self.request.GET.get(key, "").strip()
+            for key in ("kind", "state", "consultation", "q", "id")
+        }
+        if filters["kind"] not in {kind.label for kind in kinds}:
+            filters["kind"] = kinds[0].label
+        kind = moderated_kind(filters["kind"])
+        items = moderation_items(
+            kind_label=kind.label,
+            state=filters["state"],
+            consultation=filters["consultation"],
+            query=filters["q"],
+            pk=filters["id"],
+        )
+        page = Paginator(items, 30).get_page(self.request.GET.get("p"))
+        rows = []
+        for instance in page.object_list:
+            where = kind.where(instance) if kind.where else ("", "")
+            author = kind.author_user(instance)
+            state = kind.get_state(instance)
+            rows.append(
+                {
+                    "key": f"{kind.label}:{instance.pk}",
+                    "pk": instance.pk,
+                    "text": kind.get_text(instance),
+                    "author": author.public_name if author else "",
+                    "state": state,
+                    "state_label": ITEM_STATE_LABELS.get(state, state),
+                    "where_title": where[0],
+                    "where_url": where[1],
+                    "url": kind.url(instance) if state == "visible" else "",
+                }
+            )
+        query = self.request.GET.copy()
+        query.pop("p", None)
+        return super().get_context_data(
+            page=page,
+            rows=rows,
+            kind=kind,
+            kinds=kinds,
+            filters=filters,
+            query=query.urlencode(),
+            states=list(ITEM_STATE_LABELS.items()),
+            consultations=moderation_consultations() if kind.consultation_field else [],
+            rules=RULES.values(),
+            actions=DecisionAction.choices,
+            **kwargs,
+        )
+
+    def post(self, request):
+        try:
+            item_decide(
+                moderator=request.user,
+                instance=_instance(request.POST.get("item", "")),
+                action=request.POST.get("action", ""),
+                rule=request.POST.get("rule", ""),
+                note=request.POST.get("note", ""),
+                masked_text=request.POST.get("masked_text") or None,
+            )
+        except (ValidationError, LookupError) as error:
+            for message in getattr(error, "messages", [_("Choose a decision.")]):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The decision was recorded and the author told."))
+        return redirect(request.get_full_path())
+
+
 class AppealsView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
     template_name = "moderation/admin/appeals.html"
     page_title = gettext_lazy("Appeals")
@@ -99,8 +184,11 @@ class AppealsView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
         appeals = []
         for appeal in open_appeals():
             instance = appeal.decision.content_object
-            text = moderated_kind(instance).get_text(instance) if instance else ""
-            appeals.append((appeal, text, RULES.get(appeal.decision.rule)))
+            kind = moderated_kind(instance) if instance else None
+            text = kind.get_text(instance) if kind else ""
+            where = kind.where(instance) if kind and kind.where else ("", "")
+            noun = kind.noun_zh if kind else ""
+            appeals.append((appeal, text, RULES.get(appeal.decision.rule), noun, *where))
         return super().get_context_data(appeals=appeals, outcomes=AppealOutcome.choices, **kwargs)
 
     def post(self, request):
@@ -133,7 +221,13 @@ class AuditLogView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
     def get_context_data(self, **kwargs):
         filters = {key: self.request.GET.get(key, "") for key in ("action", "object_key")}
         page = Paginator(audit_log(**filters), 100).get_page(self.request.GET.get("p"))
-        return super().get_context_data(page=page, filters=filters, **kwargs)
+        return super().get_context_data(
+            page=page,
+            rows=audit_rows(page.object_list),
+            filters=filters,
+            actions=AuditAction.choices,
+            **kwargs,
+        )
 
 
 class _PublishedText:
@@ -212,9 +306,18 @@ class MetricsView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         metrics = moderation_metrics()
+
+        def titled(counts: dict) -> list[tuple[str, int]]:
+            return [(RULES[c].title_zh if c in RULES else c, n) for c, n in counts.items()]
+
         return super().get_context_data(
             metrics=metrics,
-            rule_titles={code: rule.title_zh for code, rule in RULES.items()},
+            outcomes=[
+                (Outcome(code).label if code in Outcome.values else code, count)
+                for code, count in metrics["outcomes"].items()
+            ],
+            held_by_rule=titled(metrics["held_by_rule"]),
+            rejected_by_rule=titled(metrics["rejected_by_rule"]),
             **kwargs,
         )
 

@@ -181,6 +181,19 @@ class Appeal(models.Model):
         return f"appeal of {self.decision}"
 
 
+class AuditAction(models.TextChoices):
+    REPORT = "report", _("Reported by a citizen")
+    HOLD = "hold-by-screening", _("Held by automatic screening")
+    HIDE_AFTER_REPORTS = "hide-after-reports", _("Hidden automatically after reports")
+    DECIDE_APPROVE = "decide-approve", _("Moderator approved")
+    DECIDE_REJECT = "decide-reject", _("Moderator rejected")
+    DECIDE_MASK = "decide-mask", _("Moderator masked part of it")
+    DECIDE_HIDE = "decide-hide", _("Moderator hid it")
+    APPEAL = "appeal", _("Author appealed")
+    APPEAL_UPHELD = "appeal-upheld", _("Appeal decided: decision upheld")
+    APPEAL_OVERTURNED = "appeal-overturned", _("Appeal decided: decision overturned")
+
+
 class AuditEntryQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise PermissionError("The moderation audit log cannot be changed.")
@@ -203,7 +216,7 @@ class AuditEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    action = models.CharField(_("action"), max_length=20)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     object_id = models.PositiveBigIntegerField()
     rule = models.CharField(_("house rule"), max_length=32, blank=True)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Appeal,
@@ -17,7 +18,8 @@ from .models import (
     ReportStatus,
     Submission,
 )
-from .targets import ItemState, moderated_kind, moderated_kinds
+from .rules import RULES
+from .targets import ITEM_STATE_LABELS, ItemState, moderated_kind, moderated_kinds
 
 
 @dataclass
@@ -34,10 +36,50 @@ class QueueItem:
     report_count: int = 0
     report_rules: list[str] = field(default_factory=list)
     reading: str = ""  # the NLP model's tone, for the moderator (never shown to the public)
+    where_title: str = ""
+    where_url: str = ""
 
     @property
     def key(self) -> str:
         return f"{self.kind_label}:{self.instance.pk}"
+
+    @property
+    def state_label(self) -> str:
+        if self.state == ItemState.HELD and self.automatic_outcome in _PASSED:
+            # Held although screening passed it: a kind that always waits (petitions).
+            return _("Awaiting review")
+        return QUEUE_STATE_LABELS.get(self.state, self.state)
+
+    @property
+    def automatic_outcome_label(self) -> str:
+        if self.automatic_outcome == Outcome.PUBLISH:
+            return _("No problem found")
+        return Outcome(self.automatic_outcome).label if self.automatic_outcome else ""
+
+    @property
+    def automatic_rule_titles(self) -> list[str]:
+        return _rule_titles(reason.get("rule") for reason in self.automatic_reasons)
+
+    @property
+    def report_rule_titles(self) -> list[str]:
+        return _rule_titles(self.report_rules)
+
+
+_PASSED = {Outcome.PUBLISH, Outcome.PUBLISH_MASKED}
+QUEUE_STATE_LABELS = {
+    "held": _("Held by screening"),
+    "hidden": _("Hidden after reports"),
+    "reported": _("Reported, still visible"),
+}
+
+
+def _rule_titles(codes) -> list[str]:
+    titles = []
+    for code in codes:
+        title = RULES[code].title_zh if code in RULES else (code or "")
+        if title and title not in titles:
+            titles.append(title)
+    return titles
 
 
 def moderation_queue(*, kind: str = "", state: str = "", rule: str = "") -> list[QueueItem]:
@@ -98,6 +140,8 @@ def moderation_queue(*, kind: str = "", state: str = "", rule: str = "") -> list
             report_rules=sorted({report.rule for report in item_reports}),
             reading=moderated.reading_of(instance) if moderated.reading_of else "",
         )
+        if moderated.where is not None:
+            item.where_title, item.where_url = moderated.where(instance)
         if state and item.state != state:
             continue
         if (
@@ -109,6 +153,43 @@ def moderation_queue(*, kind: str = "", state: str = "", rule: str = "") -> list
         items.append(item)
     items.sort(key=lambda item: (item.submitted_at is None, item.submitted_at))
     return items
+
+
+def moderation_items(
+    *, kind_label: str, state: str = "", consultation: str = "", query: str = "", pk: str = ""
+) -> QuerySet:
+    """Every item of one kind, whatever its state, newest first (the moderators' full list)."""
+    kind = moderated_kind(kind_label)
+    review = kind.review_queryset()
+    items = review.model._default_manager.all()
+    # The same joins as the queue's queryset (author, consultation), without its state filter.
+    items.query.select_related = review.query.select_related
+    if pk.isdigit():
+        items = items.filter(pk=int(pk))
+    if state and kind.state_field and kind.state_values:
+        items = items.filter(**{f"{kind.state_field}__in": kind.state_values.get(state, [])})
+    if consultation.isdigit() and kind.consultation_field:
+        items = items.filter(**{f"{kind.consultation_field}_id": int(consultation)})
+    query = " ".join(query.split())
+    if query and kind.search_fields:
+        condition = Q()
+        for name in kind.search_fields:
+            condition |= Q(**{f"{name}__icontains": query})
+        items = items.filter(condition)
+    return items.order_by("-pk")
+
+
+def moderation_consultations() -> list[tuple[int, str]]:
+    """Consultations items can belong to (found through the kinds, without importing them)."""
+    choices: dict[int, str] = {}
+    for kind in moderated_kinds():
+        if not kind.consultation_field:
+            continue
+        model = kind.review_queryset().model
+        related = model._meta.get_field(kind.consultation_field).related_model
+        for pk, title in related._default_manager.order_by("-pk").values_list("pk", "title"):
+            choices.setdefault(pk, title)
+    return list(choices.items())
 
 
 def open_appeals() -> QuerySet[Appeal]:
@@ -128,6 +209,43 @@ def author_decisions(*, user) -> QuerySet[Decision]:
     )
 
 
+@dataclass
+class AuthorDecisionRow:
+    decision: Decision
+    rule: object | None
+    noun_zh: str = ""
+    text: str = ""  # the item as it stands now (published or masked; never the raw original)
+    where_title: str = ""
+    where_url: str = ""
+    can_appeal: bool = False
+
+
+def author_decision_rows(*, user) -> list[AuthorDecisionRow]:
+    """The author's decisions with the item's text, where it belongs and whether to offer an
+    appeal: only the latest adverse decision on an item, once."""
+    rows: list[AuthorDecisionRow] = []
+    latest_seen: set[tuple[int, int]] = set()
+    for decision in author_decisions(user=user):
+        key = (decision.content_type_id, decision.object_id)
+        is_latest = key not in latest_seen
+        latest_seen.add(key)
+        row = AuthorDecisionRow(decision=decision, rule=RULES.get(decision.rule))
+        instance = decision.content_object
+        if instance is not None:
+            kind = moderated_kind(instance)
+            row.noun_zh = kind.noun_zh
+            row.text = kind.get_text(instance)
+            if kind.where is not None:
+                row.where_title, row.where_url = kind.where(instance)
+        row.can_appeal = (
+            is_latest
+            and decision.action in DecisionAction.adverse()
+            and not Appeal.objects.filter(decision=decision).exists()
+        )
+        rows.append(row)
+    return rows
+
+
 def audit_log(*, action: str = "", object_key: str = "") -> QuerySet[AuditEntry]:
     entries = AuditEntry.objects.select_related("actor", "content_type")
     if action:
@@ -139,6 +257,56 @@ def audit_log(*, action: str = "", object_key: str = "") -> QuerySet[AuditEntry]
             content_type__app_label=app_label, content_type__model=model, object_id=pk or 0
         )
     return entries
+
+
+@dataclass
+class AuditRow:
+    entry: AuditEntry
+    noun_zh: str = ""
+    where_title: str = ""
+    where_url: str = ""
+
+    @property
+    def rule_title(self) -> str:
+        rule = RULES.get(self.entry.rule)
+        return rule.title_zh if rule else self.entry.rule
+
+    @property
+    def before_label(self) -> str:
+        return ITEM_STATE_LABELS.get((self.entry.before or {}).get("state"), "")
+
+    @property
+    def after_label(self) -> str:
+        return ITEM_STATE_LABELS.get((self.entry.after or {}).get("state"), "")
+
+
+def audit_rows(entries) -> list[AuditRow]:
+    """Entries with human labels and the item they concern: one query per kind of item."""
+    entries = list(entries)
+    wanted: dict[int, set[int]] = {}
+    for entry in entries:
+        wanted.setdefault(entry.content_type_id, set()).add(entry.object_id)
+    instances: dict[tuple[int, int], object] = {}
+    for content_type_id, ids in wanted.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        if model is None:
+            continue
+        for instance in model._default_manager.filter(pk__in=ids):
+            instances[(content_type_id, instance.pk)] = instance
+    rows = []
+    for entry in entries:
+        row = AuditRow(entry=entry)
+        instance = instances.get((entry.content_type_id, entry.object_id))
+        try:
+            kind = moderated_kind(instance) if instance is not None else None
+        except LookupError:
+            kind = None
+        if kind is not None:
+            row.noun_zh = kind.noun_zh
+            if kind.where is not None:
+                row.where_title, row.where_url = kind.where(instance)
+        rows.append(row)
+    return rows
 
 
 def _percentile(values: list[float], share: float) -> float | None:

@@ -21,6 +21,7 @@ from minyi.ratelimit import RateLimited, configured_limits, rate_limit_check
 from .models import (
     Appeal,
     AppealOutcome,
+    AuditAction,
     AuditEntry,
     Decision,
     DecisionAction,
@@ -90,7 +91,7 @@ def submission_record(
         text = verdict.published_text
     # PostgreSQL text cannot hold NUL; U+FFFD keeps every other character at its offset.
     text = text.replace("\x00", "\ufffd")
-    return Submission.objects.create(
+    submission = Submission.objects.create(
         content_type=ContentType.objects.get_for_model(content_object),
         object_id=content_object.pk,
         author=author,
@@ -99,6 +100,17 @@ def submission_record(
         outcome=verdict.outcome,
         reasons=verdict.reasons,
     )
+    if verdict.outcome == Outcome.HOLD:
+        # The system's own hold is a moderation action too: the audit log must show it.
+        audit_record(
+            actor=None,
+            action=AuditAction.HOLD,
+            instance=content_object,
+            rule=next((r["rule"] for r in verdict.reasons if r.get("rule") in RULES), ""),
+            note="；".join(dict.fromkeys(r.get("message", "") for r in verdict.reasons))[:1000],
+            after={"state": ItemState.HELD, "text": verdict.published_text},
+        )
+    return submission
 
 
 # ---------------------------------------------------------------------------
@@ -246,9 +258,13 @@ def report_create(*, reporter: User, instance: models.Model, rule: str, note: st
             action="hide-after-reports",
             instance=instance,
             rule=rule,
-            note=f"{reporters} reporters",
+            note=f"{reporters} 位使用者檢舉",
             before=before,
             after=_snapshot(instance),
+        )
+        _author_notify(
+            instance=instance,
+            title=f"您的{kind.noun_zh}因多位使用者檢舉，已暫時隱藏，待審核員審查。",
         )
     return report
 
@@ -325,11 +341,12 @@ def item_decide(
         before=before,
         after=_snapshot(instance),
     )
-    _author_notify(instance=instance, title=_decision_message(decision, kind.noun_zh))
+    _author_notify(instance=instance, title=_decision_message(decision, kind))
     return decision
 
 
-def _decision_message(decision: Decision, noun: str) -> str:
+def _decision_message(decision: Decision, kind) -> str:
+    noun = kind.noun_zh
     rule = f"（{RULES[decision.rule].title_zh}）" if decision.rule in RULES else ""
     messages = {
         DecisionAction.APPROVE: f"您的{noun}經審查後已公開。",
@@ -337,9 +354,13 @@ def _decision_message(decision: Decision, noun: str) -> str:
         DecisionAction.REJECT: f"您的{noun}經審查後不予公開{rule}。",
         DecisionAction.HIDE: f"您的{noun}經審查後已隱藏{rule}。",
     }
+    if kind.label == "participation.petition":
+        # What matters to a proposer is that people can now endorse it.
+        messages[DecisionAction.APPROVE] = "您的提議經審查後已公開，即日起開放附議。"
     text = messages[DecisionAction(decision.action)]
     if decision.note:
         text += f"說明：{decision.note}"
+        text += "" if decision.note[-1] in "。！？.!?" else "。"
     if decision.action in DecisionAction.adverse():
         text += "如有異議，可提出一次申訴。"
     return text

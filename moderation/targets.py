@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ItemState:
@@ -16,6 +17,15 @@ class ItemState:
     HIDDEN = "hidden"
     REJECTED = "rejected"
     WITHDRAWN = "withdrawn"
+
+
+ITEM_STATE_LABELS = {
+    ItemState.VISIBLE: _("Visible"),
+    ItemState.HELD: _("Held for review"),
+    ItemState.HIDDEN: _("Hidden"),
+    ItemState.REJECTED: _("Not published"),
+    ItemState.WITHDRAWN: _("Withdrawn by the author"),
+}
 
 
 @dataclass(frozen=True)
@@ -33,6 +43,14 @@ class ModeratedKind:
     # The NLP model's reading of the item's tone, for moderators only ("" when none); the
     # public never sees it per item.
     reading_of: Callable[[models.Model], str] | None = None
+    # What the item belongs to, for moderators: (title, public URL or "").
+    where: Callable[[models.Model], tuple[str, str]] | None = None
+    # For the moderators' list of all items: the stored field holding the state, the stored
+    # values of each ItemState, fields searched, and the consultation field ("" if none).
+    state_field: str = ""
+    state_values: dict[str, list[str]] | None = None
+    search_fields: tuple[str, ...] = ()
+    consultation_field: str = ""
 
 
 _KINDS: dict[str, ModeratedKind] = {}

@@ -10,9 +10,9 @@ from django.utils.translation import gettext as _
 
 from minyi.ratelimit import RateLimited
 
-from .models import Decision
+from .models import Appeal, Decision
 from .rules import RULES
-from .selectors import author_decisions, house_rules_url
+from .selectors import author_decision_rows, house_rules_url
 from .services import appeal_create, report_create
 from .targets import ItemState, moderated_kind
 
@@ -68,10 +68,7 @@ def my_decisions(request: HttpRequest) -> HttpResponse:
         request,
         "moderation/my_decisions.html",
         {
-            "decisions": [
-                (decision, RULES.get(decision.rule))
-                for decision in author_decisions(user=request.user)
-            ],
+            "decisions": author_decision_rows(user=request.user),
             "house_rules_url": house_rules_url(),
         },
     )
@@ -80,6 +77,10 @@ def my_decisions(request: HttpRequest) -> HttpResponse:
 @login_required
 def appeal_view(request: HttpRequest, pk: int) -> HttpResponse:
     decision = get_object_or_404(Decision, pk=pk, author=request.user)
+    if Appeal.objects.filter(decision=decision).exists():
+        # One appeal per decision: its status is on the decisions page.
+        messages.info(request, _("You have already appealed this decision."))
+        return redirect("moderation:my_decisions")
     errors: list[str] = []
     reason = ""
     if request.method == "POST":

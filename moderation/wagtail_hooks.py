@@ -11,6 +11,7 @@ from .services import user_is_moderator
 app_name = "moderation_admin"
 urlpatterns = [
     path("", admin_views.QueueView.as_view(), name="queue"),
+    path("items/", admin_views.ItemsView.as_view(), name="items"),
     path("appeals/", admin_views.AppealsView.as_view(), name="appeals"),
     path("audit/", admin_views.AuditLogView.as_view(), name="audit_log"),
     path("metrics/", admin_views.MetricsView.as_view(), name="metrics"),
@@ -32,6 +33,9 @@ def moderation_menu():
     submenu = Menu(
         items=[
             ModeratorMenuItem(_("Queue"), reverse("moderation_admin:queue"), icon_name="warning"),
+            ModeratorMenuItem(
+                _("All items"), reverse("moderation_admin:items"), icon_name="list-ul"
+            ),
             ModeratorMenuItem(_("Appeals"), reverse("moderation_admin:appeals"), icon_name="help"),
             ModeratorMenuItem(
                 _("Audit log"), reverse("moderation_admin:audit_log"), icon_name="history"

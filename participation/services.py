@@ -662,16 +662,32 @@ def petition_moderation_approve(*, petition: Petition, moderator: User) -> Petit
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
     if petition.moderation_state != PetitionModeration.PENDING:
         raise ValidationError(_("This petition is not awaiting review."))
-    rules = participation_settings()
-    now = timezone.now()
-    petition.moderation_state = PetitionModeration.APPROVED
-    petition.opened_at = now
-    petition.closes_at = now + timezone.timedelta(days=rules.petition_open_days)
-    petition.threshold = rules.petition_threshold
+    petition_moderation_state_set(petition, "visible")
+    return petition
+
+
+def petition_moderation_state_set(petition: Petition, state: str) -> None:
+    """Moderation's hook (see moderated_kinds_register): open a petition or take it down.
+
+    Opening starts the endorsement period under the current settings; a petition opened
+    before (an appeal that overturns a rejection) keeps its period and threshold.
+    """
+    if state == "visible":
+        petition.moderation_state = PetitionModeration.APPROVED
+        if petition.opened_at is None:
+            rules = participation_settings()
+            now = timezone.now()
+            petition.opened_at = now
+            petition.closes_at = now + timezone.timedelta(days=rules.petition_open_days)
+            petition.threshold = rules.petition_threshold
+    elif state in {"hidden", "rejected"}:
+        # A petition has no "hidden" state of its own: taken down, it is rejected.
+        petition.moderation_state = PetitionModeration.REJECTED
+    else:
+        petition.moderation_state = PetitionModeration.PENDING
     petition.save(update_fields=["moderation_state", "opened_at", "closes_at", "threshold"])
     published_item_changed(petition)  # analysed now that it is public
     live_event_send(petition_stream(petition), _petition_event(petition))
-    return petition
 
 
 @transaction.atomic
@@ -962,6 +978,28 @@ def _tone_reading(instance) -> str:
     return str(SentimentLabel(reading["sentiment"]).label) if reading else ""
 
 
+_PETITION_STATES = {
+    PetitionModeration.PENDING: "held",
+    PetitionModeration.APPROVED: "visible",
+    PetitionModeration.REJECTED: "rejected",
+}
+
+
+def _state_values(states: dict) -> dict[str, list[str]]:
+    values: dict[str, list[str]] = {}
+    for stored, item_state in states.items():
+        values.setdefault(item_state, []).append(str(stored))
+    return values
+
+
+def _petition_text_set(petition: Petition, text: str) -> None:
+    # Moderation sees title and body as one text, the title on the first line.
+    title, _sep, body = text.partition("\n")
+    petition.title = title.strip()[:PETITION_TITLE_MAX_LENGTH] or petition.title
+    petition.body = body.strip() or petition.body
+    petition.save(update_fields=["title", "body"])
+
+
 def moderated_kinds_register() -> None:
     from moderation.targets import ModeratedKind, moderated_kind_register
 
@@ -983,10 +1021,34 @@ def moderated_kinds_register() -> None:
             set_text=save_text("body"),
             author_user=lambda comment: comment.author,
             url=lambda comment: f"{comment.consultation.url or ''}#comment-{comment.pk}",
+            where=lambda comment: (comment.consultation.title, comment.consultation.url or ""),
+            state_field="state",
+            state_values=_state_values(_COMMENT_STATES),
+            search_fields=("body",),
+            consultation_field="consultation",
             review_queryset=lambda: Comment.objects.filter(
                 state__in=[CommentState.HELD, CommentState.HIDDEN]
             ).select_related("author", "consultation"),
             reading_of=_tone_reading,
+        )
+    )
+    moderated_kind_register(
+        ModeratedKind(
+            label="participation.petition",
+            noun_zh="提議",
+            get_state=lambda petition: _PETITION_STATES[petition.moderation_state],
+            set_state=petition_moderation_state_set,
+            get_text=lambda petition: f"{petition.title}\n{petition.body}",
+            set_text=_petition_text_set,
+            author_user=lambda petition: petition.author,
+            url=lambda petition: petition.get_absolute_url(),
+            review_queryset=lambda: Petition.objects.filter(
+                moderation_state=PetitionModeration.PENDING
+            ).select_related("author", "agency"),
+            where=lambda petition: (petition.agency.name_zh, ""),
+            state_field="moderation_state",
+            state_values=_state_values(_PETITION_STATES),
+            search_fields=("title", "body"),
         )
     )
     moderated_kind_register(
@@ -999,6 +1061,14 @@ def moderated_kinds_register() -> None:
             set_text=save_text("text"),
             author_user=lambda statement: statement.author.user if statement.author else None,
             url=lambda statement: f"{statement.consultation.url or ''}#statement-{statement.pk}",
+            where=lambda statement: (
+                statement.consultation.title,
+                statement.consultation.url or "",
+            ),
+            state_field="moderation_state",
+            state_values=_state_values(_STATEMENT_STATES),
+            search_fields=("text",),
+            consultation_field="consultation",
             review_queryset=lambda: Statement.objects.filter(
                 moderation_state__in=[ModerationState.HELD, ModerationState.HIDDEN]
             ).select_related("author__user", "consultation"),

@@ -23,6 +23,7 @@ from .models import (
     ConsultationPage,
     ConsultationStatus,
     EmailFrequency,
+    ModerationState,
     Petition,
     PetitionState,
     Stance,
@@ -154,12 +155,16 @@ def statement_post(request: HttpRequest, pk: int) -> HttpResponse:
         raise  # answered with 429 by minyi.security.RateLimitMiddleware
     except ValidationError as error:
         return _refused(request, page, error, anchor="statement-form")
+    if statement.moderation_state == ModerationState.HELD:
+        message = _("Your statement will appear after a moderator has reviewed it.")
+    else:
+        message = _("Your statement has been added.")
     return _done(
         request,
         page,
         anchor="statements",
-        message=_("Your statement has been added."),
-        data={"statement": statement.pk},
+        message=message,
+        data={"statement": statement.pk, "state": statement.moderation_state},
     )
 
 

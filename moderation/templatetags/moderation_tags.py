@@ -1,7 +1,6 @@
 from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
 
 register = template.Library()
 
@@ -13,28 +12,22 @@ def report_url(instance) -> str:
     return reverse("moderation:report", args=[content_type.pk, instance.pk])
 
 
-_QUEUE_STATES = {
-    "held": _("Held by screening"),
-    "hidden": _("Hidden after reports"),
-    "reported": _("Reported, still visible"),
-}
+@register.filter
+def moderates(user) -> bool:
+    """Whether this reader is a moderator (remembered on the user: one look-up a page)."""
+    cached = getattr(user, "_minyi_moderates", None)
+    if cached is None:
+        from moderation.services import user_is_moderator
+
+        cached = user_is_moderator(user)
+        if getattr(user, "pk", None) is not None:
+            user._minyi_moderates = cached
+    return cached
 
 
 @register.filter
-def queue_state_label(state: str) -> str:
-    """The queue's state of an item in words (never the code)."""
-    return str(_QUEUE_STATES.get(state, state))
-
-
-@register.filter
-def outcome_label(outcome: str) -> str:
-    from moderation.models import Outcome
-
-    return str(Outcome(outcome).label) if outcome in Outcome.values else outcome
-
-
-@register.filter
-def rule_title(code: str) -> str:
-    from moderation.rules import RULES
-
-    return RULES[code].title_zh if code in RULES else code
+def moderate_url(instance) -> str:
+    """The moderators' page for this one item (decide on it without a report)."""
+    return (
+        reverse("moderation_admin:items") + f"?kind={instance._meta.label_lower}&id={instance.pk}"
+    )

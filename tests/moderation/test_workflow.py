@@ -1,5 +1,8 @@
 """Reports, moderator decisions, appeals and the audit log, end to end."""
 
+import csv
+import io
+
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -97,11 +100,31 @@ def test_three_reports_hide_an_item_and_a_moderator_restores_it(
 
     client.force_login(moderator)
     log = client.get(reverse("moderation_admin:audit_log")).content.decode()
-    assert "hide-after-reports" in log and "decide-approve" in log
+    # Human labels, not codes; the item says which consultation it belongs to.
+    assert "多人檢舉後自動隱藏" in log and "審核員核准公開" in log and "民眾檢舉" in log
+    assert ">hide-after-reports<" not in log
+    assert "已隱藏 → 公開中" in log and comment.consultation.title in log
+    assert "禁止人身攻擊與粗俗辱罵" in log
     export = client.get(reverse("moderation_admin:audit_log") + "?format=csv")
     body = b"".join(export.streaming_content).decode("utf-8")
     assert body.startswith("\ufeff")
     assert body.count("report") >= 3
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
+    approve = next(row for row in rows if row[2] == "decide-approve")
+    # A file leaves the platform: states, and the text as published now (never removed text).
+    assert approve[6:9] == ["hidden", "visible", "這條規定不合理。"]
+
+
+def test_screening_holds_are_in_the_audit_log(make_consultation, make_user):
+    comment = comment_create(
+        consultation=make_consultation(),
+        user=make_user(),
+        body="你這個白痴官員，去死吧",
+        stance="oppose",
+    )
+    assert comment.state == CommentState.HELD
+    hold = AuditEntry.objects.get(object_id=comment.pk, action="hold-by-screening")
+    assert hold.actor is None and hold.rule and hold.after["state"] == "held"
 
 
 def test_report_rules(comment, make_user):
@@ -162,8 +185,17 @@ def test_appeal_is_decided_by_a_second_moderator_and_the_author_is_told(
     with pytest.raises(ValidationError, match="一次"):
         appeal_create(author=author, decision=decision, reason="再申訴")
 
+    mine = client.get(reverse("moderation:my_decisions")).content.decode()
+    # The one appeal is used: its status replaces the button; the text is shown as published.
+    assert reverse("moderation:appeal", args=[decision.pk]) not in mine
+    assert "您的申訴" in mine and "這條規定不合理" in mine and comment.consultation.title in mine
+    assert client.get(reverse("moderation:appeal", args=[decision.pk])).status_code == 302
+
     with pytest.raises(ValidationError, match="另一位"):
         appeal_decide(moderator=first, appeal=appeal, outcome="overturned")
+    client.force_login(first)
+    desk = client.get(reverse("moderation_admin:appeals")).content.decode()
+    assert "另一位審核員" in desk and 'name="outcome"' not in desk
 
     client.force_login(second)
     assert "我只是批評政策" in client.get(reverse("moderation_admin:appeals")).content.decode()
@@ -266,3 +298,58 @@ def test_report_form_and_metrics(client, comment, make_user, make_moderator):
     metrics = client.get(reverse("moderation_admin:metrics"))
     assert metrics.status_code == 200
     assert Comment.objects.count() == 1
+
+
+def test_held_statement_author_is_told_it_awaits_review_and_closed_pages_lose_the_calendar(
+    client, make_consultation, make_user
+):
+    from datetime import timedelta
+
+    page = make_consultation()
+    client.force_login(make_user())
+    response = client.post(
+        reverse("participation:statement_post", args=[page.pk]),
+        {"text": "你這個白痴官員，去死吧"},
+        follow=True,
+    )
+    assert "將在審核員審核後顯示" in response.content.decode()
+    assert reverse("consultation_ical", args=[page.pk]) in client.get(page.url).content.decode()
+    closed = make_consultation(
+        slug="closed", opens_in=timedelta(days=-10), closes_in=timedelta(days=-1)
+    )
+    closed_html = client.get(closed.url).content.decode()
+    assert reverse("consultation_ical", args=[closed.pk]) not in closed_html
+
+
+def test_moderators_act_on_unreported_items_from_the_page_and_the_full_list(
+    client, comment, make_user, make_moderator
+):
+    moderator = make_moderator()
+    client.force_login(make_user())
+    items_url = reverse("moderation_admin:items")
+    assert items_url not in client.get(comment.consultation.url).content.decode()
+    assert client.get(items_url).status_code in {302, 403}  # no admin access for citizens
+
+    client.force_login(moderator)
+    page = client.get(comment.consultation.url).content.decode()
+    link = f"{items_url}?kind=participation.comment&amp;id={comment.pk}"
+    assert link in page and "審核處理" in page
+    listing = client.get(items_url, {"kind": "participation.comment", "q": "不合理"})
+    html = listing.content.decode()
+    assert "這條規定不合理" in html and "公開中" in html
+    assert comment.consultation.title in html
+    assert "這條規定" not in client.get(items_url, {"q": "完全無關"}).content.decode()
+    assert "這條規定" not in client.get(items_url, {"state": "hidden"}).content.decode()
+
+    key = f"participation.comment:{comment.pk}"
+    client.post(items_url, {"item": key, "action": "hide"})  # a hide needs a house rule
+    comment.refresh_from_db()
+    assert comment.state == CommentState.PUBLISHED
+    client.post(items_url, {"item": key, "action": "hide", "rule": "off-topic", "note": "離題"})
+    comment.refresh_from_db()
+    assert comment.state == CommentState.HIDDEN
+    assert "這條規定" in client.get(items_url, {"state": "hidden"}).content.decode()
+    client.post(items_url, {"item": key, "action": "approve"})
+    comment.refresh_from_db()
+    assert comment.state == CommentState.PUBLISHED
+    assert actions(comment) == ["decide-hide", "decide-approve"]

@@ -268,3 +268,51 @@ def test_board_page_lists_states_and_marks_overdue(make_petition, make_user, hom
 
     detail = client.get(open_petition.get_absolute_url()).content.decode()
     assert "<h1>開放中的點子</h1>" in detail
+
+
+def test_moderators_review_petitions_in_the_queue(make_petition, moderator, client):
+    from django.urls import reverse
+
+    from moderation.models import AuditEntry, Decision
+    from participation.models import Notification
+
+    approved = make_petition(approve=False, title="增設公車專用道")
+    rejected = make_petition(approve=False, title="廣告連結")
+    client.force_login(moderator)
+    queue_url = reverse("moderation_admin:queue")
+    queue = client.get(queue_url, {"kind": "participation.petition"}).content.decode()
+    assert "增設公車專用道" in queue and "廣告連結" in queue
+    assert approved.agency.name_zh in queue and approved.author.public_name in queue
+    assert ">held<" not in queue
+
+    client.post(
+        queue_url,
+        {"items": [f"participation.petition:{approved.pk}"], "action": "approve"},
+    )
+    approved.refresh_from_db()
+    assert approved.state == PetitionState.OPEN
+    assert approved.threshold == 5000
+
+    # Rejecting needs a house rule; without one nothing changes.
+    client.post(queue_url, {"items": [f"participation.petition:{rejected.pk}"], "action": "reject"})
+    rejected.refresh_from_db()
+    assert rejected.state == PetitionState.PENDING
+    client.post(
+        queue_url,
+        {
+            "items": [f"participation.petition:{rejected.pk}"],
+            "action": "reject",
+            "rule": "off-topic",
+            "note": "與公共事務無關",
+        },
+    )
+    rejected.refresh_from_db()
+    assert rejected.state == PetitionState.REJECTED
+    decision = Decision.objects.get(object_id=rejected.pk, action="reject")
+    assert decision.rule == "off-topic"
+    assert AuditEntry.objects.filter(object_id=rejected.pk, action="decide-reject").exists()
+    told = Notification.objects.get(user=rejected.author).title
+    assert "不予公開" in told and "與公共事務無關" in told
+    assert Notification.objects.filter(user=approved.author, title__contains="開放附議").exists()
+    queue = client.get(queue_url, {"kind": "participation.petition"}).content.decode()
+    assert "增設公車專用道" not in queue and "廣告連結" not in queue
