@@ -655,14 +655,18 @@ def petition_create(*, user: User, title: str, body: str, agency: Agency | None)
     return petition
 
 
+# no caller: moderators decide petitions in the moderation queue (moderation.item_decide, which
+# calls petition_moderation_state_set); this is the same decision for the demo seed and scripts
 @transaction.atomic
 def petition_moderation_approve(*, petition: Petition, moderator: User) -> Petition:
-    """Open a petition awaiting review for endorsements, under the current settings."""
-    _require_moderator(moderator)
-    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    """Open a petition awaiting review for endorsements, as the queue's 核准 does (recorded in
+    the audit log, the proposer told)."""
+    from moderation.services import item_decide
+
     if petition.moderation_state != PetitionModeration.PENDING:
         raise ValidationError(_("This petition is not awaiting review."))
-    petition_moderation_state_set(petition, "visible")
+    item_decide(moderator=moderator, instance=petition, action="approve")
+    petition.refresh_from_db()
     return petition
 
 
@@ -688,18 +692,6 @@ def petition_moderation_state_set(petition: Petition, state: str) -> None:
     petition.save(update_fields=["moderation_state", "opened_at", "closes_at", "threshold"])
     published_item_changed(petition)  # analysed now that it is public
     live_event_send(petition_stream(petition), _petition_event(petition))
-
-
-@transaction.atomic
-def petition_moderation_reject(*, petition: Petition, moderator: User) -> Petition:
-    _require_moderator(moderator)
-    petition = Petition.objects.select_for_update().get(pk=petition.pk)
-    if petition.moderation_state != PetitionModeration.PENDING:
-        raise ValidationError(_("This petition is not awaiting review."))
-    petition.moderation_state = PetitionModeration.REJECTED
-    petition.save(update_fields=["moderation_state"])
-    published_item_changed(petition)
-    return petition
 
 
 def _require_petition_open(petition: Petition) -> None:
