@@ -180,7 +180,22 @@ def comment_create(
     comment.moderation_verdict = verdict  # for the view: tell the author why
     if comment.is_visible:
         live_event_send(consultation_stream(consultation), _comment_event(comment))
+        if parent is not None and parent.author_id not in (None, user.pk):
+            _reply_notify(reply=comment, parent=parent)
     return comment
+
+
+def _reply_notify(*, reply: Comment, parent: Comment) -> None:
+    title = _("%(name)s replied to your comment on “%(title)s”") % {
+        "name": reply.author.public_name,
+        "title": reply.consultation.title,
+    }
+    notifications_send(
+        users=[parent.author],
+        kind=NotificationKind.REPLY,
+        title=title,
+        url=f"{reply.consultation.url}#comment-{reply.pk}",
+    )
 
 
 @transaction.atomic
