@@ -365,3 +365,23 @@ def house_rules_url() -> str:
 
     page = HouseRulesPage.objects.live().public().first()
     return (page.url or "") if page else ""
+
+
+def reports_filed_export(user) -> list[dict]:
+    """The reports (檢舉) a person filed, for their personal data export."""
+    from .models import Report
+    from .rules import RULES
+
+    return [
+        {
+            "item": f"{report.content_type.model} #{report.object_id}",
+            "rule": RULES[report.rule].title_zh if report.rule in RULES else report.rule,
+            "note": report.note,
+            "status": str(report.get_status_display()),
+            "created_at": report.created_at.isoformat(),
+            "resolved_at": report.resolved_at.isoformat() if report.resolved_at else None,
+        }
+        for report in Report.objects.filter(reporter=user)
+        .select_related("content_type")
+        .order_by("created_at")
+    ]

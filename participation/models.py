@@ -381,6 +381,11 @@ COMMENT_MAX_LENGTH = 3000
 COMMENT_EDIT_WINDOW_MINUTES = 15
 
 
+def comment_edit_cutoff():
+    """Comments posted after this moment may still be edited."""
+    return timezone.now() - timezone.timedelta(minutes=COMMENT_EDIT_WINDOW_MINUTES)
+
+
 class Stance(models.TextChoices):
     SUPPORT = "support", _("Support")
     OPPOSE = "oppose", _("Oppose")
@@ -451,6 +456,11 @@ class Comment(models.Model):
     @property
     def is_visible(self) -> bool:
         return self.state == CommentState.PUBLISHED
+
+    @property
+    def is_editable(self) -> bool:
+        """Within the edit window (the service checks the same; the page only offers it)."""
+        return self.state == CommentState.PUBLISHED and self.created_at > comment_edit_cutoff()
 
     @property
     def analysis(self):
@@ -765,6 +775,7 @@ class NotificationKind(models.TextChoices):
     CLOSING_SOON = "closing_soon", _("Closing soon")
     PROGRAM_UPDATE = "program_update", _("Program update")
     LISTENING_ALERT = "listening_alert", _("Listening alert")
+    REPLY = "reply", _("Reply to your comment")
 
 
 class Notification(models.Model):

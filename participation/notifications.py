@@ -99,6 +99,13 @@ def follow_remove(
     Follow.objects.filter(user=user, **target).delete()
 
 
+def notifications_mark_read(*, user: User) -> int:
+    """Everything on the user's notification list counts as read once they have opened it."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
 def consultation_followers(consultation: ConsultationPage):
     return User.objects.filter(follows__consultation=consultation, is_active=True).distinct()
 

@@ -182,23 +182,48 @@ def page_holes_fill(content: str, *, request: HttpRequest, page: PageRef) -> str
         if hole.placeholder in content:
             context = hole.context(request, page, _reader(request, page))
             content = content.replace(hole.placeholder, _render_shared(hole.template, context))
-    comment_ids = _reader(request, page).comment_ids
-    if not comment_ids:
+    parts = _reader(request, page)
+    if BELL_PLACEHOLDER in content:
+        bell = _render_shared(BELL_TEMPLATE, {"unread": parts.unread_notifications})
+        content = content.replace(BELL_PLACEHOLDER, bell)
+    if not parts.comment_ids:
         return content
     stand_in = str(_STAND_IN_PK)
     report_shape = _comment_actions(own=False)
-    withdraw_shape = None
-    for pk in comment_ids:
+    for pk in parts.comment_ids:
         report = report_shape.replace(stand_in, str(pk))
         if report in content:
-            if withdraw_shape is None:
-                withdraw_shape = _comment_actions(own=True)
-            content = content.replace(report, withdraw_shape.replace(stand_in, str(pk)), 1)
+            own_shape = _comment_actions(own=True, editable=pk in parts.editable_comment_ids)
+            content = content.replace(report, own_shape.replace(stand_in, str(pk)), 1)
     return content
 
 
-def _comment_actions(*, own: bool) -> str:
-    return _render_shared(COMMENT_ACTIONS_TEMPLATE, {"comment": _stand_in_comment(), "own": own})
+def _comment_actions(*, own: bool, editable: bool = False) -> str:
+    return _render_shared(
+        COMMENT_ACTIONS_TEMPLATE,
+        {"comment": _stand_in_comment(), "own": own, "editable": editable},
+    )
+
+
+# The header's notification bell: its unread count is the reader's own. Any page rendered for a
+# shared copy leaves it as this placeholder.
+BELL_TEMPLATE = "participation/includes/notification_bell.html"
+BELL_PLACEHOLDER = "MINYI-HOLE-bell-7d3a"
+
+
+def bell_output(context) -> str:
+    if context.get(DEFERRED):
+        return BELL_PLACEHOLDER
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return ""
+    return _render(BELL_TEMPLATE, request, {"unread": _unread_count(request)})
+
+
+def _unread_count(request: HttpRequest) -> int:
+    from .selectors import notifications_for
+
+    return notifications_for(request.user, unread_only=True).count()
 
 
 @functools.cache

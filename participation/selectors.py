@@ -172,6 +172,10 @@ class ReaderParts:
     follows: bool = False
     comment_ids: frozenset[int] = frozenset()
     voted_statement_ids: frozenset[int] = frozenset()
+    # The reader's comments still within the edit window (offered 編輯).
+    editable_comment_ids: frozenset[int] = frozenset()
+    # For the header's bell, read in the same query.
+    unread_notifications: int = 0
 
 
 def reader_parts(*, consultation: ConsultationPage | int, user) -> ReaderParts:
@@ -184,7 +188,7 @@ def reader_parts(*, consultation: ConsultationPage | int, user) -> ReaderParts:
         return ReaderParts()
     from django.db import connection
 
-    from .models import Follow
+    from .models import Follow, Notification
 
     def table(model) -> str:
         return connection.ops.quote_name(model._meta.db_table)
@@ -192,7 +196,9 @@ def reader_parts(*, consultation: ConsultationPage | int, user) -> ReaderParts:
     def column(model, field: str) -> str:
         return connection.ops.quote_name(model._meta.get_field(field).column)
 
-    follow, comment, vote = 0, 1, 2
+    from .models import CommentState, comment_edit_cutoff
+
+    follow, comment, vote, editable, unread = 0, 1, 2, 3, 4
     # Identifiers come from model metadata; every value is a parameter.
     sql = (
         f"SELECT {follow}, id FROM {table(Follow)}"  # noqa: S608
@@ -204,17 +210,26 @@ def reader_parts(*, consultation: ConsultationPage | int, user) -> ReaderParts:
         f" ON p.id = v.{column(Vote, 'participant')}"
         f" WHERE p.{column(Participant, 'user')} = %s"
         f" AND p.{column(Participant, 'consultation')} = %s"
+        f" UNION ALL SELECT {editable}, id FROM {table(Comment)}"
+        f" WHERE {column(Comment, 'author')} = %s AND {column(Comment, 'consultation')} = %s"
+        f" AND {column(Comment, 'state')} = %s AND {column(Comment, 'created_at')} > %s"
+        f" UNION ALL SELECT {unread}, COUNT(*) FROM {table(Notification)}"
+        f" WHERE {column(Notification, 'user')} = %s AND {column(Notification, 'read_at')} IS NULL"
     )
     consultation_id = getattr(consultation, "pk", consultation)
-    ids: dict[int, set[int]] = {follow: set(), comment: set(), vote: set()}
+    ids: dict[int, set[int]] = {k: set() for k in (follow, comment, vote, editable, unread)}
+    params = [user.pk, consultation_id] * 4 + [CommentState.PUBLISHED, comment_edit_cutoff()]
+    params.append(user.pk)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [user.pk, consultation_id] * 3)
+        cursor.execute(sql, params)
         for kind, pk in cursor.fetchall():
             ids[kind].add(pk)
     return ReaderParts(
         follows=bool(ids[follow]),
         comment_ids=frozenset(ids[comment]),
         voted_statement_ids=frozenset(ids[vote]),
+        editable_comment_ids=frozenset(ids[editable]),
+        unread_notifications=max(ids[unread], default=0),
     )
 
 
@@ -437,10 +452,56 @@ def participant_data_export(user) -> dict:
             .order_by("created_at")
         ],
         "notifications": [
-            {"title": note.title, "url": note.url, "created_at": note.created_at.isoformat()}
+            {
+                "kind": note.get_kind_display(),
+                "title": note.title,
+                "url": note.url,
+                "created_at": note.created_at.isoformat(),
+                "read_at": note.read_at.isoformat() if note.read_at else None,
+            }
             for note in Notification.objects.filter(user=user).order_by("created_at")
         ],
+        "follows": [
+            {
+                "consultation": follow.consultation.title if follow.consultation else None,
+                "petition": follow.petition.title if follow.petition else None,
+                "since": follow.created_at.isoformat(),
+            }
+            for follow in reversed(follows_of(user))
+        ],
+        "notification_settings": {"email_frequency": _email_frequency_label(user)},
     }
+
+
+def _email_frequency_label(user) -> str:
+    from .models import EmailFrequency
+    from .notifications import email_frequency_of
+
+    return str(EmailFrequency(email_frequency_of(user)).label)
+
+
+def follows_of(user) -> list:
+    """What the user follows, newest first, with the consultation or petition loaded."""
+    from .models import Follow
+
+    if not user.is_authenticated:
+        return []
+    return list(
+        Follow.objects.filter(user=user)
+        .select_related("consultation", "petition")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def comment_history(*, comment_id: int):
+    """A published comment and its earlier texts (oldest first), or ``None``."""
+    comment = (
+        Comment.objects.filter(pk=comment_id, state=CommentState.PUBLISHED)
+        .select_related("author", "consultation")
+        .prefetch_related("revisions")
+        .first()
+    )
+    return comment
 
 
 def user_follows(*, user, consultation=None, petition=None) -> bool:

@@ -182,7 +182,22 @@ def comment_create(
     comment.moderation_verdict = verdict  # for the view: tell the author why
     if comment.is_visible:
         live_event_send(consultation_stream(consultation), _comment_event(comment))
+        if parent is not None and parent.author_id not in (None, user.pk):
+            _reply_notify(reply=comment, parent=parent)
     return comment
+
+
+def _reply_notify(*, reply: Comment, parent: Comment) -> None:
+    title = _("%(name)s replied to your comment on “%(title)s”") % {
+        "name": reply.author.public_name,
+        "title": reply.consultation.title,
+    }
+    notifications_send(
+        users=[parent.author],
+        kind=NotificationKind.REPLY,
+        title=title,
+        url=f"{reply.consultation.url}#comment-{reply.pk}",
+    )
 
 
 @transaction.atomic
@@ -992,6 +1007,15 @@ def _petition_text_set(petition: Petition, text: str) -> None:
     petition.save(update_fields=["title", "body"])
 
 
+def _comment_text_set(comment: Comment, text: str) -> None:
+    """A moderator masks part of a comment. Its earlier texts (the public edit history) may
+    hold what was masked, so they go: what moderation removed never reaches any page."""
+    comment.body = text
+    comment.save(update_fields=["body"])
+    comment.revisions.all().delete()
+    published_item_changed(comment)
+
+
 def moderated_kinds_register() -> None:
     from moderation.targets import ModeratedKind, moderated_kind_register
 
@@ -1010,7 +1034,7 @@ def moderated_kinds_register() -> None:
             get_state=lambda comment: _COMMENT_STATES[comment.state],
             set_state=comment_moderation_state_set,
             get_text=lambda comment: comment.body,
-            set_text=save_text("body"),
+            set_text=_comment_text_set,
             author_user=lambda comment: comment.author,
             url=lambda comment: f"{comment.consultation.url or ''}#comment-{comment.pk}",
             where=lambda comment: (comment.consultation.title, comment.consultation.url or ""),

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -34,12 +35,15 @@ from .notifications import (
     email_frequency_set,
     follow_add,
     follow_remove,
+    notifications_mark_read,
     user_for_unsubscribe_token,
 )
 from .selectors import (
+    comment_history,
     consultation_list,
     consultation_response_for,
     consultation_statements,
+    follows_of,
     notifications_for,
     petition_board_page,
     petition_visible_to,
@@ -50,6 +54,7 @@ from .selectors import (
 )
 from .services import (
     comment_create,
+    comment_edit,
     comment_withdraw,
     consultation_response_publish,
     petition_create,
@@ -141,6 +146,56 @@ def comment_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         return _refused(request, page, error, anchor=f"comment-{pk}")
     return _done(request, page, anchor="comments", message=_("Your comment was withdrawn."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The author's form, prefilled; ``comment_edit`` keeps the earlier text and screens the new."""
+    comment = get_object_or_404(
+        Comment.objects.select_related("consultation", "section"), pk=pk, author=request.user
+    )
+    page = comment.consultation
+    errors: list[str] = []
+    body, stance = comment.body, comment.stance
+    if request.method == "POST":
+        body = request.POST.get("body", "")
+        stance = request.POST.get("stance", "") if comment.parent_id is None else None
+        try:
+            comment_edit(comment=comment, user=request.user, body=body, stance=stance)
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            return _done(
+                request, page, anchor=f"comment-{pk}", message=_("Your comment is updated.")
+            )
+    return render(
+        request,
+        "participation/comment_edit.html",
+        {
+            "comment": comment,
+            "consultation": page,
+            "body": body,
+            "stance": stance,
+            "stances": Stance.choices,
+            "editable": comment.is_editable,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@require_GET
+def comment_history_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """A published comment's current and earlier texts: edits stay on the public record."""
+    comment = comment_history(comment_id=pk)
+    if comment is None or not comment.consultation.live:
+        raise Http404
+    return render(
+        request,
+        "participation/comment_history.html",
+        {"comment": comment, "consultation": comment.consultation},
+    )
 
 
 @login_required
@@ -416,11 +471,16 @@ def notification_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your e-mail preference is saved."))
             return redirect("participation:notifications")
+    notifications = list(notifications_for(request.user)[:100])
+    unread = {n.pk for n in notifications if n.read_at is None}
+    notifications_mark_read(user=request.user)
     return render(
         request,
         "participation/notification_list.html",
         {
-            "notifications": notifications_for(request.user)[:100],
+            "notifications": notifications,
+            "unread": unread,
+            "follows": follows_of(request.user),
             "email_frequency": email_frequency_of(request.user),
             "frequencies": EmailFrequency.choices,
             "errors": errors,
@@ -449,6 +509,12 @@ def follow_toggle(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     else:
         follow_remove(user=request.user, **target)
         messages.success(request, _("You no longer follow this."))
+    # 「我的追蹤」 unfollows in place: back to the list, not to the thing itself.
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
     return redirect(back or "/")
 
 

@@ -18,6 +18,12 @@ class PerformanceConfig(AppConfig):
     def ready(self) -> None:
         from wagtail.signals import page_published, page_unpublished
 
+        from minyi.accounts.selectors import register_export_section
+
+        from .selectors import performance_data_export
+
+        register_export_section("performance", performance_data_export)
+
         page_published.connect(forget_dashboard_url, dispatch_uid="performance-nav-published")
         page_unpublished.connect(forget_dashboard_url, dispatch_uid="performance-nav-unpublished")
 

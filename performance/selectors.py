@@ -558,3 +558,39 @@ def program_follower_users(*, program: Program) -> QuerySet[User]:
 
 def county_list() -> QuerySet[County]:
     return County.objects.order_by("code")
+
+
+def performance_data_export(user) -> dict:
+    """A citizen's questions, progress ratings and program follows, for the data export."""
+    from .models import ProgramFollow, ProgramQuestion, ProgressRating
+
+    return {
+        "questions": [
+            {
+                "program": question.program.name,
+                "question": question.body,
+                "state": str(question.get_state_display()),
+                "answer": question.answer,
+                "answered_at": question.answered_at.isoformat() if question.answered_at else None,
+            }
+            for question in ProgramQuestion.objects.filter(author=user)
+            .select_related("program")
+            .order_by("pk")
+        ],
+        "ratings": [
+            {
+                "program": rating.program.name,
+                "rating": str(rating.get_value_display()),
+                "at": rating.updated_at.isoformat(),
+            }
+            for rating in ProgressRating.objects.filter(user=user)
+            .select_related("program")
+            .order_by("updated_at")
+        ],
+        "program_follows": [
+            {"program": follow.program.name, "since": follow.created_at.isoformat()}
+            for follow in ProgramFollow.objects.filter(user=user)
+            .select_related("program")
+            .order_by("created_at")
+        ],
+    }

@@ -26,11 +26,11 @@ def test_follow_button_and_auto_follow_on_commenting(client, make_consultation, 
     reader = make_user()
     client.force_login(reader)
     url = reverse("participation:follow", args=["consultation", page.pk])
-    assert 'aria-pressed="false"' in client.get(page.url).content.decode()
+    assert 'data-following="false"' in client.get(page.url).content.decode()
     client.post(url, {"follow": "1"})
     client.post(url, {"follow": "1"})  # twice is fine
     assert Follow.objects.filter(user=reader, consultation=page).count() == 1
-    assert 'aria-pressed="true"' in client.get(page.url).content.decode()
+    assert 'data-following="true"' in client.get(page.url).content.decode()
     client.post(url, {"follow": "0"})
     assert not Follow.objects.filter(user=reader).exists()
     assert client.post(reverse("participation:follow", args=["nothing", 1])).status_code == 404

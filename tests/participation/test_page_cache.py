@@ -157,8 +157,8 @@ def test_citizens_share_one_copy_and_each_sees_their_own_parts(
     withdraw = f"/participate/comments/{mine.pk}/withdraw/"
     assert withdraw in author_page and withdraw not in other_page
     assert f"/participate/comments/{theirs.pk}/withdraw/" not in author_page + other_page
-    assert 'aria-pressed="true"' in author_page.split('class="inline-form follow-form"')[1][:400]
-    assert 'aria-pressed="false"' in other_page.split('class="inline-form follow-form"')[1][:400]
+    assert 'data-following="true"' in author_page.split('class="inline-form follow-form"')[1][:400]
+    assert 'data-following="false"' in other_page.split('class="inline-form follow-form"')[1][:400]
     # Fewest votes first, oldest on a tie; never one the reader has voted on.
     assert "共享乘車應該開放" in author_page.split('id="vote"')[1][:400]
     assert "計程車應該納管" in other_page.split('id="vote"')[1][:400]
@@ -194,7 +194,7 @@ def test_a_citizens_own_parts_follow_the_language_of_the_page(
             assert header == "hit"
             follow = body.split('class="inline-form follow-form"')[1][:400]
             vote = body.split('id="vote"')[1][:600]
-            assert (">Following" in follow) is language_is_english
+            assert (">Followed" in follow) is language_is_english
             assert (">Agree<" in vote and "What do you think?" in vote) is language_is_english
     finally:
         translation.activate(settings.LANGUAGE_CODE)  # the client left English active

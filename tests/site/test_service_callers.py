@@ -43,8 +43,14 @@ def _service_functions(path: Path) -> list[ast.FunctionDef]:
 
 
 def _explained(lines: list[str], node: ast.FunctionDef) -> bool:
+    """A '# no caller: …' comment in the block of comment lines right above the def (or its
+    decorators), or on the def line itself."""
     first = node.decorator_list[0].lineno if node.decorator_list else node.lineno
-    nearby = lines[max(first - 2, 0) : node.lineno]
+    nearby = lines[first - 1 : node.lineno]
+    index = first - 2
+    while index >= 0 and lines[index].lstrip().startswith("#"):
+        nearby.append(lines[index])
+        index -= 1
     return any(NO_CALLER.search(line) for line in nearby)
 
 

@@ -1,0 +1,109 @@
+"""A new citizen takes part in the UberX consultation, hears back, and downloads their data."""
+
+import json
+import re
+
+from playwright.sync_api import expect
+
+CONSULTATION = "/motc/uberx/"
+
+
+def _post(page, button) -> None:
+    with page.expect_navigation():
+        button.click()
+
+
+def test_citizen_takes_part_and_hears_back(people, unique) -> None:
+    # A neighbour (a demo citizen) has commented on the whole text.
+    neighbour = people("neighbour")
+    neighbour.log_in("citizen@minyi.localhost")
+    neighbour.page.goto(CONSULTATION)
+    neighbour.page.locator("input[name=stance][value=suggest]").check()
+    neighbour.page.fill("#comment-body", f"建議先試辦一年再評估。{unique}")
+    _post(neighbour.page, neighbour.page.locator("#comment-form button[type=submit]"))
+    expect(neighbour.page.locator(".messages")).to_contain_text("您的留言已發表")
+
+    me = people("newcomer")
+    name = f"旅人{unique}"
+    me.sign_up(email=f"journey-{unique}@example.org", display_name=name)
+    page = me.page
+
+    # Comment on the first article with a stance.
+    page.goto(CONSULTATION)
+    page.select_option("#comment-section", label="第一條")
+    page.locator("input[name=stance][value=support]").check()
+    page.fill("#comment-body", f"支持登記制，請保障乘客保險。{unique}")
+    _post(page, page.locator("#comment-form button[type=submit]"))
+    expect(page.locator(".messages")).to_contain_text("您的留言已發表")
+    mine = page.locator(".comment-list > li.comment").filter(has_text=f"乘客保險。{unique}")
+    # Commenting follows the consultation: the button says so and offers to unfollow.
+    expect(page.locator(".follow-form")).to_contain_text("已追蹤")
+    expect(page.locator(".follow-form button")).to_have_text("取消追蹤")
+
+    # Reply to someone else's comment (one level; the form opens without JavaScript).
+    theirs = page.locator(".comment-list > li.comment").filter(has_text=f"評估。{unique}")
+    theirs.locator("summary", has_text="回覆").click()
+    theirs.locator("textarea[name=body]").fill(f"同意您的看法。{unique}")
+    _post(page, theirs.locator("button", has_text="送出回覆"))
+    expect(page.locator(".messages")).to_contain_text("您的留言已發表")
+    expect(page.locator(".reply-list li", has_text=f"同意您的看法。{unique}")).to_be_visible()
+
+    # Edit my comment: the form is prefilled; afterwards it shows 已編輯 and the history.
+    _post(page, mine.get_by_role("link", name="編輯", exact=True))
+    expect(page.locator("#edit-body")).to_have_value(f"支持登記制，請保障乘客保險。{unique}")
+    page.fill("#edit-body", f"支持登記制，請保障乘客保險與司機權益。{unique}")
+    _post(page, page.get_by_role("button", name="儲存修改"))
+    expect(page.locator(".messages")).to_contain_text("您的留言已更新")
+    mine = page.locator(".comment-list > li.comment").filter(has_text=f"司機權益。{unique}")
+    _post(page, mine.get_by_role("link", name="已編輯"))
+    expect(page.locator("main")).to_contain_text(f"支持登記制，請保障乘客保險。{unique}")
+    me.shot("comment-history")
+
+    # Vote 同意, 不同意, 略過 on the statements offered one after another, add one.
+    page.goto(CONSULTATION)
+    for label in ("同意", "不同意", "略過"):
+        _post(page, page.locator("#vote").get_by_role("button", name=label, exact=True))
+        expect(page.locator(".messages")).to_contain_text("您的投票已記錄")
+    page.fill("#statement-text", f"共享乘車應納入保險規範 {unique}")
+    _post(page, page.locator("#statement-form button[type=submit]"))
+    expect(page.locator(".messages")).to_contain_text("您的意見陳述已新增")
+
+    # Unfollow and follow again: the button never toggles off unawares.
+    _post(page, page.locator(".follow-form button", has_text="取消追蹤"))
+    _post(page, page.locator(".follow-form button", has_text="追蹤"))
+    expect(page.locator(".follow-form")).to_contain_text("已追蹤")
+    me.shot("consultation")
+
+    # The neighbour replies to my comment.
+    neighbour.page.goto(CONSULTATION)
+    their_view = neighbour.page.locator(".comment-list > li.comment").filter(
+        has_text=f"司機權益。{unique}"
+    )
+    their_view.locator("summary", has_text="回覆").click()
+    their_view.locator("textarea[name=body]").fill(f"保險的部分我也贊成。{unique}")
+    _post(neighbour.page, their_view.locator("button", has_text="送出回覆"))
+    expect(neighbour.page.locator(".messages")).to_contain_text("您的留言已發表")
+
+    # The bell in my header counts it (on the cached consultation page too); the list marks read.
+    page.goto(CONSULTATION)
+    bell = page.locator("a.nav-bell")
+    expect(bell).to_contain_text("1 則未讀")
+    me.shot("bell")
+    _post(page, bell)
+    notice = page.locator(".notification-list li").filter(has_text="回覆了您在")
+    expect(notice).to_contain_text("新")
+    expect(page.locator("#follows")).to_contain_text("UberX 自用車載客")
+    me.shot("notifications")
+    expect(page.locator("a.nav-bell .badge")).to_have_count(0)
+    _post(page, notice.get_by_role("link"))
+    expect(page.locator(".reply-list li", has_text=f"我也贊成。{unique}")).to_be_visible()
+
+    # My data: the comment, the follow and the notification are in the export.
+    page.goto("/me/")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="下載我的資料").click()
+    data = json.loads(download.value.path().read_text(encoding="utf-8"))
+    mine_data = data["participation"]
+    assert any(f"司機權益。{unique}" in c["text"] for c in mine_data["comments"])
+    assert any(re.search("自用車", f["consultation"] or "") for f in mine_data["follows"])
+    assert any("回覆了您在" in n["title"] for n in mine_data["notifications"])
