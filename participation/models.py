@@ -60,7 +60,13 @@ class ConsultationPageForm(WagtailAdminPageForm):
         super().__init__(*args, **kwargs)
         section = self.parent_page.specific if self.parent_page else None
         if isinstance(section, AgencyPage) and "agency" in self.fields:
-            self.fields["agency"].initial = section.agency_id
+            # A model form's initial comes from the (unsaved) instance, and a disabled field
+            # takes its value from initial: both must carry the section's agency, or the
+            # agency is empty on submit. An existing page keeps the agency it was made for.
+            agency_id = self.instance.agency_id or section.agency_id
+            self.initial["agency"] = agency_id
+            self.instance.agency_id = agency_id
+            self.fields["agency"].initial = agency_id
             self.fields["agency"].disabled = True
 
     def clean(self):

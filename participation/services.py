@@ -919,7 +919,6 @@ def _consultation_participants_notify(*, consultation: ConsultationPage) -> None
         kind=NotificationKind.CONSULTATION_RESPONSE,
         title=title,
         url=f"{consultation.url or ''}#response",
-        email_url=f"{consultation.full_url or ''}#response",
         email_subject=_("[Minyi] Response published: %(title)s") % {"title": consultation.title},
         email_text=_(
             "%(agency)s has published its response to the consultation “%(title)s”, "

@@ -116,8 +116,9 @@ def _agency_workflow_ensure(*, agency: Agency, group: Group) -> None:
     """Pages in the agency's section need a second staff member's approval."""
     if WorkflowPage.objects.filter(page_id=agency.root_page_id).exists():
         return
-    workflow = Workflow.objects.create(name=f"{agency.code} 發布審核 Publication approval")
-    task = PeerApprovalTask.objects.create(name=f"{agency.code} 同機關覆核 Peer approval")
+    # Workflow and task names are data the admin shows as they are: one language, the site's.
+    workflow = Workflow.objects.create(name=f"{agency.name_zh}發布審核")
+    task = PeerApprovalTask.objects.create(name=f"{agency.name_zh}同機關覆核")
     task.groups.add(group)
     WorkflowTask.objects.create(workflow=workflow, task=task, sort_order=0)
     WorkflowPage.objects.create(page_id=agency.root_page_id, workflow=workflow)

@@ -66,8 +66,10 @@ def _answers(page, decision="adopted", reason=""):
 
 
 def test_publish_sets_responded_and_notifies_participants(
-    closed_consultation, staff, django_capture_on_commit_callbacks
+    closed_consultation, staff, django_capture_on_commit_callbacks, settings
 ):
+    # E-mail links use the configured public address, not the Wagtail Site's hostname.
+    settings.WAGTAILADMIN_BASE_URL = "https://minyi.example.tw"
     page = closed_consultation
     first, second = page.sections.all()
     with django_capture_on_commit_callbacks(execute=True):
@@ -93,7 +95,8 @@ def test_publish_sets_responded_and_notifies_participants(
     assert note.url.endswith("#response")
     assert sorted(m.to[0] for m in mail.outbox) == ["commenter@example.org", "voter@example.org"]
     assert all(len(m.to) == 1 for m in mail.outbox)
-    assert f"{page.full_url}#response" in mail.outbox[0].body
+    assert f"https://minyi.example.tw{page.url}#response" in mail.outbox[0].body
+    assert "localhost" not in mail.outbox[0].body
 
 
 def test_response_survives_publishing_an_older_revision(closed_consultation, staff):

@@ -30,7 +30,9 @@ def create_homepage(apps, schema_editor):
     )
     Page.objects.filter(depth=1).update(numchild=1)
     Site.objects.all().delete()
-    Site.objects.create(hostname="localhost", root_page=homepage, is_default_site=True)
+    Site.objects.create(
+        hostname="localhost", site_name="民意 Minyi", root_page=homepage, is_default_site=True
+    )
 
 
 def remove_homepage(apps, schema_editor):
