@@ -18,8 +18,8 @@ def test_citizen_takes_part_and_hears_back(people, unique) -> None:
     neighbour = people("neighbour")
     neighbour.log_in("citizen@minyi.localhost")
     neighbour.page.goto(CONSULTATION)
-    neighbour.page.locator("input[name=stance][value=suggest]").check()
-    neighbour.page.fill("#comment-body", f"建議先試辦一年再評估。{unique}")
+    neighbour.page.locator("input[name=stance][value=support]").check()
+    neighbour.page.fill("#comment-body", f"支持先試辦一年再評估。{unique}")
     _post(neighbour.page, neighbour.page.locator("#comment-form button[type=submit]"))
     expect(neighbour.page.locator(".messages")).to_contain_text("您的留言已發表")
 

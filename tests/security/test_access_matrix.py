@@ -74,6 +74,7 @@ EXPECTED: dict[str, set[str]] = {
     "participation:state": EVERYONE,
     "participation:tallies_csv": EVERYONE,
     "participation:section_comments": EVERYONE,
+    "participation:comment_history": EVERYONE,  # edits stay on the public record
     "participation:petition_detail": EVERYONE,
     "participation:search": EVERYONE,
     "participation:unsubscribe": EVERYONE,  # a secret token is the credential
@@ -90,6 +91,7 @@ EXPECTED: dict[str, set[str]] = {
     "participation:comment_post": NOBODY,  # POST only
     "participation:statement_post": NOBODY,
     "participation:comment_withdraw": NOBODY,
+    "participation:comment_edit": {"citizen_author"},  # the author, within 15 minutes
     "participation:vote_post": NOBODY,
     "participation:petition_endorse": NOBODY,
     "participation:petition_withdraw": NOBODY,
@@ -211,6 +213,8 @@ def world(make_consultation, make_user, make_agency, home_page):
     params = {
         "pk": {
             "participation:comment_withdraw": comment.pk,
+            "participation:comment_edit": comment.pk,
+            "participation:comment_history": comment.pk,
             "participation:vote_post": statement.pk,
             "api-v1:post_vote": statement.pk,
             "participation:petition_detail": petition.pk,
