@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import secrets
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,7 +27,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM_ARGS, _free_port, _server_env, _wait_until_up
+# The browser and Chromium fixtures are the browser tests' own (imported fixtures register here).
+from tests.browser.conftest import (  # noqa: F401
+    _free_port,
+    _server_env,
+    _wait_until_up,
+    browser,
+    chromium_path,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 JOURNEY_DIR = Path(__file__).resolve().parent
@@ -136,15 +142,7 @@ def _start(command: list[str], *, env: dict[str, str], log_path: Path) -> subpro
 
 
 @pytest.fixture(scope="session")
-def chromium_path() -> str:
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        pytest.skip("Chromium not found on PATH: journeys skipped (apt-get install chromium)")
-    return path
-
-
-@pytest.fixture(scope="session")
-def journey_site(chromium_path: str) -> Iterator[JourneySite]:
+def journey_site(chromium_path: str) -> Iterator[JourneySite]:  # noqa: F811 - the fixture
     """The seeded site served by uvicorn with one task worker, as `./dev run` starts it."""
     with tempfile.TemporaryDirectory(prefix="minyi-journeys-") as tmp_name:
         tmp = Path(tmp_name)
@@ -196,20 +194,6 @@ def journey_site(chromium_path: str) -> Iterator[JourneySite]:
                     process.wait(timeout=10)
 
 
-@pytest.fixture(scope="module")
-def browser(chromium_path: str):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
-        )
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
 @pytest.fixture(params=sorted(VIEWPORTS))
 def viewport(request) -> str:
     """Each journey runs on a desktop (1280 px) and on a phone (390 px)."""
@@ -219,7 +203,7 @@ def viewport(request) -> str:
 class Person:
     """One person at their own browser: a context with its cookies, at the journey's width."""
 
-    def __init__(self, *, browser, site: JourneySite, viewport: str, name: str, test_name: str):
+    def __init__(self, *, browser, site, viewport: str, name: str, test_name: str):  # noqa: F811
         self.site = site
         self.name = name
         self.viewport = viewport
@@ -315,7 +299,7 @@ class Person:
 
 
 @pytest.fixture
-def people(request, browser, journey_site: JourneySite, viewport: str):
+def people(request, browser, journey_site: JourneySite, viewport: str):  # noqa: F811
     """`people("citizen")` opens one more person's browser; all are closed after the test,
     with a screenshot of each when the test failed."""
     opened: list[Person] = []
