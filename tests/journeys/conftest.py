@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 # The browser and Chromium fixtures are the browser tests' own (imported fixtures register here).
 from tests.browser.conftest import (  # noqa: F401
@@ -35,6 +36,10 @@ from tests.browser.conftest import (  # noqa: F401
     browser,
     chromium_path,
 )
+
+# A step's effect (a worker's job, a decision's redirect) may take a few seconds on a busy CI
+# machine: assertions wait up to 15 s, like the contexts' actions, instead of Playwright's 5 s.
+expect.set_options(timeout=15_000)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 JOURNEY_DIR = Path(__file__).resolve().parent
