@@ -155,7 +155,7 @@ class ConsultationPage(Page):
         return self.status == ConsultationStatus.OPEN
 
     def with_content_json(self, content):
-        # responded_at is set by consultation_response_publish, never by editors:
+        # responded_at is set by consultation_response_approve, never by editors:
         # publishing an older revision must not clear it.
         obj = super().with_content_json(content)
         obj.responded_at = self.responded_at
@@ -720,17 +720,54 @@ class AdoptionDecision(models.TextChoices):
     NOT_ADOPTED = "not_adopted", _("Not adopted")
 
 
-class ConsultationResponse(models.Model):
-    """The agency's published reply to a closed consultation."""
+class ResponseState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Awaiting approval")
+    PUBLISHED = "published", _("Published")
+    SUPERSEDED = "superseded", _("Replaced by a correction")
 
-    consultation = models.OneToOneField(
-        ConsultationPage, on_delete=models.CASCADE, related_name="agency_response"
+
+class ConsultationResponse(models.Model):
+    """One version of the agency's reply to a closed consultation.
+
+    A staff member drafts it, another staff member of the same agency approves it and it is
+    published. A correction is the next version, going through the same steps; the version it
+    replaces stays readable (superseded), so the public can see what changed and why.
+    """
+
+    consultation = models.ForeignKey(
+        ConsultationPage, on_delete=models.CASCADE, related_name="agency_responses"
     )
-    overall = models.TextField(_("overall response"))
-    published_at = models.DateTimeField(_("published at"), default=timezone.now)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    state = models.CharField(
+        _("state"), max_length=12, choices=ResponseState.choices, default=ResponseState.DRAFT
+    )
+    overall = models.TextField(_("overall response"), blank=True)
+    correction_note = models.TextField(_("what was corrected and why"), blank=True)
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("last edited by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    # Why the approver sent the draft back; cleared when it is submitted again.
+    return_note = models.TextField(_("returned with"), blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("published by"),
+        verbose_name=_("approved by"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
@@ -740,9 +777,31 @@ class ConsultationResponse(models.Model):
     class Meta:
         verbose_name = _("consultation response")
         verbose_name_plural = _("consultation responses")
+        ordering = ["consultation", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["consultation", "version"], name="participation_response_version_unique"
+            ),
+            # At most one version in the works and one in force per consultation.
+            models.UniqueConstraint(
+                fields=["consultation"],
+                condition=models.Q(state__in=["draft", "submitted"]),
+                name="participation_response_one_open_draft",
+            ),
+            models.UniqueConstraint(
+                fields=["consultation"],
+                condition=models.Q(state="published"),
+                name="participation_response_one_published",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return str(self.consultation)
+        return f"{self.consultation} v{self.version}"
+
+    @property
+    def is_open(self) -> bool:
+        """Still being written or waiting for approval."""
+        return self.state in (ResponseState.DRAFT, ResponseState.SUBMITTED)
 
 
 class SectionResponse(models.Model):
@@ -754,7 +813,10 @@ class SectionResponse(models.Model):
     section = models.ForeignKey(
         ConsultationSection, on_delete=models.CASCADE, related_name="responses"
     )
-    decision = models.CharField(_("decision"), max_length=12, choices=AdoptionDecision.choices)
+    # Blank while a draft is being written; required before it is submitted.
+    decision = models.CharField(
+        _("decision"), max_length=12, choices=AdoptionDecision.choices, blank=True
+    )
     reason = models.TextField(_("reason"), blank=True)
 
     class Meta:

@@ -20,6 +20,7 @@ from .models import (
     PetitionEndorsement,
     PetitionModeration,
     PetitionState,
+    ResponseState,
     SectionResponse,
     Stance,
     Statement,
@@ -124,16 +125,20 @@ def consultation_comments(
     return comments, totals
 
 
-def section_comments(*, consultation: ConsultationPage, section_id: int | None):
-    """Every published top-level comment of one section (None: the whole consultation)."""
-    return _comments_with_readings(
-        Comment.objects.filter(
-            consultation=consultation,
-            parent__isnull=True,
-            state=CommentState.PUBLISHED,
-            section_id=section_id,
-        ).order_by("created_at", "pk")
+def section_comments(
+    *, consultation: ConsultationPage, section_id: int | None, stance: str | None = None
+):
+    """Every published top-level comment of one section (None: the whole consultation),
+    of one stance when given."""
+    comments = Comment.objects.filter(
+        consultation=consultation,
+        parent__isnull=True,
+        state=CommentState.PUBLISHED,
+        section_id=section_id,
     )
+    if stance:
+        comments = comments.filter(stance=stance)
+    return _comments_with_readings(comments.order_by("created_at", "pk"))
 
 
 def section_stance_counts(*, consultation: ConsultationPage) -> dict[int | None, dict[str, int]]:
@@ -320,11 +325,10 @@ def user_has_endorsed(*, petition: Petition, user) -> bool:
 # --- Agency responses ---------------------------------------------------------------------
 
 
-def consultation_response_for(*, consultation: ConsultationPage) -> ConsultationResponse | None:
-    """The published response with its rows in the order of the draft's sections."""
+def _response_versions(consultation: ConsultationPage) -> QuerySet[ConsultationResponse]:
     return (
         ConsultationResponse.objects.filter(consultation=consultation)
-        .select_related("published_by")
+        .select_related("published_by", "drafted_by", "submitted_by")
         .prefetch_related(
             Prefetch(
                 "section_responses",
@@ -333,7 +337,31 @@ def consultation_response_for(*, consultation: ConsultationPage) -> Consultation
                 ),
             )
         )
+    )
+
+
+def consultation_response_for(*, consultation: ConsultationPage) -> ConsultationResponse | None:
+    """The version in force, with its rows in the order of the draft's sections."""
+    return _response_versions(consultation).filter(state=ResponseState.PUBLISHED).first()
+
+
+def consultation_response_draft_for(
+    *, consultation: ConsultationPage
+) -> ConsultationResponse | None:
+    """The version being written or waiting for approval (staff only ever see it)."""
+    return (
+        _response_versions(consultation)
+        .filter(state__in=[ResponseState.DRAFT, ResponseState.SUBMITTED])
         .first()
+    )
+
+
+def consultation_response_history(*, consultation: ConsultationPage) -> list[ConsultationResponse]:
+    """Every version that was published, newest first (the one in force and those it replaced)."""
+    return list(
+        _response_versions(consultation)
+        .filter(state__in=[ResponseState.PUBLISHED, ResponseState.SUPERSEDED])
+        .order_by("-version")
     )
 
 
@@ -344,14 +372,67 @@ def user_can_respond_to_consultation(*, consultation: ConsultationPage, user) ->
 
 
 def consultation_response_context(*, consultation: ConsultationPage, user) -> dict:
-    """What the consultation page needs to show the 對照表 and the staff link."""
+    """What the consultation page needs: the 對照表 in force and, for staff, the next step."""
     response = consultation_response_for(consultation=consultation)
-    can_respond = (
-        response is None
-        and consultation.status == ConsultationStatus.CLOSED
-        and user_can_respond_to_consultation(consultation=consultation, user=user)
+    can_respond = consultation.status in (
+        ConsultationStatus.CLOSED,
+        ConsultationStatus.RESPONDED,
+    ) and user_can_respond_to_consultation(consultation=consultation, user=user)
+    return {
+        "agency_response": response,
+        "can_respond": can_respond,
+        "response_draft": (
+            consultation_response_draft_for(consultation=consultation) if can_respond else None
+        ),
+    }
+
+
+RESPONSE_FORM_COMMENTS_PER_STANCE = 10
+
+
+def response_form_sections(
+    *, consultation: ConsultationPage, response: ConsultationResponse | None
+) -> list:
+    """The draft's sections for the response form: each with its comment counts, the newest
+    published comments of each stance (the full list is linked) and what the response says."""
+    sections = list(consultation.sections.all())
+    counts = section_stance_counts(consultation=consultation)
+    rows = {row.section_id: row for row in response.section_responses.all()} if response else {}
+    # Keys first, then only the chosen comments: the form stays light with 100,000 comments.
+    keys = (
+        Comment.objects.filter(
+            consultation=consultation,
+            parent__isnull=True,
+            state=CommentState.PUBLISHED,
+            section__isnull=False,
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("pk", "section_id", "stance")
     )
-    return {"agency_response": response, "can_respond": can_respond}
+    taken: dict[tuple[int, str], int] = {}
+    chosen = []
+    for pk, section_id, stance in keys:
+        taken[section_id, stance] = taken.get((section_id, stance), 0) + 1
+        if taken[section_id, stance] <= RESPONSE_FORM_COMMENTS_PER_STANCE:
+            chosen.append(pk)
+    grouped: dict[tuple[int, str], list[Comment]] = {}
+    for comment in Comment.objects.filter(pk__in=chosen).order_by("-created_at", "-pk"):
+        grouped.setdefault((comment.section_id, comment.stance), []).append(comment)
+    for section in sections:
+        section.stance_counts = counts.get(section.pk, dict.fromkeys(Stance.values, 0))
+        section.comments_by_stance = [
+            {
+                "stance": value,
+                "label": label,
+                "count": section.stance_counts.get(value, 0),
+                "comments": grouped.get((section.pk, value), []),
+            }
+            for value, label in Stance.choices
+        ]
+        row = rows.get(section.pk)
+        section.decision = row.decision if row else ""
+        section.reason = row.reason if row else ""
+    return sections
 
 
 def consultation_participant_users(*, consultation: ConsultationPage) -> QuerySet:

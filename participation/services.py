@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Case, Count, F, Q, Value, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,6 +47,7 @@ from .models import (
     PetitionEndorsement,
     PetitionModeration,
     PetitionState,
+    ResponseState,
     SectionResponse,
     Stance,
     Statement,
@@ -811,9 +813,10 @@ def petition_response_publish(*, petition: Petition, user: User, text: str) -> P
 _REASON_REQUIRED = {AdoptionDecision.PARTLY, AdoptionDecision.NOT_ADOPTED}
 
 
-def _clean_section_answers(
+def _section_answers_clean(
     *, consultation: ConsultationPage, sections: dict
 ) -> list[tuple[ConsultationSection, str, str]]:
+    """Each section's (decision, reason) as typed; a draft may still leave a decision blank."""
     answers = {int(key): value for key, value in (sections or {}).items()}
     draft = list(consultation.sections.all())
     unknown = set(answers) - {section.pk for section in draft}
@@ -822,15 +825,11 @@ def _clean_section_answers(
     rows, errors = [], []
     for section in draft:
         decision, reason = answers.get(section.pk, ("", ""))
-        reason = (reason or "").strip()
-        if decision not in AdoptionDecision.values:
+        decision, reason = (decision or "").strip(), (reason or "").strip()
+        if decision and decision not in AdoptionDecision.values:
             errors.append(
                 _("%(section)s: choose adopted, partly adopted or not adopted.")
                 % {"section": section.number}
-            )
-        elif decision in _REASON_REQUIRED and not reason:
-            errors.append(
-                _("%(section)s: give the reason for this decision.") % {"section": section.number}
             )
         elif len(reason) > COMMENT_MAX_LENGTH:
             errors.append(
@@ -843,48 +842,196 @@ def _clean_section_answers(
     return rows
 
 
+def _response_completeness_errors(response: ConsultationResponse) -> list[str]:
+    """What a version still lacks before it can go to the approver."""
+    errors = []
+    if not response.overall.strip():
+        errors.append(_("The overall response cannot be empty."))
+    answered = {row.section_id: row for row in response.section_responses.all()}
+    for section in response.consultation.sections.all():
+        row = answered.get(section.pk)
+        if row is None or not row.decision:
+            errors.append(
+                _("%(section)s: choose adopted, partly adopted or not adopted.")
+                % {"section": section.number}
+            )
+        elif row.decision in _REASON_REQUIRED and not row.reason.strip():
+            errors.append(
+                _("%(section)s: give the reason for this decision.") % {"section": section.number}
+            )
+    if response.version > 1 and not response.correction_note.strip():
+        errors.append(_("Say what this correction changes and why."))
+    return errors
+
+
+def _response_locked(response: ConsultationResponse) -> ConsultationResponse:
+    return (
+        ConsultationResponse.objects.select_for_update()
+        .select_related("consultation__agency")
+        .get(pk=response.pk)
+    )
+
+
+def _require_response_staff(user: User, consultation: ConsultationPage) -> None:
+    _require_agency_staff(
+        user,
+        consultation.agency,
+        _("Only staff of the consultation's agency can write or approve its response."),
+    )
+
+
 @transaction.atomic
-def consultation_response_publish(
+def consultation_response_draft_save(
     *,
     consultation: ConsultationPage,
     user: User,
     overall: str,
     sections: dict[int, tuple[str, str]],
+    correction_note: str = "",
 ) -> ConsultationResponse:
-    """Publish the agency's response table (對照表) and tell everyone who took part."""
-    # Lock the consultation so two staff members cannot publish at the same time.
+    """Write the response (or a correction of the published one) as a draft.
+
+    Editing a version that waits for approval takes it back to draft: the approver must see
+    what will be published.
+    """
     consultation = (
         ConsultationPage.objects.select_for_update()
         .select_related("agency")
         .get(pk=consultation.pk)
     )
-    _require_agency_staff(
-        user,
-        consultation.agency,
-        _("Only staff of the consultation's agency can publish its response."),
-    )
-    if consultation.responded_at is not None or _response_exists(consultation):
-        raise ValidationError(_("A response to this consultation has already been published."))
-    if consultation.status != ConsultationStatus.CLOSED:
-        raise ValidationError(_("A response can be published only after the consultation closes."))
-    overall = _clean_text(
-        overall,
-        limit=RESPONSE_MAX_LENGTH,
-        empty_message=_("The overall response cannot be empty."),
-        long_message=_("A response has at most %(limit)d characters; this one has %(length)d."),
-    )
-    rows = _clean_section_answers(consultation=consultation, sections=sections)
-
-    now = timezone.now()
-    response = ConsultationResponse.objects.create(
-        consultation=consultation, overall=overall, published_at=now, published_by=user
-    )
+    _require_response_staff(user, consultation)
+    if consultation.status not in (ConsultationStatus.CLOSED, ConsultationStatus.RESPONDED):
+        raise ValidationError(_("A response can be written only after the consultation closes."))
+    overall = (overall or "").strip()
+    correction_note = (correction_note or "").strip()
+    if len(overall) > RESPONSE_MAX_LENGTH:
+        raise ValidationError(
+            _("A response has at most %(limit)d characters; this one has %(length)d.")
+            % {"limit": RESPONSE_MAX_LENGTH, "length": len(overall)}
+        )
+    if len(correction_note) > COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            _("The correction note has at most %(limit)d characters.")
+            % {"limit": COMMENT_MAX_LENGTH}
+        )
+    rows = _section_answers_clean(consultation=consultation, sections=sections)
+    versions = ConsultationResponse.objects.filter(consultation=consultation)
+    draft = versions.filter(state__in=[ResponseState.DRAFT, ResponseState.SUBMITTED]).first()
+    if draft is None:
+        latest = versions.order_by("-version").values_list("version", flat=True).first()
+        draft = ConsultationResponse(consultation=consultation, version=(latest or 0) + 1)
+    draft.state = ResponseState.DRAFT
+    draft.submitted_by = draft.submitted_at = None
+    draft.overall = overall
+    draft.correction_note = correction_note if draft.version > 1 else ""
+    draft.drafted_by = user
+    draft.updated_at = timezone.now()
+    draft.save()
+    SectionResponse.objects.filter(response=draft).delete()
     SectionResponse.objects.bulk_create(
-        SectionResponse(response=response, section=section, decision=decision, reason=reason)
+        SectionResponse(response=draft, section=section, decision=decision, reason=reason)
         for section, decision, reason in rows
     )
-    ConsultationPage.objects.filter(pk=consultation.pk).update(responded_at=now)
-    consultation.responded_at = now
+    return draft
+
+
+@transaction.atomic
+def consultation_response_submit(
+    *, response: ConsultationResponse, user: User
+) -> ConsultationResponse:
+    """Send a complete draft to the agency's other staff for approval."""
+    response = _response_locked(response)
+    consultation = response.consultation
+    _require_response_staff(user, consultation)
+    if response.state != ResponseState.DRAFT:
+        raise ValidationError(_("Only a draft can be submitted for approval."))
+    errors = _response_completeness_errors(response)
+    if errors:
+        raise ValidationError(errors)
+    response.state = ResponseState.SUBMITTED
+    response.submitted_by = user
+    response.submitted_at = timezone.now()
+    response.return_note = ""
+    response.save()
+    from minyi.agencies.selectors import agency_staff_users
+
+    reviewers = agency_staff_users(consultation.agency).exclude(
+        pk__in=[user.pk, response.drafted_by_id or user.pk]
+    )
+    notifications_send(
+        users=list(reviewers),
+        kind=NotificationKind.CONSULTATION_RESPONSE,
+        title=_("Awaiting your approval: the response to “%(title)s”")
+        % {"title": consultation.title},
+        url=reverse("participation:consultation_response_review", args=[consultation.pk]),
+    )
+    return response
+
+
+@transaction.atomic
+def consultation_response_return(
+    *, response: ConsultationResponse, user: User, note: str
+) -> ConsultationResponse:
+    """The approver sends a submitted version back to draft, saying what should change."""
+    response = _response_locked(response)
+    consultation = response.consultation
+    _require_response_staff(user, consultation)
+    if response.state != ResponseState.SUBMITTED:
+        raise ValidationError(_("Only a response awaiting approval can be returned."))
+    note = _clean_text(
+        note,
+        limit=COMMENT_MAX_LENGTH,
+        empty_message=_("Say what should change before it can be approved."),
+        long_message=_("A note has at most %(limit)d characters; this one has %(length)d."),
+    )
+    submitter = response.submitted_by
+    response.state = ResponseState.DRAFT
+    response.return_note = note
+    response.submitted_by = response.submitted_at = None
+    response.save()
+    if submitter is not None and submitter.pk != user.pk:
+        notifications_send(
+            users=[submitter],
+            kind=NotificationKind.CONSULTATION_RESPONSE,
+            title=_("Returned for changes: the response to “%(title)s”")
+            % {"title": consultation.title},
+            url=reverse("participation:consultation_response_review", args=[consultation.pk]),
+        )
+    return response
+
+
+@transaction.atomic
+def consultation_response_approve(
+    *, response: ConsultationResponse, user: User
+) -> ConsultationResponse:
+    """A second staff member approves: the version is published and replaces the one before."""
+    consultation = (
+        ConsultationPage.objects.select_for_update()
+        .select_related("agency")
+        .get(pk=response.consultation_id)
+    )
+    response = _response_locked(response)
+    _require_response_staff(user, consultation)
+    if response.state != ResponseState.SUBMITTED:
+        raise ValidationError(_("Only a response awaiting approval can be approved."))
+    if user.pk in {response.submitted_by_id, response.drafted_by_id}:
+        raise ValidationError(
+            _(
+                "Another staff member of the agency must approve the response, "
+                "not the person who wrote or submitted it."
+            )
+        )
+    now = timezone.now()
+    ConsultationResponse.objects.filter(
+        consultation=consultation, state=ResponseState.PUBLISHED
+    ).update(state=ResponseState.SUPERSEDED)
+    response.state = ResponseState.PUBLISHED
+    response.published_at = now
+    response.published_by = user
+    response.save()
+    if consultation.responded_at is None:
+        ConsultationPage.objects.filter(pk=consultation.pk).update(responded_at=now)
+        consultation.responded_at = now
     live_event_send(
         consultation_stream(consultation),
         {
@@ -893,15 +1040,13 @@ def consultation_response_publish(
             "label": str(consultation.status.label),
         },
     )
-    _consultation_participants_notify(consultation=consultation)
+    _consultation_participants_notify(consultation=consultation, response=response)
     return response
 
 
-def _response_exists(consultation: ConsultationPage) -> bool:
-    return ConsultationResponse.objects.filter(consultation=consultation).exists()
-
-
-def _consultation_participants_notify(*, consultation: ConsultationPage) -> None:
+def _consultation_participants_notify(
+    *, consultation: ConsultationPage, response: ConsultationResponse
+) -> None:
     """Participants and followers: in-site now, e-mail as each prefers once committed."""
     recipients = {
         user.pk: user
@@ -910,21 +1055,31 @@ def _consultation_participants_notify(*, consultation: ConsultationPage) -> None
             *User.objects.filter(follows__consultation=consultation, is_active=True),
         ]
     }
-    title = _("%(agency)s published its response to “%(title)s”") % {
-        "agency": consultation.agency.name_zh,
-        "title": consultation.title,
-    }
+    names = {"agency": consultation.agency.name_zh, "title": consultation.title}
+    if response.version == 1:
+        title = _("%(agency)s published its response to “%(title)s”") % names
+        subject = _("[Minyi] Response published: %(title)s") % names
+        text = (
+            _(
+                "%(agency)s has published its response to the consultation “%(title)s”, "
+                "in which you took part. Read what was adopted and why:"
+            )
+            % names
+        )
+    else:
+        title = _("%(agency)s corrected its response to “%(title)s”") % names
+        subject = _("[Minyi] Response corrected: %(title)s") % names
+        text = _(
+            "%(agency)s has corrected its response to the consultation “%(title)s”, "
+            "in which you took part: %(note)s Read the corrected response:"
+        ) % {**names, "note": response.correction_note}
     notifications_send(
         users=list(recipients.values()),
         kind=NotificationKind.CONSULTATION_RESPONSE,
         title=title,
         url=f"{consultation.url or ''}#response",
-        email_subject=_("[Minyi] Response published: %(title)s") % {"title": consultation.title},
-        email_text=_(
-            "%(agency)s has published its response to the consultation “%(title)s”, "
-            "in which you took part. Read what was adopted and why:"
-        )
-        % {"agency": consultation.agency.name_zh, "title": consultation.title},
+        email_subject=subject,
+        email_text=text,
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import response_views, views
 
 app_name = "participation"
 urlpatterns = [
@@ -19,8 +19,23 @@ urlpatterns = [
     path("statements/<int:pk>/vote/", views.vote_post, name="vote_post"),
     path(
         "consultations/<int:pk>/response/",
-        views.consultation_response_view,
+        response_views.consultation_response_view,
         name="consultation_response",
+    ),
+    path(
+        "consultations/<int:pk>/response/review/",
+        response_views.consultation_response_review,
+        name="consultation_response_review",
+    ),
+    path(
+        "consultations/<int:pk>/response/<slug:step>/",
+        response_views.consultation_response_step,
+        name="consultation_response_step",
+    ),
+    path(
+        "consultations/<int:pk>/response-versions/",
+        response_views.consultation_response_versions,
+        name="consultation_response_versions",
     ),
     path("petitions/new/", views.petition_new, name="petition_new"),
     path("petitions/<int:pk>/", views.petition_detail, name="petition_detail"),

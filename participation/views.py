@@ -18,11 +18,9 @@ from .exports import tallies_csv_write
 from .models import (
     PETITION_BODY_MAX_LENGTH,
     PETITION_TITLE_MAX_LENGTH,
-    AdoptionDecision,
     Comment,
     CommentState,
     ConsultationPage,
-    ConsultationStatus,
     EmailFrequency,
     ModerationState,
     Petition,
@@ -41,14 +39,11 @@ from .notifications import (
 from .selectors import (
     comment_history,
     consultation_list,
-    consultation_response_for,
     consultation_statements,
     follows_of,
     notifications_for,
     petition_board_page,
     petition_visible_to,
-    section_stance_counts,
-    user_can_respond_to_consultation,
     user_follows,
     user_has_endorsed,
 )
@@ -56,7 +51,6 @@ from .services import (
     comment_create,
     comment_edit,
     comment_withdraw,
-    consultation_response_publish,
     petition_create,
     petition_endorse,
     petition_endorsement_withdraw,
@@ -403,60 +397,6 @@ def petition_response_view(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# --- Agency responses to consultations (對照表) --------------------------------------------
-
-
-@login_required
-def consultation_response_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """The staff form: one row per section with its comment counts, decision and reason."""
-    page = _live_consultation(pk)
-    if not user_can_respond_to_consultation(consultation=page, user=request.user):
-        raise PermissionDenied
-    if consultation_response_for(consultation=page) is not None:
-        messages.info(request, _("A response to this consultation has already been published."))
-        return redirect(f"{page.url}#response")
-    sections = list(page.sections.all())
-    overall, errors = "", []
-    answers: dict[int, tuple[str, str]] = {}
-    if request.method == "POST":
-        overall = request.POST.get("overall", "")
-        answers = {
-            section.pk: (
-                request.POST.get(f"decision-{section.pk}", ""),
-                request.POST.get(f"reason-{section.pk}", ""),
-            )
-            for section in sections
-        }
-        try:
-            consultation_response_publish(
-                consultation=page, user=request.user, overall=overall, sections=answers
-            )
-        except ValidationError as error:
-            errors = error.messages
-        else:
-            messages.success(
-                request, _("The response is published and participants have been notified.")
-            )
-            return redirect(f"{page.url}#response")
-    counts = section_stance_counts(consultation=page)
-    for section in sections:
-        section.stance_counts = counts.get(section.pk, dict.fromkeys(Stance.values, 0))
-        section.decision, section.reason = answers.get(section.pk, ("", ""))
-    return render(
-        request,
-        "participation/consultation_response_form.html",
-        {
-            "page": page,
-            "sections": sections,
-            "overall": overall,
-            "errors": errors,
-            "decisions": AdoptionDecision.choices,
-            "is_closed": page.status == ConsultationStatus.CLOSED,
-        },
-        status=400 if errors else 200,
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def notification_list(request: HttpRequest) -> HttpResponse:
@@ -567,8 +507,15 @@ def section_comments_view(request: HttpRequest, pk: int) -> HttpResponse:
         if not requested.isdigit():
             raise Http404
         section = get_object_or_404(consultation.sections, pk=int(requested))
+    stance = request.GET.get("stance", "")
+    if stance not in Stance.values:
+        stance = ""
     comments = Paginator(
-        section_comments(consultation=consultation, section_id=section.pk if section else None),
+        section_comments(
+            consultation=consultation,
+            section_id=section.pk if section else None,
+            stance=stance or None,
+        ),
         20,
     ).get_page(request.GET.get("page"))
     return render(
@@ -579,5 +526,7 @@ def section_comments_view(request: HttpRequest, pk: int) -> HttpResponse:
             "section": section,
             "requested": requested,
             "comments": comments,
+            "stance": stance,
+            "stances": Stance.choices,
         },
     )

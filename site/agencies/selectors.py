@@ -67,3 +67,8 @@ def user_is_citizen_only(user: User) -> bool:
         )
         .exists()
     )
+
+
+def agency_staff_users(agency: Agency) -> QuerySet[User]:
+    """The active members of an agency's staff (administrators are not members)."""
+    return User.objects.filter(is_active=True, agency_memberships__agency=agency).order_by("pk")

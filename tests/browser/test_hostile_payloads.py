@@ -186,7 +186,8 @@ from participation.models import (
     AdoptionDecision, CommentState, ConsultationPage, ConsultationSection, PetitionIndexPage,
 )
 from participation.services import (
-    comment_create, consultation_response_publish, petition_create,
+    comment_create, consultation_response_approve, consultation_response_draft_save,
+    consultation_response_submit, petition_create,
     petition_moderation_approve, statement_create,
 )
 from tests.security.payloads import ALL, SHORT
@@ -367,11 +368,15 @@ ConsultationPage.objects.filter(pk=closed.pk).update(
     closes_at=timezone.now() - timedelta(minutes=1)
 )
 mail.outbox = []
-consultation_response_publish(
+response_draft = consultation_response_draft_save(
     consultation=ConsultationPage.objects.get(pk=closed.pk),
     user=staff,
     overall=ALL[0] + "\n" + ALL[40],
     sections={s.pk: (AdoptionDecision.values[-1], ALL[60]) for s in closed.sections.all()},
+)
+consultation_response_submit(response=response_draft, user=staff)
+consultation_response_approve(
+    response=response_draft, user=User.objects.get(email="reviewer.motc@minyi.localhost")
 )
 emails, emails_html = [], []
 for message in mail.outbox:

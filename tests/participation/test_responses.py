@@ -1,4 +1,5 @@
-"""Agency responses to closed consultations (對照表) and the notifications they send."""
+"""Agency responses to closed consultations (對照表): draft, approval by a second staff member
+of the agency, publication, corrections as versions, and the notifications they send."""
 
 from datetime import timedelta
 
@@ -15,12 +16,16 @@ from participation.models import (
     ConsultationStatus,
     Notification,
     NotificationKind,
+    ResponseState,
     SectionResponse,
 )
 from participation.selectors import notifications_for
 from participation.services import (
     comment_create,
-    consultation_response_publish,
+    consultation_response_approve,
+    consultation_response_draft_save,
+    consultation_response_return,
+    consultation_response_submit,
     statement_create,
     statement_vote_cast,
 )
@@ -61,25 +66,75 @@ def staff(make_user, closed_consultation):
     return user
 
 
+@pytest.fixture
+def approver(make_user, closed_consultation):
+    user = make_user(email="approver@motc.gov.tw")
+    agency_staff_add(user=user, agency=closed_consultation.agency)
+    return user
+
+
 def _answers(page, decision="adopted", reason=""):
     return {section.pk: (decision, reason) for section in page.sections.all()}
 
 
-def test_publish_sets_responded_and_notifies_participants(
-    closed_consultation, staff, django_capture_on_commit_callbacks, settings
+def _publish(page, writer, approver, *, overall="回應", sections=None, note=""):
+    """Draft, submit and approve, as the two staff members would through the screens."""
+    draft = consultation_response_draft_save(
+        consultation=page,
+        user=writer,
+        overall=overall,
+        sections=sections or _answers(page),
+        correction_note=note,
+    )
+    consultation_response_submit(response=draft, user=writer)
+    return consultation_response_approve(response=draft, user=approver)
+
+
+def test_draft_submit_approve_publishes_and_notifies(
+    closed_consultation, staff, approver, django_capture_on_commit_callbacks, settings
 ):
     # E-mail links use the configured public address, not the Wagtail Site's hostname.
     settings.WAGTAILADMIN_BASE_URL = "https://minyi.example.tw"
     page = closed_consultation
     first, second = page.sections.all()
+    # A draft may be incomplete; saving it publishes nothing and tells no one.
+    draft = consultation_response_draft_save(
+        consultation=page, user=staff, overall="", sections={first.pk: ("adopted", "")}
+    )
+    assert draft.state == ResponseState.DRAFT and draft.version == 1
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        consultation_response_submit(response=draft, user=staff)
+    assert error.value.messages == [
+        "The overall response cannot be empty.",
+        "第2條: choose adopted, partly adopted or not adopted.",
+    ]
+    draft = consultation_response_draft_save(
+        consultation=page,
+        user=staff,
+        overall="感謝各界意見，本部修正如下。",
+        sections={first.pk: ("adopted", ""), second.pk: ("partly", "部分文字已修正。")},
+    )
+    assert ConsultationResponse.objects.count() == 1
     with django_capture_on_commit_callbacks(execute=True):
-        response = consultation_response_publish(
-            consultation=page,
-            user=staff,
-            overall="感謝各界意見，本部修正如下。",
-            sections={first.pk: ("adopted", ""), second.pk: ("partly", "部分文字已修正。")},
-        )
+        consultation_response_submit(response=draft, user=staff)
+    # The colleague is asked to approve; the writer is not.
+    assert list(Notification.objects.values_list("user__email", flat=True)) == [
+        "approver@motc.gov.tw"
+    ]
+    assert [m.to for m in mail.outbox] == [["approver@motc.gov.tw"]]
     page.refresh_from_db()
+    assert page.responded_at is None and page.status == ConsultationStatus.CLOSED
+
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        consultation_response_approve(response=draft, user=staff)
+    assert "Another staff member of the agency must approve" in error.value.messages[0]
+    Notification.objects.all().delete()
+    mail.outbox = []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = consultation_response_approve(response=draft, user=approver)
+    page.refresh_from_db()
+    assert response.state == ResponseState.PUBLISHED and response.published_by == approver
     assert page.responded_at == response.published_at
     assert page.status == ConsultationStatus.RESPONDED
     assert str(page.status.label) == "已回應"
@@ -87,24 +142,90 @@ def test_publish_sets_responded_and_notifies_participants(
         (first, "adopted"),
         (second, "partly"),
     ]
-
     notified = set(Notification.objects.values_list("user__email", flat=True))
     assert notified == {"commenter@example.org", "voter@example.org"}
     note = notifications_for(page.voter).get()
     assert note.kind == NotificationKind.CONSULTATION_RESPONSE
     assert note.url.endswith("#response")
     assert sorted(m.to[0] for m in mail.outbox) == ["commenter@example.org", "voter@example.org"]
-    assert all(len(m.to) == 1 for m in mail.outbox)
     assert f"https://minyi.example.tw{page.url}#response" in mail.outbox[0].body
     assert "localhost" not in mail.outbox[0].body
 
 
-def test_response_survives_publishing_an_older_revision(closed_consultation, staff):
+def test_correction_is_a_new_version_and_the_old_one_stays(
+    closed_consultation, staff, approver, client, django_capture_on_commit_callbacks
+):
     page = closed_consultation
-    older = page.save_revision()
-    consultation_response_publish(
+    first, second = page.sections.all()
+    v1 = _publish(page, staff, approver, overall="第一版回應")
+    draft = consultation_response_draft_save(
+        consultation=page,
+        user=staff,
+        overall="第二版回應",
+        sections={first.pk: ("adopted", ""), second.pk: ("not_adopted", "與母法不符。")},
+    )
+    assert draft.version == 2 and draft.pk != v1.pk
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        consultation_response_submit(response=draft, user=staff)
+    assert error.value.messages == ["Say what this correction changes and why."]
+    draft = consultation_response_draft_save(
+        consultation=page,
+        user=staff,
+        overall="第二版回應",
+        sections={first.pk: ("adopted", ""), second.pk: ("not_adopted", "與母法不符。")},
+        correction_note="第2條誤植為採納，更正為不採納。",
+    )
+    consultation_response_submit(response=draft, user=staff)
+    # Until approved, the public still reads version 1.
+    assert "第一版回應" in client.get(page.url).content.decode()
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        consultation_response_approve(response=draft, user=approver)
+    v1.refresh_from_db()
+    assert v1.state == ResponseState.SUPERSEDED and v1.overall == "第一版回應"
+    assert set(Notification.objects.values_list("title", flat=True)) == {
+        f"{page.agency.name_zh}更正了「{page.title}」的回應"
+    }
+    html = client.get(page.url).content.decode()
+    history_url = reverse("participation:consultation_response_versions", args=[page.pk])
+    assert "第二版回應" in html and "第一版回應" not in html
+    assert "第2條誤植為採納，更正為不採納。" in html and f'href="{history_url}"' in html
+    history = client.get(history_url).content.decode()
+    assert history.index("第二版回應") < history.index("第一版回應")
+    assert "與母法不符。" in history
+
+
+def test_approver_returns_with_a_note_and_editing_withdraws(closed_consultation, staff, approver):
+    page = closed_consultation
+    draft = consultation_response_draft_save(
         consultation=page, user=staff, overall="回應", sections=_answers(page)
     )
+    consultation_response_submit(response=draft, user=staff)
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        consultation_response_return(response=draft, user=approver, note="  ")
+    assert error.value.messages == ["Say what should change before it can be approved."]
+    consultation_response_return(response=draft, user=approver, note="請補充第1條理由。")
+    draft.refresh_from_db()
+    assert draft.state == ResponseState.DRAFT and draft.return_note == "請補充第1條理由。"
+    assert notifications_for(staff).get().title.startswith("退回修改")
+    with pytest.raises(ValidationError):
+        consultation_response_approve(response=draft, user=approver)
+    # Submitted again, then changed: the change takes it back to draft.
+    consultation_response_submit(response=draft, user=staff)
+    draft = consultation_response_draft_save(
+        consultation=page, user=staff, overall="回應（修正）", sections=_answers(page)
+    )
+    assert draft.state == ResponseState.DRAFT and draft.submitted_at is None
+    with pytest.raises(ValidationError):
+        consultation_response_approve(response=draft, user=approver)
+    page.refresh_from_db()
+    assert page.responded_at is None
+
+
+def test_response_survives_publishing_an_older_revision(closed_consultation, staff, approver):
+    page = closed_consultation
+    older = page.save_revision()
+    _publish(page, staff, approver)
     # As the admin would: the revision loaded afresh, its page from the database.
     type(older).objects.get(pk=older.pk).publish()
     page.refresh_from_db()
@@ -116,115 +237,118 @@ def test_another_agency_staff_cannot_respond(closed_consultation, make_user, mak
     outsider = make_user()
     agency_staff_add(user=outsider, agency=make_agency("MOHW"))
     with pytest.raises(ValidationError):
-        consultation_response_publish(
+        consultation_response_draft_save(
             consultation=page, user=outsider, overall="回應", sections=_answers(page)
         )
     client.force_login(outsider)
-    url = reverse("participation:consultation_response", args=[page.pk])
-    assert client.get(url).status_code == 403
-    assert client.post(url, {"overall": "回應"}).status_code == 403
+    for name in ("consultation_response", "consultation_response_review"):
+        url = reverse(f"participation:{name}", args=[page.pk])
+        assert client.get(url).status_code == 403
+        assert client.post(url, {"overall": "回應"}).status_code in (403, 405)
+    step = reverse("participation:consultation_response_step", args=[page.pk, "approve"])
+    assert client.post(step).status_code == 403
     client.force_login(page.commenter)
-    assert client.get(url).status_code == 403
+    assert (
+        client.get(reverse("participation:consultation_response", args=[page.pk])).status_code
+        == 403
+    )
     assert not ConsultationResponse.objects.exists()
     page.refresh_from_db()
     assert page.responded_at is None
 
 
 @pytest.mark.parametrize(
-    ("overall", "answers", "message"),
+    ("answers", "message"),
     [
-        ("", "all-adopted", "The overall response cannot be empty."),
-        ("回應", "first-only", "第2條: choose adopted, partly adopted or not adopted."),
-        ("回應", "bad-decision", "第1條: choose adopted, partly adopted or not adopted."),
-        ("回應", "no-reason", "第1條: give the reason for this decision."),
-        ("回應", "foreign", "The response names a section that is not in this consultation."),
+        ("bad-decision", "第1條: choose adopted, partly adopted or not adopted."),
+        ("foreign", "The response names a section that is not in this consultation."),
+        ("long-reason", "第1條: a reason has at most 3000 characters."),
     ],
 )
-def test_bad_input_stores_nothing(closed_consultation, staff, overall, answers, message):
+def test_bad_draft_input_stores_nothing(closed_consultation, staff, answers, message):
     page = closed_consultation
     first, second = page.sections.all()
     sections = {
-        "all-adopted": {first.pk: ("adopted", ""), second.pk: ("adopted", "")},
-        "first-only": {first.pk: ("adopted", "")},
         "bad-decision": {first.pk: ("maybe", ""), second.pk: ("adopted", "")},
-        "no-reason": {first.pk: ("not_adopted", "  "), second.pk: ("adopted", "")},
-        "foreign": {first.pk: ("adopted", ""), second.pk: ("adopted", ""), 999999: ("adopted", "")},
+        "foreign": {first.pk: ("adopted", ""), 999999: ("adopted", "")},
+        "long-reason": {first.pk: ("partly", "長" * 3001)},
     }[answers]
     with translation.override("en"), pytest.raises(ValidationError) as error:
-        consultation_response_publish(
-            consultation=page, user=staff, overall=overall, sections=sections
+        consultation_response_draft_save(
+            consultation=page, user=staff, overall="回應", sections=sections
         )
     assert error.value.messages == [message]
     assert not ConsultationResponse.objects.exists()
     assert not SectionResponse.objects.exists()
     assert not Notification.objects.exists()
-    page.refresh_from_db()
-    assert page.responded_at is None
 
 
-def test_open_consultation_cannot_be_answered_and_only_once(make_consultation, make_user):
+def test_open_consultation_cannot_be_answered(make_consultation, make_user):
     page = make_consultation()
     staff = make_user()
     agency_staff_add(user=staff, agency=page.agency)
     with translation.override("en"), pytest.raises(ValidationError) as error:
-        consultation_response_publish(
+        consultation_response_draft_save(
             consultation=page, user=staff, overall="回應", sections=_answers(page)
         )
-    assert error.value.messages == [
-        "A response can be published only after the consultation closes."
-    ]
-    _close(page)
-    consultation_response_publish(
-        consultation=page, user=staff, overall="回應", sections=_answers(page)
-    )
-    with pytest.raises(ValidationError):
-        consultation_response_publish(
-            consultation=page, user=staff, overall="再回應", sections=_answers(page)
-        )
-    assert ConsultationResponse.objects.count() == 1
+    assert error.value.messages == ["A response can be written only after the consultation closes."]
+    assert not ConsultationResponse.objects.exists()
 
 
-def test_staff_form_publishes_and_page_shows_the_table(
-    closed_consultation, staff, client, django_capture_on_commit_callbacks
+def test_staff_screens_draft_preview_submit_approve(
+    closed_consultation, staff, approver, client, django_capture_on_commit_callbacks
 ):
     page = closed_consultation
     first, second = page.sections.all()
     url = reverse("participation:consultation_response", args=[page.pk])
+    review = reverse("participation:consultation_response_review", args=[page.pk])
     client.force_login(staff)
     assert f'href="{url}"' in client.get(page.url).content.decode()
-    form = client.get(url)
-    assert form.status_code == 200
-    html = form.content.decode()
+    html = client.get(url).content.decode()
     assert f'name="decision-{first.pk}"' in html and f'for="reason-{second.pk}"' in html
-    assert '<th scope="row"' in html and "stance-strip" in html
+    # The writer reads the article's comments, grouped by stance.
+    support = html[html.index(f'id="article-{first.pk}"') :]
+    assert "應納管" in support[: support.index(f'id="article-{second.pk}"')]
+    assert "response-comments-support" in html and "stance-strip" in html
 
-    bad = client.post(url, {"overall": "回應", f"decision-{first.pk}": "adopted"})
-    assert bad.status_code == 400
-    assert not ConsultationResponse.objects.exists()
+    bad = client.post(url, {"overall": "回應", f"decision-{first.pk}": "maybe"})
+    assert bad.status_code == 400 and not ConsultationResponse.objects.exists()
 
+    form = {
+        "overall": "感謝各界意見。",
+        f"decision-{first.pk}": "adopted",
+        f"decision-{second.pk}": "not_adopted",
+        f"reason-{second.pk}": "與母法規定不符。",
+    }
+    saved = client.post(url, {**form, "action": "save"})
+    assert saved.status_code == 302 and saved.url == url
+    assert client.get(url).content.decode().count("與母法規定不符。") == 1
+    previewed = client.post(url, {**form, "action": "preview"})
+    assert previewed.url == review
+    preview = client.get(review).content.decode()
+    assert "感謝各界意見。" in preview and "與母法規定不符。" in preview
+    submit = reverse("participation:consultation_response_step", args=[page.pk, "submit"])
+    approve = reverse("participation:consultation_response_step", args=[page.pk, "approve"])
+    assert f'action="{submit}"' in preview
+    client.post(submit)
+    waiting = client.get(review).content.decode()
+    assert f'action="{approve}"' not in waiting
+    # The writer's own approval is refused even when posted by hand.
+    client.post(approve)
+    assert ConsultationResponse.objects.get().state == ResponseState.SUBMITTED
+
+    client.force_login(approver)
+    assert f'action="{approve}"' in client.get(review).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
-        done = client.post(
-            url,
-            {
-                "overall": "感謝各界意見。",
-                f"decision-{first.pk}": "adopted",
-                f"reason-{first.pk}": "",
-                f"decision-{second.pk}": "not_adopted",
-                f"reason-{second.pk}": "與母法規定不符。",
-            },
-        )
+        done = client.post(approve)
     assert done.status_code == 302 and done.url.endswith("#response")
     assert len(mail.outbox) == 2
 
     client.logout()
     html = client.get(page.url).content.decode()
-    assert 'id="response"' in html
-    assert "感謝各界意見。" in html
-    assert '<th scope="col">' in html
-    assert "與母法規定不符。" in html
-    assert "decision-not_adopted" in html and "decision-adopted" in html
-    # Visitors see no staff link.
-    assert url not in html
+    assert 'id="response"' in html and "感謝各界意見。" in html
+    assert "與母法規定不符。" in html and "decision-not_adopted" in html
+    assert url not in html  # visitors see no staff link
 
     client.force_login(page.voter)
     notes = client.get(reverse("participation:notifications")).content.decode()

@@ -98,6 +98,9 @@ EXPECTED: dict[str, set[str]] = {
     "participation:follow": NOBODY,
     # Agency A's own forms
     "participation:consultation_response": OWN_AGENCY,
+    "participation:consultation_response_review": OWN_AGENCY,
+    "participation:consultation_response_step": NOBODY,  # POST only
+    "participation:consultation_response_versions": EVERYONE,  # the public record
     "participation:petition_response": OWN_AGENCY,
     "performance_import": {"staff_a", "staff_b", "admin"},
     "performance_import_template": {"staff_a", "staff_b", "admin"},
@@ -237,6 +240,7 @@ def world(make_consultation, make_user, make_agency, home_page):
         "fmt": "xlsx",
         "code": "P-1",
         "key": "programs",
+        "step": "approve",
     }
     return {"users": users, "params": params, "page": page_a}
 

@@ -38,7 +38,9 @@ from participation.models import (
 )
 from participation.services import (
     comment_create,
-    consultation_response_publish,
+    consultation_response_approve,
+    consultation_response_draft_save,
+    consultation_response_submit,
     petition_create,
     petition_moderation_approve,
     statement_create,
@@ -157,13 +159,20 @@ def world(make_consultation, make_user, home_page, django_capture_on_commit_call
     ConsultationPage.objects.filter(pk=page.pk).update(
         closes_at=timezone.now() - timedelta(minutes=1)
     )
-    with django_capture_on_commit_callbacks(execute=True):  # e-mails go after the commit
-        consultation_response_publish(
+    approver = make_user(display_name="機關核可")
+    agency_staff_add(agency=agency, user=approver)
+    # Version 1, then a correction whose note is hostile too; both stay readable.
+    for version, note in ((1, ""), (2, ALL[5])):
+        draft = consultation_response_draft_save(
             consultation=ConsultationPage.objects.get(pk=page.pk),
             user=staff,
-            overall=ALL[0] + ALL[40],
+            overall=ALL[0] + ALL[40 + version],
             sections={s.pk: (decision, ALL[n + 1]) for n, s in enumerate(page.sections.all())},
+            correction_note=note,
         )
+        consultation_response_submit(response=draft, user=staff)
+        with django_capture_on_commit_callbacks(execute=True):  # e-mails go after the commit
+            consultation_response_approve(response=draft, user=approver)
     board = PetitionIndexPage(title="提點子", slug="petitions")
     home_page.add_child(instance=board)
     return {
@@ -206,6 +215,7 @@ def test_public_pages_escape_every_payload(client, world):
         page.url,
         page.get_parent().url,
         reverse("participation:section_comments", args=[page.pk]),
+        reverse("participation:consultation_response_versions", args=[page.pk]),
         world["board"].url,
         *(reverse("participation:petition_detail", args=[p.pk]) for p in petitions),
     ]
