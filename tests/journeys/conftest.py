@@ -96,6 +96,11 @@ class JourneySite:
         """Everything the server and the worker printed (the console e-mail backend included)."""
         return "\n".join(self._read(name) for name in self.LOGS)
 
+    def manage(self, *args: str) -> str:
+        """A management command against the journey's site (for the clock, never for a step
+        a person takes)."""
+        return _run_manage(*args, env=self.env)
+
     def log_mark(self) -> tuple[int, ...]:
         """Where each log ends now; pass it to wait_for_log to read only what comes after."""
         return tuple(len(self._read(name)) for name in self.LOGS)

@@ -1,7 +1,9 @@
 """Agency staff's journey: a consultation written in the admin, approved by a colleague,
-published, and commented on by a citizen."""
+published and commented on by a citizen; once it closes, the response drafted while reading the
+comments, approved by the colleague and published, then corrected as a second version."""
 
 import re
+from urllib.parse import urlparse
 
 from playwright.sync_api import expect
 
@@ -48,7 +50,65 @@ def _write_consultation(staff, title: str) -> None:
     expect(page.locator("body")).not_to_contain_text("validation errors")
 
 
-def test_agency_staff_consultation(people, unique):
+def _post(page, button) -> None:
+    with page.expect_navigation():
+        button.click()
+
+
+def _close_consultation(journey_site, title: str) -> None:
+    """Time passes until the consultation closes: the clock, not a person, does this."""
+    journey_site.manage(
+        "shell",
+        "-c",
+        "from django.utils import timezone; from participation.models import ConsultationPage; "
+        f"ConsultationPage.objects.filter(title={title!r}).update(closes_at=timezone.now())",
+    )
+
+
+def _approve_from_the_bell(reviewer, title: str) -> None:
+    page = reviewer.page
+    page.goto("/")
+    _post(page, page.locator("a.nav-bell"))
+    notice = page.locator(".notification-list li").filter(has_text=f"待您核可：「{title}」").first
+    _post(page, notice.get_by_role("link"))
+    expect(page.locator("h1")).to_contain_text("回應預覽")
+    reviewer.shot("response-review")
+    _post(page, page.get_by_role("button", name="核可並發布"))
+    expect(page.locator(".messages")).to_contain_text("回應已發布")
+
+
+def _draft_response(staff, path: str) -> None:
+    """Read each article's comments by stance, decide, save, preview and submit."""
+    page = staff.page
+    page.goto(path)
+    _post(page, page.get_by_role("link", name="撰寫機關回應"))
+    second = page.locator(".response-article").filter(has_text="第二條")
+    second.locator("summary", has_text="反對意見（1）").click()
+    expect(second).to_contain_text("登記制門檻太低，請加強保險規定。")
+    page.fill("#response-overall", "感謝各界意見，本部將加強保險規定。")
+    for article, decision in zip(
+        page.locator(".response-article").all(), ("adopted", "partly", "adopted"), strict=True
+    ):
+        article.locator("select").select_option(decision)
+    _post(page, page.get_by_role("button", name="儲存並預覽"))
+    # The draft is incomplete (no reason for a partly adopted article): it cannot be submitted.
+    _post(page, page.get_by_role("button", name="送交核可"))
+    expect(page.locator(".messages")).to_contain_text("第二條")
+    _post(page, page.get_by_role("link", name="繼續編輯"))
+    second = page.locator(".response-article").filter(has_text="第二條")
+    second.locator("textarea").fill("保險規定依意見修正，登記制維持。")
+    _post(page, page.get_by_role("button", name="儲存草稿"))
+    expect(page.locator(".messages")).to_contain_text("草稿已儲存")
+    staff.shot("response-draft")
+    _post(page, page.get_by_role("button", name="儲存並預覽"))
+    expect(page.locator("h1")).to_contain_text("回應預覽")
+    expect(page.locator(".response-table")).to_contain_text("保險規定依意見修正")
+    _post(page, page.get_by_role("button", name="送交核可"))
+    expect(page.locator(".messages")).to_contain_text("須由本機關另一位人員核可")
+    expect(page.get_by_role("button", name="核可並發布")).to_have_count(0)
+
+
+def test_agency_staff_consultation(people, unique, journey_site):
     title = f"多元化計程車管理辦法草案 {unique}"
 
     staff = people("staff")
@@ -82,3 +142,37 @@ def test_agency_staff_consultation(people, unique):
         public.locator("#comment-form button[type=submit]").click()
     expect(public.locator(".messages")).to_contain_text("您的留言已發表")
     citizen.shot("commented")
+    consultation_path = urlparse(public.url).path
+
+    # The consultation closes; the writer drafts the response, the colleague approves it.
+    _close_consultation(journey_site, title)
+    _draft_response(staff, consultation_path)
+    _approve_from_the_bell(reviewer, title)
+
+    public.goto(consultation_path)
+    response = public.locator("#response")
+    expect(response).to_contain_text("感謝各界意見，本部將加強保險規定。")
+    expect(response.locator(".response-table")).to_contain_text("部分採納")
+    expect(public.locator("a.nav-bell")).to_contain_text("1 則未讀")
+    citizen.shot("response")
+
+    # A correction is a second version, approved the same way; the first stays readable.
+    page = staff.page
+    page.goto(consultation_path)
+    _post(page, page.get_by_role("link", name="更正回應"))
+    expect(page.locator("#response-overall")).to_have_value("感謝各界意見，本部將加強保險規定。")
+    page.fill("#response-correction", "第三條施行日期誤植，更正為部分採納。")
+    third = page.locator(".response-article").filter(has_text="第三條")
+    third.locator("select").select_option("partly")
+    third.locator("textarea").fill("施行日期延後六個月。")
+    _post(page, page.get_by_role("button", name="儲存並預覽"))
+    _post(page, page.get_by_role("button", name="送交核可"))
+    _approve_from_the_bell(reviewer, title)
+
+    public.goto(consultation_path)
+    expect(public.locator("#response")).to_contain_text("第三條施行日期誤植")
+    _post(public, public.get_by_role("link", name=re.compile("查看歷次版本")))
+    expect(public.locator("h1")).to_contain_text("機關回應的歷次版本")
+    expect(public.locator("section.card")).to_have_count(2)
+    expect(public.locator("section.card").nth(1)).to_contain_text("已取代")
+    citizen.shot("response-versions")
