@@ -37,9 +37,11 @@ STAFF = [
     for model in ("program", "kpi")
     for action in ("add", "change", "delete", "view")
 ]
+# Each role under its first (bilingual) name and the name agencies/0006 gave it: on a fresh
+# database that rename may run before or after this migration.
 ROLE_PERMISSIONS = {
-    "機關人員 Agency staff": [*STAFF, "view_reportingperiod"],
-    "管理員 Administrator": [
+    ("機關人員 Agency staff", "機關人員"): [*STAFF, "view_reportingperiod"],
+    ("管理員 Administrator", "管理員"): [
         *STAFF,
         *(f"{action}_reportingperiod" for action in ("add", "change", "delete", "view")),
     ],
@@ -59,8 +61,10 @@ def forwards(apps, schema_editor):
     app_config.models_module = None
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
-    for group_name, codenames in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=group_name)
+    for names, codenames in ROLE_PERMISSIONS.items():
+        group = Group.objects.filter(name__in=names).first()
+        if group is None:
+            group = Group.objects.create(name=names[0])
         group.permissions.add(
             *Permission.objects.filter(
                 content_type__app_label="performance", codename__in=codenames
@@ -71,7 +75,8 @@ def forwards(apps, schema_editor):
 def backwards(apps, schema_editor):
     Permission = apps.get_model("auth", "Permission")
     Group = apps.get_model("auth", "Group")
-    for group in Group.objects.filter(name__in=ROLE_PERMISSIONS):
+    names = [name for pair in ROLE_PERMISSIONS for name in pair]
+    for group in Group.objects.filter(name__in=names):
         group.permissions.remove(*Permission.objects.filter(content_type__app_label="performance"))
 
 

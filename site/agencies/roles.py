@@ -3,19 +3,20 @@
 The permissions of each role are granted by migrations too (agencies/0002
 and the migrations of later apps), so a deployment's history records them.
 
-Group names are what administrators see in the Wagtail admin; code refers to
-roles through :class:`Role` only, never through the names.
+Group names are what administrators see in the Wagtail admin, in Traditional Chinese only
+(agencies/0006 renamed the bilingual ones); code refers to roles through :class:`Role` only,
+never through the names.
 """
 
 import enum
 
 
 class Role(enum.Enum):
-    CITIZEN = "公民 Citizen"
-    AGENCY_STAFF = "機關人員 Agency staff"
-    MODERATOR = "審核員 Moderator"
-    ANALYST = "分析師 Analyst"
-    ADMINISTRATOR = "管理員 Administrator"
+    CITIZEN = "公民"
+    AGENCY_STAFF = "機關人員"
+    MODERATOR = "審核員"
+    ANALYST = "分析師"
+    ADMINISTRATOR = "管理員"
 
     @property
     def group_name(self) -> str:
@@ -24,4 +25,4 @@ class Role(enum.Enum):
 
 def agency_group_name(agency_code: str) -> str:
     """The group that carries one agency's page and collection permissions."""
-    return f"機關 {agency_code} Agency staff"
+    return f"機關 {agency_code} 人員"

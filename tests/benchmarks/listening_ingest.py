@@ -163,7 +163,7 @@ def main() -> None:
         display_name="分析師",
         email_verified=True,
     )
-    user.groups.add(Group.objects.get(name="分析師 Analyst"))
+    user.groups.add(Group.objects.get(name="分析師"))
     client = Client()
     client.force_login(user)
     urls = [

@@ -21,7 +21,7 @@ def test_ewma_z_flags_a_jump_not_noise():
 
 def test_volume_spike_raises_one_alert_with_its_posts(make_source, make_user):
     analyst = make_user()
-    analyst.groups.add(Group.objects.get(name="分析師 Analyst"))
+    analyst.groups.add(Group.objects.get(name="分析師"))
     source = make_source("upload")
     topic = Topic.objects.create(name="颱風", query="颱風", alert_z=3, alert_min_volume=10)
     topic.sources.add(source)

@@ -121,7 +121,7 @@ def test_topic_collects_matching_posts_from_every_connector(
     from django.contrib.auth.models import Group
 
     analyst = make_user()
-    analyst.groups.add(Group.objects.get(name="分析師 Analyst"))
+    analyst.groups.add(Group.objects.get(name="分析師"))
     client.force_login(analyst)
     today = timezone.localdate()
     response = client.get(f"/listening/topics/{topic.pk}/?start=2023-11-01&end={today}")
