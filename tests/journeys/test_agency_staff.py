@@ -9,6 +9,13 @@ from playwright.sync_api import expect
 
 STAFF = "staff.motc@minyi.localhost"
 REVIEWER = "reviewer.motc@minyi.localhost"
+# The smallest well-formed PDF: one empty page.
+MINIMAL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 ARTICLES = [
     ("第一條", "本法依公路法第七十七條訂定之。", "明定授權依據。"),
     ("第二條", "多元化計程車應向主管機關登記。", "採登記制。"),
@@ -25,7 +32,22 @@ def _footer_action(page, selector: str) -> None:
         button.click()
 
 
-def _write_consultation(staff, title: str) -> None:
+def _attach_document(page, tmp_dir) -> None:
+    """Upload the full text as a PDF through the document chooser and attach it."""
+    pdf = tmp_dir / "draft-full-text.pdf"
+    pdf.write_bytes(MINIMAL_PDF)
+    page.locator("#id_attachments-ADD").click()
+    attachment = page.locator("[id^='inline_child_attachments-']").last
+    attachment.locator("button", has_text="選擇").first.click()
+    modal = page.locator(".modal-dialog").last
+    modal.get_by_role("tab", name="上傳").click()
+    modal.locator("input[type=file]").set_input_files(str(pdf))
+    modal.locator("input[name$='title']").fill("草案全文與總說明")
+    modal.locator("form:has(input[type=file]) button[type=submit]").click()
+    expect(attachment).to_contain_text("草案全文與總說明")
+
+
+def _write_consultation(staff, title: str, tmp_dir) -> None:
     page = staff.page
     page.goto("/admin/pages/search/?q=交通部")
     page.locator("main a", has_text="交通部").first.click()
@@ -44,6 +66,7 @@ def _write_consultation(staff, title: str) -> None:
         page.fill(f"#id_sections-{n}-number", number)
         page.fill(f"#id_sections-{n}-text", text)
         page.fill(f"#id_sections-{n}-explanation", explanation)
+    _attach_document(page, tmp_dir)
     staff.shot("draft")
     _footer_action(page, "button[name='action-submit']")
     expect(page.locator(".messages")).to_contain_text(title)
@@ -108,12 +131,12 @@ def _draft_response(staff, path: str) -> None:
     expect(page.get_by_role("button", name="核可並發布")).to_have_count(0)
 
 
-def test_agency_staff_consultation(people, unique, journey_site):
+def test_agency_staff_consultation(people, unique, journey_site, tmp_path):
     title = f"多元化計程車管理辦法草案 {unique}"
 
     staff = people("staff")
     staff.log_in(STAFF)
-    _write_consultation(staff, title)
+    _write_consultation(staff, title, tmp_path)
     staff.shot("submitted")
 
     reviewer = people("reviewer")
@@ -135,6 +158,7 @@ def test_agency_staff_consultation(people, unique, journey_site):
     public.locator("a", has_text=title).first.click()
     expect(public.locator("h1")).to_contain_text(title)
     expect(public.locator(".section-card")).to_have_count(3)
+    expect(public.locator(".attachment-list")).to_contain_text("草案全文與總說明")
     public.select_option("#comment-section", label="第二條")
     public.locator("input[name=stance][value=oppose]").check()
     public.fill("#comment-body", "登記制門檻太低，請加強保險規定。")
