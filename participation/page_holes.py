@@ -193,7 +193,8 @@ def page_holes_fill(content: str, *, request: HttpRequest, page: PageRef) -> str
     for pk in parts.comment_ids:
         report = report_shape.replace(stand_in, str(pk))
         if report in content:
-            own_shape = _comment_actions(own=True, editable=pk in parts.editable_comment_ids)
+            editable = page.is_open and pk in parts.editable_comment_ids
+            own_shape = _comment_actions(own=True, editable=editable)
             content = content.replace(report, own_shape.replace(stand_in, str(pk)), 1)
     return content
 

@@ -139,3 +139,23 @@ def test_a_moderators_mask_also_removes_the_earlier_texts(client, make_consultat
     assert history.status_code == 200
     assert "abc123" not in history.content.decode()
     assert "██████" in history.content.decode()
+
+
+def test_no_edit_offered_once_the_consultation_closed(client, make_consultation, make_user):
+    from django.core.cache import cache
+
+    from participation.models import ConsultationPage
+
+    page = make_consultation()
+    user = make_user()
+    comment = comment_create(consultation=page, user=user, body="截止前", stance="support")
+    edit_url = reverse("participation:comment_edit", args=[comment.pk])
+    client.force_login(user)
+    assert edit_url in client.get(page.url).content.decode()
+    ConsultationPage.objects.filter(pk=page.pk).update(closes_at=timezone.now())
+    # A cached copy expires when the consultation closes; moving the date by hand, expire it here.
+    cache.clear()
+    own = client.get(page.url).content.decode().split(f'id="comment-{comment.pk}"')[1]
+    assert edit_url not in own
+    # Withdrawing stays possible: people keep the right to take their words back.
+    assert reverse("participation:comment_withdraw", args=[comment.pk]) in own
