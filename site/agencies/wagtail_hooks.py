@@ -49,3 +49,11 @@ def agency_staff_menu_item():
     return AgencyStaffMenuItem(
         _("Agency staff"), reverse("agency_staff"), icon_name="group", order=251
     )
+
+
+@hooks.register("insert_global_admin_css")
+def minyi_admin_css():
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<link rel="stylesheet" href="{}">', static("minyi/css/admin.css"))
