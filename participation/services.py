@@ -1104,13 +1104,18 @@ _STATEMENT_STATES = {
 def comment_moderation_state_set(comment: Comment, state: str) -> None:
     """Moderation moved the comment; open pages add or drop it live."""
     new = {v: k for k, v in _COMMENT_STATES.items()}[state]
-    was_visible = comment.is_visible
+    was_visible, was_held = comment.is_visible, comment.state == CommentState.HELD
     comment.state = new
     comment.save(update_fields=["state"])
     published_item_changed(comment)
     stream = consultation_stream(comment.consultation)
     if comment.is_visible:
         live_event_send(stream, _comment_event(comment))
+        # A held reply approved now is published for the first time: its parent's author
+        # hears of it as they would have at once (a restored one was announced before).
+        parent = comment.parent
+        if was_held and parent is not None and parent.author_id not in (None, comment.author_id):
+            _reply_notify(reply=comment, parent=parent)
     elif was_visible:
         live_event_send(stream, {"kind": "withdrawn", "id": comment.pk})
 

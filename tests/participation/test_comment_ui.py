@@ -159,3 +159,22 @@ def test_no_edit_offered_once_the_consultation_closed(client, make_consultation,
     assert edit_url not in own
     # Withdrawing stays possible: people keep the right to take their words back.
     assert reverse("participation:comment_withdraw", args=[comment.pk]) in own
+
+
+def test_held_reply_approved_by_a_moderator_notifies_the_author(make_consultation, make_user):
+    from minyi.agencies.roles import Role
+    from minyi.agencies.services import user_role_add
+    from moderation.services import item_decide
+
+    page = make_consultation()
+    author = make_user()
+    parent = comment_create(consultation=page, user=author, body="原留言", stance="support")
+    reply = comment_create(
+        consultation=page, user=make_user(), body="我要殺了你全家", parent=parent
+    )
+    assert not Notification.objects.filter(user=author).exists()
+    moderator = make_user()
+    user_role_add(user=moderator, role=Role.MODERATOR)
+    item_decide(moderator=moderator, instance=reply, action="approve", rule="", note="誤判")
+    notice = Notification.objects.get(user=author, kind=NotificationKind.REPLY)
+    assert notice.url.endswith(f"#comment-{reply.pk}")
