@@ -54,13 +54,31 @@ def _page_cache_connect() -> None:
     from wagtail.models import PageViewRestriction
     from wagtail.signals import page_published, page_unpublished
 
-    from .models import ConsultationPage
-    from .page_cache import consultation_page_changed, view_restriction_changed
+    from minyi.page_cache import page_cache_personalisation_register, page_published_changed
 
+    from .models import ConsultationPage
+    from .page_holes import PERSONALISATION
+
+    page_cache_personalisation_register(PERSONALISATION)
     for signal in (page_published, page_unpublished):
-        signal.connect(consultation_page_changed, sender=ConsultationPage)
+        signal.connect(page_published_changed, sender=ConsultationPage)
     for signal in (post_save, post_delete):
-        signal.connect(view_restriction_changed, sender=PageViewRestriction)
+        signal.connect(_view_restriction_changed, sender=PageViewRestriction)
+
+
+def _view_restriction_changed(sender, instance, **kwargs) -> None:
+    """A page (or a section above it) became private or public again: the cached copies of
+    every consultation below it are stale at once, not after the cache's TTL."""
+    from minyi.live.versions import stream_version_bump
+
+    from .models import ConsultationPage
+
+    for pk in (
+        ConsultationPage.objects.descendant_of(instance.page, inclusive=True)
+        .values_list("pk", flat=True)
+        .iterator()
+    ):
+        stream_version_bump(ConsultationPage.stream_of(pk))
 
 
 def _schedule_periodic_jobs() -> None:

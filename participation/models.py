@@ -171,7 +171,7 @@ class ConsultationPage(Page):
         return self.stream_of(self.pk)
 
     def serve(self, request, *args, **kwargs):
-        from .page_cache import page_serve_cached
+        from minyi.page_cache import page_serve_cached
 
         return page_serve_cached(
             request=request,

@@ -2,7 +2,7 @@
 
 A citizen's consultation page is the same for every citizen except for a few small parts: the
 follow button (following or not), the next statement to vote on, and the withdraw button on the
-reader's own comments. The page cache (:mod:`participation.page_cache`) keeps one copy for all
+reader's own comments. The page cache (:mod:`minyi.page_cache`) keeps one copy for all
 citizens with these parts left as holes, and fills them for each reader with one indexed query
 (``reader_parts``) instead of rendering the whole page (about 100 ms with 1,000 comments).
 
@@ -22,15 +22,13 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.middleware.csrf import get_token
 from django.template.loader import get_template
 from django.utils.translation import get_language
 
+from minyi.page_cache import CSRF_PLACEHOLDER, Personalisation, csrf_token_once
+
 # Set in the template context while a page is rendered for the shared citizens' copy.
 DEFERRED = "page_holes_deferred"
-# Stands for the reader's CSRF token in a shared copy; the page cache puts the token in its place
-# after the holes are filled (plain ASCII, unchanged by escaping).
-CSRF_PLACEHOLDER = "MINYI-CSRF-PLACEHOLDER-5b1f"
 
 
 @dataclass(frozen=True)
@@ -102,16 +100,6 @@ HOLES: dict[str, Hole] = {
 # have written dozens of comments.
 COMMENT_ACTIONS_TEMPLATE = "participation/includes/comment_actions.html"
 _STAND_IN_PK = 9_007_199_254_740_881  # beyond any id a comment will get
-
-
-def csrf_token_once(request: HttpRequest) -> str:
-    """The reader's masked CSRF token, made once per request: every form on the page accepts
-    the same one, and masking a fresh one (``get_token``) draws 32 characters from the
-    system's random source each time."""
-    token = request.__dict__.get("_minyi_csrf_token")
-    if token is None:
-        token = request.__dict__["_minyi_csrf_token"] = get_token(request)
-    return token
 
 
 def _render(template: str, request: HttpRequest, context: dict) -> str:
@@ -232,3 +220,11 @@ def _stand_in_comment():
     from .models import Comment
 
     return Comment(pk=_STAND_IN_PK)
+
+
+# What the page cache (minyi.page_cache) calls for the citizens' shared copy of a page.
+PERSONALISATION = Personalisation(
+    deferred_flag=DEFERRED,
+    prepare=page_ref,
+    fill=lambda content, request, page: page_holes_fill(content, request=request, page=page),
+)

@@ -24,6 +24,9 @@ class PerformanceConfig(AppConfig):
 
         register_export_section("performance", performance_data_export)
 
+        from .dashboard_cache import dashboard_cache_connect
+
+        dashboard_cache_connect()
         page_published.connect(forget_dashboard_url, dispatch_uid="performance-nav-published")
         page_unpublished.connect(forget_dashboard_url, dispatch_uid="performance-nav-unpublished")
 

@@ -628,13 +628,29 @@ class PerformanceDashboardPage(RoutablePageMixin, Page):
     class Meta:
         verbose_name = _("performance dashboard")
 
+    @property
+    def live_stream(self) -> str:
+        """The version its cached copy is keyed on (bumped by performance.dashboard_cache)."""
+        from .dashboard_cache import DASHBOARD_STREAM
+
+        return DASHBOARD_STREAM
+
     # The routes only hand over to performance.views, which call selectors and services.
 
     @path("")
     def dashboard(self, request):
+        from minyi.page_cache import ANONYMOUS, page_serve_cached
+
         from .views import dashboard_view
 
-        return dashboard_view(request, self)
+        # Anonymous readers without filters share one copy (most readers); the rest render.
+        return page_serve_cached(
+            request=request,
+            page=self,
+            stream=self.live_stream,
+            render=lambda: dashboard_view(request, self),
+            variants={ANONYMOUS},
+        )
 
     @re_path(r"^programs/(?P<code>[^/]+)/$")
     def program(self, request, code):

@@ -23,6 +23,7 @@ from moderation.models import Outcome
 from moderation.services import screen_text, submission_record
 from participation.models import Notification
 
+from .dashboard_cache import dashboard_changed
 from .importing import (
     _INVALID,
     ACTUALS,
@@ -117,6 +118,8 @@ def program_lights_refresh(
                 program=program,
                 title=f"「{program.name}」燈號變更為{program.get_light_display()}",
             )
+        if changed_any:
+            dashboard_changed()  # bulk writes send no signals
     return changed_light
 
 
@@ -595,6 +598,8 @@ def programs_import(
     summary = ImportSummary()
     with transaction.atomic():
         touched, reported = _import_write(upload, summary)
+        if touched:
+            dashboard_changed()  # bulk writes send no signals
         programs = list(Program.objects.filter(pk__in=touched))
         program_lights_refresh(programs=programs)
         if reported:

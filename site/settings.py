@@ -92,12 +92,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     # Consultation pages for readers without a session, straight from the cache.
-    "participation.page_cache.AnonymousPageCacheMiddleware",
+    "minyi.page_cache.AnonymousPageCacheMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # The same for signed-in citizens (their own parts filled in) and other session holders.
-    "participation.page_cache.SignedInPageCacheMiddleware",
+    "minyi.page_cache.SignedInPageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # RateLimited raised by a service → 429 with Retry-After (page or JSON); allauth's lockout too.
@@ -378,7 +378,7 @@ MINYI_CSP_PATHS = [
     ("/api/v1/docs", "api_docs"),
 ]
 
-# --- Consultation page cache (participation.page_cache) --------------------
+# --- Page cache (minyi.page_cache) -----------------------------------------
 # Shared copies for anonymous readers and for signed-in citizens (their own parts filled per
 # request). Off: every page is rendered in full for its reader.
 MINYI_PAGE_CACHE = env.bool("MINYI_PAGE_CACHE", default=True)

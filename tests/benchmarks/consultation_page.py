@@ -11,7 +11,7 @@ uvicorn (several worker processes, as in production) and fetches the page from R
 readers, printing requests/s and latency percentiles. The target (issue 3): p95 under 150 ms.
 Readers are anonymous unless ``--signed-in``, where each reader is a different signed-in citizen
 (some of them authors of comments on the page). Both come from the shared page cache
-(participation.page_cache): anonymous readers from a copy served before authentication,
+(minyi.page_cache): anonymous readers from a copy served before authentication,
 citizens from a copy whose own parts (follow button, next statement, withdraw buttons) are
 filled for each of them. ``--no-page-cache`` renders every page in full. The cache is Redis when
 it answers at --redis-url (as in production), else each process's own memory. Loopback only;

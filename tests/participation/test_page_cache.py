@@ -8,7 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from participation.page_cache import CACHE_HEADER
+from minyi.page_cache import CACHE_HEADER
 from participation.services import comment_create
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,5 @@
-"""Whole-page cache of consultation pages for anonymous readers.
+"""Whole-page cache of public pages (consultations, the performance dashboard) for readers who
+are not staff.
 
 Most readers of a consultation are not signed in, and a popular draft is read far more often than
 it is commented on. Their page is the same for everyone, so it is rendered once and kept in the
@@ -24,34 +25,68 @@ placeholders and filled in for each reader, so no reader ever gets another's tok
 
 Signed-in citizens (no staff role, agency or permission: ``user_is_citizen_only``) share a
 second copy in which the few parts that differ between them — follow button, next statement to
-vote on, withdraw buttons on their own comments — are holes filled for each reader
-(:mod:`participation.page_holes`). Staff always get the page rendered in full.
+vote on, withdraw buttons on their own comments — are holes filled for each reader by the
+registered :class:`Personalisation` (participation's page holes). Staff always get the page
+rendered in full. A page kind without holes (the dashboard) serves only the anonymous copy.
 ``MINYI_PAGE_CACHE = False`` turns the cache off (every page rendered in full).
+
+A cached page offers ``pk`` and may offer ``is_open`` (part of the key) and ``opens_at`` /
+``closes_at`` (no copy outlives them); its ``live_stream`` names the version that its writes bump.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 from minyi.live.versions import stream_version_bump, stream_version_key
 
-from .page_holes import (
-    CSRF_PLACEHOLDER,
-    DEFERRED,
-    PageRef,
-    csrf_token_once,
-    page_holes_fill,
-    page_ref,
-)
-
 logger = logging.getLogger(__name__)
+
+# Stands for the reader's CSRF token in a shared copy, replaced for each reader (plain ASCII,
+# unchanged by escaping).
+CSRF_PLACEHOLDER = "MINYI-CSRF-PLACEHOLDER-5b1f"
+
+
+def csrf_token_once(request: HttpRequest) -> str:
+    """The reader's masked CSRF token, made once per request: every form on the page accepts
+    the same one, and masking a fresh one (``get_token``) draws 32 characters from the
+    system's random source each time."""
+    token = request.__dict__.get("_minyi_csrf_token")
+    if token is None:
+        token = request.__dict__["_minyi_csrf_token"] = get_token(request)
+    return token
+
+
+@dataclass(frozen=True)
+class Personalisation:
+    """How the citizens' shared copy gets each reader's own parts.
+
+    ``deferred_flag`` is set in the template context while the shared copy renders (its parts
+    become placeholders); ``prepare(page)`` is what the fill needs of the page, kept with the
+    copy; ``fill(content, request, prepared)`` puts the reader's parts in."""
+
+    deferred_flag: str
+    prepare: Callable[[object], object]
+    fill: Callable[[str, HttpRequest, object], str]
+
+
+_personalisation: Personalisation | None = None
+
+
+def page_cache_personalisation_register(personalisation: Personalisation) -> None:
+    """Called once by the app whose pages have per-reader holes (participation)."""
+    global _personalisation
+    _personalisation = personalisation
+
 
 TTL = 60
 # Placeholders are plain ASCII so that escaping leaves them unchanged.
@@ -66,6 +101,7 @@ CACHE_HEADER = "X-Minyi-Page-Cache"
 
 
 ANONYMOUS, CITIZEN = "anonymous", "citizen"
+ALL_VARIANTS = frozenset({ANONYMOUS, CITIZEN})
 
 
 def _variant(request: HttpRequest, *, citizen_known: bool | None = None) -> str | None:
@@ -109,13 +145,14 @@ def _citizen_only(user, *, known: bool | None = None) -> bool:
     return known
 
 
-def _page_state(page, stream: str) -> dict:
+def _page_state(page, stream: str, variants: Collection[str]) -> dict:
     """What of the page itself goes into the key; kept with the path for the fast path."""
     return {
         "page": page.pk,
         "published": page.last_published_at.timestamp() if page.last_published_at else 0,
-        "open": page.is_open,
+        "open": bool(getattr(page, "is_open", False)),
         "stream": stream,
+        "variants": sorted(variants),
     }
 
 
@@ -126,7 +163,7 @@ def _key(request: HttpRequest, state: dict, variant: str = ANONYMOUS) -> str:
 
     prefs = display_preferences(request)
     parts = [
-        "3",  # the stored value's layout
+        "4",  # the stored value's layout
         variant,
         str(state["page"]),
         str(state["published"]),
@@ -161,27 +198,26 @@ def _seconds_until_status_changes(page) -> int:
     from django.utils import timezone
 
     now = timezone.now()
-    upcoming = [t for t in (page.opens_at, page.closes_at) if t and t > now]
+    moments = (getattr(page, "opens_at", None), getattr(page, "closes_at", None))
+    upcoming = [t for t in moments if t and t > now]
     if not upcoming:
         return TTL
     return max(1, min(TTL, int((min(upcoming) - now).total_seconds())))
 
 
-def _cached_response(
-    request: HttpRequest, stored, variant: str, page_pk: int, is_open: bool
-) -> HttpResponse:
-    content_type, body, vote_order = stored
-    own_parts = PageRef(page_pk, is_open, vote_order) if variant == CITIZEN else None
+def _cached_response(request: HttpRequest, stored, variant: str) -> HttpResponse:
+    content_type, body, prepared = stored
+    own_parts = prepared if variant == CITIZEN else None
     response = HttpResponse(_fill(body, request, own_parts), content_type=content_type)
     response[CACHE_HEADER] = "hit"
     return response
 
 
-def _fill(content: str, request: HttpRequest, page: PageRef | None = None) -> str:
-    """The shared copy as this reader gets it: their own parts (citizens' copy of ``page``),
-    then their CSRF token and script nonce."""
-    if page is not None:
-        content = page_holes_fill(content, request=request, page=page)
+def _fill(content: str, request: HttpRequest, prepared: object = None) -> str:
+    """The shared copy as this reader gets it: their own parts (citizens' copy, from what
+    ``Personalisation.prepare`` kept), then their CSRF token and script nonce."""
+    if prepared is not None and _personalisation is not None:
+        content = _personalisation.fill(content, request, prepared)
     for placeholder, value in _PLACEHOLDERS.values():
         if placeholder in content:
             content = content.replace(placeholder, value(request))
@@ -189,21 +225,29 @@ def _fill(content: str, request: HttpRequest, page: PageRef | None = None) -> st
 
 
 def page_serve_cached(
-    *, request: HttpRequest, page, stream: str, render: Callable[[], HttpResponse]
+    *,
+    request: HttpRequest,
+    page,
+    stream: str,
+    render: Callable[[], HttpResponse],
+    variants: Collection[str] = ALL_VARIANTS,
 ) -> HttpResponse:
     """The reader's page from the shared copy of their variant, or ``render()`` (stored when it
-    is a plain 200 page); staff always get ``render()``."""
+    is a plain 200 page); staff, and readers of a variant not in ``variants``, always get
+    ``render()``. The citizens' copy needs the registered :class:`Personalisation`."""
     variant = _variant(request)
-    if variant is None:
+    if variant == CITIZEN and _personalisation is None:
+        variant = None
+    if variant is None or variant not in variants:
         return render()
-    state = _page_state(page, stream)
+    state = _page_state(page, stream, variants)
     try:
         key, version, stored = _lookup(request, state, variant)
     except Exception:
         logger.exception("Page cache unavailable")
         return render()
     if stored is not None:
-        return _cached_response(request, stored, variant, page.pk, page.is_open)
+        return _cached_response(request, stored, variant)
 
     response = render()
     if getattr(response, "context_data", None) is None or not hasattr(response, "render"):
@@ -212,17 +256,16 @@ def page_serve_cached(
         response.context_data[name] = placeholder
     own_parts = None
     if variant == CITIZEN:
-        response.context_data[DEFERRED] = True
-        own_parts = page_ref(page)
+        response.context_data[_personalisation.deferred_flag] = True
+        own_parts = _personalisation.prepare(page)
     response.render()
     if response.status_code == 200 and not response.cookies:
         body = response.content.decode(response.charset)
         ttl = _seconds_until_status_changes(page)
         try:
-            vote_order = own_parts.vote_order if own_parts else ()
             cache.set_many(
                 {
-                    key: (version, response["Content-Type"], body, vote_order),
+                    key: (version, response["Content-Type"], body, own_parts),
                     _path_key(request): state,
                 },
                 timeout=ttl,
@@ -252,7 +295,7 @@ class _PageCacheMiddleware:
 
     @staticmethod
     def _served(request: HttpRequest, stored, variant: str, state: dict) -> HttpResponse:
-        response = _cached_response(request, stored, variant, state["page"], state["open"])
+        response = _cached_response(request, stored, variant)
         # XFrameOptionsMiddleware sits below both middlewares.
         response["X-Frame-Options"] = settings.X_FRAME_OPTIONS
         return response
@@ -312,7 +355,7 @@ class SignedInPageCacheMiddleware(_PageCacheMiddleware):
         if state is None:
             return None
         variant = _variant(request, citizen_known=found.get(keys.get("citizen")))
-        if variant is None:
+        if variant is None or variant not in state.get("variants", ALL_VARIANTS):
             return None
         try:
             stored = _lookup(request, state, variant)[2]
@@ -324,21 +367,8 @@ class SignedInPageCacheMiddleware(_PageCacheMiddleware):
         return _PageCacheMiddleware._served(request, stored, variant, state)
 
 
-def consultation_page_changed(sender, instance, **kwargs) -> None:
+def page_published_changed(sender, instance, **kwargs) -> None:
     """A revision published or the page unpublished: its cached copies are stale."""
     stream = getattr(instance.specific_deferred, "live_stream", None)
     if stream:
         stream_version_bump(stream)
-
-
-def view_restriction_changed(sender, instance, **kwargs) -> None:
-    """A page (or a section above it) became private or public again: the cached copies of
-    every consultation below it are stale at once, not after ``TTL``."""
-    from .models import ConsultationPage
-
-    for pk in (
-        ConsultationPage.objects.descendant_of(instance.page, inclusive=True)
-        .values_list("pk", flat=True)
-        .iterator()
-    ):
-        stream_version_bump(ConsultationPage.stream_of(pk))
