@@ -207,7 +207,7 @@ def _comment_actions(*, own: bool, editable: bool = False) -> str:
 
 # The header's notification bell: its unread count is the reader's own. Any page rendered for a
 # shared copy leaves it as this placeholder.
-BELL_TEMPLATE = "participation/includes/notification_bell.html"
+BELL_TEMPLATE = "notifications/includes/notification_bell.html"
 BELL_PLACEHOLDER = "MINYI-HOLE-bell-7d3a"
 
 
@@ -221,9 +221,9 @@ def bell_output(context) -> str:
 
 
 def _unread_count(request: HttpRequest) -> int:
-    from .selectors import notifications_for
+    from minyi.notifications.selectors import unread_count
 
-    return notifications_for(request.user, unread_only=True).count()
+    return unread_count(request.user)
 
 
 @functools.cache

@@ -17,6 +17,7 @@ from minyi.accounts.models import User
 from minyi.agencies.models import Agency
 from minyi.agencies.selectors import user_can_manage_agency
 from minyi.live.events import live_event_send
+from minyi.notifications.services import notifications_send
 from minyi.publishing import published_item_changed
 from minyi.ratelimit import configured_limits, rate_limit_check
 from moderation.models import Outcome
@@ -24,6 +25,8 @@ from moderation.services import ModerationVerdict, screen_text, submission_recor
 from sentiment.models import SentimentLabel
 from sentiment.services import text_analysis_request
 
+from . import notification_kinds
+from .follows import follow_add
 from .models import (
     COMMENT_EDIT_WINDOW_MINUTES,
     COMMENT_MAX_LENGTH,
@@ -40,7 +43,6 @@ from .models import (
     ConsultationSection,
     ConsultationStatus,
     ModerationState,
-    NotificationKind,
     Participant,
     Petition,
     PetitionEndorsement,
@@ -52,7 +54,6 @@ from .models import (
     Vote,
     VoteValue,
 )
-from .notifications import follow_add, notifications_send
 from .selectors import consultation_participant_users, participation_settings
 
 _COUNT_FIELD = {
@@ -194,7 +195,7 @@ def _reply_notify(*, reply: Comment, parent: Comment) -> None:
     }
     notifications_send(
         users=[parent.author],
-        kind=NotificationKind.REPLY,
+        kind=notification_kinds.REPLY,
         title=title,
         url=f"{reply.consultation.url}#comment-{reply.pk}",
     )
@@ -798,7 +799,7 @@ def petition_response_publish(*, petition: Petition, user: User, text: str) -> P
     }
     notifications_send(
         users=list(recipients),
-        kind=NotificationKind.PETITION_RESPONSE,
+        kind=notification_kinds.PETITION_RESPONSE,
         title=title,
         url=f"{petition.get_absolute_url()}#response",
     )
@@ -916,7 +917,7 @@ def _consultation_participants_notify(*, consultation: ConsultationPage) -> None
     }
     notifications_send(
         users=list(recipients.values()),
-        kind=NotificationKind.CONSULTATION_RESPONSE,
+        kind=notification_kinds.CONSULTATION_RESPONSE,
         title=title,
         url=f"{consultation.url or ''}#response",
         email_subject=_("[Minyi] Response published: %(title)s") % {"title": consultation.title},

@@ -9,15 +9,15 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from minyi.agencies.services import agency_staff_add
+from minyi.notifications.models import Notification
+from minyi.notifications.selectors import notifications_for
+from participation import notification_kinds
 from participation.models import (
     ConsultationPage,
     ConsultationResponse,
     ConsultationStatus,
-    Notification,
-    NotificationKind,
     SectionResponse,
 )
-from participation.selectors import notifications_for
 from participation.services import (
     comment_create,
     consultation_response_publish,
@@ -91,7 +91,7 @@ def test_publish_sets_responded_and_notifies_participants(
     notified = set(Notification.objects.values_list("user__email", flat=True))
     assert notified == {"commenter@example.org", "voter@example.org"}
     note = notifications_for(page.voter).get()
-    assert note.kind == NotificationKind.CONSULTATION_RESPONSE
+    assert note.kind == notification_kinds.CONSULTATION_RESPONSE
     assert note.url.endswith("#response")
     assert sorted(m.to[0] for m in mail.outbox) == ["commenter@example.org", "voter@example.org"]
     assert all(len(m.to) == 1 for m in mail.outbox)
@@ -227,5 +227,5 @@ def test_staff_form_publishes_and_page_shows_the_table(
     assert url not in html
 
     client.force_login(page.voter)
-    notes = client.get(reverse("participation:notifications")).content.decode()
+    notes = client.get(reverse("notifications:list")).content.decode()
     assert f'href="{page.url}#response"' in notes

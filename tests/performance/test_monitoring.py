@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from participation.models import Notification
+from minyi.notifications.models import Notification
 from performance.demo import demo_xlsx
 from performance.models import Program, ProgramFollow, ProgramQuestion, ProgressRating
 
