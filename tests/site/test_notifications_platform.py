@@ -114,3 +114,12 @@ def test_the_old_addresses_still_work(client, make_user):
     assert client.post(f"/participate/unsubscribe/{token}/").status_code == 200
     user.refresh_from_db()
     assert user.notification_settings.email_frequency == "never"
+
+
+@pytest.mark.django_db
+def test_the_bell_counts_unread_on_any_page(client, make_user, home_page):
+    user = make_user()
+    notifications_send(users=[user], kind="moderation", title="一則通知")
+    client.force_login(user)
+    html = client.get(reverse("accounts:profile")).content.decode()
+    assert 'data-unread="1"' in html and 'href="/notifications/"' in html
