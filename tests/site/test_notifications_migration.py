@@ -16,7 +16,8 @@ def _migrate(targets, *, state):
     return executor.loader.project_state(state).apps
 
 
-@pytest.mark.django_db(transaction=True)
+# Like the other transactional tests: later ones restore the serialized rows, not post_migrate's.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_rows_survive_the_move(make_user):
     user = make_user()
     old = _migrate(BEFORE, state=BEFORE[:1])

@@ -33,6 +33,13 @@ EXPECTED_KINDS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _chinese():
+    # An earlier test may leave English active; these pages are checked in the site's language.
+    with translation.override("zh-hant"):
+        yield
+
+
 def _participation_notification_imports(path: Path) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
