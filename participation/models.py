@@ -770,7 +770,7 @@ class SectionResponse(models.Model):
         return f"{self.section} {self.get_decision_display()}"
 
 
-# --- Following (notifications themselves are minyi.notifications) ---------------------
+# --- Following (the notifications themselves: minyi.notifications) --------------------------
 
 
 class Follow(models.Model):
