@@ -119,6 +119,8 @@ def submission_record(
 # ---------------------------------------------------------------------------
 
 REPORT_THRESHOLD_DEFAULT = 3
+# The authors' notice of a decision (a kind registered in apps.py).
+NOTIFICATION_KIND = "moderation"
 # A reporter whose reports were dismissed this often in 30 days may report once a day.
 BAD_FAITH_DISMISSALS = 3
 
@@ -174,8 +176,7 @@ def audit_record(
 
 
 def _author_notify(*, instance: models.Model, title: str) -> None:
-    from participation.models import NotificationKind
-    from participation.notifications import notifications_send
+    from minyi.notifications.services import notifications_send
 
     kind = moderated_kind(instance)
     author = kind.author_user(instance)
@@ -184,7 +185,7 @@ def _author_notify(*, instance: models.Model, title: str) -> None:
     # The decision page, not the item: a hidden item is not there to see, the appeal is.
     notifications_send(
         users=[author],
-        kind=NotificationKind.MODERATION,
+        kind=NOTIFICATION_KIND,
         title=title,
         url=reverse("moderation:my_decisions"),
     )

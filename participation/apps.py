@@ -8,12 +8,21 @@ class ParticipationConfig(AppConfig):
 
     def ready(self) -> None:
         from minyi.accounts.selectors import register_export_section
+        from minyi.notifications.bell import bell_deferral_register
+        from minyi.notifications.follows import follow_provider_register
         from sentiment.services import analysed_model_register
 
+        from .follows import participation_followed_items
+        from .notification_kinds import notification_kinds_register
+        from .page_holes import bell_deferred
         from .selectors import participant_data_export
         from .services import moderated_kinds_register
 
         moderated_kinds_register()
+        notification_kinds_register()
+        follow_provider_register("participation", participation_followed_items)
+        # Cached consultation pages leave the bell as a hole, filled for each reader.
+        bell_deferral_register(bell_deferred)
         _page_cache_connect()
         _schedule_periodic_jobs()
         register_export_section("participation", participant_data_export)
@@ -82,11 +91,10 @@ def _view_restriction_changed(sender, instance, **kwargs) -> None:
 
 
 def _schedule_periodic_jobs() -> None:
-    from datetime import time, timedelta
+    from datetime import timedelta
 
     from minyi.jobs.schedule import periodic
 
-    from .tasks import closing_notices, notification_digest
+    from .tasks import closing_notices
 
     periodic(closing_notices, every=timedelta(hours=1))
-    periodic(notification_digest, daily_at=time(8, 0))

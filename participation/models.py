@@ -832,42 +832,7 @@ class SectionResponse(models.Model):
         return f"{self.section} {self.get_decision_display()}"
 
 
-# --- In-site notifications ----------------------------------------------------------------
-
-
-class NotificationKind(models.TextChoices):
-    CONSULTATION_RESPONSE = "consultation_response", _("Consultation response")
-    PETITION_RESPONSE = "petition_response", _("Petition response")
-    PETITION_STATE = "petition_state", _("Petition status")
-    MODERATION = "moderation", _("Moderation decision")
-    CLOSING_SOON = "closing_soon", _("Closing soon")
-    PROGRAM_UPDATE = "program_update", _("Program update")
-    LISTENING_ALERT = "listening_alert", _("Listening alert")
-    REPLY = "reply", _("Reply to your comment")
-
-
-class Notification(models.Model):
-    """Something a user should know about, shown on the site (e-mail is sent separately)."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
-    )
-    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
-    title = models.CharField(_("title"), max_length=200)
-    url = models.CharField(_("link"), max_length=500, blank=True)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-    # When it went out by e-mail (right away or in a digest); empty while waiting for a digest.
-    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["user", "read_at"])]
-
-    def __str__(self) -> str:
-        return self.title
+# --- Following (the notifications themselves: minyi.notifications) --------------------------
 
 
 class Follow(models.Model):
@@ -911,28 +876,3 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.consultation_id or self.petition_id}"
-
-
-class EmailFrequency(models.TextChoices):
-    IMMEDIATE = "immediate", _("Right away")
-    DAILY = "daily", _("Once a day (digest)")
-    NEVER = "never", _("No e-mail (on the site only)")
-
-
-class NotificationSettings(models.Model):
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_settings"
-    )
-    email_frequency = models.CharField(
-        _("e-mail"),
-        max_length=10,
-        choices=EmailFrequency.choices,
-        default=EmailFrequency.IMMEDIATE,
-    )
-
-    class Meta:
-        verbose_name = _("notification settings")
-        verbose_name_plural = _("notification settings")
-
-    def __str__(self) -> str:
-        return f"{self.user_id}: {self.email_frequency}"

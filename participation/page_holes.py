@@ -172,6 +172,8 @@ def page_holes_fill(content: str, *, request: HttpRequest, page: PageRef) -> str
             content = content.replace(hole.placeholder, _render_shared(hole.template, context))
     parts = _reader(request, page)
     if BELL_PLACEHOLDER in content:
+        from minyi.notifications.bell import BELL_TEMPLATE
+
         bell = _render_shared(BELL_TEMPLATE, {"unread": parts.unread_notifications})
         content = content.replace(BELL_PLACEHOLDER, bell)
     if not parts.comment_ids:
@@ -194,25 +196,14 @@ def _comment_actions(*, own: bool, editable: bool = False) -> str:
     )
 
 
-# The header's notification bell: its unread count is the reader's own. Any page rendered for a
-# shared copy leaves it as this placeholder.
-BELL_TEMPLATE = "participation/includes/notification_bell.html"
+# The header's notification bell (minyi.notifications.bell): its unread count is the reader's own.
+# Any page rendered for a shared copy leaves it as this placeholder, filled by page_holes_fill.
 BELL_PLACEHOLDER = "MINYI-HOLE-bell-7d3a"
 
 
-def bell_output(context) -> str:
-    if context.get(DEFERRED):
-        return BELL_PLACEHOLDER
-    request = context.get("request")
-    if request is None or not request.user.is_authenticated:
-        return ""
-    return _render(BELL_TEMPLATE, request, {"unread": _unread_count(request)})
-
-
-def _unread_count(request: HttpRequest) -> int:
-    from .selectors import notifications_for
-
-    return notifications_for(request.user, unread_only=True).count()
+def bell_deferred(context) -> str | None:
+    """Registered with minyi.notifications.bell in ``apps.py``."""
+    return BELL_PLACEHOLDER if context.get(DEFERRED) else None
 
 
 @functools.cache

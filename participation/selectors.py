@@ -13,7 +13,6 @@ from .models import (
     ConsultationResponse,
     ConsultationStatus,
     ModerationState,
-    Notification,
     Participant,
     ParticipationSettings,
     Petition,
@@ -193,7 +192,9 @@ def reader_parts(*, consultation: ConsultationPage | int, user) -> ReaderParts:
         return ReaderParts()
     from django.db import connection
 
-    from .models import Follow, Notification
+    from minyi.notifications.models import Notification
+
+    from .models import Follow
 
     def table(model) -> str:
         return connection.ops.quote_name(model._meta.db_table)
@@ -453,18 +454,6 @@ def consultation_participant_users(*, consultation: ConsultationPage) -> QuerySe
     )
 
 
-# --- Notifications ------------------------------------------------------------------------
-
-
-def notifications_for(user, *, unread_only: bool = False) -> QuerySet[Notification]:
-    if not user.is_authenticated:
-        return Notification.objects.none()
-    notifications = Notification.objects.filter(user=user)
-    if unread_only:
-        notifications = notifications.filter(read_at__isnull=True)
-    return notifications.order_by("-created_at", "-pk")
-
-
 def petition_board_page():
     from .models import PetitionIndexPage
 
@@ -532,16 +521,6 @@ def participant_data_export(user) -> dict:
             .select_related("petition")
             .order_by("created_at")
         ],
-        "notifications": [
-            {
-                "kind": note.get_kind_display(),
-                "title": note.title,
-                "url": note.url,
-                "created_at": note.created_at.isoformat(),
-                "read_at": note.read_at.isoformat() if note.read_at else None,
-            }
-            for note in Notification.objects.filter(user=user).order_by("created_at")
-        ],
         "follows": [
             {
                 "consultation": follow.consultation.title if follow.consultation else None,
@@ -550,15 +529,7 @@ def participant_data_export(user) -> dict:
             }
             for follow in reversed(follows_of(user))
         ],
-        "notification_settings": {"email_frequency": _email_frequency_label(user)},
     }
-
-
-def _email_frequency_label(user) -> str:
-    from .models import EmailFrequency
-    from .notifications import email_frequency_of
-
-    return str(EmailFrequency(email_frequency_of(user)).label)
 
 
 def follows_of(user) -> list:

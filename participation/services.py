@@ -18,6 +18,7 @@ from minyi.accounts.models import User
 from minyi.agencies.models import Agency
 from minyi.agencies.selectors import user_can_manage_agency
 from minyi.live.events import live_event_send
+from minyi.notifications.services import notifications_send
 from minyi.publishing import published_item_changed
 from minyi.ratelimit import configured_limits, rate_limit_check
 from moderation.models import Outcome
@@ -25,6 +26,8 @@ from moderation.services import ModerationVerdict, screen_text, submission_recor
 from sentiment.models import SentimentLabel
 from sentiment.services import text_analysis_request
 
+from . import notification_kinds
+from .follows import follow_add
 from .models import (
     COMMENT_EDIT_WINDOW_MINUTES,
     COMMENT_MAX_LENGTH,
@@ -41,7 +44,6 @@ from .models import (
     ConsultationSection,
     ConsultationStatus,
     ModerationState,
-    NotificationKind,
     Participant,
     Petition,
     PetitionEndorsement,
@@ -54,7 +56,6 @@ from .models import (
     Vote,
     VoteValue,
 )
-from .notifications import follow_add, notifications_send
 from .selectors import consultation_participant_users, participation_settings
 
 _COUNT_FIELD = {
@@ -196,7 +197,7 @@ def _reply_notify(*, reply: Comment, parent: Comment) -> None:
     }
     notifications_send(
         users=[parent.author],
-        kind=NotificationKind.REPLY,
+        kind=notification_kinds.REPLY,
         title=title,
         url=f"{reply.consultation.url}#comment-{reply.pk}",
     )
@@ -800,7 +801,7 @@ def petition_response_publish(*, petition: Petition, user: User, text: str) -> P
     }
     notifications_send(
         users=list(recipients),
-        kind=NotificationKind.PETITION_RESPONSE,
+        kind=notification_kinds.PETITION_RESPONSE,
         title=title,
         url=f"{petition.get_absolute_url()}#response",
     )
@@ -960,7 +961,7 @@ def consultation_response_submit(
     )
     notifications_send(
         users=list(reviewers),
-        kind=NotificationKind.CONSULTATION_RESPONSE,
+        kind=notification_kinds.CONSULTATION_RESPONSE,
         title=_("Awaiting your approval: the response to “%(title)s”")
         % {"title": consultation.title},
         url=reverse("participation:consultation_response_review", args=[consultation.pk]),
@@ -992,7 +993,7 @@ def consultation_response_return(
     if submitter is not None and submitter.pk != user.pk:
         notifications_send(
             users=[submitter],
-            kind=NotificationKind.CONSULTATION_RESPONSE,
+            kind=notification_kinds.CONSULTATION_RESPONSE,
             title=_("Returned for changes: the response to “%(title)s”")
             % {"title": consultation.title},
             url=reverse("participation:consultation_response_review", args=[consultation.pk]),
@@ -1075,7 +1076,7 @@ def _consultation_participants_notify(
         ) % {**names, "note": response.correction_note}
     notifications_send(
         users=list(recipients.values()),
-        kind=NotificationKind.CONSULTATION_RESPONSE,
+        kind=notification_kinds.CONSULTATION_RESPONSE,
         title=title,
         url=f"{consultation.url or ''}#response",
         email_subject=subject,

@@ -1,4 +1,7 @@
 from django.urls import path
+from django.views.generic import RedirectView
+
+from minyi.notifications import views as notification_views
 
 from . import response_views, views
 
@@ -42,8 +45,15 @@ urlpatterns = [
     path("petitions/<int:pk>/endorse/", views.petition_endorse_view, name="petition_endorse"),
     path("petitions/<int:pk>/withdraw/", views.petition_withdraw_view, name="petition_withdraw"),
     path("petitions/<int:pk>/response/", views.petition_response_view, name="petition_response"),
-    path("notifications/", views.notification_list, name="notifications"),
+    # Moved to minyi.notifications (/notifications/); old links and bookmarks still work.
+    path(
+        "notifications/",
+        RedirectView.as_view(pattern_name="notifications:list", permanent=True),
+        name="notifications",
+    ),
     path("search/", views.search, name="search"),
     path("follow/<str:kind>/<int:pk>/", views.follow_toggle, name="follow"),
-    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    # Served in place, not redirected: mail providers POST the one-click unsubscribe of e-mails
+    # already sent to this address and do not follow redirects.
+    path("unsubscribe/<str:token>/", notification_views.unsubscribe, name="unsubscribe"),
 ]

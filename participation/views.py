@@ -15,33 +15,23 @@ from minyi.agencies.selectors import agency_list, user_can_manage_agency
 from minyi.ratelimit import RateLimited
 
 from .exports import tallies_csv_write
+from .follows import follow_add, follow_remove
 from .models import (
     PETITION_BODY_MAX_LENGTH,
     PETITION_TITLE_MAX_LENGTH,
     Comment,
     CommentState,
     ConsultationPage,
-    EmailFrequency,
     ModerationState,
     Petition,
     PetitionState,
     Stance,
     Statement,
 )
-from .notifications import (
-    email_frequency_of,
-    email_frequency_set,
-    follow_add,
-    follow_remove,
-    notifications_mark_read,
-    user_for_unsubscribe_token,
-)
 from .selectors import (
     comment_history,
     consultation_list,
     consultation_statements,
-    follows_of,
-    notifications_for,
     petition_board_page,
     petition_visible_to,
     user_follows,
@@ -398,38 +388,6 @@ def petition_response_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
-def notification_list(request: HttpRequest) -> HttpResponse:
-    errors: list[str] = []
-    if request.method == "POST":
-        try:
-            email_frequency_set(
-                user=request.user, frequency=request.POST.get("email_frequency", "")
-            )
-        except ValidationError as error:
-            errors = error.messages
-        else:
-            messages.success(request, _("Your e-mail preference is saved."))
-            return redirect("participation:notifications")
-    notifications = list(notifications_for(request.user)[:100])
-    unread = {n.pk for n in notifications if n.read_at is None}
-    notifications_mark_read(user=request.user)
-    return render(
-        request,
-        "participation/notification_list.html",
-        {
-            "notifications": notifications,
-            "unread": unread,
-            "follows": follows_of(request.user),
-            "email_frequency": email_frequency_of(request.user),
-            "frequencies": EmailFrequency.choices,
-            "errors": errors,
-        },
-        status=400 if errors else 200,
-    )
-
-
-@login_required
 @require_POST
 def follow_toggle(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     if kind == "consultation":
@@ -456,17 +414,6 @@ def follow_toggle(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     ):
         return redirect(next_url)
     return redirect(back or "/")
-
-
-def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """The link in every e-mail: no sign-in needed, one click (POST) stops all e-mail."""
-    user = user_for_unsubscribe_token(token)
-    if user is None:
-        return render(request, "participation/unsubscribe.html", {"invalid": True}, status=404)
-    if request.method == "POST":
-        email_frequency_set(user=user, frequency=EmailFrequency.NEVER)
-        return render(request, "participation/unsubscribe.html", {"done": True})
-    return render(request, "participation/unsubscribe.html", {"email": user.email})
 
 
 @require_GET

@@ -11,6 +11,18 @@ def forget_dashboard_url(sender, **kwargs) -> None:
     cache.delete(NAV_CACHE_KEY)
 
 
+def _notifications_register() -> None:
+    """Program updates as a kind of notice, and followed programs on 「我的追蹤」."""
+    from minyi.notifications.follows import follow_provider_register
+    from minyi.notifications.kinds import notification_kind_register
+
+    from .selectors import program_followed_items
+    from .services import NOTIFICATION_KIND
+
+    notification_kind_register(NOTIFICATION_KIND, _("Program update"))
+    follow_provider_register("performance", program_followed_items)
+
+
 class PerformanceConfig(AppConfig):
     name = "performance"
     verbose_name = _("Performance tracking")
@@ -23,6 +35,7 @@ class PerformanceConfig(AppConfig):
         from .selectors import performance_data_export
 
         register_export_section("performance", performance_data_export)
+        _notifications_register()
 
         from .dashboard_cache import dashboard_cache_connect
 

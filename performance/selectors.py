@@ -594,3 +594,31 @@ def performance_data_export(user) -> dict:
             .order_by("created_at")
         ],
     }
+
+
+def program_followed_items(user) -> list:
+    """The programs the user follows, for 「我的追蹤」 (unfollowed with the program page's own
+    action, which returns to the list when given ``next``)."""
+    from django.utils.translation import gettext_lazy
+
+    from minyi.notifications.follows import FollowedItem
+
+    from .models import ProgramFollow
+
+    page = dashboard_page()
+    if page is None:  # no dashboard published: nothing to link to
+        return []
+    base = page.url or ""
+    return [
+        FollowedItem(
+            title=follow.program.name,
+            url=program_url(page=page, code=follow.program.code),
+            kind_label=gettext_lazy("Program"),
+            since=follow.created_at,
+            unfollow_url=base
+            + page.reverse_subpage(
+                "program_action", kwargs={"code": follow.program.code, "action": "unfollow"}
+            ),
+        )
+        for follow in ProgramFollow.objects.filter(user=user).select_related("program")
+    ]

@@ -18,10 +18,10 @@ from django.utils import timezone
 from minyi.accounts.models import User
 from minyi.agencies.models import Agency
 from minyi.agencies.selectors import agencies_for_user
+from minyi.notifications.services import notifications_store
 from minyi.ratelimit import rate_limit_exceeded
 from moderation.models import Outcome
 from moderation.services import screen_text, submission_record
-from participation.models import Notification
 
 from .dashboard_cache import dashboard_changed
 from .importing import (
@@ -70,7 +70,7 @@ from .selectors import (
     user_can_manage_program,
 )
 
-# The kind of in-site notification about a followed program (participation's Notification).
+# The kind of in-site notification about a followed program (registered in apps.py).
 NOTIFICATION_KIND = "program_update"
 
 
@@ -132,12 +132,10 @@ def program_light_refresh(*, program: Program, today: date | None = None) -> Pro
 def program_followers_notify(*, program: Program, title: str) -> int:
     """An in-site notification to every follower of ``program``; returns how many."""
     url = program_url(page=dashboard_page(), code=program.code)
-    recipients = list(program_follower_users(program=program).only("pk"))
-    Notification.objects.bulk_create(
-        Notification(user=user, kind=NOTIFICATION_KIND, title=title[:200], url=url)
-        for user in recipients
+    recipients = program_follower_users(program=program).values_list("pk", flat=True)
+    return notifications_store(
+        kind=NOTIFICATION_KIND, notices=((user_id, title, url) for user_id in recipients)
     )
-    return len(recipients)
 
 
 # --- Citizen monitoring (公民管考) ---------------------------------------------------------------
@@ -219,11 +217,10 @@ def program_question_answer(*, question: ProgramQuestion, user: User, text: str)
     question.answered_by = user
     question.save(update_fields=["answer", "answered_at", "answered_by"])
     url = program_url(page=dashboard_page(), code=question.program.code)
-    Notification.objects.create(
-        user=question.author,
+    title = f"{question.program.agency.name_zh}已回覆您對「{question.program.name}」的提問"
+    notifications_store(
         kind=NOTIFICATION_KIND,
-        title=f"{question.program.agency.name_zh}已回覆您對「{question.program.name}」的提問"[:200],
-        url=f"{url}#question-{question.pk}",
+        notices=[(question.author_id, title, f"{url}#question-{question.pk}")],
     )
     return question
 
@@ -616,19 +613,18 @@ def _followers_notify_many(*, programs: list[Program], title: str) -> None:
         return
     page = dashboard_page()
     by_pk = {p.pk: p for p in programs}
-    Notification.objects.bulk_create(
-        (
-            Notification(
-                user_id=user_id,
-                kind=NOTIFICATION_KIND,
-                title=title.format(name=by_pk[program_id].name)[:200],
-                url=program_url(page=page, code=by_pk[program_id].code),
+    notifications_store(
+        kind=NOTIFICATION_KIND,
+        notices=(
+            (
+                user_id,
+                title.format(name=by_pk[program_id].name),
+                program_url(page=page, code=by_pk[program_id].code),
             )
             for program_id, user_id in ProgramFollow.objects.filter(
                 program_id__in=list(by_pk), user__is_active=True
             ).values_list("program_id", "user_id")
         ),
-        batch_size=500,
     )
 
 

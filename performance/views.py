@@ -22,6 +22,7 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
@@ -222,6 +223,12 @@ def program_action_view(
         messages.error(request, "；".join(error.messages))
         return redirect(f"{target}#{anchor}")
     messages.success(request, message)
+    # 「我的追蹤」 unfollows in place: back to the list, not to the program.
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(next_url)
     return redirect(f"{target}#{anchor}")
 
 

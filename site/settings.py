@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "minyi.home",
     "minyi.jobs",
     "minyi.live",
+    "minyi.notifications",
     # Minyi: the product's apps
     "participation",
     "sentiment",

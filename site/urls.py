@@ -36,6 +36,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("me/", include(account_urls)),
+    path("notifications/", include("minyi.notifications.urls")),
     path("participate/", include("participation.urls")),
     path("moderation/", include("moderation.urls")),
     path("listening/", include("sentiment.urls")),

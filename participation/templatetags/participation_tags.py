@@ -1,6 +1,6 @@
 from django import template
 
-from participation.page_holes import bell_output, page_hole_output
+from participation.page_holes import page_hole_output
 
 register = template.Library()
 
@@ -10,10 +10,3 @@ def page_hole(context, name: str):
     """A part of the consultation page that differs between signed-in readers
     (see ``participation.page_holes``)."""
     return page_hole_output(name=name, context=context)
-
-
-@register.simple_tag(takes_context=True)
-def notification_bell(context):
-    """The header's link to the notifications with the reader's unread count (a page hole in
-    shared copies)."""
-    return bell_output(context)

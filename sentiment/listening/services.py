@@ -47,7 +47,7 @@ from .selectors import posts_to_revisit
 logger = logging.getLogger(__name__)
 
 POST_LABEL = "sentiment.post"
-ALERT_NOTIFICATION_KIND = "listening_alert"  # to be added to participation.NotificationKind
+ALERT_NOTIFICATION_KIND = "listening_alert"  # registered in sentiment/apps.py
 BATCH = 1000
 EWMA_ALPHA = 0.3
 BASELINE_HOURS = 24 * 7
@@ -777,7 +777,7 @@ def topic_analysts(topic: Topic):
 def _alert_raise(topic, metric, hour, value, baseline, z) -> Alert | None:
     from django.urls import reverse
 
-    from participation.notifications import notifications_send
+    from minyi.notifications.services import notifications_send
 
     alert, created = Alert.objects.get_or_create(
         topic=topic,

@@ -408,7 +408,7 @@ with open(OUT, "w", encoding="utf-8") as out:
         "petition_board": PetitionIndexPage.objects.first().url,
         "all_comments": reverse("participation:section_comments", args=[page.pk]),
         "search": reverse("participation:search"),
-        "me": [reverse("accounts:profile"), reverse("participation:notifications"),
+        "me": [reverse("accounts:profile"), reverse("notifications:list"),
                reverse("moderation:my_decisions")],
         "desk": ["/admin/"]
         + [reverse("moderation_admin:queue") + f"?state={state}"

@@ -36,7 +36,7 @@ def test_daily_at_a_local_time():
 def test_platform_schedules_are_registered():
     names = {schedule.name for schedule in schedules()}
     assert "participation.tasks.closing_notices" in names
-    assert "participation.tasks.notification_digest" in names
+    assert "minyi.notifications.tasks.notification_digest" in names
     assert "performance.tasks.program_lights_refresh_job" in names
     assert "sentiment.listening.tasks.listening_tick" in names
 
@@ -47,12 +47,12 @@ def test_due_jobs_are_queued_once(settings):
     now = at(9)
     first = scheduled_jobs_enqueue_due(now=now)
     assert "participation.tasks.closing_notices" in first
-    assert "participation.tasks.notification_digest" in first
+    assert "minyi.notifications.tasks.notification_digest" in first
     soon = scheduled_jobs_enqueue_due(now=now + timedelta(seconds=30))
     assert soon == []
     queued = DBTaskResult.objects.filter(task_path="participation.tasks.closing_notices").count()
     assert queued == 1
     later = scheduled_jobs_enqueue_due(now=now + timedelta(hours=1))
     assert "participation.tasks.closing_notices" in later
-    assert "participation.tasks.notification_digest" not in later  # once a day
+    assert "minyi.notifications.tasks.notification_digest" not in later  # once a day
     assert ScheduledRun.objects.get(name="participation.tasks.closing_notices").last_enqueued_at

@@ -51,7 +51,7 @@ def test_petition(people, unique):
     _set_threshold(admin, 5000)
 
     page = proposer.page
-    page.goto("/participate/notifications/")
+    page.goto("/notifications/")
     expect(page.locator("main")).to_contain_text("開放附議")
 
     page.goto("/petitions/")

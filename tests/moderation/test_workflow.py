@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from minyi.agencies.roles import Role
 from minyi.agencies.services import user_role_add
+from minyi.notifications.models import Notification
 from moderation.models import Appeal, AuditEntry, Decision, Report, ReportStatus
 from moderation.services import (
     appeal_create,
@@ -17,7 +18,7 @@ from moderation.services import (
     item_decide,
     report_create,
 )
-from participation.models import Comment, CommentState, Notification
+from participation.models import Comment, CommentState
 from participation.services import comment_create
 
 pytestmark = pytest.mark.django_db

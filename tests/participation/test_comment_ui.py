@@ -7,8 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from minyi.accounts.selectors import user_data_export
-from participation.models import Comment, Notification, NotificationKind
-from participation.notifications import follow_add
+from minyi.notifications.models import Notification
+from participation import notification_kinds
+from participation.follows import follow_add
+from participation.models import Comment
 from participation.services import comment_create
 
 pytestmark = pytest.mark.django_db
@@ -20,7 +22,7 @@ def test_reply_notifies_the_author_once(make_consultation, make_user):
     parent = comment_create(consultation=page, user=author, body="原留言", stance="support")
     comment_create(consultation=page, user=replier, body="我的回覆", parent=parent)
     comment_create(consultation=page, user=author, body="自己回覆自己", parent=parent)
-    notices = Notification.objects.filter(user=author, kind=NotificationKind.REPLY)
+    notices = Notification.objects.filter(user=author, kind=notification_kinds.REPLY)
     assert notices.count() == 1
     assert notices.get().url.endswith(f"#comment-{parent.replies.get(author=replier).pk}")
 
@@ -76,7 +78,7 @@ def test_bell_counts_unread_and_the_list_marks_read(client, make_consultation, m
     comment_create(consultation=page, user=make_user(), body="回覆", parent=parent)
     client.force_login(author)
     assert 'data-unread="1"' in client.get(page.url).content.decode()
-    listing = client.get(reverse("participation:notifications")).content.decode()
+    listing = client.get(reverse("notifications:list")).content.decode()
     assert "回覆了您在" in listing and page.title in listing  # the follow from commenting
     assert 'data-unread="0"' in client.get(page.url).content.decode()
 
@@ -86,7 +88,7 @@ def test_unfollow_in_place_returns_to_the_list(client, make_consultation, make_u
     user = make_user()
     follow_add(user=user, consultation=page)
     client.force_login(user)
-    back = reverse("participation:notifications") + "#follows"
+    back = reverse("notifications:list") + "#follows"
     response = client.post(
         reverse("participation:follow", args=["consultation", page.pk]),
         {"follow": "0", "next": back},
@@ -107,8 +109,8 @@ def test_export_has_follows_notifications_and_settings(make_consultation, make_u
     comment_create(consultation=page, user=make_user(), body="回覆", parent=parent)
     data = user_data_export(author)
     assert data["participation"]["follows"][0]["consultation"] == page.title
-    assert data["participation"]["notifications"][0]["kind"] == "留言的回覆"
-    assert data["participation"]["notification_settings"] == {"email_frequency": "即時寄送"}
+    assert data["notifications"]["notifications"][0]["kind"] == "留言的回覆"
+    assert data["notifications"]["notification_settings"] == {"email_frequency": "即時寄送"}
     assert data["moderation_reports"] == []
     assert data["performance"] == {"questions": [], "ratings": [], "program_follows": []}
 
@@ -176,5 +178,5 @@ def test_held_reply_approved_by_a_moderator_notifies_the_author(make_consultatio
     moderator = make_user()
     user_role_add(user=moderator, role=Role.MODERATOR)
     item_decide(moderator=moderator, instance=reply, action="approve", rule="", note="誤判")
-    notice = Notification.objects.get(user=author, kind=NotificationKind.REPLY)
+    notice = Notification.objects.get(user=author, kind=notification_kinds.REPLY)
     assert notice.url.endswith(f"#comment-{reply.pk}")

@@ -9,13 +9,12 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from participation.models import EmailFrequency, Follow, Notification, NotificationKind
-from participation.notifications import (
-    email_frequency_set,
-    follow_add,
-    notifications_send,
-    unsubscribe_token,
-)
+from minyi.notifications.models import EmailFrequency, Notification
+from minyi.notifications.selectors import unsubscribe_token
+from minyi.notifications.services import email_frequency_set, notifications_send
+from participation import notification_kinds
+from participation.follows import follow_add
+from participation.models import Follow
 from participation.services import comment_create
 
 pytestmark = pytest.mark.django_db
@@ -52,12 +51,12 @@ def test_closing_soon_notice_once_with_unsubscribe_link(
     with django_capture_on_commit_callbacks(execute=True):
         call_command("notify_closing_soon", stdout=io.StringIO())
     notice = Notification.objects.get(user=follower)
-    assert notice.kind == NotificationKind.CLOSING_SOON
+    assert notice.kind == notification_kinds.CLOSING_SOON
     assert soon.title in notice.title and "截止" in notice.title
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [follower.email]
-    unsubscribe = reverse("participation:unsubscribe", args=[unsubscribe_token(follower)])
+    unsubscribe = reverse("notifications:unsubscribe", args=[unsubscribe_token(follower)])
     assert unsubscribe in message.body
     assert unsubscribe in message.extra_headers["List-Unsubscribe"]
 
@@ -77,7 +76,7 @@ def test_daily_digest_collects_notices_into_one_email(
         for n in range(2):
             notifications_send(
                 users=[daily, never, instant],
-                kind=NotificationKind.PETITION_STATE,
+                kind=notification_kinds.PETITION_STATE,
                 title=f"第 {n} 則通知",
                 url="/petitions/1/",
             )
@@ -99,19 +98,19 @@ def test_daily_digest_collects_notices_into_one_email(
 
 def test_unsubscribe_link_works_without_signing_in(client, make_user):
     user = make_user()
-    url = reverse("participation:unsubscribe", args=[unsubscribe_token(user)])
+    url = reverse("notifications:unsubscribe", args=[unsubscribe_token(user)])
     page = client.get(url)
     assert page.status_code == 200 and user.email in page.content.decode()
     assert client.post(url).status_code == 200
     assert user.notification_settings.email_frequency == EmailFrequency.NEVER
-    bad = client.get(reverse("participation:unsubscribe", args=["forged:token"]))
+    bad = client.get(reverse("notifications:unsubscribe", args=["forged:token"]))
     assert bad.status_code == 404
 
 
 def test_email_preference_on_the_notifications_page(client, make_user):
     user = make_user()
     client.force_login(user)
-    url = reverse("participation:notifications")
+    url = reverse("notifications:list")
     assert client.post(url, {"email_frequency": "daily"}).status_code == 302
     user.refresh_from_db()
     assert user.notification_settings.email_frequency == EmailFrequency.DAILY

@@ -10,9 +10,9 @@ from wagtail.models import Site
 
 from minyi.agencies.roles import Role
 from minyi.agencies.services import agency_staff_add, user_role_add
+from minyi.notifications.models import Notification
 from moderation.models import Submission
 from participation.models import (
-    Notification,
     ParticipationSettings,
     Petition,
     PetitionEndorsement,
@@ -273,8 +273,8 @@ def test_board_page_lists_states_and_marks_overdue(make_petition, make_user, hom
 def test_moderators_review_petitions_in_the_queue(make_petition, moderator, client):
     from django.urls import reverse
 
+    from minyi.notifications.models import Notification
     from moderation.models import AuditEntry, Decision
-    from participation.models import Notification
 
     approved = make_petition(approve=False, title="增設公車專用道")
     rejected = make_petition(approve=False, title="廣告連結")

@@ -10,16 +10,16 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from minyi.agencies.services import agency_staff_add
+from minyi.notifications.models import Notification
+from minyi.notifications.selectors import notifications_for
+from participation import notification_kinds
 from participation.models import (
     ConsultationPage,
     ConsultationResponse,
     ConsultationStatus,
-    Notification,
-    NotificationKind,
     ResponseState,
     SectionResponse,
 )
-from participation.selectors import notifications_for
 from participation.services import (
     comment_create,
     consultation_response_approve,
@@ -145,7 +145,7 @@ def test_draft_submit_approve_publishes_and_notifies(
     notified = set(Notification.objects.values_list("user__email", flat=True))
     assert notified == {"commenter@example.org", "voter@example.org"}
     note = notifications_for(page.voter).get()
-    assert note.kind == NotificationKind.CONSULTATION_RESPONSE
+    assert note.kind == notification_kinds.CONSULTATION_RESPONSE
     assert note.url.endswith("#response")
     assert sorted(m.to[0] for m in mail.outbox) == ["commenter@example.org", "voter@example.org"]
     assert f"https://minyi.example.tw{page.url}#response" in mail.outbox[0].body
@@ -351,5 +351,5 @@ def test_staff_screens_draft_preview_submit_approve(
     assert url not in html  # visitors see no staff link
 
     client.force_login(page.voter)
-    notes = client.get(reverse("participation:notifications")).content.decode()
+    notes = client.get(reverse("notifications:list")).content.decode()
     assert f'href="{page.url}#response"' in notes

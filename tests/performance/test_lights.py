@@ -211,7 +211,7 @@ def test_random_cases_agree_with_an_independent_oracle():
 
 @pytest.mark.django_db
 def test_refresh_keeps_history_only_when_the_light_changes(make_program, make_user):
-    from participation.models import Notification
+    from minyi.notifications.models import Notification
     from performance.models import BudgetYear, ProgramLight, ProgressReport
     from performance.services import program_follow, program_light_refresh
 

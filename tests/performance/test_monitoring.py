@@ -7,7 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from participation.models import Notification
+from minyi.notifications.models import Notification
 from performance.demo import demo_xlsx
 from performance.models import Program, ProgramFollow, ProgramQuestion, ProgressRating
 
@@ -151,3 +151,29 @@ def test_the_issues_story(client, demo_agencies, admin_user, dashboard, make_use
     client.post("/admin/performance/import/", {"files": [upload]})
     assert Notification.objects.filter(user=citizen, title__contains="新的進度").exists()
     assert progress  # the CSV form works the same way
+
+
+def test_followed_programs_are_on_my_follows_and_unfollow_in_place(
+    client, dashboard, program, make_user, make_consultation
+):
+    from django.urls import reverse
+
+    from participation.follows import follow_add
+
+    citizen = make_user()
+    consultation = make_consultation()
+    follow_add(user=citizen, consultation=consultation)
+    client.force_login(citizen)
+    client.post("/dashboard/programs/NDC-1/follow/")
+    listing = client.get(reverse("notifications:list")).content.decode()
+    assert "數位韌性計畫" in listing and consultation.title in listing
+    # Newest first: the program was followed after the consultation.
+    assert listing.index("數位韌性計畫") < listing.index(consultation.title)
+    assert 'action="/dashboard/programs/NDC-1/unfollow/"' in listing
+    back = reverse("notifications:list") + "#follows"
+    response = client.post("/dashboard/programs/NDC-1/unfollow/", {"next": back})
+    assert response["Location"] == back
+    assert not ProgramFollow.objects.exists()
+    client.post("/dashboard/programs/NDC-1/follow/")
+    response = client.post("/dashboard/programs/NDC-1/unfollow/", {"next": "https://evil.example/"})
+    assert response["Location"] == "/dashboard/programs/NDC-1/#monitoring"

@@ -78,10 +78,12 @@ EXPECTED: dict[str, set[str]] = {
     "participation:petition_detail": EVERYONE,
     "participation:search": EVERYONE,
     "participation:unsubscribe": EVERYONE,  # a secret token is the credential
+    "notifications:unsubscribe": EVERYONE,  # the same view at its new address
     "wagtail_serve": EVERYONE,
     # Signed-in citizens
     "participation:petition_new": SIGNED_IN,
-    "participation:notifications": SIGNED_IN,
+    "notifications:list": SIGNED_IN,
+    "participation:notifications": NOBODY,  # redirects to notifications:list
     "accounts:profile": SIGNED_IN,
     "accounts:data_export": SIGNED_IN,
     "accounts:delete": SIGNED_IN,

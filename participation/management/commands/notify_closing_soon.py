@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from participation.notifications import consultations_closing_notify
+from participation.follows import consultations_closing_notify
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@ from datetime import timedelta
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from participation.models import Notification
+from minyi.notifications.models import Notification
 from sentiment.listening.services import (
     aggregates_update_for_posts,
     bucket_start,

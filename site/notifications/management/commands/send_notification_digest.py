@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from participation.notifications import notification_digest_send
+from minyi.notifications.services import notification_digest_send
 
 
 class Command(BaseCommand):

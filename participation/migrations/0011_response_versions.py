@@ -19,7 +19,7 @@ def _published_before_versions(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("participation", "0009_notification_kind_reply"),
+        ("participation", "0010_notifications_move_to_platform"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
