@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from minyi.charts import layout as chart_layout
+from minyi.charts import minguo_day_axis
 
 STANCE_COLOURS = {"support": "#1d6b3a", "oppose": "#a32a1c", "suggest": "#5b6770"}
 SENTIMENT_COLOURS = {
@@ -117,15 +118,6 @@ class Chart:
     @property
     def data_id(self) -> str:
         return f"chart-data-{self.slug}"
-
-
-def _day_axis(dates: list[str]) -> dict:
-    from datetime import date
-
-    axis = {"type": "date", "tickformat": "%Y-%m-%d"}
-    if dates and (date.fromisoformat(dates[-1]) - date.fromisoformat(dates[0])).days <= 14:
-        axis["dtick"] = 86_400_000  # one tick a day (milliseconds)
-    return axis
 
 
 # --- tables ---------------------------------------------------------------------------------
@@ -600,7 +592,7 @@ def social_charts(social: dict) -> dict[str, Chart]:
                 }
                 for i, t in enumerate(topics)
             ],
-            "layout": chart_layout(xaxis=_day_axis(dates), yaxis=yaxis),
+            "layout": chart_layout(xaxis=minguo_day_axis(dates), yaxis=yaxis),
         }
 
     volume = per_topic("volume", {"title": {"text": _("Posts")}, "rangemode": "tozero"})
@@ -718,7 +710,7 @@ def charts(data: dict) -> dict[str, Chart]:
                 "data": [*bars, votes],
                 "layout": chart_layout(
                     barmode="group",
-                    xaxis=_day_axis(dates),
+                    xaxis=minguo_day_axis(dates),
                     yaxis={"title": {"text": _("Comments and statements")}, "rangemode": "tozero"},
                     yaxis2={
                         "title": {"text": _("Votes")},

@@ -47,3 +47,42 @@ def layout(**extra: Any) -> dict[str, Any]:
     }
     base.update(extra)
     return base
+
+
+ROC_OFFSET = 1911  # 民國 year = Gregorian year - 1911
+MAX_DATE_TICKS = 8
+
+
+def minguo_day_axis(dates: list[str]) -> dict[str, Any]:
+    """A date axis whose tick labels are 民國 dates, as the pages around the chart write them.
+
+    Plotly formats dates in the Gregorian calendar only, so the ticks are chosen here: every day
+    over two weeks or less, evenly spaced days up to four months, the first of each month up to
+    three years, each new year beyond. ``dates`` are ISO dates, oldest first."""
+    from datetime import date, timedelta
+
+    axis: dict[str, Any] = {"type": "date", "hoverformat": "%Y-%m-%d"}
+    if not dates:
+        return axis
+    first, last = date.fromisoformat(dates[0]), date.fromisoformat(dates[-1])
+    span = (last - first).days
+    if span <= 120:
+        step = max(1, -(-(span + 1) // MAX_DATE_TICKS)) if span > 14 else 1
+        ticks = [first + timedelta(days=n) for n in range(0, span + 1, step)]
+        labels = [f"{d.year - ROC_OFFSET}/{d.month}/{d.day}" for d in ticks]
+    elif span <= 3 * 366:
+        months = [
+            date(first.year + (first.month - 1 + n) // 12, (first.month - 1 + n) % 12 + 1, 1)
+            for n in range(1, (last.year - first.year) * 12 + last.month - first.month + 1)
+        ]
+        step = max(1, -(-len(months) // MAX_DATE_TICKS))
+        ticks = months[::step] or [first]
+        labels = [f"{d.year - ROC_OFFSET}年{d.month}月" for d in ticks]
+    else:
+        years = [date(year, 1, 1) for year in range(first.year + 1, last.year + 1)]
+        step = max(1, -(-len(years) // MAX_DATE_TICKS))
+        ticks = years[::step] or [first]
+        labels = [f"{d.year - ROC_OFFSET}年" for d in ticks]
+    axis["tickvals"] = [d.isoformat() for d in ticks]
+    axis["ticktext"] = labels
+    return axis

@@ -1,0 +1,34 @@
+"""The shared chart helpers: 民國 date ticks chosen for plotly, which only knows Gregorian."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from minyi.charts import MAX_DATE_TICKS, minguo_day_axis
+
+
+def _days(first: date, count: int) -> list[str]:
+    return [(first + timedelta(days=n)).isoformat() for n in range(count)]
+
+
+def test_a_short_range_has_a_tick_every_day_in_minguo():
+    axis = minguo_day_axis(_days(date(2026, 11, 28), 7))
+    assert axis["tickvals"][0] == "2026-11-28" and len(axis["tickvals"]) == 7
+    assert axis["ticktext"][:4] == ["115/11/28", "115/11/29", "115/11/30", "115/12/1"]
+
+
+@pytest.mark.parametrize(
+    ("count", "first_label"),
+    [(60, "115/1/1"), (400, "115年2月"), (3650, "106年")],
+)
+def test_longer_ranges_thin_out_to_at_most_eight_ticks(count, first_label):
+    dates = _days(date(2026, 1, 1) if count < 1000 else date(2016, 6, 1), count)
+    axis = minguo_day_axis(dates)
+    assert 2 <= len(axis["tickvals"]) <= MAX_DATE_TICKS
+    assert len(axis["ticktext"]) == len(axis["tickvals"])
+    assert axis["ticktext"][0] == first_label
+    assert all(dates[0] <= tick <= dates[-1] for tick in axis["tickvals"])
+
+
+def test_no_dates_leaves_plotly_to_choose():
+    assert "tickvals" not in minguo_day_axis([])
