@@ -259,3 +259,34 @@ def test_home_page_highlights_do_not_grow_with_programs(client, dashboard, make_
     for n in range(2, 12):
         make_program(code=f"H-{n}")
     assert home_queries() == few
+
+
+def test_anonymous_readers_share_a_cached_dashboard_fresh_after_each_change(
+    dashboard, programs, django_capture_on_commit_callbacks
+):
+    from django.test import Client
+
+    from minyi.page_cache import CACHE_HEADER
+
+    def read(url="/dashboard/"):
+        response = Client().get(url)
+        assert response.status_code == 200
+        return response
+
+    assert read()[CACHE_HEADER] == "miss"
+    assert read()[CACHE_HEADER] == "hit"
+    # A row saved one at a time (as the admin does) sends a signal.
+    a, b, _c = programs
+    with django_capture_on_commit_callbacks(execute=True):
+        a.name = "臺北智慧交通二期"
+        a.save()
+    fresh = read()
+    assert fresh[CACHE_HEADER] == "miss" and "臺北智慧交通二期" in fresh.content.decode()
+    assert read()[CACHE_HEADER] == "hit"
+    # Bulk writes send none: the nightly lights say so themselves.
+    ProgressReport.objects.filter(program=b).update(actual_percent=50)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert program_lights_refresh() == [b]
+    assert read()[CACHE_HEADER] == "miss"
+    # Filtered views and signed-in readers are rendered for them.
+    assert CACHE_HEADER not in read("/dashboard/?light=green")

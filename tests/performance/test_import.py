@@ -453,3 +453,18 @@ def test_duplicate_figure_rows_kpi_order_and_county_only_changes(ndc_staff):
     assert summary.counts["計畫"] == {"created": 0, "updated": 1, "deleted": 0, "unchanged": 0}
     program = Program.objects.get(pk=program.pk)
     assert program.nationwide and program.updated_at > stamped
+
+
+def test_an_import_makes_the_cached_dashboard_stale(
+    demo_agencies, admin_user, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from minyi.live.versions import stream_version_key
+    from performance.dashboard_cache import DASHBOARD_STREAM
+
+    key = stream_version_key(DASHBOARD_STREAM)
+    before = cache.get(key, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        programs_import(files=[("demo.xlsx", demo_xlsx())], user=admin_user)
+    assert cache.get(key, 0) > before
