@@ -127,14 +127,11 @@ def _section_name(row: dict) -> str:
     return row["number"] or _("The whole draft")
 
 
-def tables(data: dict) -> dict[str, Table]:
+def _participation_tables(data: dict) -> list[Table]:
+    """Participation, stance and sentiment over the whole consultation."""
     summary = data["summary"]
-    out: dict[str, Table] = {}
-
-    def add(table: Table) -> None:
-        out[table.slug.replace("-", "_")] = table
-
-    add(
+    found: list[Table] = []
+    found.append(
         Table(
             "participation",
             _("Participation"),
@@ -153,7 +150,7 @@ def tables(data: dict) -> dict[str, Table]:
             numeric={1},
         )
     )
-    add(
+    found.append(
         Table(
             "per-day",
             _("Participation per day"),
@@ -165,7 +162,7 @@ def tables(data: dict) -> dict[str, Table]:
             numeric={1, 2, 3, 4},
         )
     )
-    add(
+    found.append(
         Table(
             "stance",
             _("Stance of the published comments"),
@@ -178,7 +175,7 @@ def tables(data: dict) -> dict[str, Table]:
         )
     )
     analysed = {k: v for k, v in summary["sentiment"].items() if k != "unanalysed"}
-    add(
+    found.append(
         Table(
             "sentiment",
             _("Sentiment of the published comments"),
@@ -192,7 +189,7 @@ def tables(data: dict) -> dict[str, Table]:
         )
     )
     sentiments = ("positive", "neutral", "negative", "unanalysed")
-    add(
+    found.append(
         Table(
             "stance-sentiment",
             _("Sentiment by stance"),
@@ -204,7 +201,7 @@ def tables(data: dict) -> dict[str, Table]:
             numeric={1, 2, 3, 4},
         )
     )
-    add(
+    found.append(
         Table(
             "summary-sentences",
             _("What each side said: representative sentences"),
@@ -219,8 +216,14 @@ def tables(data: dict) -> dict[str, Table]:
         )
     )
 
+    return found
+
+
+def _section_tables(data: dict) -> list[Table]:
+    """Per section of the draft."""
+    found: list[Table] = []
     sections = data["sections"]
-    add(
+    found.append(
         Table(
             "sections",
             _("Comments per section"),
@@ -256,7 +259,7 @@ def tables(data: dict) -> dict[str, Table]:
             numeric=set(range(1, 10)),
         )
     )
-    add(
+    found.append(
         Table(
             "section-comments",
             _("Representative comments per section"),
@@ -270,9 +273,15 @@ def tables(data: dict) -> dict[str, Table]:
         )
     )
 
+    return found
+
+
+def _opinion_group_tables(data: dict) -> list[Table]:
+    """The Pol.is opinion groups and their statements."""
+    found: list[Table] = []
     groups = data["opinion_groups"]
     texts = groups.get("statement_texts", {})
-    add(
+    found.append(
         Table(
             "opinion-groups",
             _("Opinion groups and the statements that set each apart"),
@@ -304,7 +313,7 @@ def tables(data: dict) -> dict[str, Table]:
             numeric={1, 5, 6, 7},
         )
     )
-    add(
+    found.append(
         Table(
             "consensus",
             _("Consensus: statements every group agrees (or disagrees) with"),
@@ -320,7 +329,7 @@ def tables(data: dict) -> dict[str, Table]:
             ],
         )
     )
-    add(
+    found.append(
         Table(
             "divisive",
             _("Divisive statements"),
@@ -339,8 +348,14 @@ def tables(data: dict) -> dict[str, Table]:
         )
     )
 
+    return found
+
+
+def _campaign_tables(data: dict) -> list[Table]:
+    """Coordinated campaigns found among the comments."""
+    found: list[Table] = []
     campaign = data["campaigns"]
-    add(
+    found.append(
         Table(
             "campaigns",
             _("Campaigns: groups of near-identical comments"),
@@ -373,7 +388,7 @@ def tables(data: dict) -> dict[str, Table]:
             numeric={0, 1, 2, 3, 4, 5},
         )
     )
-    add(
+    found.append(
         Table(
             "campaign-stance",
             _("Stance with and without collapsing campaigns"),
@@ -386,9 +401,15 @@ def tables(data: dict) -> dict[str, Table]:
         )
     )
 
+    return found
+
+
+def _moderation_tables(data: dict) -> list[Table]:
+    """What moderation held, hid and rejected."""
+    found: list[Table] = []
     mod = data["moderation"]
     kinds = {"comment": _("Comments"), "statement": _("Statements")}
-    add(
+    found.append(
         Table(
             "moderation-outcomes",
             _("Automatic screening of submissions"),
@@ -401,7 +422,7 @@ def tables(data: dict) -> dict[str, Table]:
             numeric={2},
         )
     )
-    add(
+    found.append(
         Table(
             "moderation-rules",
             _("Submissions by house rule"),
@@ -429,7 +450,7 @@ def tables(data: dict) -> dict[str, Table]:
             numeric={2, 3, 4, 5, 6},
         )
     )
-    add(
+    found.append(
         Table(
             "moderation-decisions",
             _("Moderators' decisions"),
@@ -441,7 +462,7 @@ def tables(data: dict) -> dict[str, Table]:
             numeric={2},
         )
     )
-    add(
+    found.append(
         Table(
             "moderation-states",
             _("Where submissions stand now"),
@@ -457,6 +478,27 @@ def tables(data: dict) -> dict[str, Table]:
             numeric={2},
         )
     )
+    return found
+
+
+TABLE_GROUPS = (
+    _participation_tables,
+    _section_tables,
+    _opinion_group_tables,
+    _campaign_tables,
+    _moderation_tables,
+)
+
+
+def tables(data: dict) -> dict[str, Table]:
+    out: dict[str, Table] = {}
+
+    def add(table: Table) -> None:
+        out[table.slug.replace("-", "_")] = table
+
+    for build in TABLE_GROUPS:
+        for table in build(data):
+            add(table)
     for table in social_tables(data.get("social") or {}):
         add(table)
     add(response_table(data))
@@ -684,7 +726,8 @@ def group_name(index: int) -> str:
 # --- charts ---------------------------------------------------------------------------------
 
 
-def charts(data: dict) -> dict[str, Chart]:
+def _participation_charts(data: dict) -> dict[str, Chart]:
+    """Participation over time, stance and sentiment."""
     summary = data["summary"]
     out: dict[str, Chart] = {}
     days = summary["per_day"]
@@ -795,6 +838,12 @@ def charts(data: dict) -> dict[str, Chart]:
         },
         "sentiment",
     )
+    return out
+
+
+def _section_charts(data: dict) -> dict[str, Chart]:
+    """Per section of the draft."""
+    out: dict[str, Chart] = {}
     sections = data["sections"]
     if sections:
         columns = [
@@ -850,6 +899,12 @@ def charts(data: dict) -> dict[str, Chart]:
             },
             "sections",
         )
+    return out
+
+
+def _opinion_group_charts(data: dict) -> dict[str, Chart]:
+    """The Pol.is opinion map."""
+    out: dict[str, Chart] = {}
     groups = data["opinion_groups"]
     if groups.get("k"):
         points = groups["points"]
@@ -888,6 +943,12 @@ def charts(data: dict) -> dict[str, Chart]:
             },
             "opinion-groups",
         )
+    return out
+
+
+def _campaign_charts(data: dict) -> dict[str, Chart]:
+    """Coordinated campaigns."""
+    out: dict[str, Chart] = {}
     campaign = data["campaigns"]
     out["campaign_stance"] = Chart(
         "campaign-stance",
@@ -920,6 +981,12 @@ def charts(data: dict) -> dict[str, Chart]:
         },
         "campaign-stance",
     )
+    return out
+
+
+def _moderation_charts(data: dict) -> dict[str, Chart]:
+    """What moderation did."""
+    out: dict[str, Chart] = {}
     mod = data["moderation"]
     outcome_totals: dict[str, int] = {}
     for outcomes in mod["submissions"].values():
@@ -950,5 +1017,21 @@ def charts(data: dict) -> dict[str, Chart]:
             },
             "moderation-outcomes",
         )
+    return out
+
+
+CHART_GROUPS = (
+    _participation_charts,
+    _section_charts,
+    _opinion_group_charts,
+    _campaign_charts,
+    _moderation_charts,
+)
+
+
+def charts(data: dict) -> dict[str, Chart]:
+    out: dict[str, Chart] = {}
+    for build in CHART_GROUPS:
+        out.update(build(data))
     out.update(social_charts(data.get("social") or {}))
     return out
