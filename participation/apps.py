@@ -8,6 +8,7 @@ class ParticipationConfig(AppConfig):
 
     def ready(self) -> None:
         from minyi.accounts.selectors import register_export_section
+        from minyi.home.sections import site_section_register
         from minyi.notifications.bell import bell_deferral_register
         from minyi.notifications.follows import follow_provider_register
         from sentiment.services import analysed_model_register
@@ -20,6 +21,9 @@ class ParticipationConfig(AppConfig):
 
         moderated_kinds_register()
         notification_kinds_register()
+        _listening_panel_register()
+        site_section_register("consultations", model="participation.ConsultationIndexPage")
+        site_section_register("petitions", model="participation.PetitionIndexPage")
         follow_provider_register("participation", participation_followed_items)
         # Cached consultation pages leave the bell as a hole, filled for each reader.
         bell_deferral_register(bell_deferred)
@@ -55,6 +59,21 @@ def _publishable_kinds_register() -> None:
         label="participation.petition",
         text_of=lambda petition: f"{petition.title}\n{petition.body}",
         visible=lambda petitions: petitions.filter(moderation_state=PetitionModeration.APPROVED),
+    )
+
+
+def _listening_panel_register() -> None:
+    """A listening topic linked to consultations shows their comments (sentiment.listening)."""
+    from sentiment.listening.panels import TopicPanel, topic_panel_register
+
+    from .selectors import topic_consultation_comments
+
+    topic_panel_register(
+        "consultation_comments",
+        TopicPanel(
+            template="participation/includes/topic_comments_panel.html",
+            context=lambda topic: topic_consultation_comments(topic=topic),
+        ),
     )
 
 

@@ -1,5 +1,6 @@
 """Reads for consultations and their statements."""
 
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db import models
@@ -563,3 +564,26 @@ def user_follows(*, user, consultation=None, petition=None) -> bool:
 
     target = {"consultation": consultation} if consultation is not None else {"petition": petition}
     return Follow.objects.filter(user=user, **target).exists()
+
+
+def topic_consultation_comments(*, topic, limit: int = 10) -> dict:
+    """Published comments of the consultations linked to a listening topic, with their
+    sentiment: the panel participation adds to the topic's page (sentiment.listening.panels)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from sentiment.models import TextAnalysis
+
+    comments = Comment.objects.filter(
+        consultation__in=topic.consultations.all(), state=CommentState.PUBLISHED
+    )
+    content_type = ContentType.objects.get_for_model(Comment)
+    labels = Counter(
+        TextAnalysis.objects.filter(
+            content_type=content_type, object_id__in=comments.values("pk")
+        ).values_list("sentiment", flat=True)
+    )
+    return {
+        "count": comments.count(),
+        "sentiment": {key: labels.get(key, 0) for key in ("positive", "neutral", "negative")},
+        "latest": list(comments.select_related("consultation").order_by("-created_at")[:limit]),
+    }

@@ -132,29 +132,6 @@ def topic_dashboard(*, topic: Topic, filters: DashboardFilter) -> dict:
     }
 
 
-def topic_consultation_comments(*, topic: Topic, limit: int = 10) -> dict:
-    """Published comments of the consultations linked to the topic, with their sentiment."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from participation.models import Comment, CommentState
-    from sentiment.models import TextAnalysis
-
-    comments = Comment.objects.filter(
-        consultation__in=topic.consultations.all(), state=CommentState.PUBLISHED
-    )
-    content_type = ContentType.objects.get_for_model(Comment)
-    labels = Counter(
-        TextAnalysis.objects.filter(
-            content_type=content_type, object_id__in=comments.values("pk")
-        ).values_list("sentiment", flat=True)
-    )
-    return {
-        "count": comments.count(),
-        "sentiment": {key: labels.get(key, 0) for key in ("positive", "neutral", "negative")},
-        "latest": list(comments.select_related("consultation").order_by("-created_at")[:limit]),
-    }
-
-
 def posts_to_revisit(
     *, source: Source, days: float, limit: int, now: datetime | None = None
 ) -> list[str]:

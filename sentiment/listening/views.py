@@ -24,10 +24,10 @@ from sentiment.models import Source, SourceKind, Topic
 from . import charts
 from .connectors import ConnectorError
 from .connectors.upload import FIELDS, upload_decode, upload_rows, upload_size_check
+from .panels import topic_panels
 from .selectors import (
     DashboardFilter,
     dashboard_filter_default,
-    topic_consultation_comments,
     topic_dashboard,
     topic_posts_filtered,
     topic_source_choices,
@@ -111,7 +111,7 @@ def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
             "filters": filters,
             "errors": errors,
             "source_choices": topic_source_choices(topic=topic),
-            "comments": topic_consultation_comments(topic=topic),
+            "panels": topic_panels(topic),
             "alerts": topic.alerts.all()[:10],
             "charts": [
                 {"id": key, "data_id": f"{key}-data", "spec": spec} for key, spec in chart_specs

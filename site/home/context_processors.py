@@ -17,14 +17,15 @@ def display_preferences(request: HttpRequest) -> dict[str, str]:
 
 def site_sections(request: HttpRequest) -> dict[str, dict[str, str]]:
     """Links to the site's main sections for the header (one query per page view)."""
+    from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
     from wagtail.models import Page
 
-    from participation.models import ConsultationIndexPage, PetitionIndexPage
+    from .sections import site_section_models
 
     kinds = {
-        ContentType.objects.get_for_model(ConsultationIndexPage).pk: "consultations",
-        ContentType.objects.get_for_model(PetitionIndexPage).pk: "petitions",
+        ContentType.objects.get_for_model(apps.get_model(label)).pk: key
+        for key, label in site_section_models().items()
     }
     sections: dict[str, str] = {}
     for page in Page.objects.live().filter(content_type_id__in=kinds).order_by("path"):
