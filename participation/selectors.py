@@ -587,3 +587,28 @@ def topic_consultation_comments(*, topic, limit: int = 10) -> dict:
         "sentiment": {key: labels.get(key, 0) for key in ("positive", "neutral", "negative")},
         "latest": list(comments.select_related("consultation").order_by("-created_at")[:limit]),
     }
+
+
+def responses_to_do(*, agencies) -> list[dict]:
+    """For the admin home of agency staff: closed consultations of their agencies whose response
+    is still to write, being written, or waiting for approval (oldest deadline first)."""
+    from django.utils import timezone
+
+    closed = (
+        ConsultationPage.objects.live()
+        .filter(agency__in=agencies, closes_at__lte=timezone.now(), responded_at__isnull=True)
+        .select_related("agency")
+        .order_by("closes_at")
+    )
+    open_drafts = {
+        response.consultation_id: response
+        for response in ConsultationResponse.objects.filter(
+            consultation__agency__in=agencies,
+            state__in=[ResponseState.DRAFT, ResponseState.SUBMITTED],
+        )
+    }
+    rows = [{"consultation": page, "draft": open_drafts.pop(page.pk, None)} for page in closed]
+    # Corrections in the works on consultations that already have a response.
+    for response in open_drafts.values():
+        rows.append({"consultation": response.consultation, "draft": response})
+    return rows

@@ -353,3 +353,23 @@ def test_staff_screens_draft_preview_submit_approve(
     client.force_login(page.voter)
     notes = client.get(reverse("notifications:list")).content.decode()
     assert f'href="{page.url}#response"' in notes
+
+
+def test_admin_home_lists_the_responses_to_write_and_approve(
+    closed_consultation, staff, approver, client
+):
+    page = closed_consultation
+    client.force_login(staff)
+    home = client.get("/admin/").content.decode()
+    assert "1 件諮詢待機關回應" in home and page.title in home
+    assert reverse("participation:consultation_response", args=[page.pk]) in home
+    draft = consultation_response_draft_save(
+        consultation=page, user=staff, overall="回應", sections=_answers(page)
+    )
+    consultation_response_submit(response=draft, user=staff)
+    client.force_login(approver)
+    home = client.get("/admin/").content.decode()
+    assert "待核可：開啟" in home
+    assert reverse("participation:consultation_response_review", args=[page.pk]) in home
+    consultation_response_approve(response=draft, user=approver)
+    assert "待機關回應" not in client.get("/admin/").content.decode()
