@@ -1,7 +1,5 @@
 """The moderator's desk in the Wagtail admin: queue, appeals, audit log and metrics."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +13,7 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from minyi.publishing import publishable_texts
-from minyi.spreadsheets import spreadsheet_safe
+from minyi.spreadsheets import csv_stream
 
 from .models import Appeal, AppealOutcome, AuditAction, DecisionAction, Outcome
 from .rules import RULES
@@ -245,56 +243,42 @@ class _PublishedText:
         return self._texts[(label, pk)]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def _csv_cell(value) -> str:
-    return spreadsheet_safe("" if value is None else str(value))
-
-
 def _audit_csv(request) -> HttpResponse:
     """The audit log as a file. A file leaves the platform, so it carries the states and the
     text as published now, never the text a moderator removed (that stays on screen, in the
     admin, for appeals); notes are masked for personal data like any published text."""
     filters = {key: request.GET.get(key, "") for key in ("action", "object_key")}
-    writer = csv.writer(_Echo())
     published = _PublishedText()
+    header = [
+        "time",
+        "actor",
+        "action",
+        "item",
+        "rule",
+        "note",
+        "state_before",
+        "state_after",
+        "text_published_now",
+    ]
 
     def rows():
-        yield "\ufeff"  # Excel reads UTF-8 only with a byte-order mark
-        yield writer.writerow(
-            [
-                "time",
-                "actor",
-                "action",
-                "item",
-                "rule",
-                "note",
-                "state_before",
-                "state_after",
-                "text_published_now",
-            ]
-        )
         for entry in audit_log(**filters).iterator(chunk_size=500):
             label = f"{entry.content_type.app_label}.{entry.content_type.model}"
-            yield writer.writerow(
-                _csv_cell(cell)
-                for cell in [
-                    entry.created_at.isoformat(),
-                    entry.actor.email if entry.actor else "system",
-                    entry.action,
-                    f"{label}:{entry.object_id}",
-                    entry.rule,
-                    personal_data_mask(text=entry.note or ""),
-                    (entry.before or {}).get("state", ""),
-                    (entry.after or {}).get("state", ""),
-                    published.of(label, entry.object_id),
-                ]
-            )
+            yield [
+                entry.created_at.isoformat(),
+                entry.actor.email if entry.actor else "system",
+                entry.action,
+                f"{label}:{entry.object_id}",
+                entry.rule,
+                personal_data_mask(text=entry.note or ""),
+                (entry.before or {}).get("state", ""),
+                (entry.after or {}).get("state", ""),
+                published.of(label, entry.object_id),
+            ]
 
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        csv_stream(header, rows()), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = 'attachment; filename="moderation-audit-log.csv"'
     return response
 

@@ -37,6 +37,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from minyi.spreadsheets import csv_document
+
 from .counties import NATIONWIDE_WORDS, county_code_for
 from .models import ControlLevel, Direction, Period
 
@@ -722,12 +724,8 @@ def template_xlsx(data: dict[str, list[list[Any]]] | None = None) -> bytes:
 
 
 def csv_bytes(header: list[str], rows: list[list[Any]]) -> bytes:
-    """CSV in UTF-8 with a BOM, so that Excel opens it with the right characters."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(["" if cell is None else cell for cell in row] for row in rows)
-    return b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8")
+    """CSV as Excel reads it, the formula guard on (minyi.spreadsheets)."""
+    return csv_document(header, rows)
 
 
 def template_csv_zip(data: dict[str, list[list[Any]]] | None = None) -> bytes:

@@ -4,7 +4,6 @@ Chromium, which embeds the fonts it uses)."""
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 import shutil
@@ -14,7 +13,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from minyi.spreadsheets import spreadsheet_safe
+from minyi.spreadsheets import csv_document, spreadsheet_safe
 
 from .presentation import Table
 
@@ -22,12 +21,7 @@ PDF_TIMEOUT_SECONDS = 120
 
 
 def table_csv(table: Table) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(table.columns)
-    for row in table.rows:
-        writer.writerow([spreadsheet_safe(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_document(table.columns, table.rows)
 
 
 def _sheet_title(text: str, used: set[str]) -> str:

@@ -1,6 +1,5 @@
 """Analyst dashboard of social listening (signed-in Analyst role or superuser)."""
 
-import csv
 import io
 import os
 import tempfile
@@ -18,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from minyi.spreadsheets import spreadsheet_safe
+from minyi.spreadsheets import csv_document, spreadsheet_safe
 from sentiment.models import Source, SourceKind, Topic
 
 from . import charts
@@ -162,12 +161,8 @@ def topic_export(request: HttpRequest, topic_id: int, fmt: str) -> HttpResponse:
     filters, _errors = _filters(request, topic)
     filename = f"listening-{topic.pk}-{filters.start}-{filters.end}.{fmt}"
     if fmt == "csv":
-        buffer = io.StringIO()
-        buffer.write("\ufeff")
-        writer = csv.writer(buffer)
-        for row in _export_rows(topic, filters):
-            writer.writerow([spreadsheet_safe(value) for value in row])
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        header, *rows = _export_rows(topic, filters)
+        response = HttpResponse(csv_document(header, rows), content_type="text/csv; charset=utf-8")
     else:
         from openpyxl import Workbook
 
