@@ -9,15 +9,10 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from minyi.text import BIDI_CHARS, ZERO_WIDTH_CHARS
+
 MAX_LENGTH = 10_000
 
-# Bidirectional embeddings/overrides/isolates and marks.
-BIDI_CHARS = frozenset(
-    [chr(c) for c in range(0x202A, 0x202F)]
-    + [chr(c) for c in range(0x2066, 0x206A)]
-    + ["\u200e", "\u200f", "\u061c"]
-)
-ZERO_WIDTH_CHARS = frozenset(["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u180e", "\u00ad"])
 _KEEP_CONTROLS = frozenset("\n\t")
 
 

@@ -13,6 +13,8 @@ import threading
 import unicodedata
 from functools import cache
 
+from minyi.text import BIDI_CHARS, ZERO_WIDTH_CHARS, ZERO_WIDTH_JOINER
+
 URL_PLACEHOLDER = "⟨URL⟩"
 EMAIL_PLACEHOLDER = "⟨EMAIL⟩"
 MENTION_PLACEHOLDER = "⟨@⟩"
@@ -29,8 +31,6 @@ _EMAIL = re.compile(r"[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 # Glued mentions ("@a@b") are one run, so normalising twice changes nothing.
 _MENTION = re.compile(r"(?<![\w@])@[\w.\-]{1,50}(?:@[\w.\-]{1,50})*")
 _WHITESPACE = re.compile(r"\s+")
-_ZERO_WIDTH = {"\u200b", "\u200c", "\u200e", "\u200f", "\u2060", "\ufeff", "\u00ad"}
-_ZWJ = "\u200d"
 
 
 def _is_emoji_like(char: str) -> bool:
@@ -45,13 +45,14 @@ def _is_emoji_like(char: str) -> bool:
 def _strip_invisible(text: str) -> str:
     kept = []
     for index, char in enumerate(text):
-        if char in _ZERO_WIDTH:
-            continue
-        if char == _ZWJ:
+        # A joiner between two emoji builds one emoji (family, flags): kept; any other goes.
+        if char == ZERO_WIDTH_JOINER:
             before = text[index - 1] if index else ""
             after = text[index + 1] if index + 1 < len(text) else ""
             if before and after and _is_emoji_like(before) and _is_emoji_like(after):
                 kept.append(char)
+            continue
+        if char in ZERO_WIDTH_CHARS or char in BIDI_CHARS:
             continue
         category = unicodedata.category(char)
         if category in {"Cc", "Cf", "Cs", "Co", "Cn"} and not char.isspace() and char != "\ufe0f":

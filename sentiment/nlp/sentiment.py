@@ -33,6 +33,8 @@ LABELS = ("negative", "neutral", "positive")
 PAD_ID, UNK_ID, CLS_ID, SEP_ID, MASK_ID = 0, 1, 2, 3, 4
 
 _WHITESPACE = re.compile(r"\s+")
+# The shipped model's own normalisation, fixed with it (it learnt from text cleaned this way);
+# the platform's set (minyi.text) is wider, and changing this one means retraining.
 _ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
 
 # Odd 64-bit multipliers for the n-gram hash (a polynomial hash of code points followed by a
