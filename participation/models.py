@@ -42,14 +42,25 @@ class ConsultationIndexPage(Page):
         verbose_name = _("consultation index")
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import consultation_list, consultation_topics
+        from django.core.paginator import Paginator
+
+        from .selectors import (
+            consultation_current_list,
+            consultation_past_list,
+            consultation_topics,
+        )
 
         context = super().get_context(request, *args, **kwargs)
-        consultations = consultation_list()
+        current, past = consultation_current_list(), consultation_past_list()
         topic = request.GET.get("topic", "").strip()
         if topic:
-            consultations = consultations.filter(topics__name=topic)
-        context.update(consultations=consultations, topics=consultation_topics(), topic=topic)
+            current, past = current.filter(topics__name=topic), past.filter(topics__name=topic)
+        context.update(
+            consultations=current,
+            past_consultations=Paginator(past, 10).get_page(request.GET.get("page")),
+            topics=consultation_topics(),
+            topic=topic,
+        )
         return context
 
 

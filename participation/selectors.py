@@ -64,6 +64,25 @@ def consultation_open_list() -> QuerySet[ConsultationPage]:
     )
 
 
+def consultation_current_list() -> QuerySet[ConsultationPage]:
+    """Consultations open now or about to open (not closed, not responded), closing soonest
+    first."""
+    return (
+        consultation_list()
+        .filter(closes_at__gt=timezone.now(), responded_at__isnull=True)
+        .order_by("closes_at", "pk")
+    )
+
+
+def consultation_past_list() -> QuerySet[ConsultationPage]:
+    """The archive: closed or responded consultations, most recently closed first."""
+    return (
+        consultation_list()
+        .filter(Q(closes_at__lte=timezone.now()) | Q(responded_at__isnull=False))
+        .order_by("-closes_at", "-pk")
+    )
+
+
 def consultation_by_slug(slug: str) -> ConsultationPage:
     return ConsultationPage.objects.select_related("agency").get(slug=slug)
 

@@ -12,9 +12,10 @@ def table_rows(table, comment_url: str = "") -> list[list[dict]]:
 
 
 @register.inclusion_tag("reports/includes/published_link.html", takes_context=True)
-def published_report_link(context, page) -> dict:
+def published_report_link(context, page, in_list: bool = False) -> dict:
     """On the consultation page: its latest published report, and for analysts and the
-    agency's staff a link to every version (one query for the public)."""
+    agency's staff a link to every version (one query for the public). ``in_list``: one of
+    several on a page (the archive), so without the page's ``#decision-report`` anchor."""
     from reports.selectors import (
         report_latest_published,
         report_moderation_update_pending,
@@ -33,4 +34,5 @@ def published_report_link(context, page) -> dict:
         "updating": report is None and report_moderation_update_pending(consultation=page),
         "consultation": page,
         "can_see_drafts": staff,
+        "in_list": in_list,
     }
