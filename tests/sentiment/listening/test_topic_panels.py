@@ -11,9 +11,7 @@ from sentiment.models import Topic
 pytestmark = pytest.mark.django_db
 
 
-def test_linked_consultations_comments_show_on_the_topic_page(
-    client, make_consultation, make_user
-):
+def test_linked_consultations_comments_show_on_the_topic_page(client, make_consultation, make_user):
     page = make_consultation()
     comment_create(consultation=page, user=make_user(), body="計程車應納管。", stance="support")
     topic = Topic.objects.create(name="多元計程車", query="計程車")
