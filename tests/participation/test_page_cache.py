@@ -176,7 +176,8 @@ def test_a_citizens_vote_moves_their_next_statement_at_once(make_consultation, m
     for statement in Statement.objects.filter(consultation=page):
         statement_vote_cast(statement=statement, user=other, value=-1)
     body, _queries, _header = _page_for(other, page.url)
-    assert 'id="vote"' not in body  # nothing left to vote on
+    card = body.split('id="vote"')[1][:600]
+    assert "您已對所有意見陳述表態" in card and "vote-form" not in card  # nothing left
 
 
 def test_a_citizens_own_parts_follow_the_language_of_the_page(
