@@ -98,7 +98,7 @@ def _comments_with_readings(queryset):
 
 
 def consultation_comments(
-    *, consultation: ConsultationPage, per_section: int = 3, general: int = 20
+    *, consultation: ConsultationPage, per_section: int = 3, general: int = 3
 ) -> tuple[list[Comment], dict[int | None, int]]:
     """The newest published top-level comments of each section (and on the whole
     consultation), oldest first within that window, and how many each has in all.
