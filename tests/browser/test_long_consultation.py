@@ -13,6 +13,7 @@ import sys
 import pytest
 
 from .conftest import REPO_ROOT, _server_env, new_context
+from .test_accessibility import _blocking_violations, _report
 
 pytestmark = pytest.mark.browser
 
@@ -74,6 +75,7 @@ client = Client()
 client.force_login(citizen)
 print(json.dumps({
     "url": page.url,
+    "pk": page.pk,
     "cookie_name": settings.SESSION_COOKIE_NAME,
     "cookie": client.cookies[settings.SESSION_COOKIE_NAME].value,
 }))
@@ -96,6 +98,11 @@ def long_consultation(live_site) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _signed_in(context, live_site, seeded: dict) -> None:
+    cookie = {"name": seeded["cookie_name"], "value": seeded["cookie"], "url": live_site.base_url}
+    context.add_cookies([cookie])
+
+
 @pytest.mark.parametrize("reader", ["anonymous", "citizen"])
 def test_a_consultation_with_1000_statements_and_comments_fits_6000_px_on_a_phone(
     browser, live_site, long_consultation, reader
@@ -103,15 +110,7 @@ def test_a_consultation_with_1000_statements_and_comments_fits_6000_px_on_a_phon
     context = new_context(browser, live_site, viewport=PHONE)
     try:
         if reader == "citizen":
-            context.add_cookies(
-                [
-                    {
-                        "name": long_consultation["cookie_name"],
-                        "value": long_consultation["cookie"],
-                        "url": live_site.base_url,
-                    }
-                ]
-            )
+            _signed_in(context, live_site, long_consultation)
         page = context.new_page()
         page.goto(long_consultation["url"])
         assert page.locator(".statement-list > li").count() == 5
@@ -122,3 +121,25 @@ def test_a_consultation_with_1000_statements_and_comments_fits_6000_px_on_a_phon
         assert height < MAX_HEIGHT, f"{height} px at 390 px"
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "{url}",
+        "/participate/consultations/{pk}/all-statements/?show=mine",
+        "/participate/consultations/{pk}/all-statements/?sort=divisive&page=2",
+        "/participate/consultations/{pk}/all-comments/?section=general&sort=newest",
+    ],
+)
+def test_the_voting_pages_have_no_serious_axe_violations(
+    browser, live_site, axe_script, long_consultation, path
+) -> None:
+    path = path.format(**long_consultation)
+    context = new_context(browser, live_site, bypass_csp=True, viewport=PHONE)
+    try:
+        _signed_in(context, live_site, long_consultation)
+        violations = _blocking_violations(context, live_site, path, axe_script)
+    finally:
+        context.close()
+    assert not violations, _report(path, violations)
