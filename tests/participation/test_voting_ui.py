@@ -123,6 +123,7 @@ def test_anonymous_readers_get_every_statement_without_filters(client, make_cons
     url = reverse("participation:statements", args=[page.pk])
     body = client.get(url, {"show": "mine", "sort": "nonsense"}).content.decode()
     assert "共 3 則" in body and "vote-form" not in body and "尚未表態" not in body
+    assert "後留言與投票" in body  # invited to log in
 
 
 def test_all_comments_sort_and_permalinks(client, make_consultation, make_user):
