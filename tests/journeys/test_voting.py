@@ -102,3 +102,34 @@ def test_citizen_votes_card_by_card_and_reviews_their_votes(people, unique) -> N
         "aria-current", "page"
     )
     me.shot("all-comments-newest")
+
+
+SMALL_CONSULTATION = "/motc/bus-shelters/"  # seed_demo: six statements
+
+
+def test_citizen_votes_through_every_statement_to_the_end(people, unique) -> None:
+    me = people("newcomer")
+    me.sign_up(email=f"shelter-{unique}@example.org", display_name=f"候車者{unique}")
+    page = me.page
+    page.goto(SMALL_CONSULTATION)
+    card = page.locator("#vote")
+    left, total = _left(card)
+    assert left == total == 6
+    for n in range(total):
+        statement = card.get_attribute("data-statement-id")
+        card.get_by_role("button", name=("同意", "不同意", "略過")[n % 3], exact=True).click()
+        expect(card).not_to_have_attribute("data-statement-id", statement)
+        if n < total - 1:
+            assert _left(card) == (total - n - 1, total)
+    expect(card).to_contain_text("您已對所有意見陳述表態")
+    expect(card.locator(".vote-confirmation")).to_contain_text("您的投票已記錄")
+    expect(card.locator(".vote-form")).to_have_count(0)
+    me.shot("all-done")
+
+    # The end is the reader's own state, not the page's: it holds after a reload.
+    page.reload()
+    expect(card).to_contain_text("您已對所有意見陳述表態")
+    _post(page, card.get_by_role("link", name="我的表態"))
+    expect(page.locator(".page-intro")).to_contain_text("共 6 則")
+    expect(page.locator(".statement-list .my-vote")).to_have_count(6)
+    me.shot("all-my-votes")
