@@ -199,6 +199,7 @@ class ConsultationPage(Page):
             consultation_response_context,
             consultation_statements,
             section_stance_counts,
+            statement_highlights,
         )
 
         context = super().get_context(request, *args, **kwargs)
@@ -215,7 +216,9 @@ class ConsultationPage(Page):
             general_total=totals.get(None, 0),
             general_counts=counts.get(None, dict.fromkeys(Stance.values, 0)),
             comment_count=sum(totals.values()),
-            statements=list(consultation_statements(consultation=self)),
+            # A few statements; all of them are on the statements page (statement_list).
+            statements=statement_highlights(consultation=self),
+            statement_count=consultation_statements(consultation=self).count(),
             stances=Stance.choices,
             topics=list(self.topics.all()),
             topic_index_url=consultation_index_url(),

@@ -64,18 +64,40 @@ def _follow_context(request: HttpRequest, page: PageRef, parts) -> dict:
     return {"kind": "consultation", "pk": page.pk, "following": parts.follows}
 
 
+# The confirmation of a vote cast without JavaScript is shown on the card the reader lands on
+# (the plain form redirects to ``#vote``), not at the top of the page, out of sight.
+VOTE_MESSAGE_TAG = "vote-card"
+
+
+def _vote_message(request: HttpRequest) -> str:
+    from django.contrib.messages import get_messages
+
+    if getattr(request, "_messages", None) is None:
+        return ""
+    return "".join(
+        str(message) for message in get_messages(request) if VOTE_MESSAGE_TAG in message.tags
+    )
+
+
 def _vote_context(request: HttpRequest, page: PageRef, parts) -> dict:
-    upcoming = None
-    if page.is_open and request.user.is_authenticated:
-        upcoming = next(
-            (
-                NextStatement(pk, text)
-                for pk, text in page.vote_order
-                if pk not in parts.voted_statement_ids
-            ),
-            None,
-        )
-    return {"next_statement": upcoming}
+    upcoming, remaining = None, 0
+    signed_in = page.is_open and request.user.is_authenticated
+    if signed_in:
+        unvoted = [
+            (pk, text) for pk, text in page.vote_order if pk not in parts.voted_statement_ids
+        ]
+        remaining = len(unvoted)
+        if unvoted:
+            upcoming = NextStatement(*unvoted[0])
+    return {
+        "next_statement": upcoming,
+        # Every name is in every context: the shared copy renders each shape once.
+        "vote_open": signed_in,
+        "remaining": remaining,
+        "statement_total": len(page.vote_order),
+        "consultation_pk": page.pk,
+        "vote_message": _vote_message(request) if signed_in else "",
+    }
 
 
 @dataclass(frozen=True)
@@ -124,9 +146,19 @@ def _reader(request: HttpRequest, page: PageRef):
     return memo[page.pk]
 
 
-def page_hole_render(*, name: str, request: HttpRequest, page: PageRef) -> str:
+def page_hole_render(
+    *, name: str, request: HttpRequest, page: PageRef, extra: dict | None = None
+) -> str:
     hole = HOLES[name]
-    return _render(hole.template, request, hole.context(request, page, _reader(request, page)))
+    context = hole.context(request, page, _reader(request, page))
+    return _render(hole.template, request, {**context, **(extra or {})})
+
+
+def vote_card_render(*, request: HttpRequest, consultation, message: str = "") -> str:
+    """The reader's next vote card, freshly read (the answer to a vote sent with JavaScript)."""
+    return page_hole_render(
+        name="vote", request=request, page=page_ref(consultation), extra={"vote_message": message}
+    )
 
 
 class _SignedIn:

@@ -118,7 +118,7 @@ def _comments_with_readings(queryset):
 
 
 def consultation_comments(
-    *, consultation: ConsultationPage, per_section: int = 3, general: int = 20
+    *, consultation: ConsultationPage, per_section: int = 3, general: int = 3
 ) -> tuple[list[Comment], dict[int | None, int]]:
     """The newest published top-level comments of each section (and on the whole
     consultation), oldest first within that window, and how many each has in all.
@@ -145,10 +145,14 @@ def consultation_comments(
 
 
 def section_comments(
-    *, consultation: ConsultationPage, section_id: int | None, stance: str | None = None
+    *,
+    consultation: ConsultationPage,
+    section_id: int | None,
+    stance: str | None = None,
+    newest_first: bool = False,
 ):
     """Every published top-level comment of one section (None: the whole consultation),
-    of one stance when given."""
+    of one stance when given, oldest first unless ``newest_first``."""
     comments = Comment.objects.filter(
         consultation=consultation,
         parent__isnull=True,
@@ -157,7 +161,8 @@ def section_comments(
     )
     if stance:
         comments = comments.filter(stance=stance)
-    return _comments_with_readings(comments.order_by("created_at", "pk"))
+    order = ("-created_at", "-pk") if newest_first else ("created_at", "pk")
+    return _comments_with_readings(comments.order_by(*order))
 
 
 def section_stance_counts(*, consultation: ConsultationPage) -> dict[int | None, dict[str, int]]:
@@ -174,6 +179,56 @@ def section_stance_counts(*, consultation: ConsultationPage) -> dict[int | None,
         bucket = counts.setdefault(row["section_id"], dict.fromkeys(Stance.values, 0))
         bucket[row["stance"]] = row["n"]
     return counts
+
+
+# How the statements page sorts (?sort=). Kept to the tallies every statement carries, so each
+# sort is one indexed-free ORDER BY over a consultation's statements:
+# - "divisive": most votes on the smaller side, min(agree, disagree): many agree AND many
+#   disagree;
+# - "consensus": most agrees over disagrees, agree − disagree: broadly agreed.
+STATEMENT_SORTS = ("newest", "votes", "divisive", "consensus")
+# ?show=: every statement, those the reader has not voted on yet, or the reader's votes.
+STATEMENT_FILTERS = ("all", "unvoted", "mine")
+
+
+def statement_list(
+    *, consultation: ConsultationPage, user, sort: str = "newest", show: str = "all"
+) -> QuerySet[Statement]:
+    """Visible statements, sorted and filtered for the statements page; for a signed-in reader
+    each carries ``my_vote`` (-1, 0, 1, or None when not voted)."""
+    from django.db.models.functions import Least
+
+    statements = consultation_statements(consultation=consultation).annotate(
+        total_votes=models.F("agree_count") + models.F("disagree_count") + models.F("pass_count"),
+        divisiveness=Least("agree_count", "disagree_count"),
+        consensus=models.F("agree_count") - models.F("disagree_count"),
+    )
+    if user.is_authenticated:
+        mine = Vote.objects.filter(statement=models.OuterRef("pk"), participant__user=user).values(
+            "value"
+        )[:1]
+        statements = statements.annotate(my_vote=models.Subquery(mine))
+        if show == "unvoted":
+            statements = statements.filter(my_vote__isnull=True)
+        elif show == "mine":
+            statements = statements.filter(my_vote__isnull=False)
+    order = {
+        "votes": ("-total_votes", "-created_at", "-pk"),
+        "divisive": ("-divisiveness", "-total_votes", "-pk"),
+        "consensus": ("-consensus", "-total_votes", "-pk"),
+    }.get(sort, ("-created_at", "-pk"))
+    return statements.order_by(*order)
+
+
+def statement_highlights(*, consultation: ConsultationPage, limit: int = 5) -> list[Statement]:
+    """The few statements a consultation page shows: the most voted (the rest are on the
+    statements page)."""
+    total = models.F("agree_count") + models.F("disagree_count") + models.F("pass_count")
+    return list(
+        consultation_statements(consultation=consultation)
+        .annotate(total_votes=total)
+        .order_by("-total_votes", "-created_at", "-pk")[:limit]
+    )
 
 
 def statement_vote_order(*, consultation: ConsultationPage | int) -> list[tuple[int, str]]:

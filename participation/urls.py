@@ -16,6 +16,7 @@ urlpatterns = [
         views.section_comments_view,
         name="section_comments",
     ),
+    path("consultations/<int:pk>/all-statements/", views.statements_view, name="statements"),
     path("comments/<int:pk>/edit/", views.comment_edit_view, name="comment_edit"),
     path("comments/<int:pk>/history/", views.comment_history_view, name="comment_history"),
     path("comments/<int:pk>/withdraw/", views.comment_withdraw_view, name="comment_withdraw"),

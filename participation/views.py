@@ -207,31 +207,54 @@ def statement_post(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _safe_next(request: HttpRequest) -> str:
+    next_url = request.POST.get("next", "")
+    if next_url and url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return ""
+
+
 @login_required
 @require_POST
 def vote_post(request: HttpRequest, pk: int) -> HttpResponse:
+    """A vote from the consultation page's card (``card=1``: the JSON answer carries the next
+    card, so voting goes on without a reload) or from the statements page (``next``)."""
+    from .page_holes import VOTE_MESSAGE_TAG, vote_card_render
+
     statement = get_object_or_404(Statement.objects.select_related("consultation"), pk=pk)
     page = statement.consultation
+    next_url = _safe_next(request)
     try:
         statement_vote_cast(statement=statement, user=request.user, value=request.POST.get("value"))
     except RateLimited:
         raise  # answered with 429 by minyi.security.RateLimitMiddleware
     except ValidationError as error:
-        return _refused(request, page, error, anchor=f"statement-{pk}")
-    statement.refresh_from_db()
-    return _done(
-        request,
-        page,
-        anchor="vote",
-        message=_("Your vote has been recorded."),
-        data={
+        if next_url and not _wants_json(request):
+            messages.error(request, "；".join(error.messages))
+            return redirect(f"{next_url}#statement-{pk}")
+        return _refused(request, page, error, anchor="vote")
+    message = _("Your vote has been recorded.")
+    if _wants_json(request):
+        data = {
+            "ok": True,
+            "message": message,
             "tally": {
                 "agree": statement.agree_count,
                 "disagree": statement.disagree_count,
                 "pass": statement.pass_count,
-            }
-        },
-    )
+            },
+        }
+        if request.POST.get("card") == "1":
+            data["card"] = vote_card_render(request=request, consultation=page, message=message)
+        return JsonResponse(data)
+    if next_url:
+        messages.success(request, message)
+        return redirect(f"{next_url}#statement-{pk}")
+    # Shown on the card the reader lands on (#vote), not at the top of the page.
+    messages.success(request, message, extra_tags=VOTE_MESSAGE_TAG)
+    return redirect(f"{page.url}#vote")
 
 
 @never_cache
@@ -440,6 +463,9 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
+COMMENTS_PER_PAGE = 20
+
+
 @require_GET
 def section_comments_view(request: HttpRequest, pk: int) -> HttpResponse:
     """All comments of one section (or of the whole consultation), 20 a page."""
@@ -457,14 +483,21 @@ def section_comments_view(request: HttpRequest, pk: int) -> HttpResponse:
     stance = request.GET.get("stance", "")
     if stance not in Stance.values:
         stance = ""
-    comments = Paginator(
-        section_comments(
-            consultation=consultation,
-            section_id=section.pk if section else None,
-            stance=stance or None,
-        ),
-        20,
-    ).get_page(request.GET.get("page"))
+    sort = "newest" if request.GET.get("sort") == "newest" else "oldest"
+    listed = section_comments(
+        consultation=consultation,
+        section_id=section.pk if section else None,
+        stance=stance or None,
+        newest_first=sort == "newest",
+    )
+    paginator = Paginator(listed, COMMENTS_PER_PAGE)
+    number = request.GET.get("page")
+    # A comment's permalink (?comment=<pk>#comment-<pk>) opens the page that holds it.
+    wanted = request.GET.get("comment", "")
+    if wanted.isdigit():
+        pks = list(listed.values_list("pk", flat=True))
+        if int(wanted) in pks:
+            number = pks.index(int(wanted)) // COMMENTS_PER_PAGE + 1
     return render(
         request,
         "participation/section_comments.html",
@@ -472,8 +505,48 @@ def section_comments_view(request: HttpRequest, pk: int) -> HttpResponse:
             "consultation": consultation,
             "section": section,
             "requested": requested,
-            "comments": comments,
+            "comments": paginator.get_page(number),
             "stance": stance,
             "stances": Stance.choices,
+            "sort": sort,
+        },
+    )
+
+
+@require_GET
+def statements_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every visible statement of a consultation, 20 a page, sorted and filtered; a signed-in
+    reader sees their own vote on each and may change it (a later vote replaces the earlier)."""
+    from django.core.paginator import Paginator
+
+    from .selectors import STATEMENT_FILTERS, STATEMENT_SORTS, statement_list
+
+    consultation = get_object_or_404(consultation_list(), pk=pk)
+    sort = request.GET.get("sort", "")
+    sort = sort if sort in STATEMENT_SORTS else STATEMENT_SORTS[0]
+    show = request.GET.get("show", "")
+    if show not in STATEMENT_FILTERS or not request.user.is_authenticated:
+        show = STATEMENT_FILTERS[0]
+    statements = Paginator(
+        statement_list(consultation=consultation, user=request.user, sort=sort, show=show), 20
+    ).get_page(request.GET.get("page"))
+    sorts = {
+        "newest": _("Newest"),
+        "votes": _("Most votes"),
+        "divisive": _("Most divisive"),
+        "consensus": _("Most agreed"),
+    }
+    filters = {"all": _("All"), "unvoted": _("Not voted yet"), "mine": _("My votes")}
+    return render(
+        request,
+        "participation/statements.html",
+        {
+            "consultation": consultation,
+            "statements": statements,
+            "sort": sort,
+            "show": show,
+            "sorts": sorts.items(),
+            "filters": filters.items(),
+            "can_vote": consultation.is_open and request.user.is_authenticated,
         },
     )

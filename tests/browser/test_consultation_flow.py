@@ -12,6 +12,7 @@ from .test_signup_flow import PASSWORD, _confirmation_link, _log_in
 pytestmark = pytest.mark.browser
 
 CONSULTATION = "/motc/uberx/"
+PHONE = {"width": 390, "height": 844}
 
 
 def sign_up_and_log_in(page: Page, live_site) -> str:
@@ -32,11 +33,6 @@ def sign_up_and_log_in(page: Page, live_site) -> str:
     _log_in(page, email, PASSWORD)
     expect(page).to_have_url(re.compile(r"/me/$"))
     return display_name
-
-
-def tally(page: Page, statement_id: str, kind: str) -> int:
-    selector = f'.statement-list [data-statement-id="{statement_id}"] [data-tally="{kind}"]'
-    return int(page.locator(selector).inner_text())
 
 
 def test_citizen_comments_votes_and_sees_live_votes(browser, live_site) -> None:
@@ -61,18 +57,24 @@ def test_citizen_comments_votes_and_sees_live_votes(browser, live_site) -> None:
         expect(section_card.locator(".comment-meta").first).to_contain_text(first_name)
         expect(section_card.locator(".strip-legend")).to_contain_text("贊成 1")
 
-        # Vote on the statement the page offers.
-        statement_id = first.locator("#vote").get_attribute("data-statement-id")
-        before = tally(first, statement_id, "agree")
-        with first.expect_navigation():
-            first.locator("#vote button[value='1']").click()
-        expect(first.locator(".messages")).to_contain_text("您的投票已記錄")
-        assert tally(first, statement_id, "agree") == before + 1
+        # Vote on the statement the card offers: the next card comes without a reload.
+        card = first.locator("#vote")
+        statement_id = card.get_attribute("data-statement-id")
+        left = card.locator(".vote-remaining").inner_text()
+        card.locator("button[value='1']").click()
+        expect(card.locator(".vote-confirmation")).to_contain_text("您的投票已記錄")
+        expect(card).not_to_have_attribute("data-statement-id", statement_id)
+        expect(card.locator(".vote-remaining")).not_to_have_text(left)
+        expect(first.locator(".messages")).not_to_contain_text("您的投票已記錄")
 
-        # The first page is open and connected; a vote from the second browser appears live.
+        # The first page is open and connected; a vote from the second browser on a statement
+        # it lists appears live.
         expect(first.locator("[data-consultation]")).to_have_attribute("data-live", "connected")
         second.goto(CONSULTATION)
         expect(second.locator("[data-consultation]")).to_have_attribute("data-live", "connected")
+        statement_id = first.locator(".statement-list > li").first.get_attribute(
+            "data-statement-id"
+        )
         target = f'.statement-list [data-statement-id="{statement_id}"] [data-tally="disagree"]'
         disagree_before = int(first.locator(target).inner_text())
         second.evaluate(
@@ -90,3 +92,23 @@ def test_citizen_comments_votes_and_sees_live_votes(browser, live_site) -> None:
     finally:
         first_context.close()
         second_context.close()
+
+
+def test_without_javascript_a_vote_lands_back_on_the_card_with_its_confirmation(
+    browser, live_site
+) -> None:
+    context = new_context(browser, live_site, java_script_enabled=False, viewport=PHONE)
+    try:
+        page = context.new_page()
+        sign_up_and_log_in(page, live_site)
+        page.goto(CONSULTATION)
+        card = page.locator("#vote")
+        statement_id = card.get_attribute("data-statement-id")
+        with page.expect_navigation():
+            card.locator("button[value='-1']").click()
+        expect(card.locator(".vote-confirmation")).to_contain_text("您的投票已記錄")
+        expect(card.locator(".vote-confirmation")).to_be_in_viewport()
+        expect(card).not_to_have_attribute("data-statement-id", statement_id)
+        expect(page.locator(".messages")).not_to_contain_text("您的投票已記錄")
+    finally:
+        context.close()

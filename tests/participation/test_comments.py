@@ -204,10 +204,10 @@ def test_long_discussions_show_a_window_and_link_to_every_comment(
     for n in range(22):
         Comment.objects.create(consultation=page, author=user, stance="oppose", body=f"整體{n:02d}")
     html = client.get(page.url).content.decode()
-    # The newest three of the section, the newest twenty overall, oldest first within them.
+    # The newest three of the section and of the whole, oldest first within them.
     assert "第22則" in html and "第24則" in html and "第21則" not in html
     assert html.index("第22則") < html.index("第24則")
-    assert "整體02" in html and "整體01" not in html
+    assert "整體19" in html and "整體18" not in html
     link = reverse("participation:section_comments", args=[page.pk])
     assert f"{link}?section={section.pk}" in html and f"{link}?section=general" in html
 

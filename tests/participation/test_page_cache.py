@@ -176,7 +176,19 @@ def test_a_citizens_vote_moves_their_next_statement_at_once(make_consultation, m
     for statement in Statement.objects.filter(consultation=page):
         statement_vote_cast(statement=statement, user=other, value=-1)
     body, _queries, _header = _page_for(other, page.url)
-    assert 'id="vote"' not in body  # nothing left to vote on
+    card = body.split('id="vote"')[1][:600]
+    assert "您已對所有意見陳述表態" in card and "vote-form" not in card  # nothing left
+
+
+def test_each_citizen_sees_how_many_statements_they_have_left_in_the_shared_copy(
+    make_consultation, make_user
+):
+    page, author, other, _mine, _theirs = _citizens_setup(make_consultation, make_user)
+    _page_for(other, page.url)
+    body, _queries, header = _page_for(author, page.url)
+    assert header == "hit" and "還有 1 則尚未表態（共 2 則）" in body.split('id="vote"')[1]
+    body, _queries, header = _page_for(other, page.url)
+    assert header == "hit" and "還有 2 則尚未表態（共 2 則）" in body.split('id="vote"')[1]
 
 
 def test_a_citizens_own_parts_follow_the_language_of_the_page(

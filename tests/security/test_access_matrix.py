@@ -74,6 +74,7 @@ EXPECTED: dict[str, set[str]] = {
     "participation:state": EVERYONE,
     "participation:tallies_csv": EVERYONE,
     "participation:section_comments": EVERYONE,
+    "participation:statements": EVERYONE,
     "participation:comment_history": EVERYONE,  # edits stay on the public record
     "participation:petition_detail": EVERYONE,
     "participation:search": EVERYONE,

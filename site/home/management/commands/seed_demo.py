@@ -31,6 +31,7 @@ from participation.models import (
     ConsultationSection,
     Petition,
     PetitionIndexPage,
+    Statement,
 )
 from participation.polis import polis_import
 from participation.services import (
@@ -43,6 +44,23 @@ from sentiment.tasks import text_analysis
 VTAIWAN_EXPORT = (
     Path(participation.__file__).resolve().parent / "fixtures" / "polis" / "vtaiwan-uberx"
 )
+
+# A second, small open consultation: few enough statements to vote through one card at a time
+# (tests/journeys/test_voting.py does, to the 「已全部表態」 card).
+SMALL_CONSULTATION = {
+    "slug": "bus-shelters",
+    "title": "市區公車候車亭改善：您贊成哪些做法？",
+    "summary": "候車亭與站牌的改善方向徵詢，請對六則意見陳述表態，也可以新增您的看法。",
+    "section": ("第一點", "市區公車候車亭應逐年改善遮蔽、座椅、照明與到站資訊。"),
+    "statements": [
+        "候車亭應設置遮雨棚與座椅。",
+        "每個站牌都應有即時到站資訊。",
+        "站牌應有語音播報，方便視障者使用。",
+        "候車亭廣告收入應用於維護經費。",
+        "偏鄉站牌應優先改善照明。",
+        "候車亭設計應開放民眾參與票選。",
+    ],
+}
 
 # (code, Chinese name, English name, parent code, website)
 DEMO_AGENCIES = [
@@ -176,6 +194,33 @@ class Command(BaseCommand):
                 text_analysis.enqueue(
                     model_label="participation.statement", pks=pks[start : start + 64]
                 )
+
+        self._seed_small_consultation()
+
+    def _seed_small_consultation(self) -> None:
+        if ConsultationPage.objects.filter(slug=SMALL_CONSULTATION["slug"]).exists():
+            return
+        now = timezone.now()
+        agency = Agency.objects.get(code="MOTC")
+        consultation = ConsultationPage(
+            title=SMALL_CONSULTATION["title"],
+            slug=SMALL_CONSULTATION["slug"],
+            agency=agency,
+            summary=SMALL_CONSULTATION["summary"],
+            opens_at=now - timedelta(days=3),
+            closes_at=now + timedelta(days=30),
+        )
+        number, text = SMALL_CONSULTATION["section"]
+        consultation.sections.add(ConsultationSection(number=number, text=text))
+        agency.root_page.add_child(instance=consultation)
+        Statement.objects.bulk_create(
+            Statement(consultation=consultation, text=text, created_at=now - timedelta(minutes=n))
+            for n, text in enumerate(SMALL_CONSULTATION["statements"])
+        )
+        self.stdout.write(
+            f"Consultation {SMALL_CONSULTATION['slug']!r}: "
+            f"{len(SMALL_CONSULTATION['statements'])} statements."
+        )
 
     def _seed_petitions(self, home: HomePage) -> None:
         if not PetitionIndexPage.objects.exists():
