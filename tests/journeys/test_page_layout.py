@@ -16,6 +16,8 @@ PUBLIC_PAGES = [
     "/",
     "/consultations/",
     "/motc/uberx/",
+    "/motc/bus-shelters/",
+    "/motc/taxi-drivers/",  # closed and answered: the response table
     "/petitions/",
     "/dashboard/",
     "/dashboard/programs/EGOV4-1-1/",
@@ -119,6 +121,13 @@ def test_public_pages_report_and_listening_fit_the_screen(people) -> None:
     problems = []
     for path in PUBLIC_PAGES:
         problems += layout_problems(reader, path)
+    # The statements page, reached from the consultation page, and the same consultation's
+    # list of all comments on the whole text.
+    reader.page.goto("/motc/uberx/")
+    statements = reader.page.locator("a[href*='/all-statements/']").first.get_attribute("href")
+    problems += layout_problems(reader, statements)
+    comments = statements.replace("/all-statements/", "/all-comments/") + "?section=general"
+    problems += layout_problems(reader, comments)
 
     analyst = people("analyst")
     analyst.log_in("analyst@minyi.localhost")

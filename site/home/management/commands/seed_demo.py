@@ -26,6 +26,7 @@ from minyi.agencies.services import (
 from minyi.home.models import HomePage
 from moderation.services import house_rules_page_ensure
 from participation.models import (
+    Comment,
     ConsultationIndexPage,
     ConsultationPage,
     ConsultationSection,
@@ -35,6 +36,10 @@ from participation.models import (
 )
 from participation.polis import polis_import
 from participation.services import (
+    comment_create,
+    consultation_response_approve,
+    consultation_response_draft_save,
+    consultation_response_submit,
     petition_create,
     petition_endorse,
     petition_moderation_approve,
@@ -60,6 +65,33 @@ SMALL_CONSULTATION = {
         "偏鄉站牌應優先改善照明。",
         "候車亭設計應開放民眾參與票選。",
     ],
+}
+
+# A past consultation the agency has answered: the archive, the response table (對照表) and its
+# history have something to show. Its commenters are demo participants without a password.
+ANSWERED_CONSULTATION = {
+    "slug": "taxi-drivers",
+    "title": "計程車駕駛人執業登記管理辦法修正草案",
+    "summary": "簡化計程車駕駛人執業登記與換證程序的修正草案，已截止並發布機關回應（示範資料）。",
+    "sections": [
+        ("第一條", "計程車駕駛人執業登記證得以網路申請換發。", "減少臨櫃往返。"),
+        ("第二條", "執業登記證有效期間由三年延長為六年。", "減輕換證負擔。"),
+    ],
+    "comments": [
+        ("participant1@minyi.localhost", "市民甲", "第一條", "support", "網路申請很方便，支持。"),
+        (
+            "participant2@minyi.localhost",
+            "市民乙",
+            "第二條",
+            "oppose",
+            "六年太長，駕駛人健康狀況應更常檢查。",
+        ),
+    ],
+    "overall": "感謝各界提供意見。本部採納網路換發之建議，並維持較短之有效期間以兼顧行車安全。",
+    "answers": {
+        "第一條": ("adopted", ""),
+        "第二條": ("partly", "有效期間改為四年，並於換證時檢附體檢證明。"),
+    },
 }
 
 # (code, Chinese name, English name, parent code, website)
@@ -196,6 +228,62 @@ class Command(BaseCommand):
                 )
 
         self._seed_small_consultation()
+        self._seed_answered_consultation()
+
+    def _seed_answered_consultation(self) -> None:
+        """Commented while open, closed, then answered through the two-person workflow."""
+        demo = ANSWERED_CONSULTATION
+        if ConsultationPage.objects.filter(slug=demo["slug"]).exists():
+            return
+        now = timezone.now()
+        agency = Agency.objects.get(code="MOTC")
+        consultation = ConsultationPage(
+            title=demo["title"],
+            slug=demo["slug"],
+            agency=agency,
+            summary=demo["summary"],
+            opens_at=now - timedelta(days=70),
+            closes_at=now + timedelta(days=1),
+        )
+        for number, text, explanation in demo["sections"]:
+            consultation.sections.add(
+                ConsultationSection(number=number, text=text, explanation=explanation)
+            )
+        agency.root_page.add_child(instance=consultation)
+        sections = {section.number: section for section in consultation.sections.all()}
+        for email, name, number, stance, body in demo["comments"]:
+            author = User.objects.filter(email=email).first() or user_create(
+                email=email,
+                password=secrets.token_urlsafe(16),
+                display_name=name,
+                email_verified=True,
+            )
+            comment = comment_create(
+                consultation=consultation,
+                user=author,
+                body=body,
+                stance=stance,
+                section=sections[number],
+            )
+            # Written during the comment period, not on the day the demo is seeded.
+            Comment.objects.filter(pk=comment.pk).update(created_at=now - timedelta(days=40))
+        # Its comment period ended ten days ago.
+        ConsultationPage.objects.filter(pk=consultation.pk).update(
+            closes_at=now - timedelta(days=10)
+        )
+        consultation.refresh_from_db()
+        writer = User.objects.get(email="staff.motc@minyi.localhost")
+        draft = consultation_response_draft_save(
+            consultation=consultation,
+            user=writer,
+            overall=demo["overall"],
+            sections={sections[n].pk: answer for n, answer in demo["answers"].items()},
+        )
+        consultation_response_submit(response=draft, user=writer)
+        consultation_response_approve(
+            response=draft, user=User.objects.get(email="reviewer.motc@minyi.localhost")
+        )
+        self.stdout.write(f"Consultation {demo['slug']!r}: closed and answered.")
 
     def _seed_small_consultation(self) -> None:
         if ConsultationPage.objects.filter(slug=SMALL_CONSULTATION["slug"]).exists():
