@@ -11,7 +11,15 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
-from .models import Comment, CommentState, ConsultationPage, Petition, Statement
+from .models import (
+    Comment,
+    CommentState,
+    ConsultationPage,
+    ConsultationStatus,
+    Petition,
+    Statement,
+    consultation_status_q,
+)
 from .selectors import consultation_list, consultation_statements, petition_board
 from .services import comment_create, statement_vote_cast
 
@@ -176,14 +184,9 @@ def list_consultations(request, filters: Query[ConsultationFilter]):
     if filters.agency:
         pages = pages.filter(agency__code=filters.agency.upper())
     if filters.status:
-        now = timezone.now()
-        by_status = {
-            "draft": {"opens_at__gt": now, "responded_at__isnull": True},
-            "open": {"opens_at__lte": now, "closes_at__gt": now, "responded_at__isnull": True},
-            "closed": {"closes_at__lte": now, "responded_at__isnull": True},
-            "responded": {"responded_at__isnull": False},
-        }
-        pages = pages.filter(**by_status.get(filters.status, {"pk__in": []}))
+        if filters.status not in ConsultationStatus.values:
+            return pages.none()
+        pages = pages.filter(consultation_status_q(filters.status, moment=timezone.now()))
     return pages
 
 

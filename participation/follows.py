@@ -20,7 +20,7 @@ from minyi.notifications.follows import FollowedItem
 from minyi.notifications.services import notifications_send
 
 from . import notification_kinds
-from .models import ConsultationPage, ConsultationStatus, Follow, Petition
+from .models import ConsultationPage, ConsultationStatus, Follow, Petition, consultation_status_q
 
 CLOSING_NOTICE_DAYS = 3
 
@@ -90,11 +90,10 @@ def consultations_closing_notify(*, now=None) -> int:
     soon = now + timedelta(days=CLOSING_NOTICE_DAYS)
     follows = (
         Follow.objects.filter(
+            consultation_status_q(ConsultationStatus.OPEN, moment=now, prefix="consultation__"),
             consultation__isnull=False,
             closing_notified_at__isnull=True,
             consultation__live=True,
-            consultation__opens_at__lte=now,
-            consultation__closes_at__gt=now,
             consultation__closes_at__lte=soon,
         )
         .select_related("consultation", "user")

@@ -28,6 +28,24 @@ class ConsultationStatus(models.TextChoices):
     RESPONDED = "responded", _("Responded")
 
 
+def consultation_status_q(status: str, *, moment, prefix: str = "") -> models.Q:
+    """The rule of :meth:`ConsultationPage.status_of` as a filter, for querysets of
+    consultations (``prefix="consultation__"`` for rows that point at one). Whether the page is
+    live is the caller's filter, as in ``status_of`` (a page not live is a draft)."""
+
+    def q(**lookups) -> models.Q:
+        return models.Q(**{f"{prefix}{key}": value for key, value in lookups.items()})
+
+    waiting = q(responded_at__isnull=True)
+    rules = {
+        ConsultationStatus.RESPONDED: q(responded_at__isnull=False),
+        ConsultationStatus.DRAFT: waiting & q(opens_at__gt=moment),
+        ConsultationStatus.OPEN: waiting & q(opens_at__lte=moment, closes_at__gt=moment),
+        ConsultationStatus.CLOSED: waiting & q(opens_at__lte=moment, closes_at__lte=moment),
+    }
+    return rules[ConsultationStatus(status)]
+
+
 class ConsultationIndexPage(Page):
     """All consultations, across agencies."""
 

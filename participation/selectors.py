@@ -25,6 +25,7 @@ from .models import (
     Stance,
     Statement,
     Vote,
+    consultation_status_q,
 )
 
 
@@ -56,10 +57,9 @@ def consultation_attachments(*, consultation: ConsultationPage) -> list:
 
 def consultation_open_list() -> QuerySet[ConsultationPage]:
     """Consultations taking comments now, closing soonest first."""
-    now = timezone.now()
     return (
         consultation_list()
-        .filter(opens_at__lte=now, closes_at__gt=now, responded_at__isnull=True)
+        .filter(consultation_status_q(ConsultationStatus.OPEN, moment=timezone.now()))
         .order_by("closes_at")
     )
 
@@ -67,18 +67,26 @@ def consultation_open_list() -> QuerySet[ConsultationPage]:
 def consultation_current_list() -> QuerySet[ConsultationPage]:
     """Consultations open now or about to open (not closed, not responded), closing soonest
     first."""
+    now = timezone.now()
     return (
         consultation_list()
-        .filter(closes_at__gt=timezone.now(), responded_at__isnull=True)
+        .filter(
+            consultation_status_q(ConsultationStatus.DRAFT, moment=now)
+            | consultation_status_q(ConsultationStatus.OPEN, moment=now)
+        )
         .order_by("closes_at", "pk")
     )
 
 
 def consultation_past_list() -> QuerySet[ConsultationPage]:
     """The archive: closed or responded consultations, most recently closed first."""
+    now = timezone.now()
     return (
         consultation_list()
-        .filter(Q(closes_at__lte=timezone.now()) | Q(responded_at__isnull=False))
+        .filter(
+            consultation_status_q(ConsultationStatus.CLOSED, moment=now)
+            | consultation_status_q(ConsultationStatus.RESPONDED, moment=now)
+        )
         .order_by("-closes_at", "-pk")
     )
 
@@ -670,7 +678,8 @@ def responses_to_do(*, agencies) -> list[dict]:
 
     closed = (
         ConsultationPage.objects.live()
-        .filter(agency__in=agencies, closes_at__lte=timezone.now(), responded_at__isnull=True)
+        .filter(agency__in=agencies)
+        .filter(consultation_status_q(ConsultationStatus.CLOSED, moment=timezone.now()))
         .select_related("agency")
         .order_by("closes_at")
     )
