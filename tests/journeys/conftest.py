@@ -158,6 +158,10 @@ def journey_site(chromium_path: str) -> Iterator[JourneySite]:  # noqa: F811 - t
         tmp = Path(tmp_name)
         env = _server_env(tmp)
         env["TASK_BACKEND"] = "database"
+        # The journeys compress days of use into minutes with a few shared demo accounts (the
+        # demo citizen comments in four of them): a person's limit of 5 comments a minute would
+        # refuse them on a fast machine. The limits themselves are tested in tests/security.
+        env["COMMENT_RATE_LIMIT_PER_MINUTE"] = "60"
         _run_manage("migrate", "--noinput", env=env)
         seeded = _run_manage("seed_demo", env=env)
         passwords = dict(DEMO_USER_LINE.findall(seeded))
