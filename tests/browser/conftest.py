@@ -78,6 +78,22 @@ class LiveSite:
         """Everything the server printed so far (the console e-mail backend included)."""
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
+    def shell(self, script: str, *, what: str) -> str:
+        """Run ``script`` with ``manage.py shell`` against this site's database; the last line
+        it printed (set-up data a test needs, never a step a person takes)."""
+        done = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", script],
+            cwd=REPO_ROOT,
+            env=_server_env(self.log_path.parent),
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        if done.returncode != 0:
+            pytest.fail(f"{what} failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
+        return done.stdout.strip().splitlines()[-1]
+
 
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

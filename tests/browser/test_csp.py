@@ -3,13 +3,10 @@ and a published decision report run under the strict public policy without a sin
 (securitypolicyviolation events or CSP console errors), their charts still render and the live
 updates still connect."""
 
-import subprocess
-import sys
-
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import REPO_ROOT, _server_env, new_context
+from .conftest import new_context
 
 pytestmark = pytest.mark.browser
 
@@ -47,18 +44,7 @@ print(reverse("reports:detail", kwargs={"consultation_id": page.pk, "version": r
 
 @pytest.fixture(scope="module")
 def report_path(live_site) -> str:
-    done = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", PUBLISH_REPORT],
-        cwd=REPO_ROOT,
-        env=_server_env(live_site.log_path.parent),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.fail(f"generating the report failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
-    return done.stdout.strip().splitlines()[-1]
+    return live_site.shell(PUBLISH_REPORT, what="generating the report")
 
 
 def _visit(browser, live_site, path: str):

@@ -7,12 +7,10 @@ and adds 1,000 statements with tallies and 1,000 comments spread over the articl
 """
 
 import json
-import subprocess
-import sys
 
 import pytest
 
-from .conftest import REPO_ROOT, _server_env, new_context
+from .conftest import new_context
 from .test_accessibility import _blocking_violations, _report
 
 pytestmark = pytest.mark.browser
@@ -84,18 +82,7 @@ print(json.dumps({
 
 @pytest.fixture(scope="module")
 def long_consultation(live_site) -> dict:
-    done = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", SEED],
-        cwd=REPO_ROOT,
-        env=_server_env(live_site.log_path.parent),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if done.returncode != 0:
-        pytest.fail(f"seeding failed:\n{done.stdout[-2000:]}\n{done.stderr[-4000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return json.loads(live_site.shell(SEED, what="seeding"))
 
 
 def _signed_in(context, live_site, seeded: dict) -> None:
