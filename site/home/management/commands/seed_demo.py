@@ -236,20 +236,9 @@ class Command(BaseCommand):
         if ConsultationPage.objects.filter(slug=demo["slug"]).exists():
             return
         now = timezone.now()
-        agency = Agency.objects.get(code="MOTC")
-        consultation = ConsultationPage(
-            title=demo["title"],
-            slug=demo["slug"],
-            agency=agency,
-            summary=demo["summary"],
-            opens_at=now - timedelta(days=70),
-            closes_at=now + timedelta(days=1),
+        consultation = _motc_consultation_add(
+            demo, sections=demo["sections"], opens_in_days=-70, closes_in_days=1
         )
-        for number, text, explanation in demo["sections"]:
-            consultation.sections.add(
-                ConsultationSection(number=number, text=text, explanation=explanation)
-            )
-        agency.root_page.add_child(instance=consultation)
         sections = {section.number: section for section in consultation.sections.all()}
         for email, name, number, stance, body in demo["comments"]:
             author = User.objects.filter(email=email).first() or user_create(
@@ -289,18 +278,10 @@ class Command(BaseCommand):
         if ConsultationPage.objects.filter(slug=SMALL_CONSULTATION["slug"]).exists():
             return
         now = timezone.now()
-        agency = Agency.objects.get(code="MOTC")
-        consultation = ConsultationPage(
-            title=SMALL_CONSULTATION["title"],
-            slug=SMALL_CONSULTATION["slug"],
-            agency=agency,
-            summary=SMALL_CONSULTATION["summary"],
-            opens_at=now - timedelta(days=3),
-            closes_at=now + timedelta(days=30),
-        )
         number, text = SMALL_CONSULTATION["section"]
-        consultation.sections.add(ConsultationSection(number=number, text=text))
-        agency.root_page.add_child(instance=consultation)
+        consultation = _motc_consultation_add(
+            SMALL_CONSULTATION, sections=[(number, text, "")], opens_in_days=-3, closes_in_days=30
+        )
         Statement.objects.bulk_create(
             Statement(consultation=consultation, text=text, created_at=now - timedelta(minutes=n))
             for n, text in enumerate(SMALL_CONSULTATION["statements"])
@@ -350,3 +331,25 @@ class Command(BaseCommand):
             home=home, importer=User.objects.get(email="admin@minyi.localhost")
         )
         self.stdout.write(f"Performance dashboard: {len(summary.programs)} demo programs.")
+
+
+def _motc_consultation_add(
+    demo: dict, *, sections: list[tuple[str, str, str]], opens_in_days: int, closes_in_days: int
+) -> ConsultationPage:
+    """A demo consultation of the MOTC with its articles (number, text, explanation)."""
+    now = timezone.now()
+    agency = Agency.objects.get(code="MOTC")
+    consultation = ConsultationPage(
+        title=demo["title"],
+        slug=demo["slug"],
+        agency=agency,
+        summary=demo["summary"],
+        opens_at=now + timedelta(days=opens_in_days),
+        closes_at=now + timedelta(days=closes_in_days),
+    )
+    for number, text, explanation in sections:
+        consultation.sections.add(
+            ConsultationSection(number=number, text=text, explanation=explanation)
+        )
+    agency.root_page.add_child(instance=consultation)
+    return consultation
