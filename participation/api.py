@@ -5,11 +5,15 @@ Nothing personal leaves through it: authors appear only by their public display 
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
+
+from minyi.api_auth import async_session_auth
 
 from .models import (
     Comment,
@@ -17,11 +21,11 @@ from .models import (
     ConsultationPage,
     ConsultationStatus,
     Petition,
-    Statement,
     consultation_status_q,
 )
 from .selectors import consultation_list, consultation_statements, petition_board
-from .services import comment_create, statement_vote_cast
+from .services import comment_create
+from .voting import vote_submit
 
 router = Router(tags=["consultations"])
 
@@ -256,14 +260,20 @@ def post_comment(request, pk: int, payload: CommentIn):
     )
 
 
-@router.post("/statements/{pk}/vote", response={200: TallyOut, 400: ErrorOut}, auth=django_auth)
-def post_vote(request, pk: int, payload: VoteIn):
-    statement = get_object_or_404(Statement.objects.select_related("consultation"), pk=pk)
-    statement_vote_cast(statement=statement, user=request.user, value=payload.value)
-    statement.refresh_from_db()
+@router.post(
+    "/statements/{pk}/vote", response={200: TallyOut, 400: ErrorOut}, auth=async_session_auth
+)
+async def post_vote(request, pk: int, payload: VoteIn):
+    """Stored with the other votes arriving within a few milliseconds (participation.voting): one
+    transaction per batch, no thread held per request."""
+    answer = await vote_submit(user=request.auth, statement_id=pk, value=payload.value)
+    if answer is None:
+        raise Http404
+    if answer.error:
+        raise ValidationError(answer.error)
     return {
-        "statement": statement.pk,
-        "agrees": statement.agree_count,
-        "disagrees": statement.disagree_count,
-        "passes": statement.pass_count,
+        "statement": pk,
+        "agrees": answer.tally["agree"],
+        "disagrees": answer.tally["disagree"],
+        "passes": answer.tally["pass"],
     }

@@ -287,52 +287,56 @@ def statement_create(*, consultation: ConsultationPage, user: User, text: str) -
     return statement
 
 
+def vote_rate_check(*, user_id: int) -> None:
+    """The vote limit of one person (settings.MINYI_RATE_LIMITS["vote"]), across processes: the
+    page, the API and the vote WebSocket's connections all count here."""
+    rate_limit_check(
+        key=f"vote:user:{user_id}",
+        limits=configured_limits("vote"),
+        message=_("You are voting too quickly. Please wait a moment and try again."),
+    )
+
+
+@transaction.atomic
 def statement_vote_cast(*, statement: Statement, user: User, value: int) -> Vote:
     """Record the user's vote; a later vote replaces the earlier one.
 
-    Tallies stay exact under concurrent voting: the unique constraint on
-    (statement, participant) serialises the first vote, the row lock on the
-    existing vote serialises changes, and counts move by atomic F() updates
-    (:func:`_votes_store`, shared with the batched WebSocket path).
+    The rules are :func:`votes_cast_batch`'s, the one place they are written (the batched paths
+    of the API and the WebSocket use it too); a refused vote leaves nothing behind (the
+    participant record made for it is rolled back with it). Tallies stay exact under concurrent
+    voting (:func:`_votes_store`).
     """
     _require_citizen(user)
     try:
-        value = VoteValue(int(value))
+        value = int(value)
     except (TypeError, ValueError):
         raise ValidationError(_("A vote is agree, disagree or pass.")) from None
-    consultation = statement.consultation
-    _require_open(consultation)
-    if statement.moderation_state in {
-        ModerationState.REJECTED,
-        ModerationState.HIDDEN,
-        ModerationState.HELD,
-    }:
-        raise ValidationError(_("This statement has been removed."))
-    # Generous: a participant may vote on many statements in a row (the load harness and the
-    # vote replay raise it through VOTE_RATE_LIMIT_PER_MINUTE / _PER_HOUR).
-    _require_within_rate(
-        user=user,
-        kind="vote",
-        per_minute=120,
-        per_hour=2000,
-        message=_("You are voting too quickly. Please wait a moment and try again."),
+    vote_rate_check(user_id=user.pk)
+    participant = participant_get_or_create(consultation=statement.consultation, user=user)
+    result = votes_cast_batch(
+        votes=[
+            VoteRequest(
+                statement_id=statement.pk,
+                participant_id=participant.pk,
+                consultation_id=statement.consultation_id,
+                value=value,
+            )
+        ]
     )
-    participant = participant_get_or_create(consultation=consultation, user=user)
-    tally = _votes_store({(statement.pk, participant.pk): value})[statement.pk]
+    if result.errors[0]:
+        raise ValidationError(result.errors[0])
+    tally = result.tallies[statement.pk]
     statement.agree_count, statement.disagree_count, statement.pass_count = (
         tally["agree"],
         tally["disagree"],
         tally["pass"],
-    )
-    live_event_send(
-        consultation_stream(consultation), {"kind": "tally", "statement": statement.pk, **tally}
     )
     return Vote.objects.get(statement=statement, participant=participant)
 
 
 @dataclass(frozen=True)
 class VoteRequest:
-    """One vote arriving on the live connection (the participant is resolved by the caller)."""
+    """One vote to store (the participant is resolved by the caller)."""
 
     statement_id: int
     participant_id: int
@@ -340,19 +344,38 @@ class VoteRequest:
     value: int
 
 
+@dataclass(frozen=True)
+class VoteBatchResult:
+    errors: list[str | None]  # per vote: None when stored, else why it was refused
+    tallies: dict[int, dict[str, int]]  # statement → its tally after the batch
+
+
 _CLOSED_STATES = {ModerationState.REJECTED, ModerationState.HIDDEN, ModerationState.HELD}
 
 
-def votes_cast_batch(*, votes: list[VoteRequest]) -> list[str | None]:
-    """Store many votes in one transaction (the WebSocket path batches what arrives within a few
-    milliseconds); returns, per vote, None when stored or the reason it was refused.
+def _vote_refusal(vote: VoteRequest, statement: dict | None, open_consultations: set) -> str | None:
+    """Why this vote may not be stored, or None: the vote rules, written once."""
+    if statement is None or statement["consultation_id"] != vote.consultation_id:
+        return _("This statement does not exist.")
+    if statement["moderation_state"] in _CLOSED_STATES:
+        return _("This statement has been removed.")
+    if vote.consultation_id not in open_consultations:
+        return _("This consultation is not open: it no longer accepts input.")
+    if vote.value not in VoteValue.values:
+        return _("A vote is agree, disagree or pass.")
+    return None
 
-    Same rules as :func:`statement_vote_cast`: an open consultation, a statement still in the
-    conversation, the last vote of a participant on a statement wins (votes are applied in list
-    order), tallies move by the difference. One live event per consultation carries the new
+
+def votes_cast_batch(*, votes: list[VoteRequest]) -> VoteBatchResult:
+    """Store many votes in one transaction (the API and the WebSocket batch what arrives within a
+    few milliseconds; the page sends one); per vote, None when stored or the reason it was
+    refused, and the new tallies of the statements voted on.
+
+    Rules (:func:`_vote_refusal`): an open consultation, a statement still in the conversation,
+    agree/disagree/pass; the last vote of a participant on a statement wins (votes are applied in
+    list order); tallies move by the difference. One live event per consultation carries the new
     tallies of every statement touched.
     """
-    errors: list[str | None] = [None] * len(votes)
     # One query for the statements and whether their consultations are open; plain values, not
     # page instances (building Wagtail pages cost more than storing the votes).
     now = timezone.now()
@@ -376,31 +399,25 @@ def votes_cast_batch(*, votes: list[VoteRequest]) -> list[str | None]:
         )
         if status == ConsultationStatus.OPEN:
             open_consultations.add(row["consultation_id"])
+    errors: list[str | None] = []
     latest: dict[tuple[int, int], VoteValue] = {}
-    for index, vote in enumerate(votes):
-        statement = statements.get(vote.statement_id)
-        if statement is None or statement["consultation_id"] != vote.consultation_id:
-            errors[index] = _("This statement does not exist.")
-        elif statement["moderation_state"] in _CLOSED_STATES:
-            errors[index] = _("This statement has been removed.")
-        elif vote.consultation_id not in open_consultations:
-            errors[index] = _("This consultation is not open: it no longer accepts input.")
-        elif vote.value not in VoteValue.values:
-            errors[index] = _("A vote is agree, disagree or pass.")
-        else:
+    for vote in votes:
+        errors.append(_vote_refusal(vote, statements.get(vote.statement_id), open_consultations))
+        if errors[-1] is None:
             latest[(vote.statement_id, vote.participant_id)] = VoteValue(vote.value)
-    if latest:
-        touched = _votes_store(latest)
-        by_consultation: dict[int, list[dict]] = defaultdict(list)
-        for statement_id, tally in sorted(touched.items()):
-            by_consultation[statements[statement_id]["consultation_id"]].append(
-                {"statement": statement_id, **tally}
-            )
-        for consultation_id, rows in by_consultation.items():
-            live_event_send(
-                ConsultationPage.stream_of(consultation_id), {"kind": "tallies", "tallies": rows}
-            )
-    return errors
+    touched = _votes_store(latest) if latest else {}
+    by_consultation: dict[int, list[dict]] = defaultdict(list)
+    for statement_id, tally in sorted(touched.items()):
+        by_consultation[statements[statement_id]["consultation_id"]].append(
+            {"statement": statement_id, **tally}
+        )
+    for consultation_id, rows in by_consultation.items():
+        # One statement: the plain "tally" event, as readers' pages and the fan-out expect it.
+        event = (
+            {"kind": "tally", **rows[0]} if len(rows) == 1 else {"kind": "tallies", "tallies": rows}
+        )
+        live_event_send(ConsultationPage.stream_of(consultation_id), event)
+    return VoteBatchResult(errors=errors, tallies=touched)
 
 
 # PostgreSQL (production) gets set-based statements over arrays; elsewhere the ORM does the same

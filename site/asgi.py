@@ -1,4 +1,5 @@
-"""ASGI entry point: HTTP through Django, WebSockets through Channels."""
+"""ASGI entry point: HTTP through Django (a few hot endpoints by a lean way: minyi.fast_paths),
+WebSockets through Channels."""
 
 import os
 
@@ -12,12 +13,13 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
+from minyi.fast_paths import with_fast_paths  # noqa: E402
 from minyi.live.routing import websocket_urlpatterns as live_patterns  # noqa: E402
 from participation.routing import websocket_urlpatterns as participation_patterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": with_fast_paths(django_asgi_app),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(live_patterns + participation_patterns))
         ),

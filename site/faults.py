@@ -254,6 +254,20 @@ class TolerantRedisCache(RedisCache):
             "get_many", dict, lambda: super(TolerantRedisCache, self).get_many(keys, version)
         )
 
+    def count_events(self, buckets: list[tuple[str, int]], version=None) -> list[int]:
+        """Count one event in each ``(key, timeout)`` bucket, in one round trip to Redis: the
+        counts after. A bucket is made at 0 with its timeout the first time (as ``add``)."""
+
+        def count():
+            keys = [(self.make_and_validate_key(key, version), timeout) for key, timeout in buckets]
+            pipeline = self._cache.get_client(keys[0][0], write=True).pipeline(transaction=False)
+            for key, timeout in keys:
+                pipeline.set(key, 0, ex=timeout, nx=True)
+                pipeline.incr(key)
+            return [int(n) for n in pipeline.execute()[1::2]]
+
+        return self._tolerate("count_events", lambda: [0] * len(buckets), count)
+
     def has_key(self, key, version=None):
         return self._tolerate(
             "has_key", False, lambda: super(TolerantRedisCache, self).has_key(key, version)

@@ -65,7 +65,18 @@ def configured_limits(kind: str, **defaults: int) -> list[tuple[int, int]]:
 
 
 def rate_limit_check(*, key: str, limits: list[tuple[int, int]], message) -> None:
-    """Count one event for ``key`` in each window; raise :class:`RateLimited` once one is full."""
-    for limit, window in limits:
-        if rate_limit_exceeded(key=key, limit=limit, window_seconds=window):
-            raise RateLimited(message, retry_after=seconds_left_in_window(window))
+    """Count one event for ``key`` in each window; raise :class:`RateLimited` once one is full.
+
+    On Redis (minyi.faults.TolerantRedisCache) every window is counted in one round trip.
+    """
+    count_events = getattr(cache, "count_events", None)
+    if count_events is None or not limits:
+        for limit, window in limits:
+            if rate_limit_exceeded(key=key, limit=limit, window_seconds=window):
+                raise RateLimited(message, retry_after=seconds_left_in_window(window))
+        return
+    now = time.time()
+    counts = count_events([(_bucket(key, window, now), window + 5) for _limit, window in limits])
+    for (limit, window), count in zip(limits, counts, strict=True):
+        if count > limit:
+            raise RateLimited(message, retry_after=seconds_left_in_window(window, now))

@@ -22,6 +22,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from .middleware import SyncAndAsyncMiddleware
 from .ratelimit import MINUTE, RateLimited
 
 CSP_HEADER = "Content-Security-Policy"
@@ -53,13 +54,17 @@ def csp_header_value(policy: dict[str, list[str]], nonce: str) -> str:
     )
 
 
-class ContentSecurityPolicyMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
+class ContentSecurityPolicyMiddleware(SyncAndAsyncMiddleware):
+    def handle(self, request: HttpRequest) -> HttpResponse:
         request.csp_nonce = csp_nonce_new()
-        response = self.get_response(request)
+        return self._with_policy(request, self.get_response(request))
+
+    async def ahandle(self, request: HttpRequest) -> HttpResponse:
+        request.csp_nonce = csp_nonce_new()
+        return self._with_policy(request, await self.get_response(request))
+
+    @staticmethod
+    def _with_policy(request: HttpRequest, response: HttpResponse) -> HttpResponse:
         header = (
             CSP_REPORT_ONLY_HEADER
             if getattr(settings, "MINYI_CSP_REPORT_ONLY", False)
@@ -136,12 +141,15 @@ def _form_error_codes(form) -> set[str]:
     return {error.code for field_errors in errors.as_data().values() for error in field_errors}
 
 
-class RateLimitMiddleware:
-    def __init__(self, get_response):
-        self.get_response = get_response
+class RateLimitMiddleware(SyncAndAsyncMiddleware):
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        return self._with_retry_after(self.get_response(request))
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
+    async def ahandle(self, request: HttpRequest) -> HttpResponse:
+        return self._with_retry_after(await self.get_response(request))
+
+    @staticmethod
+    def _with_retry_after(response: HttpResponse) -> HttpResponse:
         if response.status_code == 429 and not response.has_header("Retry-After"):
             # allauth's own limits (sign-up, sign-in per address, password reset).
             response["Retry-After"] = str(MINUTE)

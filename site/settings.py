@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "minyi.security.ContentSecurityPolicyMiddleware",
     # Database unreachable → 503 page with Retry-After; disk full while saving a file → 507.
     "minyi.faults.ServiceUnavailableMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "minyi.static_files.StaticFilesMiddleware",  # WhiteNoise, async-capable
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -167,6 +167,8 @@ elif env.bool("DB_POOL", default=True):
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+# Worker threads per process for the async fast paths' database and cache work (minyi.threads).
+MINYI_DATABASE_WORKER_THREADS = env.int("DATABASE_WORKER_THREADS", default=16)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -10,12 +10,16 @@ from django.utils import timezone
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings):
+    from participation.voting import vote_lookups_forget
+
     cache.clear()
+    vote_lookups_forget()  # statement and participant keys are reused after a rollback
     # Static files are not collected in tests; run tasks in-process unless a test asks otherwise.
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    settings.MINYI_DATABASE_WORKER_THREADS = 0  # see minyi.threads
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

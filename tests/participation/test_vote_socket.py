@@ -64,7 +64,7 @@ def test_batch_applies_the_last_vote_and_refuses_what_the_rules_refuse(
                 vote(closed, latecomer, 1),
                 vote(second, people[1], 7),
             ]
-        )
+        ).errors
     assert errors[:4] == [None] * 4
     assert all(errors[4:]) and len(set(errors[4:])) == 3
     assert tallies(first) == recount(first) == {"agree": 0, "disagree": 2, "pass": 0}

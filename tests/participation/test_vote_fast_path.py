@@ -1,0 +1,100 @@
+"""The API's vote through the ASGI application as production serves it: the lean way of
+minyi.fast_paths (no page middleware) into the batched vote path (participation.voting)."""
+
+import json
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import HttpCommunicator
+from django.test import Client
+
+from minyi.asgi import application
+from minyi.fast_paths import FastPathMiddleware, is_fast_path
+from participation.models import Statement, Vote
+
+HOST = (b"host", b"127.0.0.1")
+
+
+@pytest.fixture
+def voter(make_consultation, make_user):
+    page = make_consultation()
+    statements = [Statement.objects.create(consultation=page, text=f"陳述{n}") for n in range(2)]
+    client = Client()
+    client.force_login(make_user())
+    client.get(page.url)  # the CSRF cookie
+    session, token = client.cookies["sessionid"].value, client.cookies["csrftoken"].value
+    return {
+        "page": page,
+        "statements": statements,
+        "cookie": f"sessionid={session}; csrftoken={token}".encode(),
+        "token": token.encode(),
+    }
+
+
+async def post_vote(statement_id, body, *, cookie=b"", token=b""):
+    headers = [HOST, (b"content-type", b"application/json"), (b"cookie", cookie)]
+    if token:
+        headers.append((b"x-csrftoken", token))
+    communicator = HttpCommunicator(
+        application,
+        "POST",
+        f"/api/v1/statements/{statement_id}/vote",
+        body=json.dumps(body).encode(),
+        headers=headers,
+    )
+    response = await communicator.get_response(timeout=10)
+    response["headers"] = {k.decode().lower(): v.decode() for k, v in response["headers"]}
+    return response
+
+
+def test_only_the_vote_endpoint_takes_the_fast_path():
+    def scope(method, path):
+        return {"type": "http", "method": method, "path": path}
+
+    assert is_fast_path(scope("POST", "/api/v1/statements/12/vote"))
+    assert not is_fast_path(scope("GET", "/api/v1/statements/12/vote"))
+    assert not is_fast_path(scope("POST", "/api/v1/statements/12/vote/extra"))
+    assert not is_fast_path(scope("POST", "/api/v1/consultations/3/comments"))
+    assert not is_fast_path({"type": "websocket", "path": "/api/v1/statements/1/vote"})
+    assert FastPathMiddleware.async_capable and not FastPathMiddleware.sync_capable
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+async def test_votes_are_stored_with_sign_in_csrf_and_headers_checked(voter, settings):
+    first, second = (s.pk for s in voter["statements"])
+    cookie, token = voter["cookie"], voter["token"]
+
+    anonymous = await post_vote(first, {"value": 1})
+    assert anonymous["status"] in {401, 403}
+    no_csrf = await post_vote(first, {"value": 1}, cookie=cookie)
+    assert no_csrf["status"] == 403
+
+    answers = [
+        await post_vote(first, {"value": value}, cookie=cookie, token=token) for value in (1, -1)
+    ]
+    assert [a["status"] for a in answers] == [200, 200]
+    assert json.loads(answers[-1]["body"]) == {
+        "statement": first,
+        "agrees": 0,
+        "disagrees": 1,
+        "passes": 0,
+    }
+    headers = answers[-1]["headers"]
+    assert headers["x-content-type-options"] == "nosniff"
+    assert headers["x-frame-options"] == settings.X_FRAME_OPTIONS
+    assert "cookie" in headers.get("vary", "").lower()
+
+    refused = await post_vote(second, {"value": 7}, cookie=cookie, token=token)
+    assert refused["status"] == 400 and "同意" in json.loads(refused["body"])["detail"]
+    missing = await post_vote(10**12, {"value": 1}, cookie=cookie, token=token)
+    assert missing["status"] == 404
+
+    settings.MINYI_RATE_LIMITS = {"vote": {"per_minute": 3}}
+    limited = await post_vote(second, {"value": 1}, cookie=cookie, token=token)
+    assert limited["status"] == 429 and int(limited["headers"]["retry-after"]) > 0
+
+    def stored():
+        return list(Vote.objects.order_by("statement_id").values_list("statement_id", "value"))
+
+    assert await sync_to_async(stored)() == [(first, -1)]
