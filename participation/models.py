@@ -415,6 +415,26 @@ class Vote(models.Model):
         return f"{self.participant} {self.get_value_display()} {self.statement_id}"
 
 
+class OpinionMap(models.Model):
+    """A consultation's latest opinion groups as its participants see them (computed by the task
+    worker: participation.standing)."""
+
+    consultation = models.OneToOneField(
+        ConsultationPage, on_delete=models.CASCADE, related_name="opinion_map"
+    )
+    # The latest vote it includes: a later one makes it stale.
+    last_vote_at = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(default=timezone.now)
+    data = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("opinion map")
+        verbose_name_plural = _("opinion maps")
+
+    def __str__(self) -> str:
+        return f"{self.consultation_id} @ {self.computed_at:%Y-%m-%d %H:%M}"
+
+
 COMMENT_MAX_LENGTH = 3000
 COMMENT_EDIT_WINDOW_MINUTES = 15
 

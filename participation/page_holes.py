@@ -27,6 +27,8 @@ from django.utils.translation import get_language
 
 from minyi.page_cache import CSRF_PLACEHOLDER, Personalisation, csrf_token_once
 
+from .opinion_groups import DEFAULT_MIN_VOTES as MIN_VOTES
+
 # Set in the template context while a page is rendered for the shared citizens' copy.
 DEFERRED = "page_holes_deferred"
 
@@ -80,13 +82,14 @@ def _vote_message(request: HttpRequest) -> str:
 
 
 def _vote_context(request: HttpRequest, page: PageRef, parts) -> dict:
-    upcoming, remaining = None, 0
+    upcoming, remaining, voted = None, 0, 0
     signed_in = page.is_open and request.user.is_authenticated
     if signed_in:
         unvoted = [
             (pk, text) for pk, text in page.vote_order if pk not in parts.voted_statement_ids
         ]
         remaining = len(unvoted)
+        voted = len(page.vote_order) - remaining
         if unvoted:
             upcoming = NextStatement(*unvoted[0])
     return {
@@ -97,6 +100,8 @@ def _vote_context(request: HttpRequest, page: PageRef, parts) -> dict:
         "statement_total": len(page.vote_order),
         "consultation_pk": page.pk,
         "vote_message": _vote_message(request) if signed_in else "",
+        # Votes still needed before "Where I stand" shows the reader's place (Pol.is: 7).
+        "standing_needed": max(0, min(MIN_VOTES, len(page.vote_order)) - voted) if signed_in else 0,
     }
 
 

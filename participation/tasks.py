@@ -13,3 +13,11 @@ def closing_notices() -> int:
     from .follows import consultations_closing_notify
 
     return consultations_closing_notify()
+
+
+@job(max_attempts=1)
+def opinion_map_refresh(consultation_id: int) -> int:
+    """Recompute the opinion groups participants see (queued by participation.standing)."""
+    from .standing import opinion_map_compute
+
+    return opinion_map_compute(consultation_id=consultation_id).data["k"]

@@ -550,3 +550,27 @@ def statements_view(request: HttpRequest, pk: int) -> HttpResponse:
             "can_vote": consultation.is_open and request.user.is_authenticated,
         },
     )
+
+
+@never_cache
+@require_GET
+def standing_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Where I stand: the consultation's opinion groups, the reader's place and group in them."""
+    from .standing import MIN_VOTES, opinion_map_layout, participant_standing
+
+    consultation = get_object_or_404(consultation_list(), pk=pk)
+    standing = (
+        participant_standing(consultation=consultation, user=request.user)
+        if request.user.is_authenticated
+        else None
+    )
+    return render(
+        request,
+        "participation/standing.html",
+        {
+            "consultation": consultation,
+            "standing": standing,
+            "layout": opinion_map_layout(standing) if standing and standing.ready else None,
+            "min_votes": MIN_VOTES,
+        },
+    )

@@ -13,8 +13,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 import participation
-
-from .opinion_groups import DEFAULT_MIN_VOTES, OpinionGroups, adjusted_rand, opinion_groups
+from participation.opinion_groups import (
+    DEFAULT_MIN_VOTES,
+    OpinionGroups,
+    adjusted_rand,
+    opinion_groups,
+)
 
 DEFAULT_PARTICIPANTS_VOTES = (
     Path(participation.__file__).resolve().parent

@@ -32,7 +32,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import opinion_groups as og
+from participation import opinion_groups as og
+
 from .selectors import ReportInputs
 from .summaries import (
     Tokenize,

@@ -169,7 +169,7 @@ def _vote_triples(votes) -> np.ndarray:
 
 def consultation_vote_matrix(*, consultation: ConsultationPage, cutoff: datetime | None = None):
     """The consultation's vote matrix for opinion groups (rows: participant pks)."""
-    from .opinion_groups import vote_matrix
+    from participation.opinion_groups import vote_matrix
 
     statements = _statement_rows(consultation, cutoff)
     triples = _vote_triples(_vote_queryset(consultation, cutoff))

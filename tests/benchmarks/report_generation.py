@@ -44,7 +44,7 @@ def out(line: str = "") -> None:
 def bench_groups(n_participants: int, n_statements: int, votes_each: int) -> None:
     import numpy as np
 
-    from reports.opinion_groups import adjusted_rand, opinion_groups, vote_matrix
+    from participation.opinion_groups import adjusted_rand, opinion_groups, vote_matrix
 
     rng = np.random.default_rng(7)
     camps = rng.integers(0, 3, n_participants)

@@ -1,9 +1,10 @@
 """A new citizen votes Pol.is style: one card after another, then finds and changes their votes.
 
 The UberX consultation has about 120 statements, too many to click through: the newcomer votes
-on five cards (the count of those left goes down by one each time, without a reload), adds a
-statement from beside the card, then uses the statements page (我的表態, 尚未表態, a sort) and
-changes a vote; a comment's permalink opens the all-comments page on that comment.
+on five cards (the count of those left goes down by one each time, without a reload) and two more
+to see where they stand on the opinion map (我的立場), adds a statement from beside the card, then
+uses the statements page (我的表態, 尚未表態, a sort) and changes a vote; a comment's permalink
+opens the all-comments page on that comment.
 """
 
 import re
@@ -23,6 +24,24 @@ def _left(card) -> tuple[int, int]:
 def _post(page, button) -> None:
     with page.expect_navigation():
         button.click()
+
+
+def _standing_visit(me, card) -> None:
+    """From the card to 我的立場: the task worker places the reader on the opinion map (the
+    vTaiwan voters make two groups); the page says so until it has."""
+    page = me.page
+    _post(page, card.get_by_role("link", name="看看我的立場"))
+    expect(page.locator("h1")).to_have_text("我的立場")
+    expect(page.locator(".standing-summary")).to_contain_text("您已對 7 則陳述表態")
+    for _attempt in range(30):
+        if page.locator(".standing-group").count():
+            break
+        page.wait_for_timeout(2000)
+        page.reload()
+    expect(page.locator(".standing-group")).to_contain_text(re.compile(r"您屬於意見群 [A-E]"))
+    expect(page.locator(".opinion-map svg .map-me")).to_have_count(1)
+    expect(page.locator(".standing-group-card.is-mine li").first).to_contain_text("本群")
+    me.shot("where-i-stand")
 
 
 def test_citizen_votes_card_by_card_and_reviews_their_votes(people, unique) -> None:
@@ -48,17 +67,27 @@ def test_citizen_votes_card_by_card_and_reviews_their_votes(people, unique) -> N
     expect(card.locator(".vote-confirmation")).to_be_in_viewport()
     me.shot("after-five-votes")
 
+    # Where I stand: two more votes open the opinion map (Pol.is asks for seven).
+    expect(card.locator(".vote-standing")).to_contain_text("再表態 2 則")
+    for label in ("不同意", "同意"):
+        statement = card.get_attribute("data-statement-id")
+        card.get_by_role("button", name=label, exact=True).click()
+        expect(card).not_to_have_attribute("data-statement-id", statement)
+        voted.append(statement)
+    _standing_visit(me, card)
+    page.goto(CONSULTATION)
+
     # A statement of one's own, from beside the card.
     page.fill("#statement-text", f"網路叫車平台應公開司機的保險資訊 {unique}")
     _post(page, page.locator("#statement-form button[type=submit]"))
     expect(page.locator(".messages")).to_contain_text("您的意見陳述已新增")
 
-    # 我的表態: the five votes, each with the vote given; change one.
+    # 我的表態: the seven votes, each with the vote given; change one.
     _post(page, card.get_by_role("link", name="我的表態"))
     expect(page.locator("h1")).to_have_text("意見陳述")
-    expect(page.locator(".page-intro")).to_contain_text("共 5 則")
+    expect(page.locator(".page-intro")).to_contain_text("共 7 則")
     rows = page.locator(".statement-list > li")
-    expect(rows).to_have_count(5)
+    expect(rows).to_have_count(7)
     assert sorted(rows.evaluate_all("rs => rs.map(r => r.dataset.statementId)")) == sorted(voted)
     first = page.locator(f'.statement-list > li[data-statement-id="{voted[1]}"]')
     expect(first).to_contain_text("您的表態：不同意")
@@ -73,7 +102,7 @@ def test_citizen_votes_card_by_card_and_reviews_their_votes(people, unique) -> N
     # 尚未表態: the statements voted on are gone from it.
     _post(page, page.locator(".filter-links a", has_text="尚未表態"))
     count = int(re.search(r"共 (\d+) 則", page.locator(".page-intro").inner_text()).group(1))
-    assert count >= total - 5  # others may add statements meanwhile; mine counts too
+    assert count >= total - 7  # others may add statements meanwhile; mine counts too
     for statement in voted:
         row = page.locator(f'.statement-list > li[data-statement-id="{statement}"]')
         expect(row).to_have_count(0)
@@ -86,7 +115,7 @@ def test_citizen_votes_card_by_card_and_reviews_their_votes(people, unique) -> N
     # Back on the consultation page the card goes on where it stopped.
     page.goto(CONSULTATION)
     now_left, now_total = _left(card)
-    assert now_left == now_total - 5 and now_total > total  # my own statement is new to it
+    assert now_left == now_total - 7 and now_total > total  # my own statement is new to it
 
     # A comment's permalink opens the all-comments page on that comment.
     page.locator("input[name=stance][value=suggest]").check()

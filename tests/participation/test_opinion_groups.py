@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from reports import opinion_groups as og
+from participation import opinion_groups as og
 
 
 def planted(seed=1, n_per_group=40, n_statements=20, missing=0.3):
