@@ -41,7 +41,6 @@ import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
@@ -49,7 +48,6 @@ from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
 from minyi.live.versions import stream_version_bump, stream_version_key
-from minyi.middleware import SyncAndAsyncMiddleware
 
 logger = logging.getLogger(__name__)
 
@@ -281,21 +279,15 @@ def page_serve_cached(
     return response
 
 
-class _PageCacheMiddleware(SyncAndAsyncMiddleware):
+class _PageCacheMiddleware:
     """Answers from a cached copy (``_hit``) or passes the request down the stack."""
 
-    def handle(self, request: HttpRequest) -> HttpResponse:
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self._hit(request)
         return response if response is not None else self.get_response(request)
-
-    async def ahandle(self, request: HttpRequest) -> HttpResponse:
-        # Only pages are cached: other requests (the API's votes) pass without a trip to the sync
-        # thread.
-        if request.method in {"GET", "HEAD"}:
-            response = await sync_to_async(self._hit)(request)
-            if response is not None:
-                return response
-        return await self.get_response(request)
 
     @staticmethod
     def _hit(request: HttpRequest) -> HttpResponse | None:

@@ -22,7 +22,6 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from .middleware import SyncAndAsyncMiddleware
 from .ratelimit import MINUTE, RateLimited
 
 CSP_HEADER = "Content-Security-Policy"
@@ -54,17 +53,13 @@ def csp_header_value(policy: dict[str, list[str]], nonce: str) -> str:
     )
 
 
-class ContentSecurityPolicyMiddleware(SyncAndAsyncMiddleware):
-    def handle(self, request: HttpRequest) -> HttpResponse:
-        request.csp_nonce = csp_nonce_new()
-        return self._with_policy(request, self.get_response(request))
+class ContentSecurityPolicyMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
 
-    async def ahandle(self, request: HttpRequest) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponse:
         request.csp_nonce = csp_nonce_new()
-        return self._with_policy(request, await self.get_response(request))
-
-    @staticmethod
-    def _with_policy(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+        response = self.get_response(request)
         header = (
             CSP_REPORT_ONLY_HEADER
             if getattr(settings, "MINYI_CSP_REPORT_ONLY", False)
@@ -141,15 +136,12 @@ def _form_error_codes(form) -> set[str]:
     return {error.code for field_errors in errors.as_data().values() for error in field_errors}
 
 
-class RateLimitMiddleware(SyncAndAsyncMiddleware):
-    def handle(self, request: HttpRequest) -> HttpResponse:
-        return self._with_retry_after(self.get_response(request))
+class RateLimitMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
 
-    async def ahandle(self, request: HttpRequest) -> HttpResponse:
-        return self._with_retry_after(await self.get_response(request))
-
-    @staticmethod
-    def _with_retry_after(response: HttpResponse) -> HttpResponse:
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
         if response.status_code == 429 and not response.has_header("Retry-After"):
             # allauth's own limits (sign-up, sign-in per address, password reset).
             response["Retry-After"] = str(MINUTE)

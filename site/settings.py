@@ -87,7 +87,7 @@ MIDDLEWARE = [
     "minyi.security.ContentSecurityPolicyMiddleware",
     # Database unreachable → 503 page with Retry-After; disk full while saving a file → 507.
     "minyi.faults.ServiceUnavailableMiddleware",
-    "minyi.static_files.StaticFilesMiddleware",  # WhiteNoise, async-capable
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -75,6 +75,7 @@ EXPECTED: dict[str, set[str]] = {
     "participation:tallies_csv": EVERYONE,
     "participation:section_comments": EVERYONE,
     "participation:statements": EVERYONE,
+    "participation:standing": EVERYONE,  # asks anonymous readers to sign in
     "participation:comment_history": EVERYONE,  # edits stay on the public record
     "participation:petition_detail": EVERYONE,
     "participation:search": EVERYONE,
