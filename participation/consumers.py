@@ -114,6 +114,10 @@ class VoteConsumer(AsyncJsonWebsocketConsumer):
         if await database_sync_to_async(_socket_limit_reached)(user.pk):
             await self.close(code=4429)
             return
+        # Voting needs the identity level of the policy (an e-mail address confirmed, by default).
+        if not await database_sync_to_async(_may_vote)(user):
+            await self.close(code=4403)
+            return
         self.user = user
         self.participants: dict[int, int] = {}  # consultation pk → participant pk
         self.limits = configured_limits("vote", **VOTE_DEFAULT_LIMITS)
@@ -214,6 +218,12 @@ def _socket_limit_reached(user_id: int) -> bool:
         rate_limit_exceeded(key=f"vote_socket:user:{user_id}", limit=limit, window_seconds=window)
         for limit, window in limits
     )
+
+
+def _may_vote(user) -> bool:
+    from minyi.accounts.selectors import assurance_prompt
+
+    return assurance_prompt(user=user, action="vote") is None
 
 
 def _participant_of(consultation_id: int, user) -> int:
