@@ -8,6 +8,7 @@ local-memory cache and a database-backed task worker.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -401,6 +402,11 @@ _CSP_PUBLIC = {
     "base-uri": ["'self'"],
     "form-action": ["'self'"],
 }
+if GOVID_OIDC_SERVER_URL:
+    # Signing in with a government identity posts a form that redirects to the provider, and
+    # form-action also governs where a submitted form may be redirected.
+    _govid = urlsplit(GOVID_OIDC_SERVER_URL)
+    _CSP_PUBLIC["form-action"] = [*_CSP_PUBLIC["form-action"], f"{_govid.scheme}://{_govid.netloc}"]
 MINYI_CSP_POLICIES = {
     "public": _CSP_PUBLIC,
     # The Wagtail admin (and Django's admin, administrators only) renders inline <script> in

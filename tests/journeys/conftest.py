@@ -325,13 +325,13 @@ class Person:
         """On the verification form: enter the number, read the code from the text message (the
         console SMS backend's line in the server log), enter it."""
         page = self.page
-        page.get_by_label("手機號碼").fill(number)
+        page.get_by_role("textbox", name="手機號碼").fill(number)
         mark = self.site.log_mark()
         with page.expect_navigation():
             page.get_by_role("button", name="傳送驗證碼").click()
         national = re.sub(r"\D", "", number)[-9:]
         code = self.site.wait_for_log(SMS_CODE.format(national=national), after=mark).group(1)
-        page.get_by_label("驗證碼").fill(code)
+        page.get_by_role("textbox", name="驗證碼").fill(code)
         with page.expect_navigation():
             page.get_by_role("button", name="驗證", exact=True).click()
 

@@ -37,24 +37,24 @@ def test_endorsing_needs_a_verified_mobile_number(people, unique):
     expect(page.get_by_role("heading", level=1)).to_have_text("驗證手機號碼")
 
     # A malformed number is refused in words a person understands.
-    page.get_by_label("手機號碼").fill("12345")
+    page.get_by_role("textbox", name="手機號碼").fill("12345")
     page.get_by_role("button", name="傳送驗證碼").click()
     expect(page.locator("main")).to_contain_text("請輸入台灣手機號碼")
     citizen.shot("number-malformed")
 
     # A wrong code first, then the one from the text message.
-    page.get_by_label("手機號碼").fill(number)
+    page.get_by_role("textbox", name="手機號碼").fill(number)
     mark = citizen.site.log_mark()
     page.get_by_role("button", name="傳送驗證碼").click()
     expect(page.locator("main")).to_contain_text(f"09XX-XXX-{number[-3:]}")
     national = re.sub(r"\D", "", number)[-9:]
     code = citizen.site.wait_for_log(rf"\[SMS to \+886{national}\] [^\n]*?(\d{{6}})", after=mark)
     wrong = f"{(int(code.group(1)) + 1) % 1_000_000:06d}"
-    page.get_by_label("驗證碼").fill(wrong)
+    page.get_by_role("textbox", name="驗證碼").fill(wrong)
     page.get_by_role("button", name="驗證", exact=True).click()
     expect(page.locator("main")).to_contain_text("驗證碼不正確，還可以再試 4 次")
     citizen.shot("code-wrong")
-    page.get_by_label("驗證碼").fill(code.group(1))
+    page.get_by_role("textbox", name="驗證碼").fill(code.group(1))
     page.get_by_role("button", name="驗證", exact=True).click()
 
     # Back on the petition, verified: the endorsement counts.
@@ -76,7 +76,7 @@ def test_endorsing_needs_a_verified_mobile_number(people, unique):
     page.goto(petition_url)
     page.get_by_role("button", name="附議此提議").click()
     expect(page).to_have_url(re.compile(r"/me/verify/mobile/"))
-    page.get_by_label("手機號碼").fill(number.replace("-", " "))
+    page.get_by_role("textbox", name="手機號碼").fill(number.replace("-", " "))
     page.get_by_role("button", name="傳送驗證碼").click()
     expect(page.locator("main")).to_contain_text("此手機號碼已由其他帳號驗證")
     second.shot("number-taken")
@@ -114,7 +114,7 @@ def test_government_identity_sign_in(people, unique, oidc_provider):
     page = citizen.page
     page.goto("/accounts/login/")
     page.get_by_role("link", name=re.compile("TW FidO")).click()
-    page.locator("main form button[type=submit]").first.click()
+    page.get_by_role("button", name="繼續").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("行動自然人憑證")
     page.get_by_role("button", name="同意並登入").click()
     # First sign-in: the person picks the public display name.
