@@ -308,6 +308,7 @@ MINYI_GOVERNMENT_ID_PROVIDERS = [GOVID_OIDC_PROVIDER_ID] if GOVID_OIDC_SERVER_UR
 # The person chooses a display name on first sign-in (the provider's name is a real name).
 SOCIALACCOUNT_AUTO_SIGNUP = False
 SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_ADAPTER = "minyi.accounts.adapter.SocialAccountAdapter"
 
 # --- Wagtail --------------------------------------------------------------
 

@@ -56,6 +56,8 @@ def test_government_identity_sign_in_gives_level_three(client, oidc, make_user, 
     login_page = client.get(reverse("account_login")).content.decode()
     assert "TW FidO" in login_page
     response = _sign_in(client, oidc)
+    signup = client.get(response["Location"]).content.decode()
+    assert "民意 Minyi" in signup
     # First sign-in: the person chooses the public display name (the provider's name is real).
     assert response.status_code == 302
     assert response["Location"] == reverse("socialaccount_signup")
@@ -68,6 +70,7 @@ def test_government_identity_sign_in_gives_level_three(client, oidc, make_user, 
 
     user = User.objects.get(email="citizen.fido@example.org")
     assert user.display_name == "憑證市民"
+    assert (user.first_name, user.last_name) == ("", "")  # the real name is not taken
     assert user_assurance_level(user) == AssuranceLevel.GOVERNMENT_ID
     assert user_identity_key(user).startswith("gov:")
     assert "A123456789" not in user_identity_key(user)

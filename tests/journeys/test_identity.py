@@ -86,6 +86,13 @@ def test_endorsing_needs_a_verified_mobile_number(people, unique):
     expect(page).to_have_url(re.compile(r"/me/verify/mobile/"))
     page.goto(petition_url)
     expect(page.locator("[data-live=endorsements]")).to_contain_text(f"已附議 {before + 1:,}")
+    # Proposing needs the same: the form says so and leads to the verification.
+    page.goto("/petitions/")
+    page.get_by_role("link", name="我要提點子").click()
+    expect(page.locator("#identity-prompt")).to_contain_text("提出點子前，需要先驗證手機號碼")
+    second.shot("propose-prompt")
+    page.get_by_role("link", name="驗證我的手機號碼").click()
+    expect(page).to_have_url(re.compile(r"/me/verify/mobile/\?next=.*petitions"))
 
     # The moderator sees the petition's endorsements: verified beside the total, new accounts.
     moderator = people("moderator")
@@ -113,7 +120,10 @@ def test_government_identity_sign_in(people, unique, oidc_provider):
     citizen = people("fido")
     page = citizen.page
     page.goto("/accounts/login/")
+    citizen.shot("login-page")
     page.get_by_role("link", name=re.compile("TW FidO")).click()
+    expect(page.get_by_role("button", name="繼續")).to_be_visible()
+    citizen.shot("government-id-confirm")
     page.get_by_role("button", name="繼續").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("行動自然人憑證")
     page.get_by_role("button", name="同意並登入").click()
