@@ -401,3 +401,15 @@ def test_integrity_figures_and_screen(make_user, petition, client):
     assert 'data-integrity="verified">1 (50%)' in page
     index = client.get(reverse("participation_admin:petition_integrity")).content.decode()
     assert petition.title in index
+
+
+def test_deploy_check_warns_about_printed_codes(settings):
+    from minyi.accounts.checks import sms_backend_check
+
+    settings.MINYI_SMS_BACKEND = "console"
+    assert [m.id for m in sms_backend_check()] == ["accounts.W001"]
+    settings.MINYI_SMS_BACKEND = "mitake"
+    settings.MINYI_SMS_MITAKE_USERNAME = ""
+    assert [m.id for m in sms_backend_check()] == ["accounts.W002"]
+    settings.MINYI_SMS_MITAKE_USERNAME = settings.MINYI_SMS_MITAKE_PASSWORD = "x"
+    assert sms_backend_check() == []
