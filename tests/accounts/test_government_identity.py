@@ -87,3 +87,18 @@ def test_government_identity_sign_in_gives_level_three(client, oidc, make_user, 
 def test_a_forged_client_cannot_redeem_a_code(oidc):
     with pytest.raises(PermissionError):
         oidc.token({"code": "nope", "client_id": "other", "client_secret": "x"}, None)
+
+
+def test_an_email_account_links_a_government_identity(client, oidc, make_user):
+    citizen = make_user(mobile=False)
+    client.force_login(citizen)
+    verify = client.get(reverse("accounts:mobile_verify") + "?next=/me/").content.decode()
+    assert "或以政府數位身分驗證" in verify and "process=connect" in verify
+    oidc.identity = {**oidc.identity, "sub": "B223456789", "email": citizen.email}
+    response = client.post("/accounts/oidc/tw-fido/login/", {"process": "connect", "next": "/me/"})
+    params = dict(httpx.URL(response["Location"]).params)
+    back = httpx.post(f"{oidc.issuer}/authorize", data=params)
+    callback = urlsplit(back.headers["Location"])
+    response = client.get(f"{callback.path}?{callback.query}")
+    assert response.status_code == 302
+    assert user_assurance_level(citizen) == AssuranceLevel.GOVERNMENT_ID
