@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -184,7 +185,14 @@ def mobile_code(request: HttpRequest) -> HttpResponse:
             "form": form,
             "next": _next_url(request),
             "pending": pending,
-            "masked": mobile_number_masked(pending.last_digits) if pending else "",
+            "masked": (
+                format_html(
+                    '<span class="masked-number">{}</span>',
+                    mobile_number_masked(pending.last_digits),
+                )
+                if pending
+                else ""
+            ),
             "restart_url": _with_next(reverse("accounts:mobile_verify"), request),
         },
         status=400 if form.errors else 200,
