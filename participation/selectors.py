@@ -774,5 +774,5 @@ def petition_integrity(*, petition: Petition) -> dict:
     for row in rows:
         running += row["total"]
         row["cumulative"] = running
-        row["bar"] = round(100 * row["total"] / busiest) if busiest else 0
+        row["bar"] = round(60 * row["total"] / busiest) if busiest else 0  # px
     return {"summary": summary, "days": rows, "new_account_days": NEW_ACCOUNT_DAYS}
