@@ -38,6 +38,10 @@ class VoteConsumer(AsyncJsonWebsocketConsumer):
         if await database_sync_to_async(_socket_limit_reached)(user.pk):
             await self.close(code=4429)
             return
+        # Voting needs the identity level of the policy (an e-mail address confirmed, by default).
+        if not await database_sync_to_async(_may_vote)(user):
+            await self.close(code=4403)
+            return
         self.user = user
         self.limits = configured_limits("vote")
         self.recent: deque[float] = deque()
@@ -66,7 +70,7 @@ class VoteConsumer(AsyncJsonWebsocketConsumer):
             )
             return
         answer = await vote_submit(
-            user=self.user, statement_id=statement_id, value=value, count_limit=False
+            user=self.user, statement_id=statement_id, value=value, socket=True
         )
         error = _("This statement does not exist.") if answer is None else answer.error
         await self._answer(ref, error)
@@ -96,3 +100,9 @@ def _socket_limit_reached(user_id: int) -> bool:
         rate_limit_exceeded(key=f"vote_socket:user:{user_id}", limit=limit, window_seconds=window)
         for limit, window in limits
     )
+
+
+def _may_vote(user) -> bool:
+    from minyi.accounts.selectors import assurance_prompt
+
+    return assurance_prompt(user=user, action="vote") is None

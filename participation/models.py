@@ -749,6 +749,11 @@ class PetitionEndorsement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="petition_endorsements"
     )
     created_at = models.DateTimeField(_("endorsed at"), default=timezone.now)
+    # The person behind the account when they endorsed, as an opaque key from minyi.accounts
+    # (the keyed hash of their verified mobile number or government identity; "" when the
+    # policy let an unverified account endorse): one endorsement per number and petition,
+    # whichever account it comes from, and the "verified" count moderators see.
+    identity_key = models.CharField(_("identity key"), max_length=80, blank=True, default="")
 
     class Meta:
         verbose_name = _("endorsement")
@@ -756,6 +761,11 @@ class PetitionEndorsement(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["petition", "user"], name="participation_endorsement_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["petition", "identity_key"],
+                condition=~models.Q(identity_key=""),
+                name="participation_endorsement_identity_unique",
             ),
         ]
 

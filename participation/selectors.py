@@ -695,3 +695,84 @@ def responses_to_do(*, agencies) -> list[dict]:
     for response in open_drafts.values():
         rows.append({"consultation": response.consultation, "draft": response})
     return rows
+
+
+# --- Endorsement integrity (moderators) ---------------------------------------------------------
+
+# An endorsement "from a new account" comes from an account opened at most this long before it.
+NEW_ACCOUNT_DAYS = 7
+
+
+def _integrity_counts(prefix: str = "") -> dict:
+    """Counts over endorsements (``prefix`` "endorsements__" from a petition): all, verified
+    when given (mobile number or government identity), by government identity, from new
+    accounts."""
+    created = f"{prefix}created_at"
+    return {
+        "total": Count(f"{prefix}pk"),
+        "verified": Count(f"{prefix}pk", filter=~Q(**{f"{prefix}identity_key": ""})),
+        "government": Count(
+            f"{prefix}pk", filter=Q(**{f"{prefix}identity_key__startswith": "gov:"})
+        ),
+        "new_accounts": Count(
+            f"{prefix}pk",
+            filter=Q(
+                **{
+                    f"{prefix}user__date_joined__gte": models.F(created)
+                    - timezone.timedelta(days=NEW_ACCOUNT_DAYS)
+                }
+            ),
+        ),
+    }
+
+
+def _shares(row: dict) -> dict:
+    total = row["total"] or 0
+    for key in ("verified", "new_accounts"):
+        row[f"{key}_share"] = round(100 * row[key] / total) if total else None
+    return row
+
+
+def petition_integrity_list() -> list[dict]:
+    """Every petition past moderation with its endorsement figures, open ones first."""
+    petitions = (
+        Petition.objects.filter(moderation_state=PetitionModeration.APPROVED)
+        .select_related("agency")
+        .annotate(**_integrity_counts("endorsements__"))
+        .order_by("-opened_at", "-pk")
+    )
+    return [
+        _shares(
+            {
+                "petition": p,
+                "total": p.total,
+                "verified": p.verified,
+                "government": p.government,
+                "new_accounts": p.new_accounts,
+            }
+        )
+        for p in petitions
+    ]
+
+
+def petition_integrity(*, petition: Petition) -> dict:
+    """One petition's endorsements: totals and, per day (Taiwan time), how many came, how many
+    from verified people and how many from accounts opened in the last NEW_ACCOUNT_DAYS days."""
+    from django.db.models.functions import TruncDate
+
+    endorsements = PetitionEndorsement.objects.filter(petition=petition)
+    summary = _shares(endorsements.aggregate(**_integrity_counts()))
+    days = (
+        endorsements.annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .values("day")
+        .annotate(**_integrity_counts())
+        .order_by("day")
+    )
+    rows = [_shares(dict(row)) for row in days]
+    busiest = max((row["total"] for row in rows), default=0)
+    running = 0
+    for row in rows:
+        running += row["total"]
+        row["cumulative"] = running
+        row["bar"] = round(60 * row["total"] / busiest) if busiest else 0  # px
+    return {"summary": summary, "days": rows, "new_account_days": NEW_ACCOUNT_DAYS}

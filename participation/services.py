@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minyi.accounts.models import User
+from minyi.accounts.selectors import assurance_require, user_identity_key
 from minyi.agencies.models import Agency
 from minyi.agencies.selectors import user_can_manage_agency
 from minyi.live.events import live_event_send
@@ -87,9 +88,13 @@ def _require_open(consultation: ConsultationPage) -> None:
         raise ValidationError(_("This consultation is not open: it no longer accepts input."))
 
 
-def _require_citizen(user: User) -> None:
+def _require_citizen(user: User, *, action: str | None = None) -> None:
+    """Signed in and active; with ``action``, also at the identity level the policy asks for it
+    (raises minyi.accounts.selectors.AssuranceRequired, a ValidationError)."""
     if not user.is_authenticated or not user.is_active:
         raise ValidationError(_("Please sign in to take part."))
+    if action is not None:
+        assurance_require(user=user, action=action)
 
 
 def _require_within_rate(
@@ -143,7 +148,7 @@ def comment_create(
     parent: Comment | None = None,
 ) -> Comment:
     """Post a comment (or a reply) through moderation; see Comment.state for the outcome."""
-    _require_citizen(user)
+    _require_citizen(user, action="comment")
     _require_open(consultation)
     text = _clean_text(
         body,
@@ -257,7 +262,7 @@ def comment_withdraw(*, comment: Comment, user: User) -> Comment:
 
 @transaction.atomic
 def statement_create(*, consultation: ConsultationPage, user: User, text: str) -> Statement:
-    _require_citizen(user)
+    _require_citizen(user, action="statement")
     _require_open(consultation)
     text = _clean_text(
         " ".join((text or "").split()),
@@ -306,7 +311,7 @@ def statement_vote_cast(*, statement: Statement, user: User, value: int) -> Vote
     participant record made for it is rolled back with it). Tallies stay exact under concurrent
     voting (:func:`_votes_store`).
     """
-    _require_citizen(user)
+    _require_citizen(user, action="vote")
     try:
         value = int(value)
     except (TypeError, ValueError):
@@ -653,7 +658,7 @@ def _require_moderator(user: User) -> None:
 @transaction.atomic
 def petition_create(*, user: User, title: str, body: str, agency: Agency | None) -> Petition:
     """Propose a petition; it opens after moderation (see Petition.state)."""
-    _require_citizen(user)
+    _require_citizen(user, action="petition_propose")
     title = _clean_text(
         " ".join((title or "").split()),
         limit=PETITION_TITLE_MAX_LENGTH,
@@ -742,15 +747,28 @@ def petition_endorse(*, petition: Petition, user: User) -> PetitionEndorsement:
     count moves by atomic F() updates, and the conditional update on reached_at
     makes exactly one endorsement mark the petition as reached.
     """
-    _require_citizen(user)
+    _require_citizen(user, action="petition_endorse")
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
     _require_petition_open(petition)
     if PetitionEndorsement.objects.filter(petition=petition, user=user).exists():
         raise ValidationError(_("You have already endorsed this petition."))
+    identity_key = user_identity_key(user)
+    twice = _(
+        "This mobile number (or identity) has already endorsed this petition from another account."
+    )
+    if (
+        identity_key
+        and PetitionEndorsement.objects.filter(
+            petition=petition, identity_key=identity_key
+        ).exists()
+    ):
+        raise ValidationError(twice, code="identity_used")
     _require_within_rate(user=user, kind="endorse", per_minute=10, per_hour=100)
     try:
         with transaction.atomic():
-            endorsement = PetitionEndorsement.objects.create(petition=petition, user=user)
+            endorsement = PetitionEndorsement.objects.create(
+                petition=petition, user=user, identity_key=identity_key
+            )
     except IntegrityError:
         raise ValidationError(_("You have already endorsed this petition.")) from None
     Petition.objects.filter(pk=petition.pk).update(endorsement_count=F("endorsement_count") + 1)

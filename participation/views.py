@@ -5,11 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from minyi.accounts.selectors import AssuranceRequired, assurance_prompt
 from minyi.agencies.models import Agency
 from minyi.agencies.selectors import agency_list, user_can_manage_agency
 from minyi.ratelimit import RateLimited
@@ -300,10 +302,28 @@ def _petition_done(request, petition, *, message: str, error: bool = False) -> H
     return redirect(f"{petition.get_absolute_url()}#endorse")
 
 
+def _verification_url(next_url: str) -> str:
+    """The mobile verification steps, coming back to ``next_url`` when done."""
+    return f"{reverse('accounts:mobile_verify')}?{urlencode({'next': next_url})}"
+
+
+def _verification_needed(request, error: AssuranceRequired, next_url: str) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse(
+            {"ok": False, "error": error.messages[0], "verify_url": _verification_url(next_url)},
+            status=403,
+        )
+    messages.warning(request, error.messages[0])
+    return redirect(_verification_url(next_url))
+
+
 @login_required
 def petition_new(request: HttpRequest) -> HttpResponse:
     values = {"title": "", "body": "", "agency": ""}
     errors: list[str] = []
+    assurance = assurance_prompt(user=request.user, action="petition_propose")
+    if request.method == "POST" and assurance:
+        return redirect(_verification_url(request.path))
     if request.method == "POST":
         values = {key: request.POST.get(key, "") for key in values}
         agency = Agency.objects.filter(code=values["agency"]).first() if values["agency"] else None
@@ -337,6 +357,8 @@ def petition_new(request: HttpRequest) -> HttpResponse:
             "board": petition_board_page(),
             "title_max": PETITION_TITLE_MAX_LENGTH,
             "body_max": PETITION_BODY_MAX_LENGTH,
+            "assurance": assurance,
+            "verify_url": _verification_url(request.path),
         },
         status=400 if errors else 200,
     )
@@ -352,6 +374,12 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "petition": petition,
             "board": petition_board_page(),
             "has_endorsed": user_has_endorsed(petition=petition, user=request.user),
+            "assurance": (
+                assurance_prompt(user=request.user, action="petition_endorse")
+                if request.user.is_authenticated
+                else None
+            ),
+            "verify_url": _verification_url(petition.get_absolute_url()),
             "following": user_follows(user=request.user, petition=petition),
             "can_respond": (
                 petition.state == PetitionState.REACHED
@@ -370,6 +398,8 @@ def petition_endorse_view(request: HttpRequest, pk: int) -> HttpResponse:
         petition_endorse(petition=petition, user=request.user)
     except RateLimited:
         raise  # answered with 429 by minyi.security.RateLimitMiddleware
+    except AssuranceRequired as error:
+        return _verification_needed(request, error, petition.get_absolute_url())
     except ValidationError as error:
         return _petition_done(request, petition, message="；".join(error.messages), error=True)
     return _petition_done(request, petition, message=_("Thank you: your endorsement is counted."))

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from minyi.accounts.selectors import assurance_require
 from minyi.threads import in_worker_thread
 
 from .services import VoteRequest, participant_get_or_create, vote_rate_check, votes_cast_batch
@@ -151,11 +152,12 @@ def participant_of(consultation_id: int, user) -> int:
     return _participants[key]
 
 
-def _vote_admit(user, statement_id: int, *, count_limit: bool) -> VoteRequest | None:
+def _vote_admit(user, statement_id: int, *, per_request: bool) -> VoteRequest | None:
     """Everything a vote needs before its batch, in one trip to a worker thread: the person's
-    limit (RateLimited), the statement's consultation (None: no such statement), the
-    participant."""
-    if count_limit:
+    identity level and limit (``per_request``; AssuranceRequired, RateLimited), the statement's
+    consultation (None: no such statement), the participant."""
+    if per_request:
+        assurance_require(user=user, action="vote")
         vote_rate_check(user_id=user.pk)
     consultation_id = statement_home(statement_id)
     if consultation_id is None:
@@ -169,19 +171,21 @@ def _vote_admit(user, statement_id: int, *, count_limit: bool) -> VoteRequest | 
 
 
 async def vote_submit(
-    *, user, statement_id: int, value: int, count_limit: bool = True
+    *, user, statement_id: int, value: int, socket: bool = False
 ) -> VoteAnswer | None:
     """Cast a signed-in person's vote through the batch; None when the statement does not exist.
 
-    Raises :class:`minyi.ratelimit.RateLimited` past the person's vote limit (``count_limit``:
-    the WebSocket counts per connection in memory instead, see participation.consumers).
+    Raises :class:`minyi.accounts.selectors.AssuranceRequired` below the identity level the
+    policy asks for voting and :class:`minyi.ratelimit.RateLimited` past the person's vote limit;
+    a WebSocket (``socket``) checks the level when it connects and counts the limit per
+    connection in memory instead (participation.consumers).
     """
     home = _statement_homes.get(statement_id)
     known = _participants.get((home, user.pk)) if home is not None else None
-    if known is not None and not count_limit:  # nothing to look up: no trip to a thread
+    if known is not None and socket:  # nothing to look up: no trip to a thread
         admitted = VoteRequest(statement_id, known, home, value)
     else:
-        admitted = await in_worker_thread(_vote_admit)(user, statement_id, count_limit=count_limit)
+        admitted = await in_worker_thread(_vote_admit)(user, statement_id, per_request=not socket)
     if admitted is None:
         return None
     request = VoteRequest(

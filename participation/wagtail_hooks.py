@@ -1,12 +1,53 @@
 """The admin home of agency staff lists the consultations whose response is theirs to write,
-finish or approve (the writing itself happens on the public site's staff pages)."""
+finish or approve (the writing itself happens on the public site's staff pages); moderators get
+the petitions' endorsement integrity screen."""
 
+from django.urls import include, path, reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
 
 from minyi.agencies.selectors import agencies_for_user
+from moderation.services import user_is_moderator
 
+from . import admin_views
 from .selectors import responses_to_do
+
+admin_urlpatterns = [
+    path(
+        "",
+        admin_views.PetitionIntegrityIndexView.as_view(),
+        name="petition_integrity",
+    ),
+    path(
+        "<int:pk>/",
+        admin_views.PetitionIntegrityView.as_view(),
+        name="petition_integrity_detail",
+    ),
+]
+
+
+@hooks.register("register_admin_urls")
+def participation_admin_urls():
+    return [
+        path("petition-integrity/", include((admin_urlpatterns, "participation_admin"))),
+    ]
+
+
+class ModeratorMenuItem(MenuItem):
+    def is_shown(self, request):
+        return user_is_moderator(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def petition_integrity_menu():
+    return ModeratorMenuItem(
+        _("Endorsement integrity"),
+        reverse("participation_admin:petition_integrity"),
+        icon_name="group",
+        order=310,
+    )
 
 
 class ResponsesToDoPanel(Component):

@@ -8,6 +8,7 @@ local-memory cache and a database-backed task worker.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -68,6 +69,9 @@ INSTALLED_APPS = [
     # Accounts
     "allauth",
     "allauth.account",
+    # Sign-in with a government digital identity over OpenID Connect (L3, see Identity assurance)
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     # Infrastructure
     "channels",
     "django_tasks",
@@ -260,6 +264,54 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
 }
 
+# --- Identity assurance (minyi.accounts: L1 e-mail, L2 mobile number, L3 government ID) -----
+# Which level each action needs; apps ask minyi.accounts.selectors.assurance_require.
+MINYI_ASSURANCE_POLICY = {
+    "petition_propose": env.int("ASSURANCE_PETITION_PROPOSE", default=2),
+    "petition_endorse": env.int("ASSURANCE_PETITION_ENDORSE", default=2),
+    "comment": env.int("ASSURANCE_COMMENT", default=1),
+    "statement": env.int("ASSURANCE_STATEMENT", default=1),
+    "vote": env.int("ASSURANCE_VOTE", default=1),
+}
+# Mobile numbers are kept as an HMAC under this key (derived from SECRET_KEY when empty): set it
+# once in production so that rotating SECRET_KEY does not make every verified number unknown.
+MINYI_MOBILE_HASH_KEY = env.str("MOBILE_HASH_KEY", default="")
+# Text messages: "console" (printed; development) or "mitake" (Mitake's HTTP API).
+MINYI_SMS_BACKEND = env.str("SMS_BACKEND", default="console")
+MINYI_SMS_MITAKE_URL = env.str(
+    "SMS_MITAKE_URL", default="https://smsapi.mitake.com.tw/api/mtk/SmSend"
+)
+MINYI_SMS_MITAKE_USERNAME = env.str("SMS_MITAKE_USERNAME", default="")
+MINYI_SMS_MITAKE_PASSWORD = env.str("SMS_MITAKE_PASSWORD", default="")
+# A government identity provider (e.g. the national digital identity, TW FidO) over OpenID
+# Connect, through allauth's openid_connect provider; off unless GOVID_OIDC_SERVER_URL is set.
+GOVID_OIDC_SERVER_URL = env.str("GOVID_OIDC_SERVER_URL", default="")
+GOVID_OIDC_PROVIDER_ID = env.str("GOVID_OIDC_PROVIDER_ID", default="tw-fido")
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": (
+            [
+                {
+                    "provider_id": GOVID_OIDC_PROVIDER_ID,
+                    "name": env.str("GOVID_OIDC_NAME", default="TW FidO 行動自然人憑證"),
+                    "client_id": env.str("GOVID_OIDC_CLIENT_ID", default=""),
+                    "secret": env.str("GOVID_OIDC_CLIENT_SECRET", default=""),
+                    "settings": {"server_url": GOVID_OIDC_SERVER_URL},
+                }
+            ]
+            if GOVID_OIDC_SERVER_URL
+            else []
+        ),
+    }
+}
+# Accounts linked to these providers are at L3.
+MINYI_GOVERNMENT_ID_PROVIDERS = [GOVID_OIDC_PROVIDER_ID] if GOVID_OIDC_SERVER_URL else []
+# The person chooses a display name on first sign-in (the provider's name is a real name).
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_ADAPTER = "minyi.accounts.adapter.SocialAccountAdapter"
+
 # --- Wagtail --------------------------------------------------------------
 
 WAGTAIL_SITE_NAME = "民意 Minyi"
@@ -353,6 +405,11 @@ _CSP_PUBLIC = {
     "base-uri": ["'self'"],
     "form-action": ["'self'"],
 }
+if GOVID_OIDC_SERVER_URL:
+    # Signing in with a government identity posts a form that redirects to the provider, and
+    # form-action also governs where a submitted form may be redirected.
+    _govid = urlsplit(GOVID_OIDC_SERVER_URL)
+    _CSP_PUBLIC["form-action"] = [*_CSP_PUBLIC["form-action"], f"{_govid.scheme}://{_govid.netloc}"]
 MINYI_CSP_POLICIES = {
     "public": _CSP_PUBLIC,
     # The Wagtail admin (and Django's admin, administrators only) renders inline <script> in
@@ -405,6 +462,13 @@ MINYI_RATE_LIMITS = {
     "vote": {
         "per_minute": env.int("VOTE_RATE_LIMIT_PER_MINUTE", default=120),
         "per_hour": env.int("VOTE_RATE_LIMIT_PER_HOUR", default=2000),
+    },
+    # Mobile verification codes sent, per account, per number and per client address.
+    "mobile_code_user": {"per_hour": 5, "per_day": 10},
+    "mobile_code_number": {"per_hour": 3, "per_day": 6},
+    "mobile_code_ip": {
+        "per_hour": env.int("MOBILE_CODE_RATE_LIMIT_PER_IP_HOUR", default=30),
+        "per_day": 100,
     },
     # Opening a vote WebSocket (each connection then keeps to the vote limits itself).
     "vote_socket": {"per_minute": 10, "per_hour": 100},

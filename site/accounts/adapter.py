@@ -1,6 +1,7 @@
 """allauth hooks: sign-up goes through the accounts service."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 
 from .services import user_signup_complete
 
@@ -11,4 +12,16 @@ class AccountAdapter(DefaultAccountAdapter):
         user = super().save_user(request, user, form, commit=commit)
         if commit:
             user_signup_complete(user=user)
+        return user
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Sign-in with a government identity: only the identity and the e-mail address are taken
+    from the provider, not the real name (data minimisation; the person may add it to the
+    private profile themselves)."""
+
+    def populate_user(self, request, sociallogin, data):
+        user = super().populate_user(request, sociallogin, data)
+        user.first_name = ""
+        user.last_name = ""
         return user

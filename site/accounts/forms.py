@@ -1,8 +1,11 @@
 """Account forms: the extra sign-up fields and the profile."""
 
+import unicodedata
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .mobile import mobile_number_normalize
 from .models import User
 from .validators import normalize_display_name, validate_display_name
 
@@ -53,3 +56,40 @@ class ProfileForm(forms.ModelForm):
         return clean_unique_display_name(
             self.cleaned_data["display_name"], exclude_pk=self.instance.pk
         )
+
+
+class MobileNumberForm(forms.Form):
+    """Step 1 of mobile verification: the number the code is sent to."""
+
+    number = forms.CharField(
+        label=_("Mobile number"),
+        max_length=24,
+        help_text=_("A Taiwanese mobile number, such as 0912-345-678. We text you a 6-digit code."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "tel", "inputmode": "tel", "placeholder": "0912-345-678"}
+        ),
+    )
+
+    def clean_number(self) -> str:
+        return mobile_number_normalize(self.cleaned_data["number"])
+
+
+class MobileCodeForm(forms.Form):
+    """Step 2: the code from the text message."""
+
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=12,
+        help_text=_("The 6 digits in the text message, valid for 10 minutes."),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9 ]*"}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(unicodedata.normalize("NFKC", self.cleaned_data["code"]).split())
+        if not (len(code) == 6 and code.isdigit()):
+            raise forms.ValidationError(
+                _("Enter the 6-digit code from the text message."), code="format"
+            )
+        return code

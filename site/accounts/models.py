@@ -3,8 +3,10 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .mobile import mobile_number_masked
 from .validators import normalize_display_name, validate_display_name
 
 
@@ -92,3 +94,59 @@ class User(AbstractUser):
 
 
 DELETED_USER_NAME = _("Deleted user")
+
+
+# --- Identity assurance (身分驗證等級) ----------------------------------------------------------
+
+
+class AssuranceLevel(models.IntegerChoices):
+    """How sure the platform is that an account is one real person; each level includes the
+    ones below it. Which actions need which level is a setting (MINYI_ASSURANCE_POLICY)."""
+
+    NONE = 0, _("Not verified")
+    EMAIL = 1, _("E-mail verified")
+    MOBILE = 2, _("Mobile number verified")
+    GOVERNMENT_ID = 3, _("Government digital identity")
+
+
+class MobileNumber(models.Model):
+    """An account's verified mobile number: a keyed hash (HMAC, see minyi.accounts.mobile) and
+    the last three digits, never the number itself. One account per number."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="mobile_number", verbose_name=_("user")
+    )
+    number_hash = models.CharField(_("number (keyed hash)"), max_length=64, unique=True)
+    last_digits = models.CharField(_("last three digits"), max_length=3)
+    verified_at = models.DateTimeField(_("verified at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("verified mobile number")
+        verbose_name_plural = _("verified mobile numbers")
+
+    def __str__(self) -> str:
+        return mobile_number_masked(self.last_digits)
+
+
+class MobileVerification(models.Model):
+    """A one-time code sent by SMS to a number a person wants to verify (hashed like
+    MobileNumber; the code is kept only as a keyed hash too)."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="mobile_verifications", verbose_name=_("user")
+    )
+    number_hash = models.CharField(_("number (keyed hash)"), max_length=64)
+    last_digits = models.CharField(_("last three digits"), max_length=3)
+    code_hash = models.CharField(_("code (keyed hash)"), max_length=64)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mobile verification code")
+        verbose_name_plural = _("mobile verification codes")
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{mobile_number_masked(self.last_digits)} ({self.created_at:%Y-%m-%d %H:%M})"

@@ -9,16 +9,28 @@ from django.contrib.auth.decorators import login_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from minyi.agencies.selectors import agencies_for_user, user_roles
+from minyi.ratelimit import RateLimited
 
-from .forms import ProfileForm
-from .selectors import user_data_export
-from .services import user_delete, user_update_profile
+from .forms import MobileCodeForm, MobileNumberForm, ProfileForm
+from .mobile import mobile_number_masked
+from .models import AssuranceLevel, MobileNumber
+from .selectors import government_id_providers, user_assurance_level, user_data_export
+from .services import (
+    mobile_verification_confirm,
+    mobile_verification_pending,
+    mobile_verification_start,
+    user_delete,
+    user_update_profile,
+)
 
 
 @login_required
@@ -39,6 +51,9 @@ def profile(request: HttpRequest) -> HttpResponse:
         "accounts/profile.html",
         {
             "form": form,
+            "assurance_level": user_assurance_level(request.user),
+            "levels": AssuranceLevel,
+            "mobile_number": MobileNumber.objects.filter(user=request.user).first(),
             "roles": user_roles(request.user),
             "agencies": agencies_for_user(request.user).filter(memberships__user=request.user),
         },
@@ -91,3 +106,94 @@ def account_delete(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your account has been deleted."))
         return redirect("/")
     return render(request, "accounts/delete.html", {"form": form})
+
+
+# --- Identity assurance: mobile number (L2) ---------------------------------------------------
+
+
+def _next_url(request: HttpRequest) -> str:
+    """Where to go once verified: ``?next=`` when it is one of our pages, else the account."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("accounts:profile")
+
+
+def _with_next(url: str, request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    return f"{url}?{urlencode({'next': _next_url(request)})}" if target else url
+
+
+def _client_ip(request: HttpRequest) -> str:
+    from allauth.account.adapter import get_adapter
+
+    return get_adapter(request).get_client_ip(request)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mobile_verify(request: HttpRequest) -> HttpResponse:
+    """Step 1: the number; a code is texted to it."""
+    form = MobileNumberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mobile_verification_start(
+                user=request.user,
+                number=form.cleaned_data["number"],
+                ip_address=_client_ip(request),
+            )
+        except RateLimited:
+            raise  # answered with 429 by minyi.security.RateLimitMiddleware
+        except forms.ValidationError as error:
+            form.add_error("number", error)
+        else:
+            return redirect(_with_next(reverse("accounts:mobile_code"), request))
+    current = MobileNumber.objects.filter(user=request.user).first()
+    return render(
+        request,
+        "accounts/mobile_verify.html",
+        {
+            "form": form,
+            "next": _next_url(request),
+            "current": mobile_number_masked(current.last_digits) if current else "",
+            "government_id": bool(government_id_providers()),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def mobile_code(request: HttpRequest) -> HttpResponse:
+    """Step 2: the code from the text message; then back where the person came from."""
+    pending = mobile_verification_pending(user=request.user)
+    form = MobileCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            mobile_verification_confirm(user=request.user, code=form.cleaned_data["code"])
+        except forms.ValidationError as error:
+            form.add_error("code", error)
+        else:
+            messages.success(request, _("Your mobile number is verified."))
+            return redirect(_next_url(request))
+    return render(
+        request,
+        "accounts/mobile_code.html",
+        {
+            "form": form,
+            "next": _next_url(request),
+            "pending": pending,
+            "masked": (
+                format_html(
+                    '<span class="masked-number">{}</span>',
+                    mobile_number_masked(pending.last_digits),
+                )
+                if pending
+                else ""
+            ),
+            "restart_url": _with_next(reverse("accounts:mobile_verify"), request),
+        },
+        status=400 if form.errors else 200,
+    )

@@ -97,6 +97,7 @@ def prepare(env: dict[str, str], voter_ids: set[str]) -> tuple[dict[str, int], d
     django.setup()
     from datetime import timedelta
 
+    from allauth.account.models import EmailAddress
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
@@ -127,6 +128,10 @@ def prepare(env: dict[str, str], voter_ids: set[str]) -> tuple[dict[str, int], d
         }
     users = User.objects.bulk_create(
         [User(email=f"voter{v}@bench.invalid", display_name=f"voter{v}") for v in voter_ids]
+    )
+    # Commenting and voting need a confirmed e-mail address (identity level L1).
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=u, email=u.email, primary=True, verified=True) for u in users]
     )
     sessions = {}
     for voter_id, user in zip(voter_ids, users, strict=True):

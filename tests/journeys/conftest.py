@@ -36,6 +36,7 @@ from tests.browser.conftest import (  # noqa: F401
     browser,
     chromium_path,
 )
+from tests.support.oidc_provider import LocalOIDCProvider
 
 # A step's effect (a worker's job, a decision's redirect) may take a few seconds on a busy CI
 # machine: assertions wait up to 15 s, like the contexts' actions, instead of Playwright's 5 s.
@@ -48,6 +49,8 @@ SETUP_TIMEOUT_SECONDS = 300
 DEMO_USER_LINE = re.compile(r"^\s+\S.*?\s+(\S+@minyi\.localhost)\s+(\S+)\s*$", re.MULTILINE)
 PASSWORD = "journey-Passw0rd-2026"
 CONFIRM_LINK = r"https?://[^\s\"'<>]+/accounts/confirm-email/[^/\s\"'<>]+/"
+# What the console SMS backend prints (minyi.accounts.sms.ConsoleSMSBackend).
+SMS_CODE = r"\[SMS to \+886{national}\] [^\n]*?(\d{{6}})"
 
 VIEWPORTS = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
@@ -152,12 +155,31 @@ def _start(command: list[str], *, env: dict[str, str], log_path: Path) -> subpro
 
 
 @pytest.fixture(scope="session")
-def journey_site(chromium_path: str) -> Iterator[JourneySite]:  # noqa: F811 - the fixture
+def oidc_provider() -> Iterator[LocalOIDCProvider]:
+    """A government identity provider (OpenID Connect) on loopback, for the L3 sign-in."""
+    provider = LocalOIDCProvider().start()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture(scope="session")
+def journey_site(
+    chromium_path: str,  # noqa: F811 - the fixture
+    oidc_provider: LocalOIDCProvider,
+) -> Iterator[JourneySite]:
     """The seeded site served by uvicorn with one task worker, as `./dev run` starts it."""
     with tempfile.TemporaryDirectory(prefix="minyi-journeys-") as tmp_name:
         tmp = Path(tmp_name)
         env = _server_env(tmp)
         env["TASK_BACKEND"] = "database"
+        # Text messages are printed in the server log (read like the e-mails); the government
+        # identity provider is the loopback one; every person in the journeys comes from
+        # 127.0.0.1, more than a real address asks for codes in an hour.
+        env["SMS_BACKEND"] = "console"
+        env["GOVID_OIDC_SERVER_URL"] = oidc_provider.issuer
+        env["GOVID_OIDC_CLIENT_ID"] = oidc_provider.client_id
+        env["GOVID_OIDC_CLIENT_SECRET"] = oidc_provider.client_secret
+        env["MOBILE_CODE_RATE_LIMIT_PER_IP_HOUR"] = "500"
         # The journeys compress days of use into minutes with a few shared demo accounts (the
         # demo citizen comments in four of them): a person's limit of 5 comments a minute would
         # refuse them on a fast machine. The limits themselves are tested in tests/security.
@@ -298,6 +320,20 @@ class Person:
         with page.expect_navigation():
             page.locator("main form[method=post] button[type=submit]").first.click()
         self.log_in(email, password)
+
+    def verify_mobile(self, number: str) -> None:
+        """On the verification form: enter the number, read the code from the text message (the
+        console SMS backend's line in the server log), enter it."""
+        page = self.page
+        page.get_by_role("textbox", name="手機號碼").fill(number)
+        mark = self.site.log_mark()
+        with page.expect_navigation():
+            page.get_by_role("button", name="傳送驗證碼").click()
+        national = re.sub(r"\D", "", number)[-9:]
+        code = self.site.wait_for_log(SMS_CODE.format(national=national), after=mark).group(1)
+        page.get_by_role("textbox", name="驗證碼").fill(code)
+        with page.expect_navigation():
+            page.get_by_role("button", name="驗證", exact=True).click()
 
     def close(self, failed: bool) -> None:
         if failed:

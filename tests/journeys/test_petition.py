@@ -63,6 +63,11 @@ def test_petition(people, unique):
             email=f"endorser{number}-{unique}@example.org", display_name=f"附議者{number}{unique}"
         )
         endorser.page.goto(petition_url)
+        # Endorsing needs a verified mobile number (L2): the site asks for one and comes back.
+        endorser.page.get_by_role("button", name="附議此提議").click()
+        expect(endorser.page.locator("main")).to_contain_text("附議前，需要先驗證手機號碼")
+        endorser.verify_mobile(f"097{int(unique, 16) % 10**6:06d}{number}")
+        expect(endorser.page.locator("main")).to_contain_text("手機號碼驗證完成")
         endorser.page.get_by_role("button", name="附議此提議").click()
         expect(endorser.page.locator("[data-live=endorsements]")).to_contain_text(
             f"已附議 {number}／2"

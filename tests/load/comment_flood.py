@@ -107,6 +107,7 @@ def prepare(env: dict, clients: int) -> tuple[int, list[str]]:
     django.setup()
     from datetime import timedelta
 
+    from allauth.account.models import EmailAddress
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.cache import cache
@@ -130,6 +131,10 @@ def prepare(env: dict, clients: int) -> tuple[int, list[str]]:
     agency.root_page.add_child(instance=page)
     users = User.objects.bulk_create(
         [User(email=f"citizen{n}@flood.invalid", display_name=f"市民{n}") for n in range(clients)]
+    )
+    # Commenting and voting need a confirmed e-mail address (identity level L1).
+    EmailAddress.objects.bulk_create(
+        [EmailAddress(user=u, email=u.email, primary=True, verified=True) for u in users]
     )
     sessions = []
     for user in users:

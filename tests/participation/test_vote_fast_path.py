@@ -15,19 +15,26 @@ from participation.models import Statement, Vote
 HOST = (b"host", b"127.0.0.1")
 
 
+def _signed_in(user, page) -> tuple[bytes, bytes]:
+    client = Client()
+    client.force_login(user)
+    client.get(page.url)  # the CSRF cookie
+    session, token = client.cookies["sessionid"].value, client.cookies["csrftoken"].value
+    return f"sessionid={session}; csrftoken={token}".encode(), token.encode()
+
+
 @pytest.fixture
 def voter(make_consultation, make_user):
     page = make_consultation()
     statements = [Statement.objects.create(consultation=page, text=f"陳述{n}") for n in range(2)]
-    client = Client()
-    client.force_login(make_user())
-    client.get(page.url)  # the CSRF cookie
-    session, token = client.cookies["sessionid"].value, client.cookies["csrftoken"].value
+    cookie, token = _signed_in(make_user(), page)
+    unconfirmed = _signed_in(make_user(verified=False), page)
     return {
         "page": page,
         "statements": statements,
-        "cookie": f"sessionid={session}; csrftoken={token}".encode(),
-        "token": token.encode(),
+        "cookie": cookie,
+        "token": token,
+        "unconfirmed": unconfirmed,
     }
 
 
@@ -89,6 +96,13 @@ async def test_votes_are_stored_with_sign_in_csrf_and_headers_checked(voter, set
     assert refused["status"] == 400 and "同意" in json.loads(refused["body"])["detail"]
     missing = await post_vote(10**12, {"value": 1}, cookie=cookie, token=token)
     assert missing["status"] == 404
+
+    # Voting needs a confirmed e-mail address (the identity policy's default for votes).
+    unconfirmed_cookie, unconfirmed_token = voter["unconfirmed"]
+    below = await post_vote(
+        second, {"value": 1}, cookie=unconfirmed_cookie, token=unconfirmed_token
+    )
+    assert below["status"] == 400 and "電子郵件" in json.loads(below["body"])["detail"]
 
     settings.MINYI_RATE_LIMITS = {"vote": {"per_minute": 3}}
     limited = await post_vote(second, {"value": 1}, cookie=cookie, token=token)

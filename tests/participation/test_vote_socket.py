@@ -149,3 +149,23 @@ async def test_opening_sockets_is_limited_per_user(voter, settings):
     connected, code = await second.connect()
     assert not connected and code == 4429
     await first.disconnect()
+
+
+@pytest.mark.asyncio
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+async def test_sockets_of_accounts_below_the_voting_level_are_refused(voter):
+    from allauth.account.models import EmailAddress
+    from channels.db import database_sync_to_async
+
+    # Voting needs a confirmed e-mail address (L1) by default; this account has none left.
+    await database_sync_to_async(
+        lambda: (
+            EmailAddress.objects.filter(user=voter["user"]).update(verified=False),
+            voter["user"].mobile_number.delete(),
+        )
+    )()
+    communicator = WebsocketCommunicator(
+        application, "/ws/participate/votes/", headers=[ORIGIN, (b"cookie", voter["cookie"])]
+    )
+    connected, code = await communicator.connect()
+    assert not connected and code == 4403

@@ -13,8 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 import participation
-from minyi.accounts.models import User
-from minyi.accounts.services import user_create
+from minyi.accounts.models import MobileNumber, User
+from minyi.accounts.services import mobile_number_verified_set, user_create
 from minyi.agencies.models import Agency
 from minyi.agencies.roles import Role
 from minyi.agencies.services import (
@@ -125,6 +125,14 @@ DEMO_USERS = [
     ("admin@minyi.localhost", "平台管理者", Role.ADMINISTRATOR, None),
 ]
 
+# Demo accounts that propose or endorse petitions (L2 by default, MINYI_ASSURANCE_POLICY) have a
+# verified mobile number from a range no real subscriber has.
+DEMO_MOBILE_NUMBERS = {
+    "citizen@minyi.localhost": "0900-000-001",
+    "analyst@minyi.localhost": "0900-000-002",
+    "staff.moda@minyi.localhost": "0900-000-003",
+}
+
 
 class Command(BaseCommand):
     help = (
@@ -172,6 +180,8 @@ class Command(BaseCommand):
                 agency_staff_add(agency=Agency.objects.get(code=agency_code), user=user)
             elif role is not Role.CITIZEN:
                 user_role_add(user=user, role=role)
+            if email in DEMO_MOBILE_NUMBERS and not MobileNumber.objects.filter(user=user).exists():
+                mobile_number_verified_set(user=user, number=DEMO_MOBILE_NUMBERS[email])
 
         self._seed_consultations(home)
         self._seed_petitions(home)

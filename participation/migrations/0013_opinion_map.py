@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('participation', '0011_response_versions'),
+        ('participation', '0012_endorsement_identity_key'),
     ]
 
     operations = [
