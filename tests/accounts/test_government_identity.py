@@ -74,6 +74,10 @@ def test_government_identity_sign_in_gives_level_three(client, oidc, make_user, 
     assert user_assurance_level(user) == AssuranceLevel.GOVERNMENT_ID
     assert user_identity_key(user).startswith("gov:")
     assert "A123456789" not in user_identity_key(user)
+    from allauth.socialaccount.models import SocialAccount
+
+    linked = SocialAccount.objects.get(user=user)
+    assert linked.extra_data == {}  # the provider's claims (real name, …) are not kept
     profile = client.get(reverse("accounts:profile")).content.decode()
     assert 'data-assurance-level="3"' in profile
 
