@@ -8,8 +8,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from minyi.ratelimit import RateLimited
-
 from .models import Appeal, Decision
 from .rules import RULES
 from .selectors import author_decision_rows, house_rules_url
@@ -40,8 +38,6 @@ def report_view(request: HttpRequest, content_type_id: int, pk: int) -> HttpResp
             report_create(
                 reporter=request.user, instance=instance, rule=values["rule"], note=values["note"]
             )
-        except RateLimited:
-            raise  # answered with 429 by minyi.security.RateLimitMiddleware
         except ValidationError as error:
             errors = error.messages
         else:

@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from minyi.agencies.models import Agency
 from minyi.agencies.selectors import agency_list, user_can_manage_agency
-from minyi.ratelimit import RateLimited
 
 from .exports import tallies_csv_write
 from .follows import follow_add, follow_remove
@@ -94,8 +93,6 @@ def comment_post(request: HttpRequest, pk: int) -> HttpResponse:
             section=section,
             parent=parent,
         )
-    except RateLimited:
-        raise  # answered with 429 by minyi.security.RateLimitMiddleware
     except ValidationError as error:
         return _refused(request, page, error, anchor="comment-form")
     verdict = comment.moderation_verdict
@@ -190,8 +187,6 @@ def statement_post(request: HttpRequest, pk: int) -> HttpResponse:
         statement = statement_create(
             consultation=page, user=request.user, text=request.POST.get("text", "")
         )
-    except RateLimited:
-        raise  # answered with 429 by minyi.security.RateLimitMiddleware
     except ValidationError as error:
         return _refused(request, page, error, anchor="statement-form")
     if statement.moderation_state == ModerationState.HELD:
@@ -228,8 +223,6 @@ def vote_post(request: HttpRequest, pk: int) -> HttpResponse:
     next_url = _safe_next(request)
     try:
         statement_vote_cast(statement=statement, user=request.user, value=request.POST.get("value"))
-    except RateLimited:
-        raise  # answered with 429 by minyi.security.RateLimitMiddleware
     except ValidationError as error:
         if next_url and not _wants_json(request):
             messages.error(request, "；".join(error.messages))
@@ -311,8 +304,6 @@ def petition_new(request: HttpRequest) -> HttpResponse:
             petition = petition_create(
                 user=request.user, title=values["title"], body=values["body"], agency=agency
             )
-        except RateLimited:
-            raise  # answered with 429 by minyi.security.RateLimitMiddleware
         except ValidationError as error:
             errors = error.messages
         else:
@@ -368,8 +359,6 @@ def petition_endorse_view(request: HttpRequest, pk: int) -> HttpResponse:
     petition = _petition_or_404(request, pk)
     try:
         petition_endorse(petition=petition, user=request.user)
-    except RateLimited:
-        raise  # answered with 429 by minyi.security.RateLimitMiddleware
     except ValidationError as error:
         return _petition_done(request, petition, message="；".join(error.messages), error=True)
     return _petition_done(request, petition, message=_("Thank you: your endorsement is counted."))
