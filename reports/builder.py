@@ -33,6 +33,16 @@ from collections.abc import Callable
 import numpy as np
 
 from . import opinion_groups as og
+from .schema import (
+    SCHEMA_VERSION,
+    Campaigns,
+    Moderation,
+    OpinionGroups,
+    ReportData,
+    ResponseRow,
+    SectionRow,
+    Social,
+)
 from .selectors import ReportInputs
 from .summaries import (
     Tokenize,
@@ -42,7 +52,6 @@ from .summaries import (
     sentence_candidates,
 )
 
-SCHEMA = 1
 STANCES = ("support", "oppose", "suggest")
 SENTIMENTS = ("positive", "neutral", "negative")
 GENERAL = "general"  # the key of comments on the whole draft (no section)
@@ -180,7 +189,7 @@ def sections(
     words: dict[int, list[str]],
     keywords: dict[int, list[dict]],
     candidates: dict,
-) -> list[dict]:
+) -> list[SectionRow]:
     known = {s["id"] for s in inputs.sections}
     rows = []
     for section in [*inputs.sections, None]:
@@ -220,7 +229,7 @@ def sections(
 # --- 3. opinion groups ----------------------------------------------------------------------
 
 
-def opinion_groups(inputs: ReportInputs) -> dict:
+def opinion_groups(inputs: ReportInputs) -> OpinionGroups:
     statement_ids = [s["id"] for s in inputs.statements if s["in_groups"]]
     matrix = og.vote_matrix(
         inputs.vote_participants.tolist(),
@@ -258,7 +267,7 @@ def opinion_groups(inputs: ReportInputs) -> dict:
 # --- 4. campaigns -------------------------------------------------------------------------
 
 
-def campaigns(published: list[dict]) -> dict:
+def campaigns(published: list[dict]) -> Campaigns:
     from sentiment.nlp.duplicates import find_near_duplicates
 
     found = find_near_duplicates(
@@ -344,7 +353,7 @@ def _social_topic(topic: dict) -> dict:
     }
 
 
-def social(inputs: ReportInputs, published: list[dict], words: dict[int, list[str]]) -> dict:
+def social(inputs: ReportInputs, published: list[dict], words: dict[int, list[str]]) -> Social:
     """Linked listening topics beside the platform, and the words social media uses that the
     consultation's comments hardly do.
 
@@ -403,7 +412,7 @@ def social(inputs: ReportInputs, published: list[dict], words: dict[int, list[st
 OUTCOMES = ("publish", "publish_masked", "hold", "reject")
 
 
-def moderation(inputs: ReportInputs) -> dict:
+def moderation(inputs: ReportInputs) -> Moderation:
     by_kind: dict[str, dict[str, int]] = {}
     rules: dict[str, Counter] = {}
     for s in inputs.submissions:
@@ -436,7 +445,7 @@ def moderation(inputs: ReportInputs) -> dict:
 # --- 7. response table --------------------------------------------------------------------
 
 
-def response_table(section_rows: list[dict]) -> list[dict]:
+def response_table(section_rows: list[SectionRow]) -> list[ResponseRow]:
     rows = []
     for row in section_rows:
         lines = []
@@ -474,7 +483,7 @@ def report_data(
     tokenize: Tokenize,
     keywords: Callable[[list[list[str]]], list[list[dict]]],
     progress: Progress = _noop,
-) -> dict:
+) -> ReportData:
     published = published_top_level(inputs.comments)
     progress(15, "participation")
     summary = participation(inputs)
@@ -526,7 +535,7 @@ def report_data(
 
     progress(90, "moderation")
     return {
-        "schema": SCHEMA,
+        "schema_version": SCHEMA_VERSION,
         "consultation": inputs.consultation,
         "cutoff": inputs.cutoff.isoformat(),
         "summary": summary,

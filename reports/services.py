@@ -21,6 +21,7 @@ from participation.models import Comment, ConsultationPage, Statement
 
 from . import builder
 from .models import Report, ReportReason, ReportStatus
+from .schema import SCHEMA_VERSION
 from .selectors import (
     report_inputs,
     report_superseded_by_moderation,
@@ -196,7 +197,7 @@ def engine_versions() -> dict:
             f"min_votes={builder.og.DEFAULT_MIN_VOTES}, seed 0"
         ),
         "near_duplicates": f"MinHash-LSH 5-char shingles, Jaccard >= {builder.DUPLICATE_THRESHOLD}",
-        "report_schema": builder.SCHEMA,
+        "report_schema": SCHEMA_VERSION,
     }
 
 

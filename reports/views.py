@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
-from pathlib import Path
 
 from django.contrib import messages
-from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -15,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import exports, presentation
 from .models import Report, ReportStatus
+from .rendering import plotly_url, report_context, report_figures, standalone_html
 from .selectors import (
     comment_readings,
     consultation_for_report,
@@ -30,7 +28,6 @@ from .selectors import (
     report_latest_published,
     report_list,
     report_moderation_update_pending,
-    user_can_publish,
     user_can_see_drafts,
 )
 from .services import report_generate, report_publish
@@ -70,38 +67,6 @@ def _done(report: Report) -> None:
 
 def _stage_label(stage: str) -> str:
     return str(STAGE_LABELS.get(stage, ""))
-
-
-def plotly_url() -> str:
-    """plotly.js as the performance dashboard serves it (one copy for the whole site)."""
-    import plotly
-
-    try:
-        return reverse("performance:plotly_js", kwargs={"version": plotly.__version__})
-    except NoReverseMatch:
-        return ""
-
-
-def _base_context(request: HttpRequest, consultation, report: Report) -> dict:
-    data = report.data
-    comment_url = consultation.url or ""
-    return {
-        "consultation": consultation,
-        "report": report,
-        "data": data,
-        "tables": presentation.tables(data),
-        "charts": presentation.charts(data),
-        "comment_url": comment_url,
-        "sections": data.get("sections", []),
-        "groups": data.get("opinion_groups", {}),
-        "campaigns": data.get("campaigns", {}),
-        "moderation": data.get("moderation", {}),
-        "social": data.get("social", {"connected": False}),
-        "summary": data.get("summary", {}),
-        "model_versions": report.model_versions,
-        "can_see_drafts": user_can_see_drafts(user=request.user, consultation=consultation),
-        "can_publish": user_can_publish(user=request.user, consultation=consultation),
-    }
 
 
 @require_GET
@@ -180,7 +145,7 @@ def report_detail(request: HttpRequest, consultation_id: int, version: int) -> H
                 ),
             },
         )
-    context = _base_context(request, consultation, report)
+    context = report_context(request, consultation, report)
     context["plotly_url"] = plotly_url()
     return render(request, "reports/report_detail.html", context)
 
@@ -242,7 +207,7 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 def table_csv(request: HttpRequest, consultation_id: int, version: int, table: str):
     _consultation_page, report = _report(request, consultation_id, version)
     _done(report)
-    found = presentation.table_by_slug(report.data, table)
+    found = presentation.table_by_slug(report_figures(report), table)
     if found is None:
         raise Http404
     return _download(
@@ -273,7 +238,7 @@ def report_xlsx(request: HttpRequest, consultation_id: int, version: int) -> Htt
     consultation, report = _report(request, consultation_id, version)
     _done(report)
     content = exports.tables_xlsx(
-        presentation.tables(report.data), meta=_meta(consultation, report)
+        presentation.tables(report_figures(report)), meta=_meta(consultation, report)
     )
     return _download(content, XLSX, _filename(report, ".xlsx"))
 
@@ -289,7 +254,7 @@ def response_table_xlsx(request: HttpRequest, consultation_id: int, version: int
     _consultation_page, report = _report(request, consultation_id, version)
     _done(report)
     content = exports.response_table_xlsx(
-        presentation.response_table(report.data), decisions=_decision_labels()
+        presentation.response_table(report_figures(report)), decisions=_decision_labels()
     )
     return _download(content, XLSX, _filename(report, "-response-table.xlsx"))
 
@@ -304,7 +269,7 @@ def response_table_doc(request: HttpRequest, consultation_id: int, version: int)
         {
             "consultation": consultation,
             "report": report,
-            "table": presentation.response_table(report.data),
+            "table": presentation.response_table(report_figures(report)),
             "decisions": _decision_labels(),
         },
         request=request,
@@ -314,32 +279,6 @@ def response_table_doc(request: HttpRequest, consultation_id: int, version: int)
         "application/msword; charset=utf-8",
         _filename(report, "-response-table.doc"),
     )
-
-
-@lru_cache(maxsize=1)
-def _plotly_source() -> str:
-    import plotly
-
-    path = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
-    return path.read_text(encoding="utf-8").replace("</script", "<\\/script")
-
-
-def _static_text(path: str) -> str:
-    found = finders.find(path)
-    return Path(found).read_text(encoding="utf-8") if found else ""
-
-
-def standalone_html(request: HttpRequest, consultation, report: Report) -> str:
-    context = _base_context(request, consultation, report)
-    context.update(
-        standalone=True,
-        comment_url=request.build_absolute_uri(consultation.url or "/"),
-        inline_css=_static_text("minyi/css/minyi.css") + _static_text("reports/css/reports.css"),
-        inline_js=_static_text("minyi/js/charts.js") + _static_text("reports/js/report.js"),
-        plotly_source=_plotly_source(),
-        language=translation.get_language(),
-    )
-    return render_to_string("reports/report_standalone.html", context, request=request)
 
 
 @require_GET
