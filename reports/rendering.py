@@ -6,9 +6,11 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.staticfiles import finders
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
@@ -80,3 +82,16 @@ def standalone_html(request: HttpRequest, consultation, report: Report) -> str:
         language=translation.get_language(),
     )
     return render_to_string("reports/report_standalone.html", context, request=request)
+
+
+def standalone_html_for_worker(report: Report, *, base_url: str, language: str) -> str:
+    """:func:`standalone_html` outside a request: links made absolute against ``base_url``
+    (the site's address the download was asked from). The self-contained document shows
+    nothing that depends on who asked for it."""
+    scheme, _sep, host = base_url.partition("://")
+    request = RequestFactory().get(
+        "/", HTTP_HOST=host.rstrip("/") or "localhost", secure=scheme == "https"
+    )
+    request.user = AnonymousUser()
+    with translation.override(language):
+        return standalone_html(request, report.consultation.specific, report)

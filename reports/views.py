@@ -6,7 +6,6 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -19,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from . import exports, presentation
-from .models import Report, ReportStatus
+from .models import Report, ReportPdf, ReportStatus
 from .rendering import plotly_url, report_context, report_figures, standalone_html
 from .selectors import (
     comment_readings,
@@ -30,7 +29,7 @@ from .selectors import (
     report_moderation_update_pending,
     user_can_see_drafts,
 )
-from .services import report_generate, report_publish
+from .services import report_generate, report_pdf_request, report_publish
 
 STAGE_LABELS = {
     "reading": gettext_lazy("Reading the data"),
@@ -43,6 +42,9 @@ STAGE_LABELS = {
     "social": gettext_lazy("Reading social media"),
     "moderation": gettext_lazy("Counting moderation"),
 }
+
+
+_PDF_FAILED = gettext_lazy("The PDF could not be printed. Please try again.")
 
 
 def _consultation(consultation_id: int):
@@ -289,22 +291,73 @@ def report_html(request: HttpRequest, consultation_id: int, version: int) -> Htt
     return _download(html.encode("utf-8"), "text/html; charset=utf-8", _filename(report, ".html"))
 
 
+def _pdf(request: HttpRequest, report: Report) -> ReportPdf:
+    """Start or find the job that prints this version to PDF in the reader's language."""
+    return report_pdf_request(
+        report=report,
+        language=translation.get_language(),
+        base_url=request.build_absolute_uri("/"),
+        retry=request.GET.get("retry") == "1",
+    )
+
+
+def _pdf_file(pdf: ReportPdf) -> bytes | None:
+    if not pdf.is_done or not default_storage.exists(pdf.path):
+        return None
+    with default_storage.open(pdf.path, "rb") as handle:
+        return handle.read()
+
+
 @require_GET
 def report_pdf(request: HttpRequest, consultation_id: int, version: int) -> HttpResponse:
+    """The PDF once the worker has printed it; until then a page that follows the job (it
+    refreshes itself, with or without JavaScript) and downloads the file when it is ready."""
     consultation, report = _report(request, consultation_id, version)
     _done(report)
-    # A finished report never changes (only whether it is published): cache its PDF.
-    key = (
-        f"reports/pdf/{report.pk}-{translation.get_language()}-"
-        f"{'public' if report.published else 'draft'}.pdf"
+    pdf = _pdf(request, report)
+    content = _pdf_file(pdf)
+    if content is not None:
+        return _download(content, "application/pdf", _filename(report, ".pdf"))
+    pdf_url = reverse(
+        "reports:pdf", kwargs={"consultation_id": consultation.pk, "version": report.version}
     )
-    if default_storage.exists(key):
-        with default_storage.open(key, "rb") as handle:
-            content = handle.read()
-    else:
-        try:
-            content = exports.html_to_pdf(standalone_html(request, consultation, report))
-        except exports.PdfUnavailable as exc:
-            return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
-        default_storage.save(key, ContentFile(content))
-    return _download(content, "application/pdf", _filename(report, ".pdf"))
+    response = render(
+        request,
+        "reports/report_pdf_progress.html",
+        {
+            "consultation": consultation,
+            "report": report,
+            "pdf": pdf,
+            "pdf_url": pdf_url,
+            "status_url": reverse(
+                "reports:pdf_status",
+                kwargs={"consultation_id": consultation.pk, "version": report.version},
+            ),
+        },
+        status=503 if pdf.unavailable else (500 if pdf.status == ReportStatus.FAILED else 202),
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def report_pdf_status(request: HttpRequest, consultation_id: int, version: int) -> JsonResponse:
+    """The print job as JSON for the page's script (starting it, like the PDF link, if needed)."""
+    consultation, report = _report(request, consultation_id, version)
+    _done(report)
+    pdf = _pdf(request, report)
+    ready = _pdf_file(pdf) is not None if pdf.is_done else False
+    payload = {
+        "status": ReportStatus.DONE if ready else pdf.status,
+        "status_label": str(pdf.get_status_display()),
+        "progress": 100 if ready else pdf.progress,
+        "stage_label": str(pdf.get_status_display()),
+        "url": reverse(
+            "reports:pdf", kwargs={"consultation_id": consultation.pk, "version": version}
+        ),
+    }
+    if pdf.status == ReportStatus.FAILED:
+        payload["error"] = pdf.error if pdf.unavailable else _PDF_FAILED
+    response = JsonResponse(payload)
+    response["Cache-Control"] = "no-store"
+    return response
