@@ -8,8 +8,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from minyi.ratelimit import RateLimited
+from minyi.forms import form_messages, form_refuse, form_value
 
+from .forms import AppealForm, ReportForm
 from .models import Appeal, Decision
 from .rules import RULES
 from .selectors import author_decision_rows, house_rules_url
@@ -32,21 +33,17 @@ def _item(content_type_id: int, pk: int):
 @login_required
 def report_view(request: HttpRequest, content_type_id: int, pk: int) -> HttpResponse:
     instance, kind = _item(content_type_id, pk)
-    errors: list[str] = []
-    values = {"rule": "", "note": ""}
-    if request.method == "POST":
-        values = {key: request.POST.get(key, "") for key in values}
+    form = ReportForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
         try:
-            report_create(
-                reporter=request.user, instance=instance, rule=values["rule"], note=values["note"]
-            )
-        except RateLimited:
-            raise  # answered with 429 by minyi.security.RateLimitMiddleware
+            report_create(reporter=request.user, instance=instance, **form.cleaned_data)
         except ValidationError as error:
-            errors = error.messages
+            form_refuse(form, error)
         else:
             messages.success(request, _("Thank you. A moderator will review your report."))
             return redirect(kind.url(instance) or "/")
+    errors = form_messages(form) if form.is_bound else []
+    values = {name: form_value(form, name) for name in form.fields}
     return render(
         request,
         "moderation/report_form.html",
@@ -81,17 +78,16 @@ def appeal_view(request: HttpRequest, pk: int) -> HttpResponse:
         # One appeal per decision: its status is on the decisions page.
         messages.info(request, _("You have already appealed this decision."))
         return redirect("moderation:my_decisions")
-    errors: list[str] = []
-    reason = ""
-    if request.method == "POST":
-        reason = request.POST.get("reason", "")
+    form = AppealForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
         try:
-            appeal_create(author=request.user, decision=decision, reason=reason)
+            appeal_create(author=request.user, decision=decision, **form.cleaned_data)
         except ValidationError as error:
-            errors = error.messages
+            form_refuse(form, error)
         else:
             messages.success(request, _("Your appeal was received. Another moderator will decide."))
             return redirect("moderation:my_decisions")
+    errors = form_messages(form) if form.is_bound else []
     return render(
         request,
         "moderation/appeal_form.html",
@@ -100,7 +96,7 @@ def appeal_view(request: HttpRequest, pk: int) -> HttpResponse:
             "rule": RULES.get(decision.rule),
             "text": decision.content_object
             and moderated_kind(decision.content_object).get_text(decision.content_object),
-            "reason": reason,
+            "reason": form_value(form, "reason"),
             "errors": errors,
             "house_rules_url": house_rules_url(),
         },

@@ -100,7 +100,7 @@ def _require_citizen(user: User, *, action: str | None = None) -> None:
 def _require_within_rate(
     *, user: User, kind: str, per_minute: int, per_hour: int, message: str | None = None
 ) -> None:
-    """Raise RateLimited (a ValidationError answered with 429) past the user's limit for ``kind``.
+    """Raise RateLimited (answered with 429, not a form error) past the user's limit for ``kind``.
 
     The defaults given here can be changed per kind in settings.MINYI_RATE_LIMITS.
     """

@@ -14,10 +14,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from minyi.accounts.selectors import AssuranceRequired, assurance_prompt
 from minyi.agencies.models import Agency
 from minyi.agencies.selectors import agency_list, user_can_manage_agency
-from minyi.ratelimit import RateLimited
+from minyi.forms import form_messages, form_refuse, form_value
 
 from .exports import tallies_csv_write
 from .follows import follow_add, follow_remove
+from .forms import CommentEditForm, CommentForm, FollowForm, StatementForm
 from .models import (
     PETITION_BODY_MAX_LENGTH,
     PETITION_TITLE_MAX_LENGTH,
@@ -79,25 +80,11 @@ def _live_consultation(pk: int) -> ConsultationPage:
 @require_POST
 def comment_post(request: HttpRequest, pk: int) -> HttpResponse:
     page = _live_consultation(pk)
-    section = page.sections.filter(pk=request.POST.get("section") or None).first()
-    parent = None
-    if request.POST.get("parent"):
-        parent = Comment.objects.filter(pk=request.POST["parent"], consultation=page).first()
-        if parent is None:
-            return _refused(
-                request, page, ValidationError(_("That comment does not exist.")), anchor="comments"
-            )
+    form = CommentForm(request.POST, consultation=page)
+    if not form.is_valid():
+        return _refused(request, page, ValidationError(form_messages(form)), anchor="comments")
     try:
-        comment = comment_create(
-            consultation=page,
-            user=request.user,
-            body=request.POST.get("body", ""),
-            stance=request.POST.get("stance", ""),
-            section=section,
-            parent=parent,
-        )
-    except RateLimited:
-        raise  # answered with 429 by minyi.security.RateLimitMiddleware
+        comment = comment_create(consultation=page, user=request.user, **form.cleaned_data)
     except ValidationError as error:
         return _refused(request, page, error, anchor="comment-form")
     verdict = comment.moderation_verdict
@@ -142,27 +129,29 @@ def comment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         Comment.objects.select_related("consultation", "section"), pk=pk, author=request.user
     )
     page = comment.consultation
-    errors: list[str] = []
-    body, stance = comment.body, comment.stance
-    if request.method == "POST":
-        body = request.POST.get("body", "")
-        stance = request.POST.get("stance", "") if comment.parent_id is None else None
+    form = CommentEditForm(
+        request.POST if request.method == "POST" else None,
+        comment=comment,
+        initial={"body": comment.body, "stance": comment.stance},
+    )
+    if form.is_bound and form.is_valid():
         try:
-            comment_edit(comment=comment, user=request.user, body=body, stance=stance)
+            comment_edit(comment=comment, user=request.user, **form.cleaned_data)
         except ValidationError as error:
-            errors = error.messages
+            form_refuse(form, error)
         else:
             return _done(
                 request, page, anchor=f"comment-{pk}", message=_("Your comment is updated.")
             )
+    errors = form_messages(form) if form.is_bound else []
     return render(
         request,
         "participation/comment_edit.html",
         {
             "comment": comment,
             "consultation": page,
-            "body": body,
-            "stance": stance,
+            "body": form_value(form, "body"),
+            "stance": form_value(form, "stance") if comment.parent_id is None else None,
             "stances": Stance.choices,
             "editable": comment.is_editable,
             "errors": errors,
@@ -188,12 +177,12 @@ def comment_history_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def statement_post(request: HttpRequest, pk: int) -> HttpResponse:
     page = _live_consultation(pk)
+    form = StatementForm(request.POST)
+    form.is_valid()  # text only: the service says what a statement may be
     try:
         statement = statement_create(
-            consultation=page, user=request.user, text=request.POST.get("text", "")
+            consultation=page, user=request.user, text=form.cleaned_data["text"]
         )
-    except RateLimited:
-        raise  # answered with 429 by minyi.security.RateLimitMiddleware
     except ValidationError as error:
         return _refused(request, page, error, anchor="statement-form")
     if statement.moderation_state == ModerationState.HELD:
@@ -230,8 +219,6 @@ def vote_post(request: HttpRequest, pk: int) -> HttpResponse:
     next_url = _safe_next(request)
     try:
         statement_vote_cast(statement=statement, user=request.user, value=request.POST.get("value"))
-    except RateLimited:
-        raise  # answered with 429 by minyi.security.RateLimitMiddleware
     except ValidationError as error:
         if next_url and not _wants_json(request):
             messages.error(request, "；".join(error.messages))
@@ -331,8 +318,6 @@ def petition_new(request: HttpRequest) -> HttpResponse:
             petition = petition_create(
                 user=request.user, title=values["title"], body=values["body"], agency=agency
             )
-        except RateLimited:
-            raise  # answered with 429 by minyi.security.RateLimitMiddleware
         except ValidationError as error:
             errors = error.messages
         else:
@@ -396,8 +381,6 @@ def petition_endorse_view(request: HttpRequest, pk: int) -> HttpResponse:
     petition = _petition_or_404(request, pk)
     try:
         petition_endorse(petition=petition, user=request.user)
-    except RateLimited:
-        raise  # answered with 429 by minyi.security.RateLimitMiddleware
     except AssuranceRequired as error:
         return _verification_needed(request, error, petition.get_absolute_url())
     except ValidationError as error:
@@ -454,19 +437,16 @@ def follow_toggle(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         back = petition.get_absolute_url()
     else:
         raise Http404
-    if request.POST.get("follow") == "1":
+    form = FollowForm(request.POST, request=request)
+    form.is_valid()  # every field is optional; a next address off the site is dropped
+    if form.cleaned_data["follow"]:
         follow_add(user=request.user, **target)
         messages.success(request, _("You follow this now: you will be told about its progress."))
     else:
         follow_remove(user=request.user, **target)
         messages.success(request, _("You no longer follow this."))
     # 「我的追蹤」 unfollows in place: back to the list, not to the thing itself.
-    next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(next_url)
-    return redirect(back or "/")
+    return redirect(form.cleaned_data["next"] or back or "/")
 
 
 @require_GET

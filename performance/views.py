@@ -22,12 +22,12 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from . import charts, maps
+from .forms import ProgramActionForm, QuestionAnswerForm
 from .importing import ImportFailed, csv_bytes, template_csv_zip, template_xlsx
 from .lights import light_rules
 from .models import PerformanceDashboardPage, ProgramQuestion, ProgressMatch
@@ -196,6 +196,8 @@ def program_action_view(
     if not request.user.is_authenticated:
         return redirect_to_login(target)
     anchor = "monitoring"
+    form = ProgramActionForm(request.POST, request=request)
+    form.is_valid()  # every field is optional; a next address off the site is dropped
     try:
         if action == "follow":
             program_follow(program=program, user=request.user)
@@ -205,7 +207,7 @@ def program_action_view(
             message = _("You no longer follow this program.")
         elif action == "ask":
             question = program_question_ask(
-                program=program, user=request.user, body=request.POST.get("body", "")
+                program=program, user=request.user, body=form.cleaned_data["body"]
             )
             anchor = f"question-{question.pk}"
             message = (
@@ -215,7 +217,7 @@ def program_action_view(
             )
         else:
             progress_rating_set(
-                program=program, user=request.user, value=request.POST.get("value", "")
+                program=program, user=request.user, value=form.cleaned_data["value"]
             )
             message = _("Thank you: your rating is recorded.")
             anchor = "rating"
@@ -224,12 +226,7 @@ def program_action_view(
         return redirect(f"{target}#{anchor}")
     messages.success(request, message)
     # 「我的追蹤」 unfollows in place: back to the list, not to the program.
-    next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return redirect(next_url)
-    return redirect(f"{target}#{anchor}")
+    return redirect(form.cleaned_data["next"] or f"{target}#{anchor}")
 
 
 def question_answer_view(
@@ -243,9 +240,11 @@ def question_answer_view(
         return redirect_to_login(target)
     if not user_can_manage_program(request.user, question.program):
         raise PermissionDenied
+    form = QuestionAnswerForm(request.POST)
+    form.is_valid()  # text only
     try:
         program_question_answer(
-            question=question, user=request.user, text=request.POST.get("answer", "")
+            question=question, user=request.user, text=form.cleaned_data["answer"]
         )
     except ValidationError as error:
         messages.error(request, "；".join(error.messages))

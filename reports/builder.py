@@ -34,6 +34,16 @@ import numpy as np
 
 from participation import opinion_groups as og
 
+from .schema import (
+    SCHEMA_VERSION,
+    Campaigns,
+    Moderation,
+    OpinionGroups,
+    ReportData,
+    ResponseRow,
+    SectionRow,
+    Social,
+)
 from .selectors import ReportInputs
 from .summaries import (
     Tokenize,
@@ -43,7 +53,6 @@ from .summaries import (
     sentence_candidates,
 )
 
-SCHEMA = 1
 STANCES = ("support", "oppose", "suggest")
 SENTIMENTS = ("positive", "neutral", "negative")
 GENERAL = "general"  # the key of comments on the whole draft (no section)
@@ -181,7 +190,7 @@ def sections(
     words: dict[int, list[str]],
     keywords: dict[int, list[dict]],
     candidates: dict,
-) -> list[dict]:
+) -> list[SectionRow]:
     known = {s["id"] for s in inputs.sections}
     rows = []
     for section in [*inputs.sections, None]:
@@ -221,7 +230,7 @@ def sections(
 # --- 3. opinion groups ----------------------------------------------------------------------
 
 
-def opinion_groups(inputs: ReportInputs) -> dict:
+def opinion_groups(inputs: ReportInputs) -> OpinionGroups:
     statement_ids = [s["id"] for s in inputs.statements if s["in_groups"]]
     matrix = og.vote_matrix(
         inputs.vote_participants.tolist(),
@@ -259,7 +268,7 @@ def opinion_groups(inputs: ReportInputs) -> dict:
 # --- 4. campaigns -------------------------------------------------------------------------
 
 
-def campaigns(published: list[dict]) -> dict:
+def campaigns(published: list[dict]) -> Campaigns:
     from sentiment.nlp.duplicates import find_near_duplicates
 
     found = find_near_duplicates(
@@ -345,7 +354,7 @@ def _social_topic(topic: dict) -> dict:
     }
 
 
-def social(inputs: ReportInputs, published: list[dict], words: dict[int, list[str]]) -> dict:
+def social(inputs: ReportInputs, published: list[dict], words: dict[int, list[str]]) -> Social:
     """Linked listening topics beside the platform, and the words social media uses that the
     consultation's comments hardly do.
 
@@ -404,7 +413,7 @@ def social(inputs: ReportInputs, published: list[dict], words: dict[int, list[st
 OUTCOMES = ("publish", "publish_masked", "hold", "reject")
 
 
-def moderation(inputs: ReportInputs) -> dict:
+def moderation(inputs: ReportInputs) -> Moderation:
     by_kind: dict[str, dict[str, int]] = {}
     rules: dict[str, Counter] = {}
     for s in inputs.submissions:
@@ -437,7 +446,7 @@ def moderation(inputs: ReportInputs) -> dict:
 # --- 7. response table --------------------------------------------------------------------
 
 
-def response_table(section_rows: list[dict]) -> list[dict]:
+def response_table(section_rows: list[SectionRow]) -> list[ResponseRow]:
     rows = []
     for row in section_rows:
         lines = []
@@ -475,7 +484,7 @@ def report_data(
     tokenize: Tokenize,
     keywords: Callable[[list[list[str]]], list[list[dict]]],
     progress: Progress = _noop,
-) -> dict:
+) -> ReportData:
     published = published_top_level(inputs.comments)
     progress(15, "participation")
     summary = participation(inputs)
@@ -527,7 +536,7 @@ def report_data(
 
     progress(90, "moderation")
     return {
-        "schema": SCHEMA,
+        "schema_version": SCHEMA_VERSION,
         "consultation": inputs.consultation,
         "cutoff": inputs.cutoff.isoformat(),
         "summary": summary,

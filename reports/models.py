@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -124,6 +125,62 @@ class Report(models.Model):
     @property
     def updated_after_moderation(self) -> bool:
         return self.reason == ReportReason.MODERATION
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in {ReportStatus.QUEUED, ReportStatus.RUNNING}
+
+
+class ReportPdf(models.Model):
+    """A report version printed to PDF in the background, in one language, as the public or
+    the draft version (its badge differs). ``path`` is the file in the default storage once done.
+
+    Printing with Chromium takes up to two minutes, so it is a job, never part of a request:
+    the download link starts it (or finds it) and the file is kept, since a finished report
+    never changes except for whether it is published.
+    """
+
+    report = models.ForeignKey(
+        Report, verbose_name=_("decision report"), on_delete=models.CASCADE, related_name="pdfs"
+    )
+    language = models.CharField(_("language"), max_length=10)
+    published = models.BooleanField(_("printed as published"), default=False)
+    status = models.CharField(
+        _("status"), max_length=8, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    # Chromium is missing or could not print: the page says so with 503 (try again later).
+    unavailable = models.BooleanField(_("PDF printing unavailable"), default=False)
+    path = models.CharField(_("file"), max_length=255, blank=True)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report PDF")
+        verbose_name_plural = _("report PDFs")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "language", "published"], name="reports_reportpdf_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="reports_reportpdf_progress_max_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        audience = "public" if self.published else "draft"
+        return f"PDF of report {self.report_id} ({self.language}, {audience}, {self.status})"
+
+    @property
+    def storage_key(self) -> str:
+        """Where the file is kept (the same name the PDFs rendered in requests had)."""
+        audience = "public" if self.published else "draft"
+        return f"reports/pdf/{self.report_id}-{self.language}-{audience}.pdf"
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == ReportStatus.DONE
 
     @property
     def is_pending(self) -> bool:

@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from minyi.charts import layout as chart_layout
 from minyi.charts import minguo_day_axis
 
+from .schema import ReportData, SectionRow, Social
+
 STANCE_COLOURS = {"support": "#1d6b3a", "oppose": "#a32a1c", "suggest": "#5b6770"}
 SENTIMENT_COLOURS = {
     "positive": "#0b5cad",
@@ -123,11 +125,11 @@ class Chart:
 # --- tables ---------------------------------------------------------------------------------
 
 
-def _section_name(row: dict) -> str:
+def _section_name(row: SectionRow) -> str:
     return row["number"] or _("The whole draft")
 
 
-def _participation_tables(data: dict) -> list[Table]:
+def _participation_tables(data: ReportData) -> list[Table]:
     """Participation, stance and sentiment over the whole consultation."""
     summary = data["summary"]
     found: list[Table] = []
@@ -219,7 +221,7 @@ def _participation_tables(data: dict) -> list[Table]:
     return found
 
 
-def _section_tables(data: dict) -> list[Table]:
+def _section_tables(data: ReportData) -> list[Table]:
     """Per section of the draft."""
     found: list[Table] = []
     sections = data["sections"]
@@ -276,11 +278,11 @@ def _section_tables(data: dict) -> list[Table]:
     return found
 
 
-def _opinion_group_tables(data: dict) -> list[Table]:
+def _opinion_group_tables(data: ReportData) -> list[Table]:
     """The Pol.is opinion groups and their statements."""
     found: list[Table] = []
     groups = data["opinion_groups"]
-    texts = groups.get("statement_texts", {})
+    texts = groups["statement_texts"]
     found.append(
         Table(
             "opinion-groups",
@@ -351,7 +353,7 @@ def _opinion_group_tables(data: dict) -> list[Table]:
     return found
 
 
-def _campaign_tables(data: dict) -> list[Table]:
+def _campaign_tables(data: ReportData) -> list[Table]:
     """Coordinated campaigns found among the comments."""
     found: list[Table] = []
     campaign = data["campaigns"]
@@ -404,7 +406,7 @@ def _campaign_tables(data: dict) -> list[Table]:
     return found
 
 
-def _moderation_tables(data: dict) -> list[Table]:
+def _moderation_tables(data: ReportData) -> list[Table]:
     """What moderation held, hid and rejected."""
     found: list[Table] = []
     mod = data["moderation"]
@@ -490,7 +492,7 @@ TABLE_GROUPS = (
 )
 
 
-def tables(data: dict) -> dict[str, Table]:
+def tables(data: ReportData) -> dict[str, Table]:
     out: dict[str, Table] = {}
 
     def add(table: Table) -> None:
@@ -499,7 +501,7 @@ def tables(data: dict) -> dict[str, Table]:
     for build in TABLE_GROUPS:
         for table in build(data):
             add(table)
-    for table in social_tables(data.get("social") or {}):
+    for table in social_tables(data["social"]):
         add(table)
     add(response_table(data))
     return out
@@ -509,7 +511,7 @@ def _net(value: float | None) -> str:
     return "—" if value is None else f"{value:+.2f}"
 
 
-def social_tables(social: dict) -> list[Table]:
+def social_tables(social: Social) -> list[Table]:
     if not social.get("connected"):
         return []
     topics = social["topics"]
@@ -613,7 +615,7 @@ def social_tables(social: dict) -> list[Table]:
     ]
 
 
-def social_charts(social: dict) -> dict[str, Chart]:
+def social_charts(social: Social) -> dict[str, Chart]:
     if not social.get("connected") or not any(t["days"] for t in social["topics"]):
         return {}
     topics = social["topics"]
@@ -677,11 +679,11 @@ def social_charts(social: dict) -> dict[str, Chart]:
     }
 
 
-def table_by_slug(data: dict, slug: str) -> Table | None:
+def table_by_slug(data: ReportData, slug: str) -> Table | None:
     return next((t for t in tables(data).values() if t.slug == slug), None)
 
 
-def response_table(data: dict) -> Table:
+def response_table(data: ReportData) -> Table:
     return Table(
         "response-table",
         _("Response table (對照表) draft"),
@@ -726,7 +728,7 @@ def group_name(index: int) -> str:
 # --- charts ---------------------------------------------------------------------------------
 
 
-def _participation_charts(data: dict) -> dict[str, Chart]:
+def _participation_charts(data: ReportData) -> dict[str, Chart]:
     """Participation over time, stance and sentiment."""
     summary = data["summary"]
     out: dict[str, Chart] = {}
@@ -841,7 +843,7 @@ def _participation_charts(data: dict) -> dict[str, Chart]:
     return out
 
 
-def _section_charts(data: dict) -> dict[str, Chart]:
+def _section_charts(data: ReportData) -> dict[str, Chart]:
     """Per section of the draft."""
     out: dict[str, Chart] = {}
     sections = data["sections"]
@@ -902,7 +904,7 @@ def _section_charts(data: dict) -> dict[str, Chart]:
     return out
 
 
-def _opinion_group_charts(data: dict) -> dict[str, Chart]:
+def _opinion_group_charts(data: ReportData) -> dict[str, Chart]:
     """The Pol.is opinion map."""
     out: dict[str, Chart] = {}
     groups = data["opinion_groups"]
@@ -946,7 +948,7 @@ def _opinion_group_charts(data: dict) -> dict[str, Chart]:
     return out
 
 
-def _campaign_charts(data: dict) -> dict[str, Chart]:
+def _campaign_charts(data: ReportData) -> dict[str, Chart]:
     """Coordinated campaigns."""
     out: dict[str, Chart] = {}
     campaign = data["campaigns"]
@@ -984,7 +986,7 @@ def _campaign_charts(data: dict) -> dict[str, Chart]:
     return out
 
 
-def _moderation_charts(data: dict) -> dict[str, Chart]:
+def _moderation_charts(data: ReportData) -> dict[str, Chart]:
     """What moderation did."""
     out: dict[str, Chart] = {}
     mod = data["moderation"]
@@ -1029,9 +1031,9 @@ CHART_GROUPS = (
 )
 
 
-def charts(data: dict) -> dict[str, Chart]:
+def charts(data: ReportData) -> dict[str, Chart]:
     out: dict[str, Chart] = {}
     for build in CHART_GROUPS:
         out.update(build(data))
-    out.update(social_charts(data.get("social") or {}))
+    out.update(social_charts(data["social"]))
     return out

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -20,7 +22,8 @@ from minyi.live.versions import stream_version_bump
 from participation.models import Comment, ConsultationPage, Statement
 
 from . import builder
-from .models import Report, ReportReason, ReportStatus
+from .models import Report, ReportPdf, ReportReason, ReportStatus
+from .schema import SCHEMA_VERSION
 from .selectors import (
     report_inputs,
     report_superseded_by_moderation,
@@ -196,7 +199,7 @@ def engine_versions() -> dict:
             f"min_votes={builder.og.DEFAULT_MIN_VOTES}, seed 0"
         ),
         "near_duplicates": f"MinHash-LSH 5-char shingles, Jaccard >= {builder.DUPLICATE_THRESHOLD}",
-        "report_schema": builder.SCHEMA,
+        "report_schema": SCHEMA_VERSION,
     }
 
 
@@ -268,3 +271,85 @@ def report_publish(*, report: Report, user: User, published: bool = True) -> Rep
     report.published_by = user if published else None
     report.save(update_fields=["published", "published_at", "published_by"])
     return report
+
+
+# --- PDF, printed in the worker ---------------------------------------------------------------
+
+
+def report_pdf_request(
+    *, report: Report, language: str, base_url: str, retry: bool = False
+) -> ReportPdf:
+    """The PDF of a finished report in ``language``: the one printed or being printed, or a
+    new job to print it. A failed one is printed again only when ``retry`` (a reader's "try
+    again"), so a page that refreshes itself never loops on a failure."""
+    from .tasks import report_pdf_render
+
+    if not report.is_done:
+        raise ValidationError(_("Only a finished report can be downloaded."))
+    with transaction.atomic():
+        pdf, created = ReportPdf.objects.select_for_update().get_or_create(
+            report=report, language=language, published=report.published
+        )
+        if created and default_storage.exists(pdf.storage_key):
+            # Printed before PDFs were jobs (or the row was lost): the file is the answer.
+            return _report_pdf_finish(pdf, path=pdf.storage_key)
+        if pdf.is_done and default_storage.exists(pdf.path):
+            return pdf
+        if pdf.is_pending and not created:
+            return pdf
+        if pdf.status == ReportStatus.FAILED and not retry:
+            return pdf
+        pdf.status, pdf.progress, pdf.error, pdf.unavailable = ReportStatus.QUEUED, 0, "", False
+        pdf.path, pdf.requested_at, pdf.finished_at = "", timezone.now(), None
+        pdf.save()
+    # Not on commit: the row is committed already, and the immediate backend of the tests and
+    # of small installations prints right here.
+    report_pdf_render.enqueue(pdf_id=pdf.pk, base_url=base_url)
+    pdf.refresh_from_db()
+    return pdf
+
+
+def _report_pdf_finish(pdf: ReportPdf, *, path: str) -> ReportPdf:
+    pdf.status, pdf.progress, pdf.path, pdf.finished_at = (
+        ReportStatus.DONE,
+        100,
+        path,
+        timezone.now(),
+    )
+    pdf.save(update_fields=["status", "progress", "path", "finished_at"])
+    return pdf
+
+
+def report_pdf_build(*, pdf_id: int, base_url: str) -> str:
+    """The job's body: render the self-contained HTML, print it with Chromium, keep the file."""
+    from . import exports
+    from .rendering import standalone_html_for_worker
+
+    pdf = ReportPdf.objects.select_related("report__consultation").filter(pk=pdf_id).first()
+    if pdf is None or pdf.is_done:
+        return pdf.status if pdf else "missing"
+    ReportPdf.objects.filter(pk=pdf_id).update(status=ReportStatus.RUNNING, progress=10)
+    report = pdf.report
+    report.published = pdf.published  # the badge as asked for, whatever happened since
+    try:
+        html = standalone_html_for_worker(report, base_url=base_url, language=pdf.language)
+        ReportPdf.objects.filter(pk=pdf_id).update(progress=30)
+        content = exports.html_to_pdf(html)
+        ReportPdf.objects.filter(pk=pdf_id).update(progress=90)
+        if default_storage.exists(pdf.storage_key):
+            default_storage.delete(pdf.storage_key)
+        path = default_storage.save(pdf.storage_key, ContentFile(content))
+    except exports.PdfUnavailable as exc:
+        # Nothing to retry in the worker: Chromium is missing or cannot print this report.
+        ReportPdf.objects.filter(pk=pdf_id).update(
+            status=ReportStatus.FAILED, unavailable=True, error=str(exc)[:2000]
+        )
+        return ReportStatus.FAILED
+    except Exception as exc:
+        logger.exception("The PDF of report %s could not be printed", pdf.report_id)
+        ReportPdf.objects.filter(pk=pdf_id).update(
+            status=ReportStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:2000]
+        )
+        raise
+    _report_pdf_finish(pdf, path=path)
+    return ReportStatus.DONE

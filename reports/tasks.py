@@ -10,3 +10,11 @@ def report_generation(*, report_id: int) -> str:
     from .services import report_build
 
     return report_build(report_id=report_id)
+
+
+# Printing again is safe (the file is replaced whole); a worker that died mid-print is retried.
+@job(max_attempts=2, backoff_seconds=5)
+def report_pdf_render(*, pdf_id: int, base_url: str) -> str:
+    from .services import report_pdf_build
+
+    return report_pdf_build(pdf_id=pdf_id, base_url=base_url)

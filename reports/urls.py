@@ -25,6 +25,7 @@ urlpatterns = [
     path(_version + "report.html", views.report_html, name="html"),
     path(_version + "report.xlsx", views.report_xlsx, name="xlsx"),
     path(_version + "report.pdf", views.report_pdf, name="pdf"),
+    path(_version + "report-pdf.json", views.report_pdf_status, name="pdf_status"),
     path(_version + "tables/<slug:table>.csv", views.table_csv, name="table_csv"),
     path(_version + "response-table.xlsx", views.response_table_xlsx, name="response_xlsx"),
     path(_version + "response-table.doc", views.response_table_doc, name="response_doc"),

@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
-from pathlib import Path
 
 from django.contrib import messages
-from django.contrib.staticfiles import finders
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from . import exports, presentation
-from .models import Report, ReportStatus
+from .models import Report, ReportPdf, ReportStatus
+from .rendering import plotly_url, report_context, report_figures, standalone_html
 from .selectors import (
     comment_readings,
     consultation_for_report,
@@ -30,10 +27,9 @@ from .selectors import (
     report_latest_published,
     report_list,
     report_moderation_update_pending,
-    user_can_publish,
     user_can_see_drafts,
 )
-from .services import report_generate, report_publish
+from .services import report_generate, report_pdf_request, report_publish
 
 STAGE_LABELS = {
     "reading": gettext_lazy("Reading the data"),
@@ -46,6 +42,9 @@ STAGE_LABELS = {
     "social": gettext_lazy("Reading social media"),
     "moderation": gettext_lazy("Counting moderation"),
 }
+
+
+_PDF_FAILED = gettext_lazy("The PDF could not be printed. Please try again.")
 
 
 def _consultation(consultation_id: int):
@@ -70,38 +69,6 @@ def _done(report: Report) -> None:
 
 def _stage_label(stage: str) -> str:
     return str(STAGE_LABELS.get(stage, ""))
-
-
-def plotly_url() -> str:
-    """plotly.js as the performance dashboard serves it (one copy for the whole site)."""
-    import plotly
-
-    try:
-        return reverse("performance:plotly_js", kwargs={"version": plotly.__version__})
-    except NoReverseMatch:
-        return ""
-
-
-def _base_context(request: HttpRequest, consultation, report: Report) -> dict:
-    data = report.data
-    comment_url = consultation.url or ""
-    return {
-        "consultation": consultation,
-        "report": report,
-        "data": data,
-        "tables": presentation.tables(data),
-        "charts": presentation.charts(data),
-        "comment_url": comment_url,
-        "sections": data.get("sections", []),
-        "groups": data.get("opinion_groups", {}),
-        "campaigns": data.get("campaigns", {}),
-        "moderation": data.get("moderation", {}),
-        "social": data.get("social", {"connected": False}),
-        "summary": data.get("summary", {}),
-        "model_versions": report.model_versions,
-        "can_see_drafts": user_can_see_drafts(user=request.user, consultation=consultation),
-        "can_publish": user_can_publish(user=request.user, consultation=consultation),
-    }
 
 
 @require_GET
@@ -180,7 +147,7 @@ def report_detail(request: HttpRequest, consultation_id: int, version: int) -> H
                 ),
             },
         )
-    context = _base_context(request, consultation, report)
+    context = report_context(request, consultation, report)
     context["plotly_url"] = plotly_url()
     return render(request, "reports/report_detail.html", context)
 
@@ -242,7 +209,7 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
 def table_csv(request: HttpRequest, consultation_id: int, version: int, table: str):
     _consultation_page, report = _report(request, consultation_id, version)
     _done(report)
-    found = presentation.table_by_slug(report.data, table)
+    found = presentation.table_by_slug(report_figures(report), table)
     if found is None:
         raise Http404
     return _download(
@@ -273,7 +240,7 @@ def report_xlsx(request: HttpRequest, consultation_id: int, version: int) -> Htt
     consultation, report = _report(request, consultation_id, version)
     _done(report)
     content = exports.tables_xlsx(
-        presentation.tables(report.data), meta=_meta(consultation, report)
+        presentation.tables(report_figures(report)), meta=_meta(consultation, report)
     )
     return _download(content, XLSX, _filename(report, ".xlsx"))
 
@@ -289,7 +256,7 @@ def response_table_xlsx(request: HttpRequest, consultation_id: int, version: int
     _consultation_page, report = _report(request, consultation_id, version)
     _done(report)
     content = exports.response_table_xlsx(
-        presentation.response_table(report.data), decisions=_decision_labels()
+        presentation.response_table(report_figures(report)), decisions=_decision_labels()
     )
     return _download(content, XLSX, _filename(report, "-response-table.xlsx"))
 
@@ -304,7 +271,7 @@ def response_table_doc(request: HttpRequest, consultation_id: int, version: int)
         {
             "consultation": consultation,
             "report": report,
-            "table": presentation.response_table(report.data),
+            "table": presentation.response_table(report_figures(report)),
             "decisions": _decision_labels(),
         },
         request=request,
@@ -316,32 +283,6 @@ def response_table_doc(request: HttpRequest, consultation_id: int, version: int)
     )
 
 
-@lru_cache(maxsize=1)
-def _plotly_source() -> str:
-    import plotly
-
-    path = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
-    return path.read_text(encoding="utf-8").replace("</script", "<\\/script")
-
-
-def _static_text(path: str) -> str:
-    found = finders.find(path)
-    return Path(found).read_text(encoding="utf-8") if found else ""
-
-
-def standalone_html(request: HttpRequest, consultation, report: Report) -> str:
-    context = _base_context(request, consultation, report)
-    context.update(
-        standalone=True,
-        comment_url=request.build_absolute_uri(consultation.url or "/"),
-        inline_css=_static_text("minyi/css/minyi.css") + _static_text("reports/css/reports.css"),
-        inline_js=_static_text("minyi/js/charts.js") + _static_text("reports/js/report.js"),
-        plotly_source=_plotly_source(),
-        language=translation.get_language(),
-    )
-    return render_to_string("reports/report_standalone.html", context, request=request)
-
-
 @require_GET
 def report_html(request: HttpRequest, consultation_id: int, version: int) -> HttpResponse:
     consultation, report = _report(request, consultation_id, version)
@@ -350,22 +291,73 @@ def report_html(request: HttpRequest, consultation_id: int, version: int) -> Htt
     return _download(html.encode("utf-8"), "text/html; charset=utf-8", _filename(report, ".html"))
 
 
+def _pdf(request: HttpRequest, report: Report) -> ReportPdf:
+    """Start or find the job that prints this version to PDF in the reader's language."""
+    return report_pdf_request(
+        report=report,
+        language=translation.get_language(),
+        base_url=request.build_absolute_uri("/"),
+        retry=request.GET.get("retry") == "1",
+    )
+
+
+def _pdf_file(pdf: ReportPdf) -> bytes | None:
+    if not pdf.is_done or not default_storage.exists(pdf.path):
+        return None
+    with default_storage.open(pdf.path, "rb") as handle:
+        return handle.read()
+
+
 @require_GET
 def report_pdf(request: HttpRequest, consultation_id: int, version: int) -> HttpResponse:
+    """The PDF once the worker has printed it; until then a page that follows the job (it
+    refreshes itself, with or without JavaScript) and downloads the file when it is ready."""
     consultation, report = _report(request, consultation_id, version)
     _done(report)
-    # A finished report never changes (only whether it is published): cache its PDF.
-    key = (
-        f"reports/pdf/{report.pk}-{translation.get_language()}-"
-        f"{'public' if report.published else 'draft'}.pdf"
+    pdf = _pdf(request, report)
+    content = _pdf_file(pdf)
+    if content is not None:
+        return _download(content, "application/pdf", _filename(report, ".pdf"))
+    pdf_url = reverse(
+        "reports:pdf", kwargs={"consultation_id": consultation.pk, "version": report.version}
     )
-    if default_storage.exists(key):
-        with default_storage.open(key, "rb") as handle:
-            content = handle.read()
-    else:
-        try:
-            content = exports.html_to_pdf(standalone_html(request, consultation, report))
-        except exports.PdfUnavailable as exc:
-            return HttpResponse(str(exc), status=503, content_type="text/plain; charset=utf-8")
-        default_storage.save(key, ContentFile(content))
-    return _download(content, "application/pdf", _filename(report, ".pdf"))
+    response = render(
+        request,
+        "reports/report_pdf_progress.html",
+        {
+            "consultation": consultation,
+            "report": report,
+            "pdf": pdf,
+            "pdf_url": pdf_url,
+            "status_url": reverse(
+                "reports:pdf_status",
+                kwargs={"consultation_id": consultation.pk, "version": report.version},
+            ),
+        },
+        status=503 if pdf.unavailable else (500 if pdf.status == ReportStatus.FAILED else 202),
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@require_GET
+def report_pdf_status(request: HttpRequest, consultation_id: int, version: int) -> JsonResponse:
+    """The print job as JSON for the page's script (starting it, like the PDF link, if needed)."""
+    consultation, report = _report(request, consultation_id, version)
+    _done(report)
+    pdf = _pdf(request, report)
+    ready = _pdf_file(pdf) is not None if pdf.is_done else False
+    payload = {
+        "status": ReportStatus.DONE if ready else pdf.status,
+        "status_label": str(pdf.get_status_display()),
+        "progress": 100 if ready else pdf.progress,
+        "stage_label": str(pdf.get_status_display()),
+        "url": reverse(
+            "reports:pdf", kwargs={"consultation_id": consultation.pk, "version": version}
+        ),
+    }
+    if pdf.status == ReportStatus.FAILED:
+        payload["error"] = pdf.error if pdf.unavailable else _PDF_FAILED
+    response = JsonResponse(payload)
+    response["Cache-Control"] = "no-store"
+    return response

@@ -33,8 +33,8 @@ def validation_error(request, exc: ValidationError):
 
 @api.exception_handler(RateLimited)
 def rate_limited(request, exc: RateLimited):
-    """Too many writes in a short time: 429 with Retry-After (checked before ValidationError)."""
-    response = api.create_response(request, {"detail": "；".join(exc.messages)}, status=429)
+    """Too many writes in a short time: 429 with Retry-After (never a 400 form error)."""
+    response = api.create_response(request, {"detail": exc.message}, status=429)
     response["Retry-After"] = str(exc.retry_after)
     return response
 

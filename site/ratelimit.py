@@ -1,10 +1,11 @@
 """Fixed-window rate limits on the shared cache (Redis in production).
 
-A service that refuses a write because of a limit raises :class:`RateLimited` (a
-``ValidationError``, so callers that catch ``ValidationError`` keep working); the
-middleware in ``minyi.security`` and the API's exception handler answer it with
-HTTP 429 and a ``Retry-After`` header. The per-kind limits can be changed in the
-``MINYI_RATE_LIMITS`` setting.
+A service that refuses a write because of a limit raises :class:`RateLimited`. It is
+deliberately *not* a ``ValidationError``: a view's ``except ValidationError`` (a form
+error, answered 400) never catches it, and it travels up to the one place that answers
+it: ``RateLimitMiddleware`` in ``minyi.security`` (the 429 page, or JSON for fetch) and
+the API's exception handler, both with a ``Retry-After`` header. The per-kind limits can
+be changed in the ``MINYI_RATE_LIMITS`` setting.
 """
 
 import math
@@ -12,7 +13,6 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.exceptions import ValidationError
 
 MINUTE = 60
 HOUR = 3600
@@ -20,12 +20,23 @@ DAY = 86400
 _WINDOWS = {"per_minute": MINUTE, "per_hour": HOUR, "per_day": DAY}
 
 
-class RateLimited(ValidationError):
-    """A per-user (or per-address) limit was reached: answer 429, retry after ``retry_after`` s."""
+class RateLimited(Exception):
+    """A per-user (or per-address) limit was reached: answer 429, retry after ``retry_after`` s.
+
+    ``message`` is the user-facing (translated) text; ``messages`` lists it, as a
+    ``ValidationError``'s does, for code that joins messages.
+    """
+
+    code = "rate_limited"
 
     def __init__(self, message, *, retry_after: int = MINUTE):
-        super().__init__(message, code="rate_limited")
+        super().__init__(message)
+        self.message = str(message)
         self.retry_after = max(1, int(retry_after))
+
+    @property
+    def messages(self) -> list[str]:
+        return [self.message]
 
 
 def _bucket(key: str, window_seconds: int, now: float) -> str:

@@ -150,7 +150,7 @@ class RateLimitMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception):
         if isinstance(exception, RateLimited):
             return rate_limited_response(
-                request, message="；".join(exception.messages), retry_after=exception.retry_after
+                request, message=exception.message, retry_after=exception.retry_after
             )
         return None
 

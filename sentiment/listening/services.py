@@ -3,6 +3,8 @@
 import hashlib
 import logging
 import math
+import os
+import tempfile
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -41,6 +43,7 @@ from sentiment.models import (
 from sentiment.services import analysed_model_labels, analysed_model_register, texts_analyse
 
 from .connectors import Connector, ConnectorError, NormalisedPost, connector_for
+from .connectors.upload import upload_decode, upload_rows, upload_size_check
 from .query import QueryError, query_parse, text_normalise
 from .selectors import posts_to_revisit
 
@@ -843,3 +846,44 @@ def sources_due_enqueue(*, now: datetime | None = None) -> list[int]:
             source_fetch.enqueue(source_id=source.pk)
             queued.append(source.pk)
     return queued
+
+
+# --- Uploads (CSV / JSON Lines) -----------------------------------------------------------------
+
+UPLOAD_DIRECTORY = "listening_uploads"
+UPLOAD_HEAD_BYTES = 256 * 1024
+
+
+def upload_file_store(*, upload) -> tuple[str, list[str]]:
+    """Keep an uploaded file under MEDIA_ROOT and read its columns from its first lines.
+
+    Returns the stored file's path and its columns. A file too large or unreadable raises
+    :class:`ConnectorError` (a message for the analyst); nothing partial or unreadable is kept,
+    and a full disk's ``OSError`` goes on upstream (answered 507).
+    """
+    upload_size_check(upload.size)
+    suffix = ".jsonl" if upload.name.lower().endswith((".jsonl", ".ndjson", ".json")) else ".csv"
+    directory = Path(settings.MEDIA_ROOT) / UPLOAD_DIRECTORY
+    directory.mkdir(parents=True, exist_ok=True)
+    handle, path = tempfile.mkstemp(suffix=suffix, dir=directory)
+    try:
+        with os.fdopen(handle, "wb") as target:
+            for chunk in upload.chunks():
+                target.write(chunk)
+        with Path(path).open("rb") as stored:
+            head = stored.read(UPLOAD_HEAD_BYTES)
+        head = head[: head.rfind(b"\n") + 1] or head
+        columns, _rows = upload_rows(upload_decode(head), suffix.lstrip("."))
+    except (OSError, ConnectorError):
+        Path(path).unlink(missing_ok=True)
+        raise
+    return path, columns
+
+
+def upload_ingest_start(*, source: Source, path: str, mapping: dict[str, str]) -> None:
+    """Remember the column mapping on the source and import the stored file in the background."""
+    from .tasks import upload_ingest_job
+
+    source.config = {**(source.config or {}), "mapping": mapping}
+    source.save(update_fields=["config"])
+    upload_ingest_job.enqueue(source_id=source.pk, path=path)

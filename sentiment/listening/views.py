@@ -1,13 +1,10 @@
 """Analyst dashboard of social listening (signed-in Analyst role or superuser)."""
 
 import io
-import os
-import tempfile
 from datetime import date, timedelta
 from functools import wraps
 from pathlib import Path
 
-from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,7 +19,8 @@ from sentiment.models import Source, SourceKind, Topic
 
 from . import charts
 from .connectors import ConnectorError
-from .connectors.upload import FIELDS, upload_decode, upload_rows, upload_size_check
+from .connectors.upload import FIELDS
+from .forms import UploadFileForm, UploadMappingForm
 from .panels import topic_panels
 from .selectors import (
     DashboardFilter,
@@ -32,6 +30,7 @@ from .selectors import (
     topic_source_choices,
     topics_for_dashboard,
 )
+from .services import upload_file_store, upload_ingest_start
 
 EXPORT_LIMIT = 100_000
 
@@ -184,48 +183,29 @@ def topic_export(request: HttpRequest, topic_id: int, fmt: str) -> HttpResponse:
 @analyst_required
 def source_upload(request: HttpRequest, source_id: int) -> HttpResponse:
     """Two steps: choose a file (its columns are read), then map columns to fields and ingest."""
-    from .tasks import upload_ingest_job
-
     source = get_object_or_404(Source, pk=source_id, kind=SourceKind.UPLOAD)
     context = {"source": source, "fields": FIELDS, "error": "", "columns": []}
+    session_key = f"listening_upload_{source.pk}"
     if request.method == "POST" and "file" in request.FILES:
-        upload = request.FILES["file"]
+        form = UploadFileForm(request.POST, request.FILES)
+        form.is_valid()  # a file is there: the service checks its size and columns
         try:
-            upload_size_check(upload.size)
-            suffix = (
-                ".jsonl" if upload.name.lower().endswith((".jsonl", ".ndjson", ".json")) else ".csv"
-            )
-            directory = Path(settings.MEDIA_ROOT) / "listening_uploads"
-            directory.mkdir(parents=True, exist_ok=True)
-            handle, path = tempfile.mkstemp(suffix=suffix, dir=directory)
-            try:
-                with os.fdopen(handle, "wb") as target:
-                    for chunk in upload.chunks():
-                        target.write(chunk)
-                with Path(path).open("rb") as handle:
-                    head = handle.read(256 * 1024)
-                head = head[: head.rfind(b"\n") + 1] or head
-                columns, _rows = upload_rows(upload_decode(head), suffix.lstrip("."))
-            except (OSError, ConnectorError):
-                # Never keep a partial or unreadable file (a full disk answers 507 upstream).
-                Path(path).unlink(missing_ok=True)
-                raise
+            path, columns = upload_file_store(upload=form.cleaned_data["file"])
         except ConnectorError as error:
             context["error"] = str(error)
         else:
-            request.session[f"listening_upload_{source.pk}"] = path
+            request.session[session_key] = path
             mapping = (source.config or {}).get("mapping") or {}
             context.update(columns=columns, mapping=mapping)
         return render(request, "sentiment/listening/upload.html", context)
     if request.method == "POST":
-        path = request.session.pop(f"listening_upload_{source.pk}", None)
+        path = request.session.pop(session_key, None)
         if not path or not Path(path).exists():
             context["error"] = _("The uploaded file is missing; choose it again.")
             return render(request, "sentiment/listening/upload.html", context)
-        mapping = {field: request.POST.get(f"map_{field}", "") for field in FIELDS}
-        source.config = {**(source.config or {}), "mapping": mapping}
-        source.save(update_fields=["config"])
-        upload_ingest_job.enqueue(source_id=source.pk, path=path)
+        form = UploadMappingForm(request.POST)
+        form.is_valid()  # every column is optional here; the import checks text and date
+        upload_ingest_start(source=source, path=path, mapping=form.mapping())
         return redirect(reverse("listening:source_upload", args=[source.pk]) + "?queued=1")
     context["queued"] = request.GET.get("queued") == "1"
     return render(request, "sentiment/listening/upload.html", context)

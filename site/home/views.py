@@ -4,24 +4,21 @@ Kept in cookies so they work without an account and without JavaScript.
 """
 
 from django.http import HttpRequest, HttpResponseRedirect
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from .context_processors import CONTRAST_COOKIE, TEXT_SIZE_COOKIE, TEXT_SIZES
+from .context_processors import CONTRAST_COOKIE, TEXT_SIZE_COOKIE
+from .forms import DisplayPreferencesForm
 
 ONE_YEAR = 365 * 24 * 3600
 
 
 @require_POST
 def display_preferences_set(request: HttpRequest) -> HttpResponseRedirect:
-    next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        next_url = "/"
-    response = HttpResponseRedirect(next_url)
-    text_size = request.POST.get("text_size")
-    if text_size in TEXT_SIZES:
+    form = DisplayPreferencesForm(request.POST, request=request)
+    form.is_valid()  # every field is optional; an unknown value is ignored
+    response = HttpResponseRedirect(form.cleaned_data["next"] or "/")
+    text_size = form.cleaned_data["text_size"]
+    if text_size:
         response.set_cookie(
             TEXT_SIZE_COOKIE,
             text_size,
@@ -29,8 +26,8 @@ def display_preferences_set(request: HttpRequest) -> HttpResponseRedirect:
             samesite="Lax",
             secure=request.is_secure(),
         )
-    contrast = request.POST.get("contrast")
-    if contrast in {"high", "normal"}:
+    contrast = form.cleaned_data["contrast"]
+    if contrast:
         response.set_cookie(
             CONTRAST_COOKIE, contrast, max_age=ONE_YEAR, samesite="Lax", secure=request.is_secure()
         )

@@ -8,6 +8,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from minyi.forms import form_messages, form_refuse
+
+from .forms import EmailFrequencyForm
 from .models import EmailFrequency
 from .selectors import (
     email_frequency_of,
@@ -21,17 +24,16 @@ from .services import email_frequency_set, notifications_mark_read
 @login_required
 @require_http_methods(["GET", "POST"])
 def notification_list(request: HttpRequest) -> HttpResponse:
-    errors: list[str] = []
-    if request.method == "POST":
+    form = EmailFrequencyForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
         try:
-            email_frequency_set(
-                user=request.user, frequency=request.POST.get("email_frequency", "")
-            )
+            email_frequency_set(user=request.user, frequency=form.cleaned_data["email_frequency"])
         except ValidationError as error:
-            errors = error.messages
+            form_refuse(form, error)
         else:
             messages.success(request, _("Your e-mail preference is saved."))
             return redirect("notifications:list")
+    errors = form_messages(form) if form.is_bound else []
     notifications = list(notifications_for(request.user)[:100])
     unread = {n.pk for n in notifications if n.read_at is None}
     notifications_mark_read(user=request.user)

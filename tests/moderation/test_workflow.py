@@ -11,6 +11,7 @@ from django.urls import reverse
 from minyi.agencies.roles import Role
 from minyi.agencies.services import user_role_add
 from minyi.notifications.models import Notification
+from minyi.ratelimit import RateLimited
 from moderation.models import Appeal, AuditEntry, Decision, Report, ReportStatus
 from moderation.services import (
     appeal_create,
@@ -155,7 +156,7 @@ def test_repeated_bad_faith_reporters_are_rate_limited(
     assert Report.objects.filter(status=ReportStatus.DISMISSED).count() == 3
     another = comment_create(consultation=page, user=make_user(), body="再一則", stance="support")
     # Three dismissed reports in 30 days: one report a day, and one was sent today already.
-    with pytest.raises(ValidationError, match="稍後"):
+    with pytest.raises(RateLimited, match="稍後"):
         report_create(reporter=reporter, instance=another, rule="abuse")
     report_create(reporter=make_user(), instance=another, rule="abuse")
 

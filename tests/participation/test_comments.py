@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from minyi.ratelimit import RateLimited
 from moderation.models import Outcome, Submission
 from participation.models import Comment, CommentRevision, CommentState
 from participation.selectors import section_stance_counts
@@ -112,7 +113,7 @@ def test_comments_are_rate_limited(make_consultation, make_user):
     user = make_user()
     for n in range(5):
         comment_create(consultation=page, user=user, body=f"第 {n} 則", stance="support")
-    with pytest.raises(ValidationError) as error:
+    with pytest.raises(RateLimited) as error:
         comment_create(consultation=page, user=user, body="太快了", stance="support")
     assert "太快" in error.value.messages[0]
     assert Comment.objects.count() == 5

@@ -11,6 +11,7 @@ from wagtail.models import Site
 from minyi.agencies.roles import Role
 from minyi.agencies.services import agency_staff_add, user_role_add
 from minyi.notifications.models import Notification
+from minyi.ratelimit import RateLimited
 from moderation.models import Submission
 from participation.models import (
     ParticipationSettings,
@@ -222,7 +223,7 @@ def test_endorsing_is_rate_limited(make_petition, make_user):
     petitions = [make_petition(title=f"點子 {n}") for n in range(11)]
     for petition in petitions[:10]:
         petition_endorse(petition=petition, user=citizen)
-    with pytest.raises(ValidationError):
+    with pytest.raises(RateLimited):
         petition_endorse(petition=petitions[10], user=citizen)
     assert PetitionEndorsement.objects.filter(user=citizen).count() == 10
 

@@ -147,6 +147,7 @@ EXPECTED: dict[str, set[str]] = {
     "reports:html": NOBODY,
     "reports:xlsx": NOBODY,
     "reports:pdf": NOBODY,
+    "reports:pdf_status": NOBODY,  # the PDF job's progress, for the page's script
     "reports:table_csv": NOBODY,
     "reports:response_xlsx": NOBODY,
     "reports:response_doc": NOBODY,

@@ -66,10 +66,11 @@ def _assert_429_json(response, text: str) -> None:
     assert response.json()["detail"] == text
 
 
-def test_rate_limited_is_a_validation_error():
-    """Callers that catch ValidationError (forms, older code, tests) keep working."""
+def test_rate_limited_is_not_a_validation_error():
+    """A view's ``except ValidationError`` (a 400 form error) never swallows it: it reaches
+    RateLimitMiddleware or the API's handler, which answer 429."""
     error = RateLimited("太快了", retry_after=42)
-    assert isinstance(error, ValidationError)
+    assert not isinstance(error, ValidationError)
     assert error.messages == ["太快了"] and error.retry_after == 42
 
 
