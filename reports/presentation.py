@@ -16,6 +16,15 @@ from minyi.charts import layout as chart_layout
 from minyi.charts import minguo_day_axis
 
 from .schema import ReportData, SectionRow, Social
+from .selectors import (
+    action_label,
+    comment_state_label,
+    outcome_label,
+    rule_title,
+    sentiment_label,
+    stance_label,
+    statement_state_label,
+)
 
 STANCE_COLOURS = {"support": "#1d6b3a", "oppose": "#a32a1c", "suggest": "#5b6770"}
 SENTIMENT_COLOURS = {
@@ -26,51 +35,6 @@ SENTIMENT_COLOURS = {
 }
 GROUP_COLOURS = ["#0b5cad", "#b04a00", "#1d6b3a", "#7a3b9c", "#8a6d00"]
 MAX_ROWS_ON_PAGE = 50  # longer tables are cut on the page (the CSV and XLSX have every row)
-
-
-def stance_label(code: str) -> str:
-    from participation.models import Stance
-
-    return str(Stance(code).label) if code in Stance.values else code
-
-
-def sentiment_label(code: str) -> str:
-    from sentiment.models import SentimentLabel
-
-    if code == "unanalysed":
-        return _("Not analysed yet")
-    return str(SentimentLabel(code).label) if code in SentimentLabel.values else code
-
-
-def outcome_label(code: str) -> str:
-    from moderation.models import Outcome
-
-    return str(Outcome(code).label) if code in Outcome.values else code
-
-
-def action_label(code: str) -> str:
-    from moderation.models import DecisionAction
-
-    return str(DecisionAction(code).label) if code in DecisionAction.values else code
-
-
-def rule_title(code: str) -> str:
-    from moderation.rules import RULES
-
-    rule = RULES.get(code)
-    return rule.title_zh if rule else code
-
-
-def comment_state_label(code: str) -> str:
-    from participation.models import CommentState
-
-    return str(CommentState(code).label) if code in CommentState.values else code
-
-
-def statement_state_label(code: str) -> str:
-    from participation.models import ModerationState
-
-    return str(ModerationState(code).label) if code in ModerationState.values else code
 
 
 def percent(share: float) -> str:

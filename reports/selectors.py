@@ -12,6 +12,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
+from django.utils.translation import gettext as _
 
 from minyi.accounts.models import User
 from minyi.agencies.roles import Role
@@ -433,3 +434,84 @@ def comment_readings(*, consultation: ConsultationPage) -> list[dict]:
             }
         )
     return rows
+
+
+# --- What other apps' codes are called (for the report's tables and charts) -----------------
+# The report's modules read other apps only through this module and their selectors; these
+# label lookups are the reads of vocabularies that the presentation needs.
+
+
+def stance_label(code: str) -> str:
+    from participation.models import Stance
+
+    return str(Stance(code).label) if code in Stance.values else code
+
+
+def sentiment_label(code: str) -> str:
+    from sentiment.models import SentimentLabel
+
+    if code == "unanalysed":
+        return _("Not analysed yet")
+    return str(SentimentLabel(code).label) if code in SentimentLabel.values else code
+
+
+def outcome_label(code: str) -> str:
+    from moderation.models import Outcome
+
+    return str(Outcome(code).label) if code in Outcome.values else code
+
+
+def action_label(code: str) -> str:
+    from moderation.models import DecisionAction
+
+    return str(DecisionAction(code).label) if code in DecisionAction.values else code
+
+
+def rule_title(code: str) -> str:
+    from moderation.rules import RULES
+
+    rule = RULES.get(code)
+    return rule.title_zh if rule else code
+
+
+def comment_state_label(code: str) -> str:
+    from participation.models import CommentState
+
+    return str(CommentState(code).label) if code in CommentState.values else code
+
+
+def statement_state_label(code: str) -> str:
+    from participation.models import ModerationState
+
+    return str(ModerationState(code).label) if code in ModerationState.values else code
+
+
+def adoption_decision_labels() -> list[str]:
+    from participation.models import AdoptionDecision
+
+    return [str(label) for label in AdoptionDecision.labels]
+
+
+# Items whose moderation changes what a report quoted or counted.
+_REPORTED_KINDS = {"participation.comment": "Comment", "participation.statement": "Statement"}
+
+
+def reported_item(model_label: str, pk: int) -> dict | None:
+    """``{"consultation_id", "created_at"}`` of a comment or statement a report may have
+    counted; None for other kinds or a missing item."""
+    from participation import models as participation_models
+
+    name = _REPORTED_KINDS.get(model_label.lower())
+    if name is None:
+        return None
+    model = getattr(participation_models, name)
+    return model.objects.filter(pk=pk).values("consultation_id", "created_at").first()
+
+
+def consultation_get(pk: int) -> ConsultationPage:
+    return ConsultationPage.objects.get(pk=pk)
+
+
+def consultation_stream(consultation_id: int) -> str:
+    """The consultation's live stream (its cached pages key on its version)."""
+    return ConsultationPage.stream_of(consultation_id)

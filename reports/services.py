@@ -7,6 +7,7 @@ import logging
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,17 +20,22 @@ from django.utils.translation import gettext as _
 
 from minyi.accounts.models import User
 from minyi.live.versions import stream_version_bump
-from participation.models import Comment, ConsultationPage, Statement
 
 from . import builder
 from .models import Report, ReportPdf, ReportReason, ReportStatus
 from .schema import SCHEMA_VERSION
 from .selectors import (
+    consultation_get,
+    consultation_stream,
     report_inputs,
     report_superseded_by_moderation,
+    reported_item,
     user_can_publish,
     user_can_see_drafts,
 )
+
+if TYPE_CHECKING:
+    from participation.models import ConsultationPage
 
 logger = logging.getLogger(__name__)
 
@@ -80,19 +86,12 @@ def _version_queue(
     return report
 
 
-# Items whose moderation changes what a report quoted or counted, and their consultation.
-_REPORTED_KINDS = {"participation.comment": Comment, "participation.statement": Statement}
-
-
 def report_moderation_refresh(model_label: str, pk: int, changed_at: datetime) -> Report | None:
     """Refresher (minyi.publishing): a moderator's decision or an author's edit or withdrawal
     changed an item that a published report counted. That version stops being public at once
     and a new version, marked 因審核更新, is generated and published in its place (staff keep
     the old one). Idempotent: nothing is done if no published version predates the change."""
-    model = _REPORTED_KINDS.get(model_label.lower())
-    if model is None:
-        return None
-    item = model.objects.filter(pk=pk).values("consultation_id", "created_at").first()
+    item = reported_item(model_label, pk)
     if item is None:
         return None
     with transaction.atomic():
@@ -123,7 +122,7 @@ def report_moderation_refresh(model_label: str, pk: int, changed_at: datetime) -
             # Every public version stops being public until the replacement is done: the link
             # says the report is being updated rather than showing an older version.
             reports.filter(published=True).update(published=False, published_at=None)
-        consultation = ConsultationPage.objects.get(pk=item["consultation_id"])
+        consultation = consultation_get(item["consultation_id"])
         replacement = _version_queue(
             consultation=consultation, user=None, reason=ReportReason.MODERATION, replaces=target
         )
@@ -133,7 +132,7 @@ def report_moderation_refresh(model_label: str, pk: int, changed_at: datetime) -
 
 def _consultation_page_changed(consultation_id: int) -> None:
     """The consultation page links the published report: cached copies are stale."""
-    stream_version_bump(ConsultationPage.stream_of(consultation_id))
+    stream_version_bump(consultation_stream(consultation_id))
 
 
 def _replacement_publish(report_id: int) -> None:

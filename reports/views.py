@@ -246,9 +246,9 @@ def report_xlsx(request: HttpRequest, consultation_id: int, version: int) -> Htt
 
 
 def _decision_labels() -> list[str]:
-    from participation.models import AdoptionDecision
+    from .selectors import adoption_decision_labels
 
-    return [str(label) for label in AdoptionDecision.labels]
+    return adoption_decision_labels()
 
 
 @require_GET

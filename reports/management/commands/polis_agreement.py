@@ -2,11 +2,10 @@
 
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from participation.models import ConsultationPage
 from participation.selectors import consultation_by_slug
 from reports.agreement import (
     DEFAULT_MIN_VOTES,
@@ -36,7 +35,7 @@ class Command(BaseCommand):
     def handle(self, *args, slug: str, participants_votes: Path, min_votes: int, **options):
         try:
             consultation = consultation_by_slug(slug)
-        except ConsultationPage.DoesNotExist:
+        except ObjectDoesNotExist:
             raise CommandError(
                 _("No consultation has the slug “%(slug)s”.") % {"slug": slug}
             ) from None
