@@ -71,3 +71,22 @@ class FollowForm(NextUrlForm):
 
     def clean_follow(self) -> bool:
         return self.cleaned_data.get("follow") == "1"
+
+
+class VoteForm(NextUrlForm):
+    """A vote from the card (``card=1``: answer with the next card) or from the statements page
+    (``next``); the value is the service's to check, with the API's message."""
+
+    value = TextField()
+    card = TextField()
+
+    def clean_card(self) -> bool:
+        return self.cleaned_data.get("card") == "1"
+
+
+class PetitionForm(forms.Form):
+    """A proposal: the title, the text and the agency it is addressed to (a code, or none)."""
+
+    title = TextField()
+    body = TextField()
+    agency = TextField()

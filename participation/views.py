@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,7 +18,14 @@ from minyi.forms import form_messages, form_refuse, form_value
 
 from .exports import tallies_csv_write
 from .follows import follow_add, follow_remove
-from .forms import CommentEditForm, CommentForm, FollowForm, StatementForm
+from .forms import (
+    CommentEditForm,
+    CommentForm,
+    FollowForm,
+    PetitionForm,
+    StatementForm,
+    VoteForm,
+)
 from .models import (
     PETITION_BODY_MAX_LENGTH,
     PETITION_TITLE_MAX_LENGTH,
@@ -198,15 +205,6 @@ def statement_post(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _safe_next(request: HttpRequest) -> str:
-    next_url = request.POST.get("next", "")
-    if next_url and url_has_allowed_host_and_scheme(
-        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return next_url
-    return ""
-
-
 @login_required
 @require_POST
 def vote_post(request: HttpRequest, pk: int) -> HttpResponse:
@@ -216,9 +214,13 @@ def vote_post(request: HttpRequest, pk: int) -> HttpResponse:
 
     statement = get_object_or_404(Statement.objects.select_related("consultation"), pk=pk)
     page = statement.consultation
-    next_url = _safe_next(request)
+    form = VoteForm(request.POST, request=request)
+    form.is_valid()  # every field optional: the service checks the value
+    next_url = form.cleaned_data["next"]
     try:
-        statement_vote_cast(statement=statement, user=request.user, value=request.POST.get("value"))
+        statement_vote_cast(
+            statement=statement, user=request.user, value=form.cleaned_data["value"]
+        )
     except ValidationError as error:
         if next_url and not _wants_json(request):
             messages.error(request, "；".join(error.messages))
@@ -235,7 +237,7 @@ def vote_post(request: HttpRequest, pk: int) -> HttpResponse:
                 "pass": statement.pass_count,
             },
         }
-        if request.POST.get("card") == "1":
+        if form.cleaned_data["card"]:
             data["card"] = vote_card_render(request=request, consultation=page, message=message)
         return JsonResponse(data)
     if next_url:
@@ -312,7 +314,9 @@ def petition_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and assurance:
         return redirect(_verification_url(request.path))
     if request.method == "POST":
-        values = {key: request.POST.get(key, "") for key in values}
+        form = PetitionForm(request.POST)
+        form.is_valid()  # every field optional: the service checks them, with its messages
+        values = {key: form.cleaned_data[key] for key in values}
         agency = Agency.objects.filter(code=values["agency"]).first() if values["agency"] else None
         try:
             petition = petition_create(
