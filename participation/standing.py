@@ -159,7 +159,11 @@ def participant_standing(*, consultation: ConsultationPage, user) -> Standing:
         if participant_id
         else 0
     )
-    total = len(conversation_statement_ids(consultation.pk))
+    total = (
+        Statement.objects.filter(consultation=consultation)
+        .exclude(moderation_state__in=_OUT_OF_CONVERSATION)
+        .count()
+    )
     needed = max(0, min(MIN_VOTES, total) - votes_cast)
     stored = OpinionMap.objects.filter(consultation=consultation).first()
     updating = stored is None or stored.last_vote_at != _latest_vote_at(consultation.pk)
