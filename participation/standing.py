@@ -27,14 +27,15 @@ GROUP_LETTERS = "ABCDE"
 _OUT_OF_CONVERSATION = {ModerationState.REJECTED, ModerationState.HIDDEN, ModerationState.HELD}
 
 
-def conversation_statement_ids(consultation_id: int) -> list[int]:
+def _conversation(consultation_id: int):
     """The statements in the vote matrix: all but the removed and held (as in the report)."""
-    return list(
-        Statement.objects.filter(consultation_id=consultation_id)
-        .exclude(moderation_state__in=_OUT_OF_CONVERSATION)
-        .order_by("pk")
-        .values_list("pk", flat=True)
+    return Statement.objects.filter(consultation_id=consultation_id).exclude(
+        moderation_state__in=_OUT_OF_CONVERSATION
     )
+
+
+def conversation_statement_ids(consultation_id: int) -> list[int]:
+    return list(_conversation(consultation_id).order_by("pk").values_list("pk", flat=True))
 
 
 def _latest_vote_at(consultation_id: int):
@@ -159,11 +160,7 @@ def participant_standing(*, consultation: ConsultationPage, user) -> Standing:
         if participant_id
         else 0
     )
-    total = (
-        Statement.objects.filter(consultation=consultation)
-        .exclude(moderation_state__in=_OUT_OF_CONVERSATION)
-        .count()
-    )
+    total = _conversation(consultation.pk).count()
     needed = max(0, min(MIN_VOTES, total) - votes_cast)
     stored = OpinionMap.objects.filter(consultation=consultation).first()
     updating = stored is None or stored.last_vote_at != _latest_vote_at(consultation.pk)
