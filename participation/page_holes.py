@@ -27,7 +27,7 @@ from django.utils.translation import get_language
 
 from minyi.page_cache import CSRF_PLACEHOLDER, Personalisation, csrf_token_once
 
-from .opinion_groups import DEFAULT_MIN_VOTES as MIN_VOTES
+from .standing import MIN_VOTES
 
 # Set in the template context while a page is rendered for the shared citizens' copy.
 DEFERRED = "page_holes_deferred"

@@ -152,7 +152,7 @@ def participant_of(consultation_id: int, user) -> int:
     return _participants[key]
 
 
-def _vote_admit(user, statement_id: int, *, per_request: bool) -> VoteRequest | None:
+def _vote_admit(user, statement_id: int, value: int, *, per_request: bool) -> VoteRequest | None:
     """Everything a vote needs before its batch, in one trip to a worker thread: the person's
     identity level and limit (``per_request``; AssuranceRequired, RateLimited), the statement's
     consultation (None: no such statement), the participant."""
@@ -166,7 +166,7 @@ def _vote_admit(user, statement_id: int, *, per_request: bool) -> VoteRequest | 
         statement_id=statement_id,
         participant_id=participant_of(consultation_id, user),
         consultation_id=consultation_id,
-        value=0,
+        value=value,
     )
 
 
@@ -183,15 +183,11 @@ async def vote_submit(
     home = _statement_homes.get(statement_id)
     known = _participants.get((home, user.pk)) if home is not None else None
     if known is not None and socket:  # nothing to look up: no trip to a thread
-        admitted = VoteRequest(statement_id, known, home, value)
+        request = VoteRequest(statement_id, known, home, value)
     else:
-        admitted = await in_worker_thread(_vote_admit)(user, statement_id, per_request=not socket)
-    if admitted is None:
+        request = await in_worker_thread(_vote_admit)(
+            user, statement_id, value, per_request=not socket
+        )
+    if request is None:
         return None
-    request = VoteRequest(
-        statement_id=admitted.statement_id,
-        participant_id=admitted.participant_id,
-        consultation_id=admitted.consultation_id,
-        value=value,
-    )
     return await vote_batcher().submit(request)
