@@ -125,6 +125,9 @@ def moderation_queue(*, kind: str = "", state: str = "", rule: str = "") -> list
         if item_state == ItemState.WITHDRAWN:
             continue
         item_reports = reports.get(key, [])
+        if item_state == ItemState.HIDDEN and not item_reports:
+            # Hidden by a moderator's decision (which resolved the reports): decided, not waiting.
+            continue
         submission = submissions.get(key)
         item = QueueItem(
             instance=instance,

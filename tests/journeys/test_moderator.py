@@ -24,6 +24,8 @@ def _decide_in_queue(moderator, text: str, *, action: str, rule: str) -> None:
     page.locator("select[name=action]").select_option(action)
     page.locator("fieldset select[name=rule]").select_option(rule)
     page.get_by_role("button", name="記錄決定").click()
+    # The new page first: a count taken while the old one unloads would pass on an empty DOM.
+    expect(page.get_by_text("已記錄 1 項決定")).to_be_visible()
     expect(page.locator("tr", has_text=text)).to_have_count(0)
 
 
@@ -103,6 +105,7 @@ def test_moderator(people, unique):
     section = page.locator("section", has_text="我只是提出政策建議").filter(has_text=unique)
     section.get_by_label("撤銷原決定").check()
     section.get_by_role("button", name="決定申訴").click()
+    expect(page.get_by_text("申訴已決定，並已通知作者")).to_be_visible()
     expect(page.locator("section", has_text=unique)).to_have_count(0)
 
     author.page.goto(CONSULTATION)

@@ -47,6 +47,7 @@ def test_petition(people, unique):
     row.locator("input[name=items]").check()
     page.locator("select[name=action]").select_option("approve")
     page.get_by_role("button", name="記錄決定").click()
+    expect(page.get_by_text("已記錄 1 項決定")).to_be_visible()
     expect(page.locator("tr", has_text=title)).to_have_count(0)
     _set_threshold(admin, 5000)
 

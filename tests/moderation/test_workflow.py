@@ -355,3 +355,28 @@ def test_moderators_act_on_unreported_items_from_the_page_and_the_full_list(
     comment.refresh_from_db()
     assert comment.state == CommentState.PUBLISHED
     assert actions(comment) == ["decide-hide", "decide-approve"]
+
+
+def test_a_moderators_hide_takes_the_item_out_of_the_queue(
+    client, comment, make_user, make_moderator
+):
+    """Hidden after reports waits for a moderator; hidden by a moderator is decided."""
+    for _ in range(3):
+        report_create(reporter=make_user(), instance=comment, rule="abuse")
+    moderator = make_moderator()
+    client.force_login(moderator)
+    queue_url = reverse("moderation_admin:queue")
+    assert "這條規定不合理" in client.get(queue_url).content.decode()
+
+    response = client.post(
+        queue_url,
+        {"items": [f"participation.comment:{comment.pk}"], "action": "hide", "rule": "abuse"},
+        follow=True,
+    )
+    comment.refresh_from_db()
+    assert comment.state == CommentState.HIDDEN
+    assert "這條規定不合理" not in response.content.decode()
+    assert "這條規定不合理" not in client.get(queue_url + "?state=hidden").content.decode()
+    # Still findable among all items, with its state.
+    items = client.get(reverse("moderation_admin:items") + "?kind=participation.comment")
+    assert "這條規定不合理" in items.content.decode()
