@@ -13,7 +13,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.security import django_auth
 
-from minyi.api_auth import async_session_auth
+from minyi.api_auth import AsyncSessionAuth
 
 from .models import (
     Comment,
@@ -25,7 +25,7 @@ from .models import (
 )
 from .selectors import consultation_list, consultation_statements, petition_board
 from .services import comment_create
-from .voting import vote_submit
+from .voting import vote_submit, voter_admit
 
 router = Router(tags=["consultations"])
 
@@ -261,12 +261,16 @@ def post_comment(request, pk: int, payload: CommentIn):
 
 
 @router.post(
-    "/statements/{pk}/vote", response={200: TallyOut, 400: ErrorOut}, auth=async_session_auth
+    "/statements/{pk}/vote",
+    response={200: TallyOut, 400: ErrorOut},
+    auth=AsyncSessionAuth(admit=voter_admit),
 )
 async def post_vote(request, pk: int, payload: VoteIn):
     """Stored with the other votes arriving within a few milliseconds (participation.voting): one
     transaction per batch, no thread held per request."""
-    answer = await vote_submit(user=request.auth, statement_id=pk, value=payload.value)
+    answer = await vote_submit(
+        user=request.auth, statement_id=pk, value=payload.value, admitted=True
+    )
     if answer is None:
         raise Http404
     if answer.error:

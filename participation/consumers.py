@@ -70,7 +70,7 @@ class VoteConsumer(AsyncJsonWebsocketConsumer):
             )
             return
         answer = await vote_submit(
-            user=self.user, statement_id=statement_id, value=value, socket=True
+            user=self.user, statement_id=statement_id, value=value, admitted=True
         )
         error = _("This statement does not exist.") if answer is None else answer.error
         await self._answer(ref, error)

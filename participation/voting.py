@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import weakref
 from dataclasses import dataclass
 
@@ -116,9 +117,10 @@ _LOOKUPS_MAX = 100_000
 
 
 def vote_lookups_forget() -> None:
-    """Forget the remembered lookups (tests: a rolled-back database can reuse keys)."""
+    """Forget the remembered lookups and levels (tests: a rolled-back database reuses keys)."""
     _statement_homes.clear()
     _participants.clear()
+    _level_reached_until.clear()
 
 
 def statement_home(statement_id: int) -> int | None:
@@ -152,13 +154,31 @@ def participant_of(consultation_id: int, user) -> int:
     return _participants[key]
 
 
-def _vote_admit(user, statement_id: int, value: int, *, per_request: bool) -> VoteRequest | None:
-    """Everything a vote needs before its batch, in one trip to a worker thread: the person's
-    identity level and limit (``per_request``; AssuranceRequired, RateLimited), the statement's
-    consultation (None: no such statement), the participant."""
-    if per_request:
+# People found at the identity level voting asks, until when (monotonic seconds). Levels rise in
+# use (an e-mail confirmed, a mobile verified) and the check is then asked again at once; one
+# lowered by staff is seen within this time. The account itself (is_active) is read every vote.
+_level_reached_until: dict[int, float] = {}
+LEVEL_REMEMBERED_SECONDS = 60.0
+
+
+def voter_admit(user) -> None:
+    """The person may vote now: their identity level (AssuranceRequired) and their vote limit
+    (RateLimited). The API runs it in its sign-in step (``AsyncSessionAuth(admit=...)``)."""
+    now = time.monotonic()
+    if _level_reached_until.get(user.pk, 0.0) < now:
         assurance_require(user=user, action="vote")
-        vote_rate_check(user_id=user.pk)
+        if len(_level_reached_until) >= _LOOKUPS_MAX:
+            _level_reached_until.clear()
+        _level_reached_until[user.pk] = now + LEVEL_REMEMBERED_SECONDS
+    vote_rate_check(user_id=user.pk)
+
+
+def _vote_admit(user, statement_id: int, value: int, *, admitted: bool) -> VoteRequest | None:
+    """Everything a vote needs before its batch, in one trip to a worker thread: the person's
+    identity level and limit (unless ``admitted``), the statement's consultation (None: no such
+    statement), the participant."""
+    if not admitted:
+        voter_admit(user)
     consultation_id = statement_home(statement_id)
     if consultation_id is None:
         return None
@@ -171,23 +191,23 @@ def _vote_admit(user, statement_id: int, value: int, *, per_request: bool) -> Vo
 
 
 async def vote_submit(
-    *, user, statement_id: int, value: int, socket: bool = False
+    *, user, statement_id: int, value: int, admitted: bool = False
 ) -> VoteAnswer | None:
     """Cast a signed-in person's vote through the batch; None when the statement does not exist.
 
     Raises :class:`minyi.accounts.selectors.AssuranceRequired` below the identity level the
-    policy asks for voting and :class:`minyi.ratelimit.RateLimited` past the person's vote limit;
-    a WebSocket (``socket``) checks the level when it connects and counts the limit per
-    connection in memory instead (participation.consumers).
+    policy asks for voting and :class:`minyi.ratelimit.RateLimited` past the person's vote limit,
+    unless the caller has ``admitted`` the person already: the API in its sign-in step
+    (:func:`voter_admit`); a WebSocket checks the level when it connects and counts the limit per
+    connection in memory (participation.consumers). An admitted vote on a statement this process
+    has seen needs no trip to a thread before its batch.
     """
     home = _statement_homes.get(statement_id)
     known = _participants.get((home, user.pk)) if home is not None else None
-    if known is not None and socket:  # nothing to look up: no trip to a thread
+    if known is not None and admitted:
         request = VoteRequest(statement_id, known, home, value)
     else:
-        request = await in_worker_thread(_vote_admit)(
-            user, statement_id, value, per_request=not socket
-        )
+        request = await in_worker_thread(_vote_admit)(user, statement_id, value, admitted=admitted)
     if request is None:
         return None
     return await vote_batcher().submit(request)

@@ -7,25 +7,37 @@ one loads the session and the user on a worker thread (minyi.threads), with the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from ninja.security import APIKeyCookie
 
 from minyi.threads import in_worker_thread
 
 
-def _active_user(request):
+def _active_user(request, admit: Callable | None):
     user = request.user  # AuthenticationMiddleware's lazy user: the session is read here
-    return user if user.is_authenticated and user.is_active else None
+    if not (user.is_authenticated and user.is_active):
+        return None
+    if admit is not None:
+        admit(user)
+    return user
 
 
 class AsyncSessionAuth(APIKeyCookie):
-    """Django's session, for async operations; CSRF is checked as for ``django_auth``."""
+    """Django's session, for async operations; CSRF is checked as for ``django_auth``.
+
+    ``admit(user)``, when given, runs on the same worker-thread trip once the person is known: an
+    operation's own checks of the person (identity level, rate limit) cost no second trip. It
+    raises to refuse; the API's exception handlers answer.
+    """
 
     param_name = settings.SESSION_COOKIE_NAME
     is_async = True  # ninja awaits what __call__ returns
 
+    def __init__(self, *, admit: Callable | None = None) -> None:
+        super().__init__()
+        self.admit = admit
+
     async def authenticate(self, request, key):
-        return await in_worker_thread(_active_user)(request)
-
-
-async_session_auth = AsyncSessionAuth()
+        return await in_worker_thread(_active_user)(request, self.admit)

@@ -16,21 +16,29 @@ from asgiref.sync import markcoroutinefunction
 from django.conf import settings
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.core.handlers.asgi import ASGIHandler
+from django.core import signals
+from django.core.exceptions import RequestAborted
+from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.core.handlers.exception import convert_exception_to_response
 from django.middleware.clickjacking import XFrameOptionsMiddleware
 from django.middleware.security import SecurityMiddleware
+from django.urls import set_script_prefix
 
 from minyi.threads import in_worker_thread
 
 # (method, path) of the endpoints that take the fast path; their views must be async.
 FAST_PATHS = [("POST", re.compile(r"/api/v1/statements/\d+/vote"))]
+_FAST_PREFIX = "/api/"  # every fast path is under it: other requests are told apart at once
 
 
 def is_fast_path(scope: dict) -> bool:
-    return scope["type"] == "http" and any(
-        scope["method"] == method and pattern.fullmatch(scope["path"])
-        for method, pattern in FAST_PATHS
+    path = scope["path"]
+    return (
+        path.startswith(_FAST_PREFIX)
+        and scope["type"] == "http"
+        and any(
+            scope["method"] == method and pattern.fullmatch(path) for method, pattern in FAST_PATHS
+        )
     )
 
 
@@ -66,6 +74,36 @@ class FastPathMiddleware:
 
 
 class FastPathHandler(ASGIHandler):
+    """Django's ASGI handler without its per-request thread: Django runs each request in a
+    ``ThreadSensitiveContext`` and sends ``request_started``/``request_finished`` through
+    ``sync_to_async``, which starts (and stops) a thread for every request. The receivers (query
+    log and connection resets, cache close, urlconf reset) only touch this thread's in-memory
+    state, so they run in place; the database work of a fast path runs on worker threads, which
+    check their own connections (minyi.threads)."""
+
+    async def __call__(self, scope, receive, send) -> None:
+        await self.handle(scope, receive, send)
+
+    async def handle(self, scope, receive, send) -> None:
+        try:
+            body_file = await self.read_body(receive)
+        except RequestAborted:
+            return
+        set_script_prefix(get_script_prefix(scope))
+        signals.request_started.send(sender=self.__class__, scope=scope)
+        request, error_response = self.create_request(scope, body_file)
+        if request is None:
+            response = error_response
+        else:
+            # No watch for an early disconnect: a fast path answers in milliseconds, and a vote
+            # whose answer is lost is stored all the same (the client's next vote wins).
+            response = await self.run_get_response(request)
+        try:
+            await self.send_response(response, send)
+        finally:
+            response.close()  # sends request_finished
+            body_file.close()
+
     def load_middleware(self, is_async: bool = False) -> None:
         self._view_middleware = []
         self._template_response_middleware = []

@@ -8,9 +8,10 @@ Sets up a fresh PostgreSQL database (default postgres://postgres@127.0.0.1:5432/
 dropped and recreated), imports the statements of the vTaiwan UberX export without votes,
 creates one signed-in session per voter, starts uvicorn the way production does (several
 worker processes, Redis channel layer), then sends every vote event as
-POST /api/v1/statements/{id}/vote (``--transport http``, the default) or as a message on
-ws/participate/votes/ (``--transport websocket``: one connection per voter, each vote answered
-before the next is sent; the server stores votes in batches) from N concurrent clients. Each
+POST /api/v1/statements/{id}/vote (``--transport http``, the default: one keep-alive connection
+per voter) or as a message on ws/participate/votes/ (``--transport websocket``: one connection per
+voter); each vote is answered before the voter's next is sent; the server stores votes in
+batches. N concurrent clients send them. Each
 voter's events stay in timestamp order on one client (so "the last vote wins" is well defined);
 different voters run concurrently. Voters are dealt to clients so that each has about the same
 number of events (``balanced_clients``). At the end every statement's tally must equal a sequential
@@ -231,10 +232,14 @@ def main() -> None:
         lock = threading.Lock()
 
         def client(mine: list) -> None:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            # One keep-alive connection per voter, as each phone has its own (and as the
+            # WebSocket transport does): 50 long-lived connections would stay with whichever
+            # worker process accepted them first, so the replay would measure that draw.
+            connections: dict[str, http.client.HTTPConnection] = {}
+            last_event = {event[2]: n for n, event in enumerate(mine)}
             csrf = secrets.token_hex(16)
             local, errors = [], []
-            for _t, comment_id, voter_id, value in mine:
+            for n, (_t, comment_id, voter_id, value) in enumerate(mine):
                 if time.monotonic() > deadline:
                     errors.append("timeout")
                     break
@@ -244,20 +249,36 @@ def main() -> None:
                     "Cookie": f"sessionid={sessions[voter_id]}; csrftoken={csrf}",
                 }
                 body = json.dumps({"value": value})
+                path = f"/api/v1/statements/{statements[comment_id]}/vote"
                 sent = time.perf_counter()
-                try:
-                    connection.request(
-                        "POST", f"/api/v1/statements/{statements[comment_id]}/vote", body, headers
-                    )
-                    response = connection.getresponse()
-                    payload = response.read()
-                except OSError as exc:
-                    errors.append(repr(exc))
-                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                for attempt in (1, 2):
+                    connection = connections.get(voter_id)
+                    if connection is None:
+                        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                        connections[voter_id] = connection
+                    try:
+                        connection.request("POST", path, body, headers)
+                        response = connection.getresponse()
+                        payload = response.read()
+                        break
+                    except OSError as exc:
+                        connections.pop(voter_id).close()
+                        # The server closes a connection idle past its keep-alive time, which
+                        # the client sees on its next request: that request was never read.
+                        stale = isinstance(exc, http.client.RemoteDisconnected | BrokenPipeError)
+                        if attempt == 2 or not stale:
+                            errors.append(repr(exc))
+                            response = None
+                            break
+                if response is None:
                     continue
                 local.append(time.perf_counter() - sent)
                 if response.status != 200:
                     errors.append(f"{response.status} {payload[:200]!r}")
+                if last_event[voter_id] == n:
+                    connections.pop(voter_id).close()
+            for connection in connections.values():
+                connection.close()
             with lock:
                 latencies.extend(local)
                 failures.extend(errors)

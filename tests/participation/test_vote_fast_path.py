@@ -4,13 +4,16 @@ minyi.fast_paths (no page middleware) into the batched vote path (participation.
 import json
 
 import pytest
+from allauth.account.models import EmailAddress
 from asgiref.sync import sync_to_async
 from channels.testing import HttpCommunicator
 from django.test import Client
 
 from minyi.asgi import application
 from minyi.fast_paths import FastPathMiddleware, is_fast_path
+from minyi.ratelimit import RateLimited
 from participation.models import Statement, Vote
+from participation.voting import voter_admit
 
 HOST = (b"host", b"127.0.0.1")
 
@@ -28,8 +31,10 @@ def voter(make_consultation, make_user):
     page = make_consultation()
     statements = [Statement.objects.create(consultation=page, text=f"陳述{n}") for n in range(2)]
     cookie, token = _signed_in(make_user(), page)
-    unconfirmed = _signed_in(make_user(verified=False), page)
+    unconfirmed_user = make_user(verified=False)
+    unconfirmed = _signed_in(unconfirmed_user, page)
     return {
+        "unconfirmed_user": unconfirmed_user,
         "page": page,
         "statements": statements,
         "cookie": cookie,
@@ -103,6 +108,14 @@ async def test_votes_are_stored_with_sign_in_csrf_and_headers_checked(voter, set
         second, {"value": 1}, cookie=unconfirmed_cookie, token=unconfirmed_token
     )
     assert below["status"] == 400 and "電子郵件" in json.loads(below["body"])["detail"]
+    # A refusal is not remembered: once the address is confirmed the next vote counts.
+    await sync_to_async(EmailAddress.objects.filter(user=voter["unconfirmed_user"]).update)(
+        verified=True
+    )
+    confirmed = await post_vote(
+        second, {"value": 1}, cookie=unconfirmed_cookie, token=unconfirmed_token
+    )
+    assert confirmed["status"] == 200
 
     settings.MINYI_RATE_LIMITS = {"vote": {"per_minute": 3}}
     limited = await post_vote(second, {"value": 1}, cookie=cookie, token=token)
@@ -111,4 +124,18 @@ async def test_votes_are_stored_with_sign_in_csrf_and_headers_checked(voter, set
     def stored():
         return list(Vote.objects.order_by("statement_id").values_list("statement_id", "value"))
 
-    assert await sync_to_async(stored)() == [(first, -1)]
+    assert await sync_to_async(stored)() == [(first, -1), (second, 1)]
+
+
+@pytest.mark.django_db
+def test_the_voting_level_is_remembered_a_while_and_the_limit_counted_every_time(
+    make_user, django_assert_num_queries, settings
+):
+    user = make_user()
+    with django_assert_num_queries(1):  # the confirmed e-mail address
+        voter_admit(user)
+    with django_assert_num_queries(0):
+        voter_admit(user)
+    settings.MINYI_RATE_LIMITS = {"vote": {"per_minute": 2}}
+    with pytest.raises(RateLimited):
+        voter_admit(user)
