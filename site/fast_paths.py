@@ -16,7 +16,6 @@ from asgiref.sync import markcoroutinefunction
 from django.conf import settings
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.sessions.middleware import SessionMiddleware
-from django.core import signals
 from django.core.exceptions import RequestAborted
 from django.core.handlers.asgi import ASGIHandler, get_script_prefix
 from django.core.handlers.exception import convert_exception_to_response
@@ -76,10 +75,11 @@ class FastPathMiddleware:
 class FastPathHandler(ASGIHandler):
     """Django's ASGI handler without its per-request thread: Django runs each request in a
     ``ThreadSensitiveContext`` and sends ``request_started``/``request_finished`` through
-    ``sync_to_async``, which starts (and stops) a thread for every request. The receivers (query
-    log and connection resets, cache close, urlconf reset) only touch this thread's in-memory
-    state, so they run in place; the database work of a fast path runs on worker threads, which
-    check their own connections (minyi.threads)."""
+    ``sync_to_async``, which starts (and stops) a thread for every request. Their receivers reset
+    the serving thread's database connections, query log, caches and urlconf; a fast path uses
+    none of these on the event loop (its database and cache work runs on worker threads, which
+    close their own connections: minyi.threads; the urlconf is context-local), so they are not
+    sent."""
 
     async def __call__(self, scope, receive, send) -> None:
         await self.handle(scope, receive, send)
@@ -90,7 +90,6 @@ class FastPathHandler(ASGIHandler):
         except RequestAborted:
             return
         set_script_prefix(get_script_prefix(scope))
-        signals.request_started.send(sender=self.__class__, scope=scope)
         request, error_response = self.create_request(scope, body_file)
         if request is None:
             response = error_response
@@ -101,7 +100,8 @@ class FastPathHandler(ASGIHandler):
         try:
             await self.send_response(response, send)
         finally:
-            response.close()  # sends request_finished
+            for closer in response._resource_closers:  # HttpResponse.close() without the signal
+                closer()
             body_file.close()
 
     def load_middleware(self, is_async: bool = False) -> None:
