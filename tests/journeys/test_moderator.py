@@ -79,6 +79,7 @@ def test_moderator(people, unique):
     first.page.goto("/admin/moderation/?kind=participation.comment&state=hidden")
     expect(first.page.locator("tr", has_text=ordinary)).to_contain_text("3")
     _decide_in_queue(first, ordinary, action="hide", rule="abuse")
+    first.shot("queue-after-hide")
 
     page = author.page
     page.goto("/moderation/decisions/")
