@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -12,9 +12,11 @@ from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
+from minyi.forms import form_messages
 from minyi.publishing import publishable_texts
 from minyi.spreadsheets import csv_stream
 
+from .forms import DECISION_FIELDS, AppealDecisionForm, ItemDecisionForm, QueueDecisionForm
 from .models import Appeal, AppealOutcome, AuditAction, DecisionAction, Outcome
 from .rules import RULES
 from .selectors import (
@@ -43,8 +45,14 @@ class ModeratorOnly:
 
 
 def _instance(key: str):
+    """The item a form's ``label:pk`` key names; 404 for anything else."""
     label, _sep, pk = key.partition(":")
-    kind = moderated_kind(label)
+    try:
+        kind = moderated_kind(label)
+    except LookupError:
+        raise Http404 from None
+    if not pk.isdigit():
+        raise Http404
     return get_object_or_404(kind.review_queryset().model._default_manager, pk=pk)
 
 
@@ -68,25 +76,16 @@ class QueueView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
         )
 
     def post(self, request):
-        keys = request.POST.getlist("items")
-        action = request.POST.get("action", "")
-        rule = request.POST.get("rule", "")
-        note = request.POST.get("note", "")
-        masked_text = request.POST.get("masked_text") or None
-        if not keys:
-            messages.error(request, _("Select at least one item."))
+        form = QueueDecisionForm(request.POST)
+        if not form.is_valid():
+            for message in form_messages(form):
+                messages.error(request, message)
             return redirect(request.get_full_path())
+        decision = {name: form.cleaned_data[name] for name in DECISION_FIELDS}
         done, failed = 0, []
-        for key in keys:
+        for key in form.cleaned_data["items"]:
             try:
-                item_decide(
-                    moderator=request.user,
-                    instance=_instance(key),
-                    action=action,
-                    rule=rule,
-                    note=note,
-                    masked_text=masked_text,
-                )
+                item_decide(moderator=request.user, instance=_instance(key), **decision)
                 done += 1
             except ValidationError as error:
                 failed.extend(error.messages)
@@ -156,17 +155,16 @@ class ItemsView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
         )
 
     def post(self, request):
+        form = ItemDecisionForm(request.POST)
         try:
+            if not form.is_valid():
+                raise ValidationError(form_messages(form))
+            decision = {name: form.cleaned_data[name] for name in DECISION_FIELDS}
             item_decide(
-                moderator=request.user,
-                instance=_instance(request.POST.get("item", "")),
-                action=request.POST.get("action", ""),
-                rule=request.POST.get("rule", ""),
-                note=request.POST.get("note", ""),
-                masked_text=request.POST.get("masked_text") or None,
+                moderator=request.user, instance=_instance(form.cleaned_data["item"]), **decision
             )
-        except (ValidationError, LookupError) as error:
-            for message in getattr(error, "messages", [_("Choose a decision.")]):
+        except ValidationError as error:
+            for message in error.messages:
                 messages.error(request, message)
         else:
             messages.success(request, _("The decision was recorded and the author told."))
@@ -190,13 +188,16 @@ class AppealsView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
         return super().get_context_data(appeals=appeals, outcomes=AppealOutcome.choices, **kwargs)
 
     def post(self, request):
-        appeal = get_object_or_404(Appeal, pk=request.POST.get("appeal"))
+        form = AppealDecisionForm(request.POST)
+        if not form.is_valid():
+            raise Http404
+        appeal = get_object_or_404(Appeal, pk=form.cleaned_data["appeal"])
         try:
             appeal_decide(
                 moderator=request.user,
                 appeal=appeal,
-                outcome=request.POST.get("outcome", ""),
-                note=request.POST.get("note", ""),
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
             )
         except ValidationError as error:
             for message in error.messages:

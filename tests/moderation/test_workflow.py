@@ -380,3 +380,30 @@ def test_a_moderators_hide_takes_the_item_out_of_the_queue(
     # Still findable among all items, with its state.
     items = client.get(reverse("moderation_admin:items") + "?kind=participation.comment")
     assert "這條規定不合理" in items.content.decode()
+
+
+def test_the_moderators_forms_refuse_bad_input_in_chinese_and_store_nothing(
+    client, comment, make_user, make_moderator
+):
+    for _ in range(3):
+        report_create(reporter=make_user(), instance=comment, rule="abuse")
+    client.force_login(make_moderator())
+    queue_url = reverse("moderation_admin:queue")
+    key = f"participation.comment:{comment.pk}"
+
+    nothing = client.post(queue_url, {"action": "hide", "rule": "abuse"}, follow=True)
+    assert "請至少選擇一個項目" in nothing.content.decode()
+    unknown = client.post(queue_url, {"items": [key], "action": "delete"}, follow=True)
+    assert "請選擇決定" in unknown.content.decode()
+    no_rule = client.post(queue_url, {"items": [key], "action": "hide"}, follow=True)
+    assert "請選擇所違反的留言規範" in no_rule.content.decode()
+    for bad_key in ("participation.nothing:1", "participation.comment:x", "nonsense"):
+        assert client.post(queue_url, {"items": [bad_key], "action": "approve"}).status_code == 404
+    items_url = reverse("moderation_admin:items")
+    assert client.post(items_url, {"item": "nonsense", "action": "approve"}).status_code == 404
+    appeals_url = reverse("moderation_admin:appeals")
+    assert client.post(appeals_url, {"appeal": "x", "outcome": "upheld"}).status_code == 404
+
+    comment.refresh_from_db()
+    assert comment.state == CommentState.HIDDEN
+    assert not Decision.objects.exists()
