@@ -90,3 +90,34 @@ class PetitionForm(forms.Form):
     title = TextField()
     body = TextField()
     agency = TextField()
+
+
+class PetitionResponseForm(forms.Form):
+    """The agency's answer to a petition; what it must hold is the service's rule."""
+
+    response = TextField()
+
+
+class ResponseDraftForm(forms.Form):
+    """The agency response's draft: the overall answer and, per article, the decision and its
+    reason (``decision-<pk>``, ``reason-<pk>``). What a complete answer holds is the service's
+    rule (``consultation_response_draft_save``)."""
+
+    overall = TextField()
+    correction_note = TextField()
+    action = TextField()  # "preview": save, then show the draft as the public will see it
+
+    def __init__(self, data=None, *, section_ids: list[int], **kwargs):
+        super().__init__(data, **kwargs)
+        self.section_ids = section_ids
+        for pk in section_ids:
+            self.fields[f"decision-{pk}"] = TextField()
+            self.fields[f"reason-{pk}"] = TextField()
+
+    def answers(self) -> dict[int, tuple[str, str]]:
+        data = self.cleaned_data
+        return {pk: (data[f"decision-{pk}"], data[f"reason-{pk}"]) for pk in self.section_ids}
+
+
+class ResponseReturnForm(forms.Form):
+    note = TextField()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from .forms import ResponseDraftForm, ResponseReturnForm
 from .models import AdoptionDecision, ConsultationPage, ConsultationStatus, ResponseState
 from .selectors import (
     consultation_list,
@@ -56,15 +57,11 @@ def consultation_response_view(request: HttpRequest, pk: int) -> HttpResponse:
     errors: list[str] = []
     sections = response_form_sections(consultation=page, response=source)
     if request.method == "POST":
-        overall = request.POST.get("overall", "")
-        correction_note = request.POST.get("correction_note", "")
-        answers = {
-            section.pk: (
-                request.POST.get(f"decision-{section.pk}", ""),
-                request.POST.get(f"reason-{section.pk}", ""),
-            )
-            for section in sections
-        }
+        form = ResponseDraftForm(request.POST, section_ids=[section.pk for section in sections])
+        form.is_valid()  # text fields only: the service judges what they hold
+        overall = form.cleaned_data["overall"]
+        correction_note = form.cleaned_data["correction_note"]
+        answers = form.answers()
         try:
             consultation_response_draft_save(
                 consultation=page,
@@ -78,7 +75,7 @@ def consultation_response_view(request: HttpRequest, pk: int) -> HttpResponse:
             for section in sections:
                 section.decision, section.reason = answers[section.pk]
         else:
-            if request.POST.get("action") == "preview":
+            if form.cleaned_data["action"] == "preview":
                 return redirect(_review_url(page))
             messages.success(request, _("The draft is saved. Nothing is published yet."))
             return redirect(request.path)
@@ -150,8 +147,10 @@ def consultation_response_step(request: HttpRequest, pk: int, step: str) -> Http
             )
             return redirect(f"{page.url}#response")
         elif step == "return":
+            form = ResponseReturnForm(request.POST)
+            form.is_valid()  # one text field: the service asks for a note
             consultation_response_return(
-                response=draft, user=request.user, note=request.POST.get("note", "")
+                response=draft, user=request.user, note=form.cleaned_data["note"]
             )
             messages.success(request, _("The draft is returned to its writer with your note."))
         else:

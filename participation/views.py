@@ -23,6 +23,7 @@ from .forms import (
     CommentForm,
     FollowForm,
     PetitionForm,
+    PetitionResponseForm,
     StatementForm,
     VoteForm,
 )
@@ -411,7 +412,8 @@ def petition_response_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     text, errors = "", []
     if request.method == "POST":
-        text = request.POST.get("response", "")
+        form = PetitionResponseForm(request.POST)
+        text = form.cleaned_data["response"] if form.is_valid() else ""
         try:
             petition_response_publish(petition=petition, user=request.user, text=text)
         except ValidationError as error:

@@ -27,7 +27,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from . import charts, maps
-from .forms import ProgramActionForm, QuestionAnswerForm
+from .forms import IMPORT_ENCODINGS, ProgramActionForm, ProgramImportForm, QuestionAnswerForm
 from .importing import ImportFailed, csv_bytes, template_csv_zip, template_xlsx
 from .lights import light_rules
 from .models import PerformanceDashboardPage, ProgramQuestion, ProgressMatch
@@ -326,9 +326,6 @@ def plotly_js(request: HttpRequest, version: str) -> HttpResponse:
 # --- Staff: import (Wagtail admin) ----------------------------------------------------------------
 
 
-ENCODINGS = [("auto", "自動偵測"), ("utf-8", "UTF-8"), ("big5", "Big5")]
-
-
 def import_view(request: HttpRequest) -> HttpResponse:
     from minyi.agencies.selectors import agencies_for_user
 
@@ -339,7 +336,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
     if not agencies.exists():
         raise PermissionDenied
     context = {
-        "encodings": ENCODINGS,
+        "encodings": IMPORT_ENCODINGS,
         "encoding": "auto",
         "errors": [],
         "summary": None,
@@ -348,8 +345,8 @@ def import_view(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         files = [(f.name, f.read()) for f in request.FILES.getlist("files")]
-        encoding = request.POST.get("encoding", "auto")
-        encoding = encoding if encoding in dict(ENCODINGS) else "auto"
+        form = ProgramImportForm(request.POST)
+        encoding = form.cleaned_data["encoding"] if form.is_valid() else "auto"
         context["encoding"] = encoding
         try:
             context["summary"] = programs_import(files=files, user=request.user, encoding=encoding)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from . import exports, presentation
+from .forms import ReportPublishForm
 from .models import Report, ReportPdf, ReportStatus
 from .rendering import plotly_url, report_context, report_figures, standalone_html
 from .selectors import (
@@ -175,7 +176,10 @@ def report_status(request: HttpRequest, consultation_id: int, version: int) -> J
 @require_POST
 def report_publish_view(request: HttpRequest, consultation_id: int, version: int) -> HttpResponse:
     consultation, report = _report(request, consultation_id, version)
-    publish = request.POST.get("published", "1") == "1"
+    form = ReportPublishForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    publish = form.cleaned_data["published"]
     try:
         report_publish(report=report, user=request.user, published=publish)
     except PermissionDenied:

@@ -138,6 +138,9 @@ def test_publish_makes_it_public_and_linked(client, generated, rf):
     client.post(url("reports:publish", generated), {"published": "1"})
     report.refresh_from_db()
     assert report.published and report.published_by == generated["staff"]
+    assert client.post(url("reports:publish", generated), {"published": "maybe"}).status_code == 404
+    report.refresh_from_db()
+    assert report.published  # a value that is neither 1 nor 0 changes nothing
     client.logout()
     assert client.get(url("reports:detail", generated)).status_code == 200
     assert client.get(url("reports:index", generated)).status_code == 200
