@@ -8,7 +8,8 @@ membership and the role, so the membership has its own screen that calls the ser
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import get_object_or_404, redirect
+from django.http import Http404
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -42,6 +43,14 @@ class StaffAddForm(forms.Form):
         return user
 
 
+class StaffRemoveForm(forms.Form):
+    """The 移除 button of one membership."""
+
+    remove = forms.ModelChoiceField(
+        queryset=AgencyMembership.objects.select_related("agency", "user")
+    )
+
+
 class AgencyStaffView(WagtailAdminTemplateMixin, TemplateView):
     template_name = "agencies/admin/staff.html"
     page_title = gettext_lazy("Agency staff")
@@ -70,7 +79,10 @@ class AgencyStaffView(WagtailAdminTemplateMixin, TemplateView):
 
     def post(self, request):
         if "remove" in request.POST:
-            membership = get_object_or_404(AgencyMembership, pk=request.POST["remove"])
+            removal = StaffRemoveForm(request.POST)
+            if not removal.is_valid():
+                raise Http404
+            membership = removal.cleaned_data["remove"]
             agency_staff_remove(agency=membership.agency, user=membership.user)
             messages.success(
                 request,

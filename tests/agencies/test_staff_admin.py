@@ -57,6 +57,9 @@ def test_administrator_removes_a_staff_member(admin_client, make_agency, make_us
     motc = make_agency("MOTC", "交通部")
     person = make_user(display_name="要離職的承辦")
     membership = agency_staff_add(agency=motc, user=person)
+    for bad in ("abc", membership.pk + 1000):
+        assert admin_client.post(URL, {"remove": bad}).status_code == 404
+    assert AgencyMembership.objects.count() == 1
 
     admin_client.post(URL, {"remove": membership.pk})
 
