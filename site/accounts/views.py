@@ -12,12 +12,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from minyi.agencies.selectors import agencies_for_user, user_roles
+from minyi.forms import next_url_safe
 from minyi.ratelimit import RateLimited
 
 from .forms import MobileCodeForm, MobileNumberForm, ProfileForm
@@ -114,11 +115,7 @@ def account_delete(request: HttpRequest) -> HttpResponse:
 def _next_url(request: HttpRequest) -> str:
     """Where to go once verified: ``?next=`` when it is one of our pages, else the account."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse("accounts:profile")
+    return next_url_safe(request, target) or reverse("accounts:profile")
 
 
 def _with_next(url: str, request: HttpRequest) -> str:
