@@ -27,7 +27,8 @@ from minyi.threads import in_worker_thread
 
 # (method, path) of the endpoints that take the fast path; their views must be async.
 FAST_PATHS = [("POST", re.compile(r"/api/v1/statements/\d+/vote"))]
-_FAST_PREFIX = "/api/"  # every fast path is under it: other requests are told apart at once
+# Every fast path is under it (a test checks), so other requests are told apart at once.
+_FAST_PREFIX = "/api/"
 
 
 def is_fast_path(scope: dict) -> bool:

@@ -10,7 +10,7 @@ from channels.testing import HttpCommunicator
 from django.test import Client
 
 from minyi.asgi import application
-from minyi.fast_paths import FastPathMiddleware, is_fast_path
+from minyi.fast_paths import _FAST_PREFIX, FAST_PATHS, FastPathMiddleware, is_fast_path
 from minyi.ratelimit import RateLimited
 from participation.models import Statement, Vote
 from participation.voting import voter_admit
@@ -63,6 +63,7 @@ def test_only_the_vote_endpoint_takes_the_fast_path():
     def scope(method, path):
         return {"type": "http", "method": method, "path": path}
 
+    assert all(pattern.pattern.startswith(_FAST_PREFIX) for _method, pattern in FAST_PATHS)
     assert is_fast_path(scope("POST", "/api/v1/statements/12/vote"))
     assert not is_fast_path(scope("GET", "/api/v1/statements/12/vote"))
     assert not is_fast_path(scope("POST", "/api/v1/statements/12/vote/extra"))
