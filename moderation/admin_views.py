@@ -16,7 +16,7 @@ from minyi.forms import form_messages
 from minyi.publishing import publishable_texts
 from minyi.spreadsheets import csv_stream
 
-from .forms import DECISION_FIELDS, AppealDecisionForm, ItemDecisionForm, QueueDecisionForm
+from .forms import AppealDecisionForm, ItemDecisionForm, QueueDecisionForm
 from .models import Appeal, AppealOutcome, AuditAction, DecisionAction, Outcome
 from .rules import RULES
 from .selectors import (
@@ -81,7 +81,7 @@ class QueueView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
             for message in form_messages(form):
                 messages.error(request, message)
             return redirect(request.get_full_path())
-        decision = {name: form.cleaned_data[name] for name in DECISION_FIELDS}
+        decision = form.decision()
         done, failed = 0, []
         for key in form.cleaned_data["items"]:
             try:
@@ -159,7 +159,7 @@ class ItemsView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
         try:
             if not form.is_valid():
                 raise ValidationError(form_messages(form))
-            decision = {name: form.cleaned_data[name] for name in DECISION_FIELDS}
+            decision = form.decision()
             item_decide(
                 moderator=request.user, instance=_instance(form.cleaned_data["item"]), **decision
             )

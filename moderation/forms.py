@@ -42,6 +42,10 @@ class DecisionForm(forms.Form):
     def clean_masked_text(self) -> str | None:
         return self.cleaned_data.get("masked_text") or None
 
+    def decision(self) -> dict:
+        """The keyword arguments ``item_decide`` takes from this form."""
+        return {name: self.cleaned_data[name] for name in DECISION_FIELDS}
+
 
 class ItemKeysField(forms.Field):
     """Every ``items`` value sent (``label:pk`` keys); each is looked up when it is decided."""
