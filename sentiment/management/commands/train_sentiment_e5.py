@@ -39,6 +39,12 @@ class Command(BaseCommand):
         ):
             parser.add_argument("--" + option, type=kind, default=None)
         parser.add_argument("--model-version", dest="version", default=None)
+        parser.add_argument(
+            "--stack-ngrams",
+            action="store_true",
+            default=None,
+            help="also export <run>/model-stacked/: e5 stacked with n-gram regressions",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -59,4 +65,5 @@ class Command(BaseCommand):
             meta = train_e5(data_dir, run_dir, settings, resume=options["resume"])
         except (FileExistsError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
-        self.stdout.write(f"{meta['name']}-{meta['version']} written to {run_dir / 'model'}")
+        output = "model-stacked" if settings.stack_ngrams else "model"  # e5_stack.STACKED_DIR
+        self.stdout.write(f"{meta['name']}-{meta['version']} written to {run_dir / output}")
