@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from minyi.accounts.models import User
 from minyi.live.versions import stream_version_bump
+from minyi.private_files import private_storage
 
 from . import builder
 from .models import Report, ReportPdf, ReportReason, ReportStatus
@@ -289,10 +289,10 @@ def report_pdf_request(
         pdf, created = ReportPdf.objects.select_for_update().get_or_create(
             report=report, language=language, published=report.published
         )
-        if created and default_storage.exists(pdf.storage_key):
+        if created and private_storage().exists(pdf.storage_key):
             # Printed before PDFs were jobs (or the row was lost): the file is the answer.
             return _report_pdf_finish(pdf, path=pdf.storage_key)
-        if pdf.is_done and default_storage.exists(pdf.path):
+        if pdf.is_done and private_storage().exists(pdf.path):
             return pdf
         if pdf.is_pending and not created:
             return pdf
@@ -319,6 +319,18 @@ def _report_pdf_finish(pdf: ReportPdf, *, path: str) -> ReportPdf:
     return pdf
 
 
+def report_pdf_file_delete(*, pdf: ReportPdf) -> None:
+    """Remove a deleted PDF row's file once the deletion commits (a rollback keeps both)."""
+    names = {name for name in (pdf.path, pdf.storage_key) if name}
+
+    def delete_files() -> None:
+        storage = private_storage()
+        for name in names:
+            storage.delete(name)  # a missing file is not an error
+
+    transaction.on_commit(delete_files)
+
+
 def report_pdf_build(*, pdf_id: int, base_url: str) -> str:
     """The job's body: render the self-contained HTML, print it with Chromium, keep the file."""
     from . import exports
@@ -335,9 +347,9 @@ def report_pdf_build(*, pdf_id: int, base_url: str) -> str:
         ReportPdf.objects.filter(pk=pdf_id).update(progress=30)
         content = exports.html_to_pdf(html)
         ReportPdf.objects.filter(pk=pdf_id).update(progress=90)
-        if default_storage.exists(pdf.storage_key):
-            default_storage.delete(pdf.storage_key)
-        path = default_storage.save(pdf.storage_key, ContentFile(content))
+        if private_storage().exists(pdf.storage_key):
+            private_storage().delete(pdf.storage_key)
+        path = private_storage().save(pdf.storage_key, ContentFile(content))
     except exports.PdfUnavailable as exc:
         # Nothing to retry in the worker: Chromium is missing or cannot print this report.
         ReportPdf.objects.filter(pk=pdf_id).update(

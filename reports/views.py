@@ -6,7 +6,6 @@ import json
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -16,6 +15,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
+
+from minyi.private_files import private_storage
 
 from . import exports, presentation
 from .forms import ReportPublishForm
@@ -306,9 +307,9 @@ def _pdf(request: HttpRequest, report: Report) -> ReportPdf:
 
 
 def _pdf_file(pdf: ReportPdf) -> bytes | None:
-    if not pdf.is_done or not default_storage.exists(pdf.path):
+    if not pdf.is_done or not private_storage().exists(pdf.path):
         return None
-    with default_storage.open(pdf.path, "rb") as handle:
+    with private_storage().open(pdf.path, "rb") as handle:
         return handle.read()
 
 

@@ -343,9 +343,13 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
+# Files only a view hands out (minyi.private_files); never serve this folder.
+PRIVATE_ROOT = env.path("PRIVATE_ROOT", default=str(VAR_DIR / "private"))
 STORAGES = {
     # Removes a half-written upload when the disk fills (Django's storage leaves it behind).
     "default": {"BACKEND": "minyi.faults.SafeFileSystemStorage"},
+    # Never served by address: draft report PDFs (minyi.private_files).
+    "private": {"BACKEND": "minyi.private_files.PrivateFileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

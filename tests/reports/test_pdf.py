@@ -54,6 +54,7 @@ def test_pdf_renders_chinese(client, generated, pdf_tools, tmp_path, settings):
     from PIL import Image
 
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PRIVATE_ROOT = str(tmp_path / "private")
     client.force_login(generated["analyst"])
     pdf_url = reverse(
         "reports:pdf",

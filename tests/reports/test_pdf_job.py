@@ -26,6 +26,7 @@ def queued_only(settings):
 @pytest.fixture
 def printed(monkeypatch, settings, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PRIVATE_ROOT = str(tmp_path / "private")
     htmls = []
 
     def fake_print(html, **_kwargs):
@@ -81,6 +82,7 @@ def test_a_failed_print_says_so_and_is_retried_only_when_asked(
     client, generated, queued_only, monkeypatch, settings, tmp_path
 ):
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PRIVATE_ROOT = str(tmp_path / "private")
 
     def broken(html, **_kwargs):
         raise OSError("disk full")
@@ -123,10 +125,11 @@ def test_public_and_draft_pdfs_are_kept_apart(client, generated, printed):
 
 def test_a_pdf_printed_before_jobs_is_served_from_its_file(client, generated, printed):
     from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
+
+    from minyi.private_files import private_storage
 
     report = generated["report"]
-    default_storage.save(f"reports/pdf/{report.pk}-zh-hant-draft.pdf", ContentFile(b"%PDF old"))
+    private_storage().save(f"reports/pdf/{report.pk}-zh-hant-draft.pdf", ContentFile(b"%PDF old"))
     client.force_login(generated["analyst"])
     pdf_url, _status_url = _urls(generated)
     assert client.get(pdf_url).content == b"%PDF old"
@@ -139,3 +142,47 @@ def test_only_those_who_see_the_report_can_ask_for_its_pdf(client, generated, ma
     assert client.get(pdf_url).status_code == 404
     assert client.get(status_url).status_code == 404
     assert not ReportPdf.objects.exists()
+
+
+def test_a_printed_pdf_has_no_public_address_and_leaves_with_its_report(
+    client, generated, printed, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """MEDIA_ROOT is served as it is under /media/: a draft report's PDF kept there could be
+    fetched by anyone who guessed its name. It is kept under PRIVATE_ROOT instead, read only by
+    the report's view, and deleted with the report."""
+    from minyi.private_files import private_storage
+
+    client.force_login(generated["analyst"])
+    pdf_url, _status_url = _urls(generated)
+    assert client.get(pdf_url).content == FAKE_PDF
+    pdf = ReportPdf.objects.get()
+    kept = tmp_path / "private" / pdf.path
+    assert kept.read_bytes() == FAKE_PDF
+    assert not any(p.is_file() for p in (tmp_path / "media").rglob("*")), "nothing under /media/"
+    with pytest.raises(ValueError, match="no address"):
+        private_storage().url(pdf.path)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        generated["report"].delete()
+    assert not ReportPdf.objects.exists()
+    assert not kept.exists()
+
+
+def test_the_migration_moves_pdfs_printed_before_out_of_media(settings, tmp_path):
+    import importlib
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.PRIVATE_ROOT = str(tmp_path / "private")
+    default_storage.save("reports/pdf/7-zh-hant-draft.pdf", ContentFile(b"%PDF draft"))
+    default_storage.save("images/photo.jpg", ContentFile(b"jpeg"))  # not a report: stays
+    migration = importlib.import_module("reports.migrations.0005_report_pdfs_to_private_storage")
+
+    migration.move_pdfs(None, None)
+    migration.move_pdfs(None, None)  # a second run finds nothing to move
+
+    assert (tmp_path / "private/reports/pdf/7-zh-hant-draft.pdf").read_bytes() == b"%PDF draft"
+    assert not (tmp_path / "media/reports/pdf/7-zh-hant-draft.pdf").exists()
+    assert (tmp_path / "media/images/photo.jpg").exists()
