@@ -60,6 +60,9 @@ class E5Settings:
     max_steps: int = 0  # stop (and export) after this many steps in all; 0: every epoch
     # Also export <run>/model-stacked/: e5 stacked with n-gram regressions (e5_stack.py).
     stack_ngrams: bool = False
+    # Tokens the stacked model reads when serving (0: max_len). Longer than in training helps
+    # the long hotel reviews (measured on dev, MODEL_CARD.md); the encoder has 512 positions.
+    serve_max_len: int = 0
     version: str = "2.0-e5"
 
 
@@ -260,7 +263,7 @@ def train_e5(data_dir: Path, run_dir: Path, settings: E5Settings, resume: bool =
 
 
 # Settings a resumed run may change: they do not alter what the finished model learns.
-RESUMABLE_CHANGES = {"threads", "checkpoint_every", "max_steps", "stack_ngrams"}
+RESUMABLE_CHANGES = {"threads", "checkpoint_every", "max_steps", "stack_ngrams", "serve_max_len"}
 
 
 def check_same_run(saved: dict, now: dict) -> None:

@@ -127,10 +127,12 @@ def stack_and_export(model, run_dir: Path, settings, examples, branch: NgramBran
     branch = branch or NgramBranch()
     train_ex, dev_ex = select(examples, "train"), select(examples, "dev")
     dev_y = np.array([e.label for e in dev_ex])
-    meta = e5_meta(settings) | branch.meta() | {"version": settings.version + "-stacked"}
+    serve_len = settings.serve_max_len or settings.max_len
+    meta = e5_meta(settings) | branch.meta()
+    meta |= {"version": settings.version + "-stacked", "max_len": serve_len}
     featurizer = Featurizer(Tokenizer.from_file(str(run_dir / "prepared" / TOKENIZER_FILE)), meta)
     idf, components, ngram_report = fit_ngram_components(featurizer, train_ex, dev_ex, branch)
-    e5_logits = onnx_logits(run_dir / "model", dev_ex)
+    e5_logits = onnx_logits(run_dir / "model", dev_ex, max_len=serve_len)
     table, a, bias, weights = fit_stacking(e5_logits[:, 1] - e5_logits[:, 0], components, dev_y)
     stacked = E5StackedClassifier(model, table, idf, a, bias).eval()
 

@@ -22,14 +22,21 @@ class TargetCheck:
     target: str
     figure: float | None
     met: bool | None  # None: not measured
+    unit: str = ""  # "" for a macro-F1 or a difference of two (four decimals)
+
+    @property
+    def shown(self) -> str:
+        if self.figure is None:
+            return "-"
+        return f"{self.figure:.4f}" if not self.unit else f"{self.figure:,.2f} {self.unit}"
 
     @property
     def verdict(self) -> str:
         return {True: "met", False: "NOT met", None: "not measured"}[self.met]
 
 
-def _check(target: str, figure: float | None, ok) -> TargetCheck:
-    return TargetCheck(target, figure, None if figure is None else bool(ok(figure)))
+def _check(target: str, figure: float | None, ok, unit: str = "") -> TargetCheck:
+    return TargetCheck(target, figure, None if figure is None else bool(ok(figure)), unit)
 
 
 def check_targets(rows: list[dict] | None, speed: dict | None) -> list[TargetCheck]:
@@ -58,16 +65,19 @@ def check_targets(rows: list[dict] | None, speed: dict | None) -> list[TargetChe
             f"model directory <= {MAX_MODEL_DIR_MB:.0f} MB",
             speed.get("model_dir_mb"),
             lambda v: v <= MAX_MODEL_DIR_MB,
+            "MB",
         ),
         _check(
             f">= {MIN_TEXTS_PER_S:,.0f} texts/s at batch 64",
             speed.get("throughput_texts_per_s"),
             lambda v: v >= MIN_TEXTS_PER_S,
+            "/s",
         ),
         _check(
             f"single-text p50 < {MAX_P50_MS:.0f} ms",
             speed.get("latency_p50_ms"),
             lambda v: v < MAX_P50_MS,
+            "ms",
         ),
     ]
     return checks

@@ -460,10 +460,14 @@ def predict_logits(model, data: Encoded, batch_size: int = 128) -> np.ndarray:
     return out
 
 
-def onnx_logits(model_dir: Path, examples: list[Example]) -> np.ndarray:
+def onnx_logits(model_dir: Path, examples: list[Example], max_len: int | None = None) -> np.ndarray:
+    """The logits of the exported model; ``max_len`` reads more (or fewer) tokens than its
+    metadata says (the e5 stacking measures its encoder at the length it will serve)."""
     from sentiment.nlp.sentiment import _LoadedModel
 
     loaded = _LoadedModel(model_dir)
+    if max_len:
+        loaded.featurizer.max_len = max_len
     texts = [e.text for e in examples]
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
     out = np.zeros((len(texts), 2), dtype=np.float32)

@@ -140,8 +140,7 @@ class Command(BaseCommand):
         self._heading("Release targets (sentiment/training/targets.py)")
         checks = check_targets(rows, speed)
         for check in checks:
-            figure = "-" if check.figure is None else f"{check.figure:,.4g}"
-            self.stdout.write(f"  {check.target:<46}{figure:>10}  {check.verdict}")
+            self.stdout.write(f"  {check.target:<46}{check.shown:>12}  {check.verdict}")
         met = sum(1 for c in checks if c.met)
         self.stdout.write(f"  {met} of {len(checks)} targets met")
         return [asdict(c) | {"verdict": c.verdict} for c in checks]

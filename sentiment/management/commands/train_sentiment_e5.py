@@ -35,6 +35,7 @@ class Command(BaseCommand):
             ("checkpoint-every", int),
             ("max-steps", int),
             ("seed", int),
+            ("serve-max-len", int),
             ("threads", int),
         ):
             parser.add_argument("--" + option, type=kind, default=None)
