@@ -191,15 +191,21 @@ def load_tokenizer(model_dir: Path):
     return Tokenizer.from_file(str(model_dir / TOKENIZER_FILE))
 
 
-def session_options():
+def sentiment_threads() -> int:
+    """Intra-op threads of a sentiment session: ``MINYI_SENTIMENT_THREADS``, else one.
+
+    One by default because task workers already run as parallel processes, one per core, and
+    threads inside each would only contend. A single foreground process that has the machine
+    to itself (``reanalyze``, the speed benchmark's cores figure) sets more.
+    """
+    return int(os.environ.get("MINYI_SENTIMENT_THREADS", "1") or 1)
+
+
+def session_options(threads: int | None = None):
     import onnxruntime as ort
 
     options = ort.SessionOptions()
-    # One intra-op thread by default: the model is small (a batch of 64 short texts takes
-    # ~20 ms on one core), so thread hand-offs cost more than they save — measured 2.7k vs
-    # 1.6–2.1k texts/s on the 2-core machine — and workers already run as parallel processes.
-    # MINYI_SENTIMENT_THREADS raises it for a single process on a many-core machine.
-    threads = int(os.environ.get("MINYI_SENTIMENT_THREADS", "1") or 1)
+    threads = sentiment_threads() if threads is None else threads
     options.intra_op_num_threads = max(1, min(threads, os.cpu_count() or 1))
     options.inter_op_num_threads = 1
     options.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
@@ -208,13 +214,15 @@ def session_options():
 
 
 class _LoadedModel:
-    def __init__(self, model_dir: Path):
+    def __init__(self, model_dir: Path, threads: int):
         import onnxruntime as ort
 
         self.meta = load_metadata(model_dir)
         self.featurizer = Featurizer(load_tokenizer(model_dir), self.meta)
         self.session = ort.InferenceSession(
-            str(model_dir / MODEL_FILE), session_options(), providers=["CPUExecutionProvider"]
+            str(model_dir / MODEL_FILE),
+            session_options(threads),
+            providers=["CPUExecutionProvider"],
         )
         self.input_names = {i.name for i in self.session.get_inputs()}
         self.temperature = float(self.meta["calibration"]["temperature"])
@@ -230,14 +238,16 @@ _LOCK = threading.Lock()
 
 
 @functools.cache
-def _load_cached(model_dir: str) -> _LoadedModel:
-    return _LoadedModel(Path(model_dir))
+def _load_cached(model_dir: str, threads: int) -> _LoadedModel:
+    return _LoadedModel(Path(model_dir), threads)
 
 
-def load_model(model_dir: Path) -> _LoadedModel:
+def load_model(model_dir: Path, threads: int | None = None) -> _LoadedModel:
+    """The model's session, built once per directory and thread count (``sentiment_threads``)."""
+    threads = sentiment_threads() if threads is None else threads
     # functools.cache is not atomic: the lock stops two threads building two sessions.
     with _LOCK:
-        return _load_cached(str(Path(model_dir).resolve()))
+        return _load_cached(str(Path(model_dir).resolve()), threads)
 
 
 def calibrated_positive(logits: np.ndarray, temperature: float) -> np.ndarray:
@@ -283,8 +293,9 @@ class SentimentClassifier:
 
     name = "sentiment"
 
-    def __init__(self, model_dir: Path | None = None):
+    def __init__(self, model_dir: Path | None = None, threads: int | None = None):
         self.model_dir = Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
+        self.threads = threads  # None: sentiment_threads()
 
     def available(self) -> bool:
         return all(
@@ -307,7 +318,7 @@ class SentimentClassifier:
     def run(self, texts: list[str], batch_size: int = 64) -> list[dict]:
         if not self.available():
             return self._fallback.run(list(texts))
-        model = load_model(self.model_dir)
+        model = load_model(self.model_dir, self.threads)
         version = f"{model.meta['name']}-{model.meta['version']}"
         normalized = [normalize_text(t) for t in texts]
         p_pos = self.positive_probabilities(normalized, batch_size, model)
@@ -329,7 +340,7 @@ class SentimentClassifier:
         Texts are sorted by length before batching so that each batch pads little; the
         results are put back in input order, so batching never changes an answer.
         """
-        model = model or load_model(self.model_dir)
+        model = model or load_model(self.model_dir, self.threads)
         out = np.full(len(normalized), np.nan)
         order = sorted((i for i, t in enumerate(normalized) if t), key=lambda i: len(normalized[i]))
         for start in range(0, len(order), max(1, batch_size)):

@@ -39,10 +39,15 @@ def dedup_key(text: str) -> str:
     return key or text
 
 
-def split_of(text: str) -> str:
-    """Deterministic split from a stable hash (not Python's salted ``hash``) of the dedup key."""
+def hash_bucket(text: str) -> int:
+    """0–99 from a stable hash (not Python's salted ``hash``) of the dedup key."""
     digest = hashlib.sha1(dedup_key(text).encode("utf-8"), usedforsecurity=False).digest()
-    bucket = int.from_bytes(digest[:8], "big") % 100
+    return int.from_bytes(digest[:8], "big") % 100
+
+
+def split_of(text: str) -> str:
+    """Deterministic split from the text's hash bucket."""
+    bucket = hash_bucket(text)
     if bucket < TEST_PERCENT:
         return "test"
     if bucket < TEST_PERCENT + DEV_PERCENT:

@@ -6,6 +6,7 @@ no torch.
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from pathlib import Path
@@ -21,6 +22,7 @@ from sentiment.nlp.sentiment import (
 from sentiment.training.baselines import SnowNLPShipped, TfidfLogReg
 from sentiment.training.data import CORPORA, load_examples, select
 from sentiment.training.metrics import accuracy, macro_f1
+from sentiment.training.out_of_domain import OOD_SPLIT, load_out_of_domain
 
 
 def minyi_predict(texts: list[str], model_dir: Path | None) -> np.ndarray:
@@ -43,8 +45,12 @@ def score_row(split: str, system: str, labels, predictions) -> dict:
     }
 
 
-def evaluate_sentiment(data_dir: Path, model_dir: Path | None = None) -> list[dict]:
-    """Accuracy and macro-F1 on each corpus's test split for minyi, tfidf-lr and snownlp.
+def evaluate_sentiment(
+    data_dir: Path, model_dir: Path | None = None, ood_file: Path | None = None
+) -> tuple[list[dict], dict | None]:
+    """Accuracy and macro-F1 for minyi, tfidf-lr and snownlp: each corpus's test split, then
+    the out-of-domain set (``out_of_domain.py``) pooled and per category when ``ood_file`` is
+    given. Returns the rows and a summary of the out-of-domain set (None without it).
 
     The TF-IDF baseline is trained on the same pooled training split as the model (all three
     corpora) and tuned on the same dev split.
@@ -57,16 +63,36 @@ def evaluate_sentiment(data_dir: Path, model_dir: Path | None = None) -> list[di
         [e.text for e in dev],
         [e.label for e in dev],
     )
-    snownlp = SnowNLPShipped()
+    systems = {
+        "minyi": lambda texts: minyi_predict(texts, model_dir),
+        tfidf.name: tfidf.predict,
+        SnowNLPShipped.name: SnowNLPShipped().predict,
+    }
+    groups = [(f"{corpus}/test", select(examples, "test", corpus)) for corpus in CORPORA]
+    summary = None
+    if ood_file is not None:
+        ood = load_out_of_domain(Path(ood_file), examples)
+        categories = sorted({e.corpus for e in ood.examples})
+        groups.append((OOD_SPLIT, ood.examples))
+        groups += [
+            (f"shopping/{c}", [e for e in ood.examples if e.corpus == c]) for c in categories
+        ]
+        summary = {
+            "file": Path(ood_file).name,
+            "rows_read": ood.read,
+            "hotel_rows_left_out": ood.dropped_in_domain,
+            "sampled_rows": ood.sampled,
+            "dropped_as_seen_in_training_corpora": ood.dropped_seen,
+            "texts": len(ood.examples),
+            "categories": categories,
+        }
     rows = []
-    for corpus in CORPORA:
-        test = select(examples, "test", corpus)
-        texts, labels = [e.text for e in test], np.array([e.label for e in test])
-        split = f"{corpus}/test"
-        rows.append(score_row(split, "minyi", labels, minyi_predict(texts, model_dir)))
-        rows.append(score_row(split, tfidf.name, labels, tfidf.predict(texts)))
-        rows.append(score_row(split, snownlp.name, labels, snownlp.predict(texts)))
-    return rows
+    for split, group in groups:
+        texts, labels = [e.text for e in group], np.array([e.label for e in group])
+        rows += [
+            score_row(split, name, labels, predict(texts)) for name, predict in systems.items()
+        ]
+    return rows, summary
 
 
 # Short civic and review phrases for the speed benchmark (no data files needed).
@@ -87,15 +113,30 @@ def benchmark_texts(n: int = 2000, seed: int = 7) -> list[str]:
     ]
 
 
-def benchmark_sentiment(model_dir: Path | None = None) -> dict:
-    """Throughput at batch 64 over 2,000 short texts, single-text latency, model size."""
-    model_dir = Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
-    classifier = SentimentClassifier(model_dir)
-    texts = benchmark_texts()
+# Issue 21's throughput target is for a 2-core machine: the cores figure uses up to two.
+TARGET_CORES = 2
+
+
+def _throughput(classifier: SentimentClassifier, texts: list[str]) -> float:
     classifier.run(texts[:128])  # load the session and warm the caches outside the timing
     started = time.perf_counter()
     classifier.run(texts, batch_size=64)
-    elapsed = time.perf_counter() - started
+    return round(len(texts) / (time.perf_counter() - started), 1)
+
+
+def benchmark_sentiment(model_dir: Path | None = None) -> dict:
+    """Throughput at batch 64 over 2,000 short texts, single-text latency, model size.
+
+    Throughput is measured twice: with one intra-op thread (what one task worker gets, the
+    serving default) and with the cores of a 2-core machine in one process (what ``reanalyze``
+    gets there; the release target). Latency is one text at a time on one thread.
+    """
+    model_dir = Path(model_dir) if model_dir is not None else DEFAULT_MODEL_DIR
+    classifier = SentimentClassifier(model_dir, threads=1)
+    texts = benchmark_texts()
+    one_thread = _throughput(classifier, texts)
+    cores = max(1, min(TARGET_CORES, os.cpu_count() or 1))
+    on_cores = _throughput(SentimentClassifier(model_dir, threads=cores), texts)
     latencies = []
     for text in texts[:300]:
         t0 = time.perf_counter()
@@ -106,7 +147,9 @@ def benchmark_sentiment(model_dir: Path | None = None) -> dict:
         "model": classifier.model_version,
         "texts": len(texts),
         "mean_chars": round(float(np.mean([len(t) for t in texts])), 1),
-        "throughput_texts_per_s": round(len(texts) / elapsed, 1),
+        "throughput_1_thread_texts_per_s": one_thread,
+        "cores": cores,
+        "throughput_texts_per_s": on_cores,
         "latency_p50_ms": round(float(np.percentile(latencies, 50)), 2),
         "latency_p95_ms": round(float(np.percentile(latencies, 95)), 2),
         "model_file_mb": round((model_dir / MODEL_FILE).stat().st_size / 1e6, 2)

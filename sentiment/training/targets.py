@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sentiment.training.out_of_domain import OOD_SPLIT
+
 MIN_MACRO_F1 = {"hotel/test": 0.93, "waimai/test": 0.91}
 MIN_POINTS_OVER_TFIDF = 0.02
 MAX_MODEL_DIR_MB = 30.0
@@ -42,14 +44,17 @@ def _check(target: str, figure: float | None, ok, unit: str = "") -> TargetCheck
 def check_targets(rows: list[dict] | None, speed: dict | None) -> list[TargetCheck]:
     """Each target with the figure it was judged on (rows: ``evaluate_sentiment``'s)."""
     f1 = {(r["split"], r["system"]): r["macro_f1"] for r in rows or []}
-    splits = sorted({split for split, _ in f1})
+    # Each corpus's test split, then the pooled out-of-domain set (its categories are shown,
+    # not judged one by one: a few hundred texts each).
+    splits = sorted({split for split, _ in f1 if split.endswith("/test")}) or ["every test split"]
+    splits.append(OOD_SPLIT)
     checks = [
         _check(
             f"{split} macro-F1 >= {floor:.2f}", f1.get((split, "minyi")), lambda v, f=floor: v >= f
         )
         for split, floor in MIN_MACRO_F1.items()
     ]
-    for split in splits or ["every test split"]:
+    for split in splits:
         ours, baseline = f1.get((split, "minyi")), f1.get((split, "tfidf-lr"))
         gain = None if ours is None or baseline is None else round(ours - baseline, 4)
         checks.append(
@@ -68,7 +73,7 @@ def check_targets(rows: list[dict] | None, speed: dict | None) -> list[TargetChe
             "MB",
         ),
         _check(
-            f">= {MIN_TEXTS_PER_S:,.0f} texts/s at batch 64",
+            f">= {MIN_TEXTS_PER_S:,.0f} texts/s at batch 64 on 2 cores",
             speed.get("throughput_texts_per_s"),
             lambda v: v >= MIN_TEXTS_PER_S,
             "/s",

@@ -121,6 +121,21 @@ def test_reanalyze_brings_stale_analyses_up_to_date(make_consultation, make_user
     assert "已分析 3 筆" in out.getvalue()
 
 
+def test_reanalyze_gives_sentiment_every_core_then_restores(monkeypatch):
+    from sentiment.management.commands.reanalyze import all_cores_for_sentiment
+    from sentiment.nlp.sentiment import sentiment_threads
+
+    monkeypatch.delenv("MINYI_SENTIMENT_THREADS", raising=False)
+    monkeypatch.setattr("os.cpu_count", lambda: 6)
+    with all_cores_for_sentiment():
+        assert sentiment_threads() == 6
+    assert sentiment_threads() == 1  # task workers keep their single thread
+    monkeypatch.setenv("MINYI_SENTIMENT_THREADS", "3")  # the operator's choice wins
+    with all_cores_for_sentiment():
+        assert sentiment_threads() == 3
+    assert sentiment_threads() == 3
+
+
 @pytest.mark.django_db
 def test_consultation_page_queries_do_not_grow_with_analysed_comments(
     client, make_consultation, make_user

@@ -110,6 +110,14 @@ def test_batch_equals_one_by_one(classifier):
             assert single["scores"][label] == pytest.approx(b["scores"][label], abs=0.03)
 
 
+def test_two_threads_read_like_one():
+    """The speed benchmark's cores figure and ``reanalyze`` use more threads: same answers."""
+    texts = [*POSITIVE, *NEGATIVE, "還行"]
+    one = SentimentClassifier(threads=1).positive_probabilities(texts)
+    two = SentimentClassifier(threads=2).positive_probabilities(texts)
+    assert two == pytest.approx(one, abs=1e-4)
+
+
 def test_no_torch_at_run_time(classifier):
     classifier.run(["好"])
     from sentiment.nlp import sentiment as module

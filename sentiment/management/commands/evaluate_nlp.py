@@ -11,12 +11,19 @@ by the same command before it replaces the shipped files.
 """
 
 import json
+import unicodedata
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 DEFAULT_DATA_DIR = Path(settings.BASE_DIR).parent / "shared" / "data"
+
+
+def ljust_display(text: str, width: int) -> str:
+    """Pad to ``width`` terminal columns: CJK characters take two (category names)."""
+    columns = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(0, width - columns)
 
 
 class Command(BaseCommand):
@@ -35,6 +42,13 @@ class Command(BaseCommand):
             type=Path,
             metavar="DIR",
             help="sentiment model to measure (default: the shipped sentiment/nlp/models/)",
+        )
+        parser.add_argument(
+            "--ood-file",
+            type=Path,
+            metavar="FILE",
+            help="out-of-domain reviews, online_shopping_10_cats .csv or .zip "
+            "(default: DATA_DIR/sentiment/online_shopping_10_cats.csv or .zip, if present)",
         )
         parser.add_argument(
             "--skip",
@@ -67,7 +81,9 @@ class Command(BaseCommand):
         if "segmentation" not in skip:
             figures["segmentation"] = self._segmentation(gold)
         if "sentiment" not in skip:
-            figures["sentiment"] = self._sentiment(data_dir, model_dir)
+            figures["sentiment"], figures["out_of_domain"] = self._sentiment(
+                data_dir, model_dir, self._ood_file(options["ood_file"], data_dir)
+            )
         if "speed" not in skip:
             from sentiment.training.evaluate import benchmark_sentiment
 
@@ -110,21 +126,45 @@ class Command(BaseCommand):
         self.stdout.write(f"  sentences: {result['sentences']:,}")
         return result
 
-    def _sentiment(self, data_dir: Path, model_dir: Path | None) -> list[dict] | None:
+    def _ood_file(self, given: Path | None, data_dir: Path) -> Path | None:
+        if given is not None:
+            if not given.is_file():
+                raise CommandError(f"找不到領域外測試檔 {given}")
+            return given
+        from sentiment.training.out_of_domain import find_shopping_file
+
+        return find_shopping_file(data_dir)
+
+    def _sentiment(
+        self, data_dir: Path, model_dir: Path | None, ood_file: Path | None
+    ) -> tuple[list[dict] | None, dict | None]:
         self._heading("Sentiment on held-out test splits (Traditional Chinese)")
         if not (data_dir / "sentiment").is_dir():
             self.stdout.write(f"  skipped: {data_dir / 'sentiment'} not found")
-            return None
+            return None, None
         from sentiment.training.evaluate import evaluate_sentiment
 
-        rows = evaluate_sentiment(data_dir, model_dir)
+        rows, ood = evaluate_sentiment(data_dir, model_dir, ood_file)
         self.stdout.write(f"  {'split':<18}{'system':<12}{'n':>7}{'accuracy':>10}{'macro-F1':>10}")
         for row in rows:
             self.stdout.write(
-                f"  {row['split']:<18}{row['system']:<12}{row['n']:>7,}"
+                f"  {ljust_display(row['split'], 18)}{row['system']:<12}{row['n']:>7,}"
                 f"{row['accuracy']:>10.4f}{row['macro_f1']:>10.4f}"
             )
-        return rows
+        if ood is None:
+            self.stdout.write(
+                "  out of domain: skipped: no online_shopping_10_cats .csv/.zip under "
+                f"{data_dir / 'sentiment'} (--ood-file; see sentiment/MODEL_CARD.md)"
+            )
+        else:
+            others = ood["rows_read"] - ood["hotel_rows_left_out"]
+            self.stdout.write(
+                f"  out of domain ({ood['file']}): {ood['texts']:,} texts: the "
+                f"{ood['sampled_rows']:,} rows in the 20 % sample of its {others:,} non-hotel "
+                f"rows, less {ood['dropped_as_seen_in_training_corpora']:,} that the training "
+                "corpora hold, repeat, or label both ways"
+            )
+        return rows, ood
 
     def _print_speed(self, speed: dict) -> None:
         self._heading("Speed and size (int8 model, ONNX Runtime, this machine)")
