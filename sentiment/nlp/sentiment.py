@@ -214,7 +214,7 @@ def session_options(threads: int | None = None):
 
 
 class _LoadedModel:
-    def __init__(self, model_dir: Path, threads: int):
+    def __init__(self, model_dir: Path, threads: int | None = None):
         import onnxruntime as ort
 
         self.meta = load_metadata(model_dir)

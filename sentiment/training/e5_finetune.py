@@ -64,6 +64,11 @@ class E5Settings:
     # the long hotel reviews (measured on dev, MODEL_CARD.md); the encoder has 512 positions.
     serve_max_len: int = 0
     version: str = "2.0-e5"
+    # Distillation: a finished model directory (a bigger run's model/, int8 ONNX) whose logits
+    # on the training texts the student learns from too; "" learns from the labels alone.
+    teacher: str = ""
+    distill_weight: float = 0.5  # share of the loss from the teacher's softened distribution
+    distill_temperature: float = 2.0
 
 
 def default_run_root() -> Path:
@@ -154,6 +159,42 @@ def predict(model, ids: list[np.ndarray], batch_size: int = 64) -> np.ndarray:
     return out
 
 
+def teacher_logits(run_dir: Path, settings: E5Settings, train_ex) -> torch.Tensor | None:
+    """The teacher's logits on the training texts, computed once per run (ONNX, no torch)."""
+    if not settings.teacher:
+        return None
+    cached = run_dir / "teacher_logits.npy"
+    if not cached.is_file():
+        from sentiment.training.train import onnx_logits
+
+        log.info("teacher %s: logits of %d training texts", settings.teacher, len(train_ex))
+        np.save(cached.with_suffix(".tmp.npy"), onnx_logits(Path(settings.teacher), train_ex))
+        cached.with_suffix(".tmp.npy").replace(cached)
+    return torch.from_numpy(np.load(cached))
+
+
+def distillation_loss(
+    logits: torch.Tensor,
+    labels: torch.Tensor,
+    teacher: torch.Tensor | None,
+    *,
+    weight: float,
+    temperature: float,
+) -> torch.Tensor:
+    """Cross-entropy on the labels, mixed with the KL divergence from the teacher's softened
+    distribution (Hinton et al. 2015; the T² keeps its gradients on the labels' scale)."""
+    hard = nn.functional.cross_entropy(logits, labels)
+    if teacher is None or weight <= 0:
+        return hard
+    t = temperature
+    soft = nn.functional.kl_div(
+        nn.functional.log_softmax(logits / t, dim=-1),
+        nn.functional.softmax(teacher / t, dim=-1),
+        reduction="batchmean",
+    )
+    return (1 - weight) * hard + weight * soft * t * t
+
+
 def save_checkpoint(path: Path, state: dict) -> None:
     tmp = path.with_suffix(".tmp")
     torch.save(state, tmp)
@@ -182,6 +223,7 @@ def train_e5(data_dir: Path, run_dir: Path, settings: E5Settings, resume: bool =
     train_ex, dev_ex = select(examples, "train"), select(examples, "dev")
     train_ids, train_y = encode(train_ex, featurizer)
     dev_ids, dev_y = encode(dev_ex, featurizer)
+    soft_y = teacher_logits(run_dir, settings, train_ex)
     model = build_model(run_dir, settings)
     per_epoch = len(batches_for_epoch(len(train_ids), settings.batch_size, settings.seed, 0))
     total = per_epoch * settings.epochs
@@ -215,13 +257,18 @@ def train_e5(data_dir: Path, run_dir: Path, settings: E5Settings, resume: bool =
         per_epoch,
     )
     model.train()
-    loss_fn = nn.CrossEntropyLoss()
     started, first = time.monotonic(), step
     while step < stop:
         epoch, index = divmod(step, per_epoch)
         idx = batches_for_epoch(len(train_ids), settings.batch_size, settings.seed, epoch)[index]
         ids, mask = to_tensors(train_ids, idx)
-        loss = loss_fn(model(ids, mask), torch.from_numpy(train_y[idx]))
+        loss = distillation_loss(
+            model(ids, mask),
+            torch.from_numpy(train_y[idx]),
+            None if soft_y is None else soft_y[idx],
+            weight=settings.distill_weight,
+            temperature=settings.distill_temperature,
+        )
         optimizer.zero_grad()
         loss.backward()
         nn.utils.clip_grad_norm_(model.parameters(), 1.0)

@@ -37,6 +37,9 @@ class Command(BaseCommand):
             ("seed", int),
             ("serve-max-len", int),
             ("threads", int),
+            ("teacher", str),
+            ("distill-weight", float),
+            ("distill-temperature", float),
         ):
             parser.add_argument("--" + option, type=kind, default=None)
         parser.add_argument("--model-version", dest="version", default=None)

@@ -1,0 +1,36 @@
+"""The distillation loss mixes the labels' cross-entropy with the teacher's softened targets.
+
+Needs torch (the ``[train]`` extra); skipped with that reason where it is not installed.
+"""
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch", reason="the [train] extra (torch) is not installed")
+pytest.importorskip("transformers", reason="the [train] extra (transformers) is not installed")
+
+
+def _softmax(x):
+    e = np.exp(x - x.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def test_the_loss_is_the_labels_alone_without_a_teacher_and_the_mix_with_one():
+    from sentiment.training.e5_finetune import distillation_loss
+
+    student = np.array([[0.2, 1.0], [1.5, -0.5], [0.0, 0.3]])
+    teacher = np.array([[-1.0, 2.0], [2.0, 0.0], [0.4, 0.1]])
+    labels = np.array([1, 0, 0])
+    s, t, y = torch.tensor(student), torch.tensor(teacher), torch.tensor(labels)
+
+    ce = -np.mean(np.log(_softmax(student)[np.arange(3), labels]))
+    assert distillation_loss(s, y, None, weight=0.5, temperature=2.0).item() == pytest.approx(ce)
+    assert distillation_loss(s, y, t, weight=0.0, temperature=2.0).item() == pytest.approx(ce)
+
+    p_t, p_s = _softmax(teacher / 2.0), _softmax(student / 2.0)
+    kl = np.mean(np.sum(p_t * (np.log(p_t) - np.log(p_s)), axis=1))
+    mixed = distillation_loss(s, y, t, weight=0.7, temperature=2.0).item()
+    assert mixed == pytest.approx(0.3 * ce + 0.7 * kl * 4.0)
+
+    same = distillation_loss(s, y, s.clone(), weight=1.0, temperature=3.0).item()
+    assert same == pytest.approx(0.0, abs=1e-9)  # a student that matches its teacher
