@@ -97,4 +97,6 @@ class Command(BaseCommand):
                     analysed += texts_analyse(model_label=label, pks=chunk, force=options["force"])
                     bar.advance(len(chunk), label)
         bar.close()
-        self.stdout.write(f"已分析 {analysed} 筆（共 {bar.total} 筆，其餘已是最新）。")
+        self.stdout.write(
+            f"已分析 {analysed} 筆（共 {bar.total} 筆；其餘已是最新，或目前未公開而不分析）。"
+        )
