@@ -72,11 +72,7 @@ def evaluate_sentiment(
     summary = None
     if ood_file is not None:
         ood = load_out_of_domain(Path(ood_file), examples)
-        categories = sorted({e.corpus for e in ood.examples})
         groups.append((OOD_SPLIT, ood.examples))
-        groups += [
-            (f"shopping/{c}", [e for e in ood.examples if e.corpus == c]) for c in categories
-        ]
         summary = {
             "file": Path(ood_file).name,
             "rows_read": ood.read,
@@ -84,14 +80,21 @@ def evaluate_sentiment(
             "sampled_rows": ood.sampled,
             "dropped_as_seen_in_training_corpora": ood.dropped_seen,
             "texts": len(ood.examples),
-            "categories": categories,
+            "categories": sorted({e.corpus for e in ood.examples}),
         }
     rows = []
     for split, group in groups:
-        texts, labels = [e.text for e in group], np.array([e.label for e in group])
-        rows += [
-            score_row(split, name, labels, predict(texts)) for name, predict in systems.items()
-        ]
+        labels = np.array([e.label for e in group])
+        predicted = {name: predict([e.text for e in group]) for name, predict in systems.items()}
+        rows += [score_row(split, name, labels, p) for name, p in predicted.items()]
+        if split == OOD_SPLIT:  # each category from the same predictions, not run again
+            corpus = np.array([e.corpus for e in group])
+            for category in summary["categories"]:
+                here = corpus == category
+                rows += [
+                    score_row(f"shopping/{category}", name, labels[here], p[here])
+                    for name, p in predicted.items()
+                ]
     return rows, summary
 
 
