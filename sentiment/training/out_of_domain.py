@@ -53,7 +53,9 @@ def find_shopping_file(data_dir: Path) -> Path | None:
 def _rows(path: Path) -> Iterator[dict]:
     if path.suffix == ".zip":
         with zipfile.ZipFile(path) as archive:
-            name = next(n for n in archive.namelist() if n.endswith(".csv"))
+            name = next((n for n in archive.namelist() if n.endswith(".csv")), None)
+            if name is None:
+                raise ValueError(f"{path.name} 中沒有 CSV 檔")
             with archive.open(name) as raw:
                 yield from csv.DictReader(io.TextIOWrapper(raw, encoding="utf-8-sig"))
         return
@@ -91,4 +93,6 @@ def load_out_of_domain(path: Path, training: list[Example]) -> OutOfDomainSet:
         labels.setdefault(key, set()).add(label)
         kept.setdefault(key, Example(text, label, normalize_text(category), OOD_SPLIT))
     examples = [e for key, e in kept.items() if len(labels[key]) == 1]
+    if not examples:
+        raise ValueError(f"{path.name} 中沒有可用的評論（需要 cat,label,review 三欄）")
     return OutOfDomainSet(examples, read, in_domain, sampled, sampled - len(examples))

@@ -84,6 +84,18 @@ def test_the_zip_the_corpus_repository_ships_reads_the_same(tmp_path, shopping_r
     assert load_out_of_domain(zipped, []).examples == load_out_of_domain(csv_path, []).examples
 
 
+def test_a_file_without_usable_reviews_is_refused(tmp_path):
+    wrong_columns = tmp_path / "online_shopping_10_cats.csv"
+    wrong_columns.write_text("label,review\n1,很好\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="沒有可用的評論"):
+        load_out_of_domain(wrong_columns, [])
+    empty_zip = tmp_path / "online_shopping_10_cats.zip"
+    with zipfile.ZipFile(empty_zip, "w") as archive:
+        archive.writestr("readme.txt", "no data")
+    with pytest.raises(ValueError, match="沒有 CSV"):
+        load_out_of_domain(empty_zip, [])
+
+
 def test_out_of_domain_is_judged_pooled_and_unmeasured_without_the_file():
     rows = [
         {"split": "hotel/test", "system": "minyi", "macro_f1": 0.93},

@@ -12,6 +12,7 @@ by the same command before it replaces the shipped files.
 
 import json
 import unicodedata
+import zipfile
 from pathlib import Path
 
 from django.conf import settings
@@ -144,7 +145,10 @@ class Command(BaseCommand):
             return None, None
         from sentiment.training.evaluate import evaluate_sentiment
 
-        rows, ood = evaluate_sentiment(data_dir, model_dir, ood_file)
+        try:
+            rows, ood = evaluate_sentiment(data_dir, model_dir, ood_file)
+        except (ValueError, zipfile.BadZipFile) as exc:
+            raise CommandError(f"無法讀取領域外測試檔 {ood_file}：{exc}") from exc
         self.stdout.write(f"  {'split':<18}{'system':<12}{'n':>7}{'accuracy':>10}{'macro-F1':>10}")
         for row in rows:
             self.stdout.write(
