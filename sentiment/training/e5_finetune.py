@@ -11,11 +11,13 @@ which ``evaluate_nlp --model-dir`` measures. Needs the ``[train]`` extra and nan
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import random
 import shutil
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -69,6 +71,9 @@ class E5Settings:
     teacher: str = ""
     distill_weight: float = 0.5  # share of the loss from the teacher's softened distribution
     distill_temperature: float = 2.0
+    # Batches of like lengths (see batches_for_epoch): 0 keeps the plain shuffled batches of
+    # the runs before session 13; N sorts each run of N batches' texts by length first.
+    length_buckets: int = 0
 
 
 def default_run_root() -> Path:
@@ -132,10 +137,33 @@ def encode(examples, featurizer: Featurizer):
     return ids, np.array([e.label for e in examples])
 
 
-def batches_for_epoch(n: int, batch_size: int, seed: int, epoch: int) -> list[list[int]]:
+def batches_for_epoch(
+    n: int,
+    batch_size: int,
+    seed: int,
+    epoch: int,
+    *,
+    lengths: Sequence[int] | None = None,
+    buckets: int = 0,
+) -> list[list[int]]:
+    """The epoch's batches of text indices, a function of seed and epoch only (resumable).
+
+    With `buckets` > 0, each run of `buckets` × `batch_size` shuffled texts is sorted by
+    length before it is cut into batches, and the batches are shuffled again: a batch is
+    padded to its longest text, and one long hotel review among 31 short meal reviews would
+    otherwise make the whole batch as long as it."""
+    rng = random.Random(seed * 1000 + epoch)  # noqa: S311 - reproducible order
     order = list(range(n))
-    random.Random(seed * 1000 + epoch).shuffle(order)  # noqa: S311 - reproducible order
-    return [order[i : i + batch_size] for i in range(0, n, batch_size)]
+    rng.shuffle(order)
+    if buckets <= 0 or lengths is None:
+        return [order[i : i + batch_size] for i in range(0, n, batch_size)]
+    pool = buckets * batch_size
+    batches = []
+    for start in range(0, n, pool):
+        chunk = sorted(order[start : start + pool], key=lambda i: lengths[i])
+        batches += [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return batches
 
 
 def to_tensors(ids: list[np.ndarray], idx: list[int]):
@@ -225,7 +253,20 @@ def train_e5(data_dir: Path, run_dir: Path, settings: E5Settings, resume: bool =
     dev_ids, dev_y = encode(dev_ex, featurizer)
     soft_y = teacher_logits(run_dir, settings, train_ex)
     model = build_model(run_dir, settings)
-    per_epoch = len(batches_for_epoch(len(train_ids), settings.batch_size, settings.seed, 0))
+    lengths = [len(t) for t in train_ids]
+
+    @functools.lru_cache(maxsize=1)  # one epoch's order, not recomputed at every step
+    def batches(epoch: int) -> list[list[int]]:
+        return batches_for_epoch(
+            len(train_ids),
+            settings.batch_size,
+            settings.seed,
+            epoch,
+            lengths=lengths,
+            buckets=settings.length_buckets,
+        )
+
+    per_epoch = len(batches(0))
     total = per_epoch * settings.epochs
     stop = min(total, settings.max_steps) if settings.max_steps else total
     decay = [p for n, p in model.named_parameters() if "LayerNorm" not in n and "bias" not in n]
@@ -260,7 +301,7 @@ def train_e5(data_dir: Path, run_dir: Path, settings: E5Settings, resume: bool =
     started, first = time.monotonic(), step
     while step < stop:
         epoch, index = divmod(step, per_epoch)
-        idx = batches_for_epoch(len(train_ids), settings.batch_size, settings.seed, epoch)[index]
+        idx = batches(epoch)[index]
         ids, mask = to_tensors(train_ids, idx)
         loss = distillation_loss(
             model(ids, mask),

