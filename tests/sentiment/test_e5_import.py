@@ -13,8 +13,10 @@ from sentiment.training.e5_import import (
     SPECIALS,
     build_unigram_tokenizer,
     dequantize_q4_0,
+    load_pruned,
     prune_vocabulary,
     read_e5,
+    save_pruned,
 )
 
 PIECES = ["<s>", "<pad>", "</s>", "<unk>", "▁", "服", "務", "服務", "▁服務", "好", "很好", "<mask>"]
@@ -104,6 +106,16 @@ def test_dequantises_q4_and_reads_float_tensors():
     np.testing.assert_allclose(e5.tensor("l0.fo.w"), expected["l0.fo.w"])  # [hidden, ff]
     np.testing.assert_allclose(e5.tensor("emb.pos"), expected["emb.pos"])
     assert e5.tensor("l0.fi.b").shape == (FF,)
+
+
+def test_pruned_weights_keep_the_chosen_rows_bit_for_bit_and_every_other_tensor(tmp_path):
+    data, expected = synthetic_file()
+    save_pruned(read_e5(data), [2, 0], tmp_path / "pruned.npz")
+    pruned = load_pruned(tmp_path / "pruned.npz")
+    assert pruned.config.word_rows == 2
+    np.testing.assert_array_equal(pruned.tensor("emb.word"), expected["emb.word"][[2, 0]])
+    for name in ("l0.fo.w", "emb.pos", "l0.fi.b"):
+        np.testing.assert_array_equal(pruned.tensor(name), expected[name])
 
 
 def test_dequantise_rejects_rows_not_made_of_whole_blocks():
@@ -230,3 +242,17 @@ def test_length_buckets_pad_less_and_still_see_every_text_once_an_epoch():
     # not sorted as a whole: long and short batches alternate through the epoch
     widths = [max(lengths[i] for i in b) for b in bucketed]
     assert widths != sorted(widths)
+
+
+@needs_train_extra
+def test_teacher_logits_from_another_machine_must_be_made_on_these_training_texts(tmp_path):
+    from sentiment.training.data import Example
+    from sentiment.training.e5_finetune import read_teacher_logits, texts_digest
+
+    train = [Example("服務很好", 1, "hotel", "train"), Example("很差", 0, "hotel", "train")]
+    logits = np.array([[-1.0, 2.0], [3.0, -1.0]], dtype=np.float32)
+    np.savez(tmp_path / "ok.npz", train_digest=np.array(texts_digest(train)), train=logits)
+    np.testing.assert_array_equal(read_teacher_logits(tmp_path / "ok.npz", train), logits)
+    np.savez(tmp_path / "other.npz", train_digest=np.array(texts_digest(train[::-1])), train=logits)
+    with pytest.raises(ValueError, match="other training texts"):
+        read_teacher_logits(tmp_path / "other.npz", train)

@@ -41,6 +41,7 @@ class Command(BaseCommand):
             ("distill-weight", float),
             ("distill-temperature", float),
             ("length-buckets", int),
+            ("teacher-logits", str),
         ):
             parser.add_argument("--" + option, type=kind, default=None)
         parser.add_argument("--model-version", dest="version", default=None)
