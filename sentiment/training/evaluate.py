@@ -131,6 +131,25 @@ def _throughput(classifier: SentimentClassifier, texts: list[str], runs: int = 3
     return round(float(np.median(rates)), 1)
 
 
+# CPU instructions that multiply int8 vectors in one step; without them ONNX Runtime's int8
+# products run at about half the speed (MODEL_CARD.md, "Speed and size", session 13).
+INT8_DOT_PRODUCT_FLAGS = ("avx512_vnni", "avx_vnni", "amx_int8", "asimddp")
+
+
+def int8_dot_product(cpuinfo: Path = Path("/proc/cpuinfo")) -> str:
+    """Which int8 dot-product instructions this CPU has, for reading the speed figures."""
+    try:
+        text = cpuinfo.read_text()
+    except OSError:
+        return "unknown"
+    flags = set()
+    for line in text.splitlines():
+        if line.startswith(("flags", "Features")):
+            flags.update(line.split(":", 1)[-1].split())
+    found = [f for f in INT8_DOT_PRODUCT_FLAGS if f in flags]
+    return ", ".join(found) if found else "none"
+
+
 def benchmark_sentiment(model_dir: Path | None = None) -> dict:
     """Throughput at batch 64 over 2,000 short texts, single-text latency, model size.
 
@@ -156,6 +175,7 @@ def benchmark_sentiment(model_dir: Path | None = None) -> dict:
         "mean_chars": round(float(np.mean([len(t) for t in texts])), 1),
         "throughput_1_thread_texts_per_s": one_thread,
         "cores": cores,
+        "cpu_int8_dot_product": int8_dot_product(),
         "throughput_texts_per_s": on_cores,
         "latency_p50_ms": round(float(np.percentile(latencies, 50)), 2),
         "latency_p95_ms": round(float(np.percentile(latencies, 95)), 2),

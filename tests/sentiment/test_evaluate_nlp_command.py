@@ -128,3 +128,18 @@ def test_the_targets_section_prints_each_verdict(tmp_path):
     by_name = {t["target"]: t for t in targets}
     assert by_name["hotel/test macro-F1 >= 0.93"]["verdict"] == "not measured"
     assert by_name["model directory <= 30 MB"]["met"] is True  # the shipped model is 2.4 MB
+
+
+def test_the_speed_figures_say_whether_the_cpu_multiplies_int8_in_one_step(tmp_path):
+    from sentiment.training.evaluate import int8_dot_product
+
+    zen3 = tmp_path / "zen3"
+    zen3.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma\n\nflags\t: fpu avx2\n")
+    vnni = tmp_path / "vnni"
+    vnni.write_text("flags\t\t: fpu avx2 avx512f avx512_vnni amx_int8\n")
+    arm = tmp_path / "arm"
+    arm.write_text("Features\t: fp asimd asimddp sha2\n")
+    assert int8_dot_product(zen3) == "none"
+    assert int8_dot_product(vnni) == "avx512_vnni, amx_int8"
+    assert int8_dot_product(arm) == "asimddp"
+    assert int8_dot_product(tmp_path / "absent") == "unknown"
