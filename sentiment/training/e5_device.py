@@ -38,7 +38,6 @@ from pathlib import Path
 import numpy as np
 
 from sentiment.training.data import SPLITS, Example, load_examples, select
-from sentiment.training.metrics import macro_f1
 
 EXAMPLES_FILE = "examples.jsonl.gz"
 WEIGHTS_FILE = "e5-pruned.npz"
@@ -68,7 +67,14 @@ def teach(pack_dir: Path, out: Path, settings) -> dict:
     """Train in a scratch run directory and write the logits and the report into OUT."""
     import torch
 
-    from sentiment.training.e5_finetune import encode, fit_e5, predict, run_featurizer, texts_digest
+    from sentiment.training.e5_finetune import (
+        encode,
+        fit_e5,
+        predict,
+        run_featurizer,
+        scores_by_corpus,
+        texts_digest,
+    )
 
     # Scratch space outside OUT: the final checkpoint (hundreds of MB) must not travel back.
     run_dir = Path(tempfile.gettempdir()) / "minyi-teacher-run"
@@ -84,16 +90,11 @@ def teach(pack_dir: Path, out: Path, settings) -> dict:
     model, history = fit_e5(examples, run_dir, settings)
     seconds = time.monotonic() - started
     featurizer = run_featurizer(run_dir, settings)
-    logits, test_f1 = {}, {}
+    logits = {}
     for split in SPLITS:
-        chosen = select(examples, split)
-        ids, labels = encode(chosen, featurizer)
+        ids, _ = encode(select(examples, split), featurizer)
         logits[split] = predict(model, ids)
-        if split == "test":
-            pred = logits[split].argmax(1)
-            for corpus in sorted({e.corpus for e in chosen}):
-                rows = [i for i, e in enumerate(chosen) if e.corpus == corpus]
-                test_f1[corpus] = round(macro_f1(labels[rows], pred[rows]), 4)
+    test_f1 = scores_by_corpus(logits["test"].argmax(1), select(examples, "test"))
     out.mkdir(parents=True, exist_ok=True)
     np.savez(
         out / LOGITS_FILE,

@@ -422,11 +422,15 @@ def check_same_run(saved: dict, now: dict) -> None:
 
 
 def dev_scores(model, dev_ids, dev_ex) -> dict[str, float]:
-    pred = predict(model, dev_ids).argmax(1)
+    return scores_by_corpus(predict(model, dev_ids).argmax(1), dev_ex)
+
+
+def scores_by_corpus(pred: np.ndarray, examples) -> dict[str, float]:
+    """Macro-F1 of each corpus's rows of ``pred`` (one prediction per example, in order)."""
     out = {}
-    for corpus in sorted({e.corpus for e in dev_ex}):
-        rows = [i for i, e in enumerate(dev_ex) if e.corpus == corpus]
-        out[corpus] = round(macro_f1([dev_ex[i].label for i in rows], pred[rows]), 4)
+    for corpus in sorted({e.corpus for e in examples}):
+        rows = [i for i, e in enumerate(examples) if e.corpus == corpus]
+        out[corpus] = round(macro_f1([examples[i].label for i in rows], pred[rows]), 4)
     return out
 
 
