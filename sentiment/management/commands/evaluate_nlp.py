@@ -52,6 +52,13 @@ class Command(BaseCommand):
             "(default: DATA_DIR/sentiment/online_shopping_10_cats.csv or .zip, if present)",
         )
         parser.add_argument(
+            "--neutral-file",
+            type=Path,
+            metavar="FILE",
+            help="opinion-free texts, one a line (e.g. gazette subject lines written by "
+            "python -m sentiment.training.opinion_free): the share the model calls neutral",
+        )
+        parser.add_argument(
             "--skip",
             action="append",
             choices=["segmentation", "sentiment", "speed"],
@@ -85,6 +92,8 @@ class Command(BaseCommand):
             figures["sentiment"], figures["out_of_domain"] = self._sentiment(
                 data_dir, model_dir, self._ood_file(options["ood_file"], data_dir)
             )
+        if "sentiment" not in skip and options["neutral_file"] is not None:
+            figures["opinion_free"] = self._opinion_free(options["neutral_file"], model_dir)
         if "speed" not in skip:
             from sentiment.training.evaluate import benchmark_sentiment
 
@@ -169,6 +178,22 @@ class Command(BaseCommand):
                 "corpora hold, repeat, or label both ways"
             )
         return rows, ood
+
+    def _opinion_free(self, path: Path, model_dir: Path | None) -> dict:
+        from sentiment.training.opinion_free import neutral_reading, read_opinion_free
+
+        self._heading("Opinion-free text: the share read as neutral (opinion_free.py)")
+        try:
+            texts = read_opinion_free(path)
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            raise CommandError(f"無法讀取無意見文字檔 {path}：{exc}") from exc
+        reading = neutral_reading(texts, model_dir) | {"file": path.name}
+        self.stdout.write(f"  {path.name}: {reading['texts']:,} texts, {reading['model']}")
+        for label in ("neutral", "negative", "positive"):
+            self.stdout.write(
+                f"  {label:<10}{reading[label + '_count']:>8,}{reading[label + '_share']:>10.1%}"
+            )
+        return reading
 
     def _print_speed(self, speed: dict) -> None:
         self._heading("Speed and size (int8 model, ONNX Runtime, this machine)")
