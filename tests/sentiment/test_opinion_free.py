@@ -23,7 +23,8 @@ ISSUE = """<?xml version="1.0" encoding="UTF-8"?>
 """
 LATER = """<?xml version="1.0" encoding="UTF-8"?>
 <Gazette><Record>
-<ThemeSubject><![CDATA[廢止「水中總菌落數檢測方法」， 並自即日生效。]]></ThemeSubject></Record><Record><ThemeSubject><![CDATA[公告核准會計師執業。]]></ThemeSubject></Record></Gazette>
+<ThemeSubject><![CDATA[廢止「水中總菌落數檢測方法」， 並自即日生效。]]></ThemeSubject></Record>
+<Record><ThemeSubject><![CDATA[公告核准會計師執業。]]></ThemeSubject></Record></Gazette>
 """
 
 
