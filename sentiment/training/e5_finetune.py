@@ -43,6 +43,7 @@ from sentiment.training.e5_import import (
 )
 from sentiment.training.export import quantize
 from sentiment.training.metrics import fit_temperature, macro_f1
+from sentiment.training.train import linear_schedule
 
 log = logging.getLogger("sentiment.training.e5")
 NEUTRAL_BELOW = 0.7
@@ -175,6 +176,24 @@ def batches_for_epoch(
         chunk = sorted(order[start : start + pool], key=lambda i: lengths[i])
         batches += [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
     rng.shuffle(batches)
+    return batches
+
+
+def epoch_batches(lengths: list[int], settings):
+    """``batches(epoch)``: that epoch's batches (``batches_for_epoch`` with the run's batch
+    size, seed and buckets), the current epoch's kept rather than recomputed at every step."""
+
+    @functools.lru_cache(maxsize=1)
+    def batches(epoch: int) -> list[list[int]]:
+        return batches_for_epoch(
+            len(lengths),
+            settings.batch_size,
+            settings.seed,
+            epoch,
+            lengths=lengths,
+            buckets=settings.length_buckets,
+        )
+
     return batches
 
 
@@ -315,19 +334,7 @@ def fit_e5(examples, run_dir: Path, settings: E5Settings):
     dev_ids, _ = encode(dev_ex, featurizer)
     soft_y = teacher_logits(run_dir, settings, train_ex)
     model = build_model(run_dir, settings)
-    lengths = [len(t) for t in train_ids]
-
-    @functools.lru_cache(maxsize=1)  # one epoch's order, not recomputed at every step
-    def batches(epoch: int) -> list[list[int]]:
-        return batches_for_epoch(
-            len(train_ids),
-            settings.batch_size,
-            settings.seed,
-            epoch,
-            lengths=lengths,
-            buckets=settings.length_buckets,
-        )
-
+    batches = epoch_batches([len(t) for t in train_ids], settings)
     per_epoch = len(batches(0))
     total = per_epoch * settings.epochs
     stop = min(total, settings.max_steps) if settings.max_steps else total
@@ -338,9 +345,8 @@ def fit_e5(examples, run_dir: Path, settings: E5Settings):
         lr=settings.lr,
         weight_decay=0.0,
     )
-    warm = max(1, int(total * settings.warmup))
     scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
+        optimizer, linear_schedule(total, settings.warmup)
     )
     step, history = 0, []
     if checkpoint.exists():

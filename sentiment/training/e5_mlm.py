@@ -20,7 +20,6 @@ The run shares the fine-tuning's pruned vocabulary (same ``prepare``), checked b
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
 import hashlib
 import json
@@ -38,16 +37,16 @@ from sentiment.nlp.sentiment import normalize_text
 from sentiment.training.data import load_examples, select
 from sentiment.training.e5_finetune import (
     E5Settings,
-    batches_for_epoch,
     build_model,
     default_run_root,
     encode,
+    epoch_batches,
     prepare,
     run_featurizer,
     save_checkpoint,
     to_tensors,
 )
-from sentiment.training.train import mask_tokens
+from sentiment.training.train import linear_schedule, mask_tokens
 
 log = logging.getLogger("sentiment.training.e5_mlm")
 ENCODER_FILE = "encoder.pt"
@@ -149,19 +148,7 @@ def pretrain(data_dir: Path, run_dir: Path, settings: MLMSettings, resume: bool 
     encoder = build_model(run_dir, e5_settings).encoder
     head = MaskedLMHead(encoder)
     vocab = encoder.config.vocab_size
-    lengths = [len(t) for t in ids]
-
-    @functools.lru_cache(maxsize=1)
-    def batches(epoch: int) -> list[list[int]]:
-        return batches_for_epoch(
-            len(ids),
-            settings.batch_size,
-            settings.seed,
-            epoch,
-            lengths=lengths,
-            buckets=settings.length_buckets,
-        )
-
+    batches = epoch_batches([len(t) for t in ids], settings)
     per_epoch = len(batches(0))
     total = per_epoch * settings.epochs
     stop = min(total, settings.max_steps) if settings.max_steps else total
@@ -173,9 +160,8 @@ def pretrain(data_dir: Path, run_dir: Path, settings: MLMSettings, resume: bool 
         ],
         weight_decay=0.01,
     )
-    warm = max(1, int(total * settings.warmup))
     scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warm, max(0.0, (total - s) / max(1, total - warm)))
+        optimizer, linear_schedule(total, settings.warmup)
     )
     step, history = 0, []
     if checkpoint.exists():

@@ -53,25 +53,21 @@ def test_the_extractor_writes_one_text_a_line_and_refuses_broken_xml(issues, tmp
     assert main(["gazette", str(tmp_path / "x.txt"), str(broken)]) == 2
 
 
+def evaluate_opinion_free(neutral_file, *more) -> io.StringIO:
+    """evaluate_nlp with the opinion-free section alone (no review data in this folder)."""
+    out = io.StringIO()
+    data_dir = neutral_file.parent / "no-data"
+    skips = ("--skip", "segmentation", "--skip", "speed", "--data-dir", str(data_dir))
+    call_command("evaluate_nlp", *skips, "--neutral-file", str(neutral_file), *more, stdout=out)
+    return out
+
+
 def test_evaluate_nlp_prints_the_share_of_each_label_as_the_model_gives_it(tmp_path):
     texts = ["修正「檔案法施行細則」部分條文", "公告本年度預算執行情形", "服務太差了，非常失望"]
     neutral_file = tmp_path / "opinion-free.txt"
     neutral_file.write_text("\n".join(texts) + "\n\n", encoding="utf-8")
-    out, figures_file = io.StringIO(), tmp_path / "figures.json"
-    call_command(
-        "evaluate_nlp",
-        "--skip",
-        "segmentation",
-        "--skip",
-        "speed",
-        "--data-dir",
-        str(tmp_path / "no-data"),
-        "--neutral-file",
-        str(neutral_file),
-        "--json",
-        str(figures_file),
-        stdout=out,
-    )
+    figures_file = tmp_path / "figures.json"
+    out = evaluate_opinion_free(neutral_file, "--json", str(figures_file))
     expected = Counter(r["label"] for r in SentimentClassifier().run(texts))  # recomputed here
     reading = json.loads(figures_file.read_text(encoding="utf-8"))["opinion_free"]
     assert reading["texts"] == 3 and reading["file"] == "opinion-free.txt"
@@ -86,15 +82,4 @@ def test_an_empty_opinion_free_file_is_refused_in_traditional_chinese(tmp_path):
     empty = tmp_path / "empty.txt"
     empty.write_text("\n  \n", encoding="utf-8")
     with pytest.raises(CommandError, match="沒有文字"):
-        call_command(
-            "evaluate_nlp",
-            "--skip",
-            "segmentation",
-            "--skip",
-            "speed",
-            "--data-dir",
-            str(tmp_path),
-            "--neutral-file",
-            str(empty),
-            stdout=io.StringIO(),
-        )
+        evaluate_opinion_free(empty)
