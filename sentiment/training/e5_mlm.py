@@ -20,7 +20,6 @@ The run shares the fine-tuning's pruned vocabulary (same ``prepare``), checked b
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
 import json
 import logging
@@ -33,11 +32,11 @@ import numpy as np
 import torch
 from torch import nn
 
-from sentiment.nlp.sentiment import normalize_text
-from sentiment.training.data import load_examples, select
+from sentiment.training.data import load_examples, read_text_lines, select
 from sentiment.training.e5_finetune import (
     E5Settings,
     build_model,
+    check_same_run,
     default_run_root,
     encode,
     epoch_batches,
@@ -99,13 +98,6 @@ def mlm_loss(encoder, head: MaskedLMHead, inputs, attention, labels) -> torch.Te
     return nn.functional.cross_entropy(head(hidden[chosen]), labels[chosen])
 
 
-def read_extra_text(path: Path) -> list[str]:
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as lines:
-        texts = [normalize_text(line.strip()) for line in lines]
-    return [t for t in texts if t]
-
-
 def step_masks(ids: torch.Tensor, vocab: int, settings: MLMSettings, step: int):
     """The masks of one step, a function of seed and step only: a resumed run sees the same."""
     gen = torch.Generator().manual_seed(settings.seed * 100_003 + step)
@@ -141,7 +133,7 @@ def pretrain(data_dir: Path, run_dir: Path, settings: MLMSettings, resume: bool 
     examples = load_examples(data_dir)
     texts = [e.text for e in select(examples, "train")]
     if settings.extra_text:
-        texts += read_extra_text(Path(settings.extra_text))
+        texts += read_text_lines(Path(settings.extra_text))
     featurizer = run_featurizer(run_dir, e5_settings)
     ids = featurizer.token_ids(texts)
     dev_ids, _ = encode(select(examples, "dev"), featurizer)
@@ -166,10 +158,7 @@ def pretrain(data_dir: Path, run_dir: Path, settings: MLMSettings, resume: bool 
     step, history = 0, []
     if checkpoint.exists():
         state = torch.load(checkpoint, weights_only=False)
-        saved = {k: v for k, v in state["settings"].items() if k not in {"threads", "max_steps"}}
-        now = {k: v for k, v in asdict(settings).items() if k not in {"threads", "max_steps"}}
-        if saved != now:
-            raise ValueError(f"the checkpoint was made with other settings: {saved}")
+        check_same_run(state["settings"], asdict(settings))
         encoder.load_state_dict(state["encoder"])
         head.load_state_dict(state["head"])
         optimizer.load_state_dict(state["optimizer"])

@@ -29,6 +29,7 @@ from pathlib import Path
 from defusedxml.ElementTree import ParseError, iterparse  # Willow (Wagtail) requires it
 
 from sentiment.nlp.sentiment import SentimentClassifier, normalize_text
+from sentiment.training.data import read_text_lines
 
 GAZETTE_SUBJECT = "ThemeSubject"
 LABELS = ("neutral", "negative", "positive")
@@ -55,9 +56,8 @@ def extract_gazette(xml_files: Iterable[Path]) -> list[str]:
 
 
 def read_opinion_free(path: Path) -> list[str]:
-    """One text a line (UTF-8); blank lines skipped, each text normalised like the corpora."""
-    texts = [normalize_text(line) for line in Path(path).read_text(encoding="utf-8").splitlines()]
-    texts = [t for t in texts if t]
+    """One text a line (UTF-8, .gz too), normalised like the corpora; refuses an empty file."""
+    texts = read_text_lines(path)
     if not texts:
         raise ValueError(f"{Path(path).name} 中沒有文字（每行一則）")
     return texts

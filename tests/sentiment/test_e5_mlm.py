@@ -106,7 +106,7 @@ def test_fine_tuning_takes_the_adapted_encoder_only_of_the_same_vocabulary_and_d
 
 
 def test_extra_text_is_read_one_text_a_line_normalised_like_the_corpora(tmp_path):
-    from sentiment.training.e5_mlm import read_extra_text
+    from sentiment.training.data import read_text_lines as read_extra_text
 
     plain = tmp_path / "gazette.txt"
     plain.write_text("行政院公報  第一卷\n\n  这是简体\n", encoding="utf-8")
