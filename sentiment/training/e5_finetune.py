@@ -87,6 +87,11 @@ class E5Settings:
     # Start from an encoder adapted by continued masked-LM pre-training (e5_mlm.py's
     # <run>/encoder.pt, same pruned vocabulary and layers) instead of e5's own weights.
     encoder_from: str = ""
+    # Opinion-free texts, one a line (opinion_free.py), taught as neither polarity (target
+    # 0.5 / 0.5, neutral.py): in the fine-tuning and the n-gram regressions (neutral_file),
+    # and in the stacking fitted on dev (neutral_dev_file). "" trains on reviews alone.
+    neutral_file: str = ""
+    neutral_dev_file: str = ""
 
 
 def default_run_root() -> Path:
@@ -245,7 +250,8 @@ def distillation_loss(
     temperature: float,
 ) -> torch.Tensor:
     """Cross-entropy on the labels, mixed with the KL divergence from the teacher's softened
-    distribution (Hinton et al. 2015; the T² keeps its gradients on the labels' scale)."""
+    distribution (Hinton et al. 2015; the T² keeps its gradients on the labels' scale).
+    ``labels`` may be class indices or, with opinion-free texts, target distributions."""
     hard = nn.functional.cross_entropy(logits, labels)
     if teacher is None or weight <= 0:
         return hard
@@ -256,6 +262,17 @@ def distillation_loss(
         reduction="batchmean",
     )
     return (1 - weight) * hard + weight * soft * t * t
+
+
+def with_opinion_free(train_ids, train_y, settings: E5Settings, featurizer: Featurizer):
+    """The training ids with the opinion-free texts appended, and target distributions for
+    all (one-hot for reviews, 0.5 / 0.5 for those; neutral.py)."""
+    from sentiment.training.neutral import neutral_examples, soft_targets
+
+    neutral = neutral_examples(settings.neutral_file, "train")
+    log.info("%d opinion-free texts taught as neither polarity", len(neutral))
+    ids = train_ids + featurizer.token_ids([e.text for e in neutral])
+    return ids, soft_targets(train_y, len(neutral))
 
 
 def save_checkpoint(path: Path, state: dict) -> None:
@@ -333,6 +350,10 @@ def fit_e5(examples, run_dir: Path, settings: E5Settings):
     train_ids, train_y = encode(train_ex, featurizer)
     dev_ids, _ = encode(dev_ex, featurizer)
     soft_y = teacher_logits(run_dir, settings, train_ex)
+    if settings.neutral_file:
+        train_ids, train_y = with_opinion_free(train_ids, train_y, settings, featurizer)
+        if soft_y is not None:
+            raise ValueError("a teacher's logits cover the reviews only: no --neutral-file")
     model = build_model(run_dir, settings)
     batches = epoch_batches([len(t) for t in train_ids], settings)
     per_epoch = len(batches(0))

@@ -73,11 +73,14 @@ class E5StackedClassifier(nn.Module):
         return torch.stack([-margin / 2, margin / 2], dim=1)
 
 
-def fit_ngram_components(train, dev, branch: NgramBranch):
+def fit_ngram_components(train, dev, branch: NgramBranch, neutral=None):
     """The NB and plain logistic regressions on hashed TF-IDF n-grams (C chosen on dev);
-    ``train`` and ``dev`` are ``train.Encoded``."""
+    ``train`` and ``dev`` are ``train.Encoded``; ``neutral`` (also ``Encoded``, or None):
+    opinion-free training texts, taught as half of each polarity (neutral.py). The IDF
+    table is the reviews' alone, as before."""
     from scipy.sparse import diags
 
+    from sentiment.training.neutral import doubled_rows
     from sentiment.training.train import (
         fit_logreg_choosing_c,
         idf_table,
@@ -88,13 +91,17 @@ def fit_ngram_components(train, dev, branch: NgramBranch):
     idf = idf_table(train.grams, branch.buckets).numpy()
     x_train = tfidf_matrix(train, idf, branch.buckets)
     x_dev = tfidf_matrix(dev, idf, branch.buckets)
-    r = log_count_ratio(x_train, train.labels, branch.nb_alpha)
+    y_train, weight = train.labels, None
+    if neutral is not None:
+        x_neutral = tfidf_matrix(neutral, idf, branch.buckets)
+        x_train, y_train, weight = doubled_rows(x_train, y_train, x_neutral)
+    r = log_count_ratio(x_train, y_train, branch.nb_alpha, weight)
     scale = diags(r)
     nb_score, (nb_c, nb) = fit_logreg_choosing_c(
-        "nb", x_train @ scale, train.labels, x_dev @ scale, dev, branch.c_grid
+        "nb", x_train @ scale, y_train, x_dev @ scale, dev, branch.c_grid, weight
     )
     plain_score, (plain_c, plain) = fit_logreg_choosing_c(
-        "plain", x_train, train.labels, x_dev, dev, branch.c_grid
+        "plain", x_train, y_train, x_dev, dev, branch.c_grid, weight
     )
     components = [
         {"name": "nb", "weight": nb.coef_[0] * r, "intercept": float(nb.intercept_[0])},
@@ -107,6 +114,26 @@ def fit_ngram_components(train, dev, branch: NgramBranch):
         "plain": {"C": plain_c, "dev_mean_macro_f1": plain_score},
     }
     return idf, components, report
+
+
+def opinion_free_sets(settings) -> tuple[list, list]:
+    """The run's opinion-free training and dev texts (--neutral-file, --neutral-dev-file)."""
+    from sentiment.training.neutral import neutral_examples
+
+    train = neutral_examples(settings.neutral_file, "train") if settings.neutral_file else []
+    dev = neutral_examples(settings.neutral_dev_file, "dev") if settings.neutral_dev_file else []
+    return train, dev
+
+
+def component_margins(run_dir: Path, examples, featurizer, idf, components) -> np.ndarray:
+    """Texts × (e5 margin, each component's margin), as the stacking reads dev texts."""
+    from sentiment.training.train import encode, onnx_logits, tfidf_matrix
+
+    serve_len = featurizer.max_len
+    e5 = onnx_logits(run_dir / "model", examples, max_len=serve_len)
+    x = tfidf_matrix(encode(examples, featurizer), idf, len(idf))
+    margins = [e5[:, 1] - e5[:, 0]] + [x @ c["weight"] + c["intercept"] for c in components]
+    return np.stack(margins, axis=1)
 
 
 def stack_and_export(model, run_dir: Path, settings, examples, branch: NgramBranch | None = None):
@@ -130,10 +157,15 @@ def stack_and_export(model, run_dir: Path, settings, examples, branch: NgramBran
     meta |= {"version": settings.version + "-stacked", "max_len": serve_len}
     featurizer = Featurizer(Tokenizer.from_file(str(run_dir / "prepared" / TOKENIZER_FILE)), meta)
     train, dev = encode(train_ex, featurizer), encode(dev_ex, featurizer)
-    idf, components, ngram_report = fit_ngram_components(train, dev, branch)
+    neutral_train, neutral_dev = opinion_free_sets(settings)
+    neutral = encode(neutral_train, featurizer) if neutral_train else None
+    idf, components, ngram_report = fit_ngram_components(train, dev, branch, neutral)
     e5_logits = onnx_logits(run_dir / "model", dev_ex, max_len=serve_len)
     e5_margin = e5_logits[:, 1] - e5_logits[:, 0]
-    table, a, bias, weights = fit_stacking(e5_margin, components, dev.labels)
+    neutral_margins = None
+    if neutral_dev:
+        neutral_margins = component_margins(run_dir, neutral_dev, featurizer, idf, components)
+    table, a, bias, weights = fit_stacking(e5_margin, components, dev.labels, neutral_margins)
     stacked = E5StackedClassifier(model, table, idf, a, bias).eval()
 
     staging = run_dir / STACKED_DIR
@@ -155,6 +187,7 @@ def stack_and_export(model, run_dir: Path, settings, examples, branch: NgramBran
     }
     meta["training"] = asdict(settings) | {
         "split_sizes": split_sizes(examples),
+        "opinion_free_texts": {"train": len(neutral_train), "dev": len(neutral_dev)},
         "ngram_logreg": ngram_report,
         "stacking": {"weights": weights, "bias": bias, "dev_macro_f1": dev_f1},
     }

@@ -10,10 +10,17 @@ The set used is the subject line (``ThemeSubject``) of Executive Yuan Gazette re
 (行政院公報; 政府資料開放授權條款 / Open Government Data License 1.0, attribute 行政院公報資訊網;
 the XML files are mirrored in the GitHub repository ``kong0107/ey-gazette-data``): 預告修正…、
 公告…、廢止…, an act of government stated without judgement. It is development data, read from
-a path given on the command line, never shipped and never trained on::
+a path given on the command line, never shipped. The second set is the articles of Taiwan's
+laws and regulations (全國法規資料庫, as JSON in ``kong0107/mojLawSplitJSON``): plain normative
+statements, a genre no training text resembles::
 
-    python -m sentiment.training.opinion_free gazette OUT.txt XML [XML ...]
-    python manage.py evaluate_nlp --neutral-file OUT.txt
+    python -m sentiment.training.opinion_free gazette OUT.txt XML [XML ...] [--leave-out 公示送達]
+    python -m sentiment.training.opinion_free laws OUT.txt JSON [JSON ...]
+    python manage.py evaluate_nlp --neutral-file OUT.txt [--neutral-file MORE.txt]
+
+Sets drawn from issues disjoint from the evaluation set can also be taught to the model as
+opinion-free examples (``train_sentiment_e5 --neutral-file``, ``neutral.py``); ``--leave-out
+公示送達`` drops the notices served on named people, so that no name is trained on.
 
 Only counts leave ``evaluate_nlp``, never the texts (gazette notices can name people).
 """
@@ -21,6 +28,7 @@ Only counts leave ``evaluate_nlp``, never the texts (gazette notices can name pe
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -44,14 +52,31 @@ def gazette_subjects(xml_file: Path) -> Iterator[str]:
             element.clear()  # issues are up to 10 MB of embedded HTML: keep memory flat
 
 
-def extract_gazette(xml_files: Iterable[Path]) -> list[str]:
-    """Normalised subject lines of the given issues, each once, in the order first seen."""
+def extract_gazette(xml_files: Iterable[Path], leave_out: Iterable[str] = ()) -> list[str]:
+    """Normalised subject lines of the given issues, each once, in the order first seen;
+    lines holding any of ``leave_out`` (e.g. 公示送達, notices naming people) are dropped."""
+    subjects = (subject for f in xml_files for subject in gazette_subjects(Path(f)))
+    return once(subjects, leave_out)
+
+
+def law_articles(json_file: Path) -> Iterator[str]:
+    """The text of each article (條文內容) of one law of ``mojLawSplitJSON``, lines joined."""
+    law = json.loads(Path(json_file).read_text(encoding="utf-8-sig"))
+    for item in law.get("法規內容", []):
+        article = item.get("條文內容", "")
+        if article.strip():
+            yield "".join(line.strip() for line in article.splitlines())
+
+
+def once(texts: Iterable[str], leave_out: Iterable[str] = ()) -> list[str]:
+    """Normalised, each text once in the order first seen, without those holding a phrase
+    of ``leave_out`` (matched after normalisation)."""
+    phrases = [normalize_text(p) for p in leave_out]
     seen: dict[str, None] = {}
-    for xml_file in xml_files:
-        for subject in gazette_subjects(Path(xml_file)):
-            text = normalize_text(subject)
-            if text:
-                seen.setdefault(text, None)
+    for raw in texts:
+        text = normalize_text(raw)
+        if text and not any(p in text for p in phrases):
+            seen.setdefault(text, None)
     return list(seen)
 
 
@@ -75,20 +100,49 @@ def neutral_reading(texts: list[str], model_dir: Path | None = None) -> dict:
     }
 
 
+def readable(files: list[Path], read, errors: tuple) -> tuple[list[list[str]], list[str]]:
+    """Each file's texts through ``read``, and a line for each file that could not be read
+    (mirrors hold a few truncated issues; one should not cost the rest)."""
+    texts, skipped = [], []
+    for f in files:
+        try:
+            texts.append(list(read(f)))
+        except (OSError, UnicodeDecodeError, *errors) as exc:
+            skipped.append(f"{f}: {exc}")
+    return texts, skipped
+
+
+SOURCES = {
+    "gazette": (gazette_subjects, (ParseError,), "subject lines", "issues"),
+    "laws": (law_articles, (json.JSONDecodeError, AttributeError), "articles", "laws"),
+}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Write opinion-free texts, one a line.")
     sub = parser.add_subparsers(dest="source", required=True)
     gazette = sub.add_parser("gazette", help="subject lines of Executive Yuan Gazette XML issues")
-    gazette.add_argument("out", type=Path)
-    gazette.add_argument("xml", type=Path, nargs="+")
+    laws = sub.add_parser("laws", help="articles of laws, mojLawSplitJSON files")
+    for source in (gazette, laws):
+        source.add_argument("out", type=Path)
+        source.add_argument("files", type=Path, nargs="+")
+        source.add_argument(
+            "--leave-out",
+            action="append",
+            default=[],
+            metavar="PHRASE",
+            help="drop texts holding this phrase (e.g. 公示送達: notices naming people)",
+        )
     args = parser.parse_args(argv)
-    try:
-        texts = extract_gazette(args.xml)
-    except (OSError, ParseError) as exc:
-        sys.stderr.write(f"{exc}\n")
+    read, errors, what, unit = SOURCES[args.source]
+    per_file, skipped = readable(args.files, read, errors)
+    for line in skipped:
+        sys.stderr.write(f"skipped {line}\n")
+    if not per_file:
         return 2
+    texts = once((t for texts in per_file for t in texts), args.leave_out)
     args.out.write_text("".join(t + "\n" for t in texts), encoding="utf-8")
-    sys.stdout.write(f"{args.out}: {len(texts)} subject lines from {len(args.xml)} issues\n")
+    sys.stdout.write(f"{args.out}: {len(texts)} {what} from {len(per_file)} {unit}\n")
     return 0
 
 

@@ -314,15 +314,24 @@ def tfidf_matrix(data: Encoded, idf: np.ndarray, buckets: int):
     )
 
 
-def log_count_ratio(x_train, labels: np.ndarray, alpha: float) -> np.ndarray:
-    """NB-SVM scaling r = log((p/|p|₁)/(q/|q|₁)) from binarised features, smoothed by alpha."""
+def log_count_ratio(
+    x_train, labels: np.ndarray, alpha: float, weights: np.ndarray | None = None
+) -> np.ndarray:
+    """NB-SVM scaling r = log((p/|p|₁)/(q/|q|₁)) from binarised features, smoothed by alpha;
+    ``weights`` count rows fractionally (an opinion-free text is half of each, neutral.py)."""
+    from scipy.sparse import diags
+
     present = (x_train > 0).astype(np.float64)
+    if weights is not None:
+        present = diags(np.asarray(weights, dtype=np.float64)) @ present
     p = alpha + np.asarray(present[labels == 1].sum(axis=0)).ravel()
     q = alpha + np.asarray(present[labels == 0].sum(axis=0)).ravel()
     return np.log((p / p.sum()) / (q / q.sum()))
 
 
-def fit_logreg_choosing_c(name, x_train, y_train, x_dev, dev: Encoded, c_grid) -> tuple:
+def fit_logreg_choosing_c(
+    name, x_train, y_train, x_dev, dev: Encoded, c_grid, sample_weight=None
+) -> tuple:
     """liblinear logistic regressions for each C in ``c_grid``; the best mean dev macro-F1 wins.
 
     Returns (score, (C, fitted regression)).
@@ -332,7 +341,7 @@ def fit_logreg_choosing_c(name, x_train, y_train, x_dev, dev: Encoded, c_grid) -
     best, chosen = -1.0, None
     for c in c_grid:
         clf = LogisticRegression(C=c, solver="liblinear", max_iter=2000, random_state=0)
-        clf.fit(x_train, y_train)
+        clf.fit(x_train, y_train, sample_weight=sample_weight)
         margin = clf.decision_function(x_dev)
         logits = np.stack([np.zeros_like(margin), margin], axis=1)
         score = float(np.mean(list(per_corpus_f1(logits, dev).values())))

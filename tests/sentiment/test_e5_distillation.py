@@ -34,3 +34,26 @@ def test_the_loss_is_the_labels_alone_without_a_teacher_and_the_mix_with_one():
 
     same = distillation_loss(s, y, s.clone(), weight=1.0, temperature=3.0).item()
     assert same == pytest.approx(0.0, abs=1e-9)  # a student that matches its teacher
+
+
+def test_opinion_free_rows_are_taught_half_and_half_and_one_hot_rows_as_their_labels():
+    from sentiment.training.e5_finetune import distillation_loss
+    from sentiment.training.neutral import soft_targets
+
+    logits = np.array([[0.2, 1.0], [1.5, -0.5], [2.0, -1.0], [0.0, 0.0]])
+    targets = soft_targets(np.array([1, 0]), 2)  # two reviews, two notices
+    p = _softmax(logits)
+    by_hand = -np.mean(
+        [np.log(p[0, 1]), np.log(p[1, 0]), 0.5 * np.log(p[2]).sum(), 0.5 * np.log(p[3]).sum()]
+    )
+    loss = distillation_loss(
+        torch.tensor(logits), torch.tensor(targets), None, weight=0.5, temperature=2.0
+    )
+    assert loss.item() == pytest.approx(by_hand, rel=1e-6)
+    hard = distillation_loss(
+        torch.tensor(logits[:2]), torch.tensor([1, 0]), None, weight=0, temperature=1
+    )
+    one_hot = distillation_loss(
+        torch.tensor(logits[:2]), torch.tensor(targets[:2]), None, weight=0, temperature=1
+    )
+    assert one_hot.item() == pytest.approx(hard.item(), rel=1e-6)

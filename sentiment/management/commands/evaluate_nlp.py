@@ -54,9 +54,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--neutral-file",
             type=Path,
+            action="append",
+            default=[],
             metavar="FILE",
             help="opinion-free texts, one a line (e.g. gazette subject lines written by "
-            "python -m sentiment.training.opinion_free): the share the model calls neutral",
+            "python -m sentiment.training.opinion_free): the share the model calls neutral; "
+            "repeat for several sets",
         )
         parser.add_argument(
             "--skip",
@@ -92,8 +95,11 @@ class Command(BaseCommand):
             figures["sentiment"], figures["out_of_domain"] = self._sentiment(
                 data_dir, model_dir, self._ood_file(options["ood_file"], data_dir)
             )
-        if "sentiment" not in skip and options["neutral_file"] is not None:
-            figures["opinion_free"] = self._opinion_free(options["neutral_file"], model_dir)
+        if "sentiment" not in skip and options["neutral_file"]:
+            self._heading("Opinion-free text: the share read as neutral (opinion_free.py)")
+            figures["opinion_free"] = [
+                self._opinion_free(path, model_dir) for path in options["neutral_file"]
+            ]
         if "speed" not in skip:
             from sentiment.training.evaluate import benchmark_sentiment
 
@@ -182,7 +188,6 @@ class Command(BaseCommand):
     def _opinion_free(self, path: Path, model_dir: Path | None) -> dict:
         from sentiment.training.opinion_free import neutral_reading, read_opinion_free
 
-        self._heading("Opinion-free text: the share read as neutral (opinion_free.py)")
         try:
             texts = read_opinion_free(path)
         except (OSError, UnicodeDecodeError, ValueError) as exc:

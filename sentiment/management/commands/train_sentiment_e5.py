@@ -43,6 +43,8 @@ class Command(BaseCommand):
             ("length-buckets", int),
             ("teacher-logits", str),
             ("encoder-from", str),
+            ("neutral-file", str),
+            ("neutral-dev-file", str),
         ):
             parser.add_argument("--" + option, type=kind, default=None)
         parser.add_argument("--model-version", dest="version", default=None)
