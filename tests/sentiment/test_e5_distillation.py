@@ -57,3 +57,23 @@ def test_opinion_free_rows_are_taught_half_and_half_and_one_hot_rows_as_their_la
         torch.tensor(logits[:2]), torch.tensor(targets[:2]), None, weight=0, temperature=1
     )
     assert one_hot.item() == pytest.approx(hard.item(), rel=1e-6)
+
+
+def test_opinion_free_texts_are_appended_after_the_reviews_with_their_half_targets(tmp_path):
+    from sentiment.training.e5_finetune import E5Settings, with_opinion_free
+
+    class CharIds:  # stands in for the Featurizer: one id per character
+        def token_ids(self, texts):
+            return [np.array([ord(c) for c in t]) for t in texts]
+
+    notices = tmp_path / "notices.txt"
+    notices.write_text("公告核准\n廢止辦法\n", encoding="utf-8")
+    settings = E5Settings(neutral_file=str(notices))
+    reviews = [np.array([1, 2]), np.array([3])]
+    ids, targets = with_opinion_free(reviews, np.array([1, 0]), settings, CharIds())
+    assert [list(i) for i in ids[2:]] == [
+        [ord(c) for c in "公告核准"],
+        [ord(c) for c in "廢止辦法"],
+    ]
+    assert ids[:2] == reviews
+    np.testing.assert_array_equal(targets, [[0, 1], [1, 0], [0.5, 0.5], [0.5, 0.5]])
