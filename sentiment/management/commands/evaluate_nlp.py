@@ -100,6 +100,8 @@ class Command(BaseCommand):
             figures["opinion_free"] = [
                 self._opinion_free(path, model_dir) for path in options["neutral_file"]
             ]
+        if "sentiment" not in skip:
+            figures["civic_tone"] = self._civic_tone(data_dir, model_dir)
         if "speed" not in skip:
             from sentiment.training.evaluate import benchmark_sentiment
 
@@ -198,6 +200,29 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {label:<10}{reading[label + '_count']:>8,}{reading[label + '_share']:>10.1%}"
             )
+        return reading
+
+    def _civic_tone(self, data_dir: Path, model_dir: Path | None) -> dict | None:
+        from sentiment.training.civic_tone import POLIS_COMMENTS, TONES, read_tone_set, tone_reading
+
+        self._heading("Civic statements: tone in three classes (civic_tone.py, labelled by hand)")
+        comments = data_dir / POLIS_COMMENTS
+        if not comments.is_file():
+            self.stdout.write(f"  skipped: {comments} not found")
+            return None
+        try:
+            pairs = read_tone_set(comments)
+        except (OSError, UnicodeDecodeError, KeyError, ValueError) as exc:
+            raise CommandError(f"無法讀取公民意見語氣標註 {comments}：{exc}") from exc
+        reading = tone_reading(pairs, model_dir)
+        self.stdout.write(
+            f"  {reading['texts']} vTaiwan statements, {reading['model']}: accuracy "
+            f"{reading['accuracy']:.4f}, macro-F1 {reading['macro_f1']:.4f}"
+        )
+        self.stdout.write(f"  {'labelled → read as':<20}" + "".join(f"{t:>10}" for t in TONES))
+        for gold in TONES:
+            row = reading["confusion"][gold]
+            self.stdout.write(f"  {gold:<20}" + "".join(f"{row[t]:>10}" for t in TONES))
         return reading
 
     def _print_speed(self, speed: dict) -> None:
