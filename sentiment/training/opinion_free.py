@@ -20,7 +20,8 @@ statements, a genre no training text resembles::
 
 Sets drawn from issues disjoint from the evaluation set can also be taught to the model as
 opinion-free examples (``train_sentiment_e5 --neutral-file``, ``neutral.py``); ``--leave-out
-公示送達`` drops the notices served on named people, so that no name is trained on.
+公示送達`` drops the notices served on named people (the kind of line that names private
+persons), so that their names are not trained on.
 
 Only counts leave ``evaluate_nlp``, never the texts (gazette notices can name people).
 """
