@@ -18,6 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
+from sentiment.training.metrics import accuracy, macro_f1
+
 TONES = ("negative", "neutral", "positive")
 LABELS_FILE = Path(__file__).resolve().parent / "labels" / "vtaiwan_uberx_tone.csv"
 POLIS_COMMENTS = Path("polis") / "vtaiwan.uberx" / "comments.csv"
@@ -45,13 +47,12 @@ def tone_scores(gold: list[str], predicted: list[str]) -> dict:
     """Accuracy, three-class macro-F1, each tone's precision and recall, and the confusion
     counts (gold → predicted)."""
     gold_a, pred_a = np.array(gold), np.array(predicted)
-    per_tone, f1s = {}, []
+    per_tone = {}
     for tone in TONES:
         tp = int(np.sum((pred_a == tone) & (gold_a == tone)))
         called, true = int(np.sum(pred_a == tone)), int(np.sum(gold_a == tone))
         precision = tp / called if called else 0.0
         recall = tp / true if true else 0.0
-        f1s.append(2 * tp / (called + true) if called + true else 0.0)
         per_tone[tone] = {
             "gold": true,
             "precision": round(precision, 4),
@@ -60,8 +61,8 @@ def tone_scores(gold: list[str], predicted: list[str]) -> dict:
     confusion = Counter(zip(gold, predicted, strict=True))
     return {
         "texts": len(gold),
-        "accuracy": round(float(np.mean(gold_a == pred_a)), 4),
-        "macro_f1": round(float(np.mean(f1s)), 4),
+        "accuracy": round(accuracy(gold_a, pred_a), 4),
+        "macro_f1": round(macro_f1(gold_a, pred_a, labels=TONES), 4),
         "per_tone": per_tone,
         "confusion": {g: {p: confusion[(g, p)] for p in TONES} for g in TONES},
     }

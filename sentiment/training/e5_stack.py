@@ -125,14 +125,21 @@ def opinion_free_sets(settings) -> tuple[list, list]:
     return train, dev
 
 
+def e5_margin(run_dir: Path, examples, serve_len: int) -> np.ndarray:
+    """The int8 e5 model's margin (positive − negative logit) at the length it will serve."""
+    from sentiment.training.train import onnx_logits
+
+    logits = onnx_logits(run_dir / "model", examples, max_len=serve_len)
+    return logits[:, 1] - logits[:, 0]
+
+
 def component_margins(run_dir: Path, examples, featurizer, idf, components) -> np.ndarray:
     """Texts × (e5 margin, each component's margin), as the stacking reads dev texts."""
-    from sentiment.training.train import encode, onnx_logits, tfidf_matrix
+    from sentiment.training.train import encode, tfidf_matrix
 
-    serve_len = featurizer.max_len
-    e5 = onnx_logits(run_dir / "model", examples, max_len=serve_len)
     x = tfidf_matrix(encode(examples, featurizer), idf, len(idf))
-    margins = [e5[:, 1] - e5[:, 0]] + [x @ c["weight"] + c["intercept"] for c in components]
+    margins = [e5_margin(run_dir, examples, featurizer.max_len)]
+    margins += [x @ c["weight"] + c["intercept"] for c in components]
     return np.stack(margins, axis=1)
 
 
@@ -160,12 +167,11 @@ def stack_and_export(model, run_dir: Path, settings, examples, branch: NgramBran
     neutral_train, neutral_dev = opinion_free_sets(settings)
     neutral = encode(neutral_train, featurizer) if neutral_train else None
     idf, components, ngram_report = fit_ngram_components(train, dev, branch, neutral)
-    e5_logits = onnx_logits(run_dir / "model", dev_ex, max_len=serve_len)
-    e5_margin = e5_logits[:, 1] - e5_logits[:, 0]
+    dev_margin = e5_margin(run_dir, dev_ex, serve_len)
     neutral_margins = None
     if neutral_dev:
         neutral_margins = component_margins(run_dir, neutral_dev, featurizer, idf, components)
-    table, a, bias, weights = fit_stacking(e5_margin, components, dev.labels, neutral_margins)
+    table, a, bias, weights = fit_stacking(dev_margin, components, dev.labels, neutral_margins)
     stacked = E5StackedClassifier(model, table, idf, a, bias).eval()
 
     staging = run_dir / STACKED_DIR

@@ -7,10 +7,10 @@ import itertools
 import numpy as np
 
 
-def macro_f1(y_true, y_pred) -> float:
+def macro_f1(y_true, y_pred, labels=(0, 1)) -> float:
     y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
     scores = []
-    for label in (0, 1):
+    for label in labels:
         tp = np.sum((y_pred == label) & (y_true == label))
         fp = np.sum((y_pred == label) & (y_true != label))
         fn = np.sum((y_pred != label) & (y_true == label))
