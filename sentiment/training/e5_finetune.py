@@ -224,19 +224,24 @@ def predict(model, ids: list[np.ndarray], batch_size: int = 64) -> np.ndarray:
     return out
 
 
-def teacher_logits(run_dir: Path, settings: E5Settings, train_ex) -> torch.Tensor | None:
-    """The teacher's logits on the training texts, computed once per run (ONNX, no torch),
+def teacher_logits(
+    run_dir: Path, settings: E5Settings, train_ex, opinion_free=()
+) -> torch.Tensor | None:
+    """The teacher's logits on the training texts, then on the opinion-free training texts
+    if any (the rows ``with_opinion_free`` appends), computed once per run (ONNX, no torch),
     or read from a file of logits made on another machine."""
     if settings.teacher_logits:
-        return torch.from_numpy(read_teacher_logits(Path(settings.teacher_logits), train_ex))
+        logits = read_teacher_logits(Path(settings.teacher_logits), train_ex, opinion_free)
+        return torch.from_numpy(logits)
     if not settings.teacher:
         return None
     cached = run_dir / "teacher_logits.npy"
     if not cached.is_file():
         from sentiment.training.train import onnx_logits
 
-        log.info("teacher %s: logits of %d training texts", settings.teacher, len(train_ex))
-        np.save(cached.with_suffix(".tmp.npy"), onnx_logits(Path(settings.teacher), train_ex))
+        rows = [*train_ex, *opinion_free]
+        log.info("teacher %s: logits of %d training texts", settings.teacher, len(rows))
+        np.save(cached.with_suffix(".tmp.npy"), onnx_logits(Path(settings.teacher), rows))
         cached.with_suffix(".tmp.npy").replace(cached)
     return torch.from_numpy(np.load(cached))
 
@@ -264,15 +269,23 @@ def distillation_loss(
     return (1 - weight) * hard + weight * soft * t * t
 
 
-def with_opinion_free(train_ids, train_y, settings: E5Settings, featurizer: Featurizer):
+def opinion_free_training(settings: E5Settings) -> list:
+    """The run's opinion-free training texts (``--neutral-file``), or none."""
+    if not settings.neutral_file:
+        return []
+    from sentiment.training.neutral import neutral_examples
+
+    return neutral_examples(settings.neutral_file, "train")
+
+
+def with_opinion_free(train_ids, train_y, opinion_free, featurizer: Featurizer):
     """The training ids with the opinion-free texts appended, and target distributions for
     all (one-hot for reviews, 0.5 / 0.5 for those; neutral.py)."""
-    from sentiment.training.neutral import neutral_examples, soft_targets
+    from sentiment.training.neutral import soft_targets
 
-    neutral = neutral_examples(settings.neutral_file, "train")
-    log.info("%d opinion-free texts taught as neither polarity", len(neutral))
-    ids = train_ids + featurizer.token_ids([e.text for e in neutral])
-    return ids, soft_targets(train_y, len(neutral))
+    log.info("%d opinion-free texts taught as neither polarity", len(opinion_free))
+    ids = train_ids + featurizer.token_ids([e.text for e in opinion_free])
+    return ids, soft_targets(train_y, len(opinion_free))
 
 
 def save_checkpoint(path: Path, state: dict) -> None:
@@ -309,11 +322,22 @@ def texts_digest(examples) -> str:
     return digest.hexdigest()
 
 
-def read_teacher_logits(path: Path, train_ex) -> np.ndarray:
+def read_teacher_logits(path: Path, train_ex, opinion_free=()) -> np.ndarray:
+    """The file's logits on ``train_ex``, then on ``opinion_free``; refused when either was
+    made on other texts (or in another order) than these."""
     with np.load(path) as data:
         if str(data["train_digest"]) != texts_digest(train_ex):
             raise ValueError(f"{path}: made on other training texts than these")
-        return data["train"].astype(np.float32)
+        logits = [data["train"]]
+        if opinion_free:
+            if "opinion_free" not in data.files:
+                raise ValueError(
+                    f"{path}: no logits on opinion-free texts (pack them with --neutral-file)"
+                )
+            if str(data["opinion_free_digest"]) != texts_digest(opinion_free):
+                raise ValueError(f"{path}: made on other opinion-free texts than these")
+            logits.append(data["opinion_free"])
+        return np.concatenate(logits).astype(np.float32)
 
 
 def train_e5(data_dir: Path, run_dir: Path, settings: E5Settings, resume: bool = False) -> dict:
@@ -341,19 +365,22 @@ def run_featurizer(run_dir: Path, settings: E5Settings) -> Featurizer:
     return Featurizer(tokenizer, e5_meta(settings))
 
 
-def fit_e5(examples, run_dir: Path, settings: E5Settings):
-    """Fine-tune from the run's checkpoint, if any, to the end; the model and dev history."""
+def fit_e5(examples, run_dir: Path, settings: E5Settings, opinion_free=None):
+    """Fine-tune from the run's checkpoint, if any, to the end; the model and dev history.
+
+    ``opinion_free``: texts taught as neither polarity; None reads ``--neutral-file`` (the
+    GPU machine passes its own, normalised here before packing: it has no OpenCC)."""
     torch.set_num_threads(settings.threads)
     checkpoint = run_dir / "checkpoint.pt"
     featurizer = run_featurizer(run_dir, settings)
     train_ex, dev_ex = select(examples, "train"), select(examples, "dev")
     train_ids, train_y = encode(train_ex, featurizer)
     dev_ids, _ = encode(dev_ex, featurizer)
-    soft_y = teacher_logits(run_dir, settings, train_ex)
-    if settings.neutral_file:
-        train_ids, train_y = with_opinion_free(train_ids, train_y, settings, featurizer)
-        if soft_y is not None:
-            raise ValueError("a teacher's logits cover the reviews only: no --neutral-file")
+    if opinion_free is None:
+        opinion_free = opinion_free_training(settings)
+    soft_y = teacher_logits(run_dir, settings, train_ex, opinion_free)
+    if opinion_free:
+        train_ids, train_y = with_opinion_free(train_ids, train_y, opinion_free, featurizer)
     model = build_model(run_dir, settings)
     batches = epoch_batches([len(t) for t in train_ids], settings)
     per_epoch = len(batches(0))
