@@ -495,22 +495,39 @@ def scores_by_corpus(pred: np.ndarray, examples) -> dict[str, float]:
     return out
 
 
-def calibrated_meta(staging: Path, meta: dict, dev_ex, dev_y) -> dict:
-    """``meta`` plus the temperature and neutral band fitted on the int8 model's dev logits."""
+def calibrated_meta(staging: Path, meta: dict, dev_ex, dev_y, opinion_free_dev=()) -> dict:
+    """``meta`` plus the temperature and neutral band fitted on the int8 model's dev logits.
+
+    The band's edge is 0.70 unless opinion-free dev texts are given: then it is chosen on
+    review dev (polar) and those (neutral) as one three-class set (``neutral.choose_band``)."""
+    from sentiment.training.neutral import choose_band
     from sentiment.training.train import band_report, onnx_logits
 
     provisional = meta | {"calibration": {"temperature": 1.0}, "thresholds": {"neutral_below": 1.0}}
     (staging / METADATA_FILE).write_text(json.dumps(provisional), encoding="utf-8")
     logits = onnx_logits(staging, dev_ex)
     temperature = fit_temperature(logits, dev_y)
-    margin = (logits[:, 1] - logits[:, 0]) / temperature
-    p_pos = 1 / (1 + np.exp(-margin))
+
+    def p_positive(rows: np.ndarray) -> np.ndarray:
+        return 1 / (1 + np.exp(-(rows[:, 1] - rows[:, 0]) / temperature))
+
+    p_pos = p_positive(logits)
+    edge, band = NEUTRAL_BELOW, {}
+    if opinion_free_dev:
+        p_free = p_positive(onnx_logits(staging, opinion_free_dev))
+        edge, three_class_f1 = choose_band(p_pos, dev_y, p_free)
+        confidence = np.maximum(p_free, 1 - p_free)
+        band = {
+            "chosen_on": f"review dev + {len(p_free)} opinion-free dev texts as neutral",
+            "dev_three_class_macro_f1": three_class_f1,
+            "opinion_free_dev_in_band": round(float(np.mean(confidence < edge)), 4),
+        }
     return meta | {
         "calibration": {
             "method": "temperature scaling on the dev split (int8 model logits)",
             "temperature": temperature,
         },
-        "thresholds": {"neutral_below": NEUTRAL_BELOW, **band_report(p_pos, dev_y, NEUTRAL_BELOW)},
+        "thresholds": {"neutral_below": edge, **band_report(p_pos, dev_y, edge), **band},
     }
 
 
@@ -538,7 +555,10 @@ def export(model, run_dir: Path, settings, dev_ex, dev_y, history, sizes) -> dic
         dynamo=False,
     )
     quantize(fp32, staging / MODEL_FILE)
-    meta = calibrated_meta(staging, e5_meta(settings), dev_ex, dev_y)
+    from sentiment.training.e5_stack import opinion_free_sets
+
+    opinion_free_dev = opinion_free_sets(settings)[1]
+    meta = calibrated_meta(staging, e5_meta(settings), dev_ex, dev_y, opinion_free_dev)
     meta.update(
         {
             "architecture": {

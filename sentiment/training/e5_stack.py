@@ -181,7 +181,7 @@ def stack_and_export(model, run_dir: Path, settings, examples, branch: NgramBran
     fp32 = run_dir / "model-stacked.fp32.onnx"
     export_onnx(stacked, fp32)
     quantize(fp32, staging / MODEL_FILE)
-    meta = calibrated_meta(staging, meta, dev_ex, dev.labels)
+    meta = calibrated_meta(staging, meta, dev_ex, dev.labels, neutral_dev)
     dev_logits = onnx_logits(staging, dev_ex)
     dev_f1 = per_corpus_f1(dev_logits, dev)
     log.info("stacking weights %s bias %.3f; int8 dev macro-F1 %s", weights, bias, dev_f1)

@@ -58,3 +58,32 @@ def doubled_rows(x, labels: np.ndarray, x_neutral, weight: float = 1.0):
     )
     w = np.concatenate([np.ones(len(labels)), np.full(2 * n, weight / 2)])
     return rows, y, w
+
+
+# Candidate edges of the neutral band: calibrated confidence from 0.50 (no band) to 0.95.
+BAND_GRID = tuple(round(0.5 + 0.01 * i, 2) for i in range(46))
+
+
+def three_way(p_pos: np.ndarray, neutral_below: float) -> np.ndarray:
+    """The served three-way reading (0 negative, 1 neutral, 2 positive) of calibrated
+    P(positive): neutral when the likelier polarity's probability is below the edge."""
+    confidence = np.maximum(p_pos, 1 - p_pos)
+    return np.where(confidence < neutral_below, 1, np.where(p_pos >= 0.5, 2, 0))
+
+
+def choose_band(
+    p_reviews: np.ndarray, labels: np.ndarray, p_free: np.ndarray, grid=BAND_GRID
+) -> tuple[float, float]:
+    """The band edge that reads a three-class dev set best, and its macro-F1.
+
+    The set is the review dev texts with their polarity and the opinion-free dev texts as
+    neutral; the edge maximises the three-class macro-F1 of ``three_way`` (the first of
+    equals, i.e. the narrowest band). Without opinion-free texts the band is a fixed 0.70,
+    since reviews alone would always choose no band at all."""
+    from sentiment.training.metrics import macro_f1
+
+    gold = np.concatenate([np.where(np.asarray(labels) == 1, 2, 0), np.ones(len(p_free), int)])
+    p_all = np.concatenate([p_reviews, p_free])
+    scores = [macro_f1(gold, three_way(p_all, edge), labels=(0, 1, 2)) for edge in grid]
+    best = int(np.argmax(scores))
+    return float(grid[best]), round(float(scores[best]), 4)

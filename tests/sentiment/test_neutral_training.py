@@ -107,3 +107,53 @@ def test_neutral_examples_are_read_normalised_and_refuse_an_empty_file(tmp_path)
     (tmp_path / "empty.txt").write_text("\n", encoding="utf-8")
     with pytest.raises(ValueError, match="no text"):
         neutral_examples(tmp_path / "empty.txt", "dev")
+
+
+def test_the_three_way_reading_is_neutral_inside_the_band_and_the_polarity_outside():
+    from sentiment.training.neutral import three_way
+
+    p = np.array([0.9, 0.1, 0.6, 0.35, 0.5])
+    assert list(three_way(p, 0.65)) == [2, 0, 1, 0, 1]
+    assert list(three_way(p, 0.5)) == [2, 0, 2, 0, 2]  # no band: p = 0.5 reads positive
+
+
+def test_the_band_edge_is_chosen_on_reviews_and_opinion_free_texts_as_three_classes():
+    """Worked by hand: at 0.55 the reviews are all right and one notice is neutral
+    (F1 pos 2/3, neg 1, neutral 1/2); at 0.65 one review and two notices are neutral
+    (1/2, 1, 2/3): equal, so the narrower band; at 0.85 both middling reviews go neutral
+    (2/3, 2/3, 3/4)."""
+    from sentiment.training.neutral import choose_band
+
+    p_reviews, labels = np.array([0.9, 0.1, 0.6, 0.35]), np.array([1, 0, 1, 0])
+    p_free = np.array([0.5, 0.58, 0.8])
+    edge, f1 = choose_band(p_reviews, labels, p_free, grid=(0.55, 0.65, 0.85))
+    assert edge == 0.55
+    assert f1 == pytest.approx(round((2 / 3 + 1 + 1 / 2) / 3, 4))
+    # without the tie's narrower edge, the next best is the wider one
+    assert choose_band(p_reviews, labels, p_free, grid=(0.65, 0.85))[0] == 0.65
+    assert choose_band(p_reviews, labels, p_free, grid=(0.85,))[1] == pytest.approx(
+        round((2 / 3 + 2 / 3 + 3 / 4) / 3, 4)
+    )
+
+
+def test_the_chosen_edge_agrees_with_scikit_learns_macro_f1_on_random_scores():
+    from sklearn.metrics import f1_score
+
+    from sentiment.training.neutral import BAND_GRID, choose_band
+
+    rng = np.random.default_rng(11)
+    labels = rng.integers(0, 2, 300)
+    p_reviews = np.clip(np.where(labels == 1, 0.75, 0.25) + rng.normal(0, 0.2, 300), 0, 1)
+    p_free = np.clip(0.5 + rng.normal(0, 0.15, 200), 0, 1)
+    gold = np.concatenate([np.where(labels == 1, "pos", "neg"), np.full(200, "neu")])
+    p_all = np.concatenate([p_reviews, p_free])
+
+    def read(edge):
+        conf = np.maximum(p_all, 1 - p_all)
+        return np.where(conf < edge, "neu", np.where(p_all >= 0.5, "pos", "neg"))
+
+    scores = [f1_score(gold, read(edge), average="macro") for edge in BAND_GRID]
+    edge, f1 = choose_band(p_reviews, labels, p_free)
+    assert edge == BAND_GRID[int(np.argmax(scores))]
+    assert f1 == pytest.approx(max(scores), abs=1e-4)
+    assert 0.5 < edge < 0.95
