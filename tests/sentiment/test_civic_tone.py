@@ -82,6 +82,8 @@ def test_evaluate_nlp_reads_the_statements_from_the_data_directory(tmp_path):
     expected = tone_scores(list(labels.values()), [read_as[t] for t in labels.values()])
     assert reading["confusion"] == expected["confusion"] and reading["texts"] == 119
     assert f"macro-F1 {expected['macro_f1']:.4f}" in out.getvalue()
+    # the shipped model's band, as its model.json states it (a fixed 0.70)
+    assert "neutral band: calibrated confidence below 0.70 (fixed)" in out.getvalue()
 
     write_comments(comments, [(0, 1, "只有一則")])
     with pytest.raises(CommandError, match="無法讀取公民意見語氣標註"):

@@ -97,6 +97,7 @@ class Command(BaseCommand):
             )
         if "sentiment" not in skip and options["neutral_file"]:
             self._heading("Opinion-free text: the share read as neutral (opinion_free.py)")
+            self._band_line(model_dir)
             figures["opinion_free"] = [
                 self._opinion_free(path, model_dir) for path in options["neutral_file"]
             ]
@@ -215,6 +216,7 @@ class Command(BaseCommand):
         except (OSError, UnicodeDecodeError, KeyError, ValueError) as exc:
             raise CommandError(f"無法讀取公民意見語氣標註 {comments}：{exc}") from exc
         reading = tone_reading(pairs, model_dir)
+        self._band_line(model_dir)
         self.stdout.write(
             f"  {reading['texts']} vTaiwan statements, {reading['model']}: accuracy "
             f"{reading['accuracy']:.4f}, macro-F1 {reading['macro_f1']:.4f}"
@@ -224,6 +226,16 @@ class Command(BaseCommand):
             row = reading["confusion"][gold]
             self.stdout.write(f"  {gold:<20}" + "".join(f"{row[t]:>10}" for t in TONES))
         return reading
+
+    def _band_line(self, model_dir: Path | None) -> None:
+        from sentiment.nlp.sentiment import DEFAULT_MODEL_DIR, load_metadata
+
+        thresholds = load_metadata(model_dir or DEFAULT_MODEL_DIR)["thresholds"]
+        chosen = thresholds.get("chosen_on", "fixed")
+        self.stdout.write(
+            f"  neutral band: calibrated confidence below {thresholds['neutral_below']:.2f} "
+            f"({chosen})"
+        )
 
     def _print_speed(self, speed: dict) -> None:
         self._heading("Speed and size (int8 model, ONNX Runtime, this machine)")
