@@ -175,19 +175,20 @@ def audit_record(
     )
 
 
-def _author_notify(*, instance: models.Model, title: str) -> None:
+def _author_notify(*, instance: models.Model, title: str, public: bool = False) -> None:
+    """Tell the author; ``public``: the item can be seen now, so the notice opens it (else
+    the decision page: a hidden item is not there to see, the appeal is)."""
     from minyi.notifications.services import notifications_send
 
     kind = moderated_kind(instance)
     author = kind.author_user(instance)
     if author is None:
         return
-    # The decision page, not the item: a hidden item is not there to see, the appeal is.
     notifications_send(
         users=[author],
         kind=NOTIFICATION_KIND,
         title=title,
-        url=reverse("moderation:my_decisions"),
+        url=kind.url(instance) if public else reverse("moderation:my_decisions"),
     )
 
 
@@ -342,7 +343,7 @@ def item_decide(
         before=before,
         after=_snapshot(instance),
     )
-    _author_notify(instance=instance, title=_decision_message(decision, kind))
+    _author_notify(instance=instance, title=_decision_message(decision, kind), public=not upheld)
     return decision
 
 
@@ -445,7 +446,7 @@ def appeal_decide(*, moderator: User, appeal: Appeal, outcome: str, note: str = 
     )
     if appeal.note:
         title += f"說明：{appeal.note}"
-    _author_notify(instance=instance, title=title)
+    _author_notify(instance=instance, title=title, public=outcome == AppealOutcome.OVERTURNED)
     return appeal
 
 

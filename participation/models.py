@@ -22,7 +22,8 @@ STATEMENT_MAX_LENGTH = 140
 
 
 class ConsultationStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
+    # Not live, or published to open later: the public sees only the second kind.
+    DRAFT = "draft", _("Not yet open")
     OPEN = "open", _("Open for comment")
     CLOSED = "closed", _("Closed")
     RESPONDED = "responded", _("Responded")

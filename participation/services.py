@@ -5,7 +5,9 @@ Traditional Chinese because citizens read them.
 """
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, connection, transaction
@@ -116,6 +118,20 @@ def _rejection_message(verdict: ModerationVerdict) -> str:
     return _("This cannot be published under the house rules: %(reasons)s") % {"reasons": details}
 
 
+def _all_checked(**checks: Callable[[], Any]) -> dict[str, Any]:
+    """Each check's value by name; when some fail, one ValidationError with all their
+    messages, so that a form says everything that is wrong at once."""
+    values, errors = {}, []
+    for name, check in checks.items():
+        try:
+            values[name] = check()
+        except ValidationError as error:
+            errors.extend(error.messages)
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
 def _clean_text(text: str | None, *, limit: int, empty_message: str, long_message: str) -> str:
     text = (text or "").strip()
     if not text:
@@ -150,12 +166,6 @@ def comment_create(
     """Post a comment (or a reply) through moderation; see Comment.state for the outcome."""
     _require_citizen(user, action="comment")
     _require_open(consultation)
-    text = _clean_text(
-        body,
-        limit=COMMENT_MAX_LENGTH,
-        empty_message=_("A comment cannot be empty."),
-        long_message=_("A comment has at most %(limit)d characters; this one has %(length)d."),
-    )
     if section is not None and section.page_id != consultation.pk:
         raise ValidationError(_("That section is not part of this consultation."))
     if parent is not None:
@@ -164,8 +174,15 @@ def comment_create(
         if not parent.is_visible:
             raise ValidationError(_("That comment can no longer be replied to."))
         stance, section = "", parent.section
-    elif stance not in Stance.values:
-        raise ValidationError(_("Choose a stance: support, oppose or other suggestion."))
+    text = _all_checked(
+        text=lambda: _clean_text(
+            body,
+            limit=COMMENT_MAX_LENGTH,
+            empty_message=_("A comment cannot be empty."),
+            long_message=_("A comment has at most %(limit)d characters; this one has %(length)d."),
+        ),
+        stance=lambda: _comment_stance(stance, reply=parent is not None),
+    )["text"]
     _require_within_rate(user=user, kind="comment", per_minute=5, per_hour=60)
 
     verdict = screen_text(text=text, author=user)
@@ -193,6 +210,12 @@ def comment_create(
         if parent is not None and parent.author_id not in (None, user.pk):
             _reply_notify(reply=comment, parent=parent)
     return comment
+
+
+def _comment_stance(stance: str, *, reply: bool) -> str:
+    if not reply and stance not in Stance.values:
+        raise ValidationError(_("Choose a stance: support, oppose or other suggestion."))
+    return stance
 
 
 def _reply_notify(*, reply: Comment, parent: Comment) -> None:
@@ -656,25 +679,33 @@ def _require_moderator(user: User) -> None:
 
 
 @transaction.atomic
+def _petition_agency(agency: Agency | None) -> Agency:
+    if not isinstance(agency, Agency) or agency.pk is None:
+        raise ValidationError(_("Choose the agency responsible for this proposal."))
+    return agency
+
+
 def petition_create(*, user: User, title: str, body: str, agency: Agency | None) -> Petition:
     """Propose a petition; it opens after moderation (see Petition.state)."""
     _require_citizen(user, action="petition_propose")
-    title = _clean_text(
-        " ".join((title or "").split()),
-        limit=PETITION_TITLE_MAX_LENGTH,
-        empty_message=_("A petition needs a title."),
-        long_message=_(
-            "A petition title has at most %(limit)d characters; this one has %(length)d."
+    checked = _all_checked(
+        title=lambda: _clean_text(
+            " ".join((title or "").split()),
+            limit=PETITION_TITLE_MAX_LENGTH,
+            empty_message=_("A petition needs a title."),
+            long_message=_(
+                "A petition title has at most %(limit)d characters; this one has %(length)d."
+            ),
         ),
+        body=lambda: _clean_text(
+            body,
+            limit=PETITION_BODY_MAX_LENGTH,
+            empty_message=_("Describe your proposal."),
+            long_message=_("A proposal has at most %(limit)d characters; this one has %(length)d."),
+        ),
+        agency=lambda: _petition_agency(agency),
     )
-    body = _clean_text(
-        body,
-        limit=PETITION_BODY_MAX_LENGTH,
-        empty_message=_("Describe your proposal."),
-        long_message=_("A proposal has at most %(limit)d characters; this one has %(length)d."),
-    )
-    if not isinstance(agency, Agency) or agency.pk is None:
-        raise ValidationError(_("Choose the agency responsible for this proposal."))
+    title, body = checked["title"], checked["body"]
     _require_within_rate(user=user, kind="petition", per_minute=2, per_hour=10)
     # One screening of title and body together: the title holds no line break,
     # so the published text splits back at the first one.
@@ -691,6 +722,7 @@ def petition_create(*, user: User, title: str, body: str, agency: Agency | None)
     )
     submission_record(content_object=petition, author=user, text=text, verdict=verdict)
     text_analysis_request(instance=petition)
+    follow_add(user=user, petition=petition)  # hear about endorsements and the response
     petition.moderation_verdict = verdict  # for the view: tell the author what happens next
     return petition
 
@@ -750,6 +782,9 @@ def petition_endorse(*, petition: Petition, user: User) -> PetitionEndorsement:
     _require_citizen(user, action="petition_endorse")
     petition = Petition.objects.select_for_update().get(pk=petition.pk)
     _require_petition_open(petition)
+    if petition.author_id == user.pk:
+        # The count measures support beyond the proposer (join.gov.tw counts seconders).
+        raise ValidationError(_("You proposed this petition: it needs others to endorse it."))
     if PetitionEndorsement.objects.filter(petition=petition, user=user).exists():
         raise ValidationError(_("You have already endorsed this petition."))
     identity_key = user_identity_key(user)

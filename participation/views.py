@@ -72,11 +72,17 @@ def _done(request, page, *, anchor: str, message: str, data: dict | None = None)
     return redirect(f"{page.url}#{anchor}")
 
 
+def refusal_tag(anchor: str) -> str:
+    """The message tag of an error to show in the form ``anchor`` (``refusals_for``)."""
+    return f"refused-{anchor}"
+
+
 def _refused(request, page, error: ValidationError, *, anchor: str) -> HttpResponse:
     text = "；".join(error.messages)
     if _wants_json(request):
         return JsonResponse({"ok": False, "error": text}, status=400)
-    messages.error(request, text)
+    # Also at the top of the page (the form may be gone, e.g. the consultation just closed).
+    messages.error(request, text, extra_tags=refusal_tag(anchor))
     return redirect(f"{page.url}#{anchor}")
 
 
@@ -89,12 +95,15 @@ def _live_consultation(pk: int) -> ConsultationPage:
 def comment_post(request: HttpRequest, pk: int) -> HttpResponse:
     page = _live_consultation(pk)
     form = CommentForm(request.POST, consultation=page)
+    # A reply's errors go to its own form, under the comment it answers.
+    parent = form.data.get("parent", "")
+    anchor = f"reply-form-{parent}" if parent.isdigit() else "comment-form"
     if not form.is_valid():
-        return _refused(request, page, ValidationError(form_messages(form)), anchor="comments")
+        return _refused(request, page, ValidationError(form_messages(form)), anchor=anchor)
     try:
         comment = comment_create(consultation=page, user=request.user, **form.cleaned_data)
     except ValidationError as error:
-        return _refused(request, page, error, anchor="comment-form")
+        return _refused(request, page, error, anchor=anchor)
     verdict = comment.moderation_verdict
     if comment.state == CommentState.REJECTED:
         message = _("Your comment was not published: %(reasons)s") % {

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from minyi.charts import layout as chart_layout
+from minyi.charts import minguo_day_axis
 
 from .lights import Light
 
@@ -90,7 +91,8 @@ def budget_years(rows: list[dict]) -> dict[str, Any]:
         "layout": chart_layout(
             barmode="group",
             xaxis={"type": "category", "title": {"text": _("Year (ROC)")}},
-            yaxis={"title": {"text": _("Thousand NTD")}},
+            # Whole thousands with separators: plotly's default "1M" next to 千元 misleads.
+            yaxis={"title": {"text": _("Thousand NTD")}, "tickformat": ",.0f"},
         ),
     }
 
@@ -144,7 +146,9 @@ def progress_curve(reports: list) -> dict[str, Any]:
                 "line": {"color": ACTUAL_COLOUR},
             },
         ],
-        "layout": chart_layout(yaxis={"range": [0, 100], "ticksuffix": "%"}),
+        "layout": chart_layout(
+            xaxis=minguo_day_axis(dates), yaxis={"range": [0, 100], "ticksuffix": "%"}
+        ),
     }
 
 

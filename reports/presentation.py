@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from minyi.charts import layout as chart_layout
 from minyi.charts import minguo_day_axis
+from minyi.home.dates import format_english_date, format_minguo_date
 
 from .schema import ReportData, SectionRow, Social
 from .selectors import (
@@ -35,6 +36,18 @@ SENTIMENT_COLOURS = {
 }
 GROUP_COLOURS = ["#0b5cad", "#b04a00", "#1d6b3a", "#7a3b9c", "#8a6d00"]
 MAX_ROWS_ON_PAGE = 50  # longer tables are cut on the page (the CSV and XLSX have every row)
+
+
+def prose_day(iso: str) -> str:
+    """An ISO day as the sentences around a chart write dates: 民國 in Chinese. (The tables
+    keep ISO days: they are also the CSV and spreadsheet exports.)"""
+    from datetime import date
+
+    from django.utils.translation import get_language
+
+    day = date.fromisoformat(iso)
+    english = (get_language() or "").startswith("en")
+    return format_english_date(day) if english else format_minguo_date(day)
 
 
 def percent(share: float) -> str:
@@ -619,10 +632,10 @@ def social_charts(social: Social) -> dict[str, Chart]:
                 "lists every day."
             )
             % {
-                "first": dates[0],
-                "last": dates[-1],
+                "first": prose_day(dates[0]),
+                "last": prose_day(dates[-1]),
                 "posts": sum(t["posts"] for t in topics),
-                "day": busiest[0]["date"],
+                "day": prose_day(busiest[0]["date"]),
                 "count": busiest[0]["volume"],
                 "topic": busiest[1]["name"],
             },
@@ -719,6 +732,7 @@ def _participation_charts(data: ReportData) -> dict[str, Chart]:
                 "data": [*bars, votes],
                 "layout": chart_layout(
                     barmode="group",
+                    margin={"l": 48, "r": 56, "t": 40, "b": 48},  # room for the votes' axis
                     xaxis=minguo_day_axis(dates),
                     yaxis={"title": {"text": _("Comments and statements")}, "rangemode": "tozero"},
                     yaxis2={
@@ -730,17 +744,7 @@ def _participation_charts(data: ReportData) -> dict[str, Chart]:
                     },
                 ),
             },
-            _(
-                "Bars (comments, statements) and a line (votes) per day from %(first)s to "
-                "%(last)s; the busiest day was %(busiest)s with %(count)d comments. The table "
-                "below lists every day."
-            )
-            % {
-                "first": days[0]["date"],
-                "last": days[-1]["date"],
-                "busiest": max(days, key=lambda d: d["comments"])["date"],
-                "count": max(d["comments"] for d in days),
-            },
+            _per_day_caption(days),
             "per-day",
         )
     stance = summary["stance"]
@@ -1001,3 +1005,21 @@ def charts(data: ReportData) -> dict[str, Chart]:
         out.update(build(data))
     out.update(social_charts(data["social"]))
     return out
+
+
+def _per_day_caption(days: list[dict]) -> str:
+    span = {"first": prose_day(days[0]["date"]), "last": prose_day(days[-1]["date"])}
+    busiest = max(days, key=lambda d: d["comments"])
+    if not busiest["comments"]:
+        return (
+            _(
+                "Bars (comments, statements) and a line (votes) per day from %(first)s to "
+                "%(last)s; no comment was published in that time. The table below lists every day."
+            )
+            % span
+        )
+    return _(
+        "Bars (comments, statements) and a line (votes) per day from %(first)s to "
+        "%(last)s; the busiest day was %(busiest)s with %(count)d comments. The table "
+        "below lists every day."
+    ) % {**span, "busiest": prose_day(busiest["date"]), "count": busiest["comments"]}

@@ -33,13 +33,14 @@ HEIGHT = 320
 
 
 def layout(**extra: Any) -> dict[str, Any]:
-    """The common layout: the site's fonts, room for axis labels, the legend below the plot
+    """The common layout: the site's fonts, room for axis labels, the legend above the plot
     (plotly's automatic margins make room for it when it wraps on a phone), a transparent
     background that follows the high-contrast mode. `extra` overrides or adds keys."""
     base: dict[str, Any] = {
         "font": FONT,
-        "margin": {"l": 48, "r": 16, "t": 16, "b": 48},
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.2},
+        "margin": {"l": 48, "r": 16, "t": 40, "b": 48},
+        # Above the plot: below it, the legend met the x axis's title on a phone.
+        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0},
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
         "height": HEIGHT,

@@ -16,6 +16,8 @@ from participation.feeds import ConsultationAtomFeed, ConsultationFeed, consulta
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico whatever the page says: send them to the icon.
+    path("favicon.ico", home_views.favicon, name="favicon"),
     path("api/v1/", api.urls),
     path("assets/performance/", include("performance.urls")),
     # Every sign-in goes through allauth, which rate-limits failed attempts.

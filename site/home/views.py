@@ -32,3 +32,12 @@ def display_preferences_set(request: HttpRequest) -> HttpResponseRedirect:
             CONTRAST_COOKIE, contrast, max_age=ONE_YEAR, samesite="Lax", secure=request.is_secure()
         )
     return response
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links: send them to the site's icon
+    (resolved per request, so the hashed name of the static files' manifest is used)."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("minyi/favicon.svg"))

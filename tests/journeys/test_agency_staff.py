@@ -58,7 +58,7 @@ def _write_consultation(staff, title: str, tmp_dir) -> None:
     page.fill("#id_title", title)
     page.locator("#id_title").blur()
     page.fill("#id_summary", "多元化計程車管理辦法修正草案，徵詢各界意見。")
-    page.fill("#id_opens_at", "2026-01-01 09:00")
+    page.fill("#id_opens_at", "2030-06-01 09:00")  # published ahead, opening later
     page.fill("#id_closes_at", "2030-12-31 17:00")
     page.keyboard.press("Escape")
     for n, (number, text, explanation) in enumerate(ARTICLES):
@@ -76,6 +76,16 @@ def _write_consultation(staff, title: str, tmp_dir) -> None:
 def _post(page, button) -> None:
     with page.expect_navigation():
         button.click()
+
+
+def _open_consultation(journey_site, title: str) -> None:
+    """Time passes until the consultation opens: the clock, not a person, does this."""
+    journey_site.manage(
+        "shell",
+        "-c",
+        "from django.utils import timezone; from participation.models import ConsultationPage; "
+        f"ConsultationPage.objects.filter(title={title!r}).update(opens_at=timezone.now())",
+    )
 
 
 def _close_consultation(journey_site, title: str) -> None:
@@ -150,6 +160,14 @@ def test_agency_staff_consultation(people, unique, journey_site, tmp_path):
         page, "button[data-workflow-action-name='approve']:not([data-workflow-action-modal-url])"
     )
     expect(page.locator(".messages")).to_contain_text(title)
+    # Published before it opens: readable, not yet open, and it says when it opens.
+    page.goto("/motc/")
+    page.locator("a", has_text=title).first.click()
+    expect(page.locator("[data-live=status]")).to_have_text("尚未開放")
+    expect(page.locator(".page-intro .notice")).to_contain_text("119年6月1日 09:00")
+    expect(page.locator("#comment-form")).to_have_count(0)
+    reviewer.shot("published-not-yet-open")
+    _open_consultation(journey_site, title)
 
     citizen = people("citizen")
     citizen.sign_up(email=f"reader-{unique}@example.org", display_name=f"讀者{unique}")
@@ -157,6 +175,7 @@ def test_agency_staff_consultation(people, unique, journey_site, tmp_path):
     public.goto("/motc/")
     public.locator("a", has_text=title).first.click()
     expect(public.locator("h1")).to_contain_text(title)
+    expect(public.locator("[data-live=status]")).to_have_text("徵詢中")
     expect(public.locator(".section-card")).to_have_count(3)
     expect(public.locator(".attachment-list")).to_contain_text("草案全文與總說明")
     public.select_option("#comment-section", label="第二條")

@@ -28,8 +28,15 @@ def test_citizen_takes_part_and_hears_back(people, unique) -> None:
     me.sign_up(email=f"journey-{unique}@example.org", display_name=name)
     page = me.page
 
-    # Comment on the first article with a stance.
+    # Sent empty, the form says everything that is missing, in the form, where the page lands.
     page.goto(CONSULTATION)
+    _post(page, page.locator("#comment-form button[type=submit]"))
+    refusal = page.locator("#comment-form .error-summary")
+    expect(refusal).to_contain_text("留言不可空白。")
+    expect(refusal).to_contain_text("請選擇立場")
+    expect(refusal).to_be_in_viewport()
+
+    # Comment on the first article with a stance.
     page.select_option("#comment-section", label="第一條")
     page.locator("input[name=stance][value=support]").check()
     page.fill("#comment-body", f"支持登記制，請保障乘客保險。{unique}")

@@ -53,10 +53,13 @@ def test_petition(people, unique):
 
     page = proposer.page
     page.goto("/notifications/")
-    expect(page.locator("main")).to_contain_text("開放附議")
-
-    page.goto("/petitions/")
-    page.get_by_role("link", name=title).click()
+    notice = page.locator(".notification-list li").filter(has_text="開放附議").first
+    with page.expect_navigation():
+        notice.get_by_role("link").click()  # the notice opens the petition itself
+    expect(page.locator("h1")).to_contain_text(title)
+    # Endorsements count others' support: the proposer is asked to share, not to endorse.
+    expect(page.locator("main")).to_contain_text("您是這項提議的提議人")
+    expect(page.get_by_role("button", name="附議此提議")).to_have_count(0)
     petition_url = page.url
     for number in (1, 2):
         endorser = people(f"endorser{number}")

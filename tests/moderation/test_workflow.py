@@ -191,6 +191,7 @@ def test_appeal_is_decided_by_a_second_moderator_and_the_author_is_told(
     # The one appeal is used: its status replaces the button; the text is shown as published.
     assert reverse("moderation:appeal", args=[decision.pk]) not in mine
     assert "您的申訴" in mine and "這條規定不合理" in mine and comment.consultation.title in mine
+    assert "您的申訴：" in mine and "您的申訴: " not in mine  # the colon of Chinese text
     assert client.get(reverse("moderation:appeal", args=[decision.pk])).status_code == 302
 
     with pytest.raises(ValidationError, match="另一位"):

@@ -59,13 +59,14 @@ def test_threat_is_held_not_shown(client, make_consultation, make_user):
         ("", "support", "留言不可空白。"),
         ("好" * 3001, "support", "留言最多 3000 個字，這則有 3001 個字。"),
         ("沒有立場", "", "請選擇立場：贊成、反對或其他建議。"),
+        (" ", "", "留言不可空白。\n請選擇立場：贊成、反對或其他建議。"),
     ],
 )
 def test_bad_comments_store_nothing(make_consultation, make_user, body, stance, message):
     page = make_consultation()
     with pytest.raises(ValidationError) as error:
         comment_create(consultation=page, user=make_user(), body=body, stance=stance)
-    assert error.value.messages == [message]
+    assert error.value.messages == message.split("\n")
     assert not Comment.objects.exists()
     assert not Submission.objects.exists()
 
@@ -134,6 +135,30 @@ def test_comment_form_post_and_errors(client, make_consultation, make_user):
     response = client.post(url, {"body": "", "stance": "support"}, HTTP_ACCEPT="application/json")
     assert response.status_code == 400
     assert response.json() == {"ok": False, "error": "留言不可空白。"}
+
+    # Sent empty: both faults at once, shown in the form the redirect lands on.
+    response = client.post(url, {"body": "", "stance": ""})
+    assert response.status_code == 302 and response.url.endswith("#comment-form")
+    html = client.get(response.url).content.decode()
+    form = html[
+        html.index('id="comment-form"') : html.index("</form>", html.index('id="comment-form"'))
+    ]
+    assert "留言不可空白。" in form and "請選擇立場：贊成、反對或其他建議。" in form
+    assert Comment.objects.count() == 1
+
+
+def test_a_refused_reply_opens_its_own_form_with_the_error(client, make_consultation, make_user):
+    page = make_consultation()
+    top = comment_create(consultation=page, user=make_user(), body="主留言", stance="oppose")
+    client.force_login(make_user())
+    url = reverse("participation:comment_post", args=[page.pk])
+    response = client.post(url, {"body": " ", "parent": top.pk})
+    assert response.url.endswith(f"#reply-form-{top.pk}")
+    html = client.get(response.url).content.decode()
+    start = html.index(f'id="reply-form-{top.pk}"')
+    assert "留言不可空白。" in html[start : html.index("</form>", start)]
+    assert '<details class="reply-details" open>' in html
+    assert html.count("留言不可空白。") == 2  # and once at the top, in case the form is gone
 
 
 def test_anonymous_cannot_post(client, make_consultation):

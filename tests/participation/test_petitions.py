@@ -317,3 +317,35 @@ def test_moderators_review_petitions_in_the_queue(make_petition, moderator, clie
     assert Notification.objects.filter(user=approved.author, title__contains="開放附議").exists()
     queue = client.get(queue_url, {"kind": "participation.petition"}).content.decode()
     assert "增設公車專用道" not in queue and "廣告連結" not in queue
+
+
+def test_an_empty_proposal_is_told_every_missing_field_at_once(make_user, client):
+    client.force_login(make_user())
+    response = client.post(reverse("participation:petition_new"), {"title": "", "body": ""})
+    html = response.content.decode()
+    assert response.status_code == 400
+    for message in ("提議需要標題。", "請說明您的提議。", "請選擇此提議的權責機關。"):
+        assert message in html
+    assert not Petition.objects.exists()
+
+
+def test_the_proposer_follows_the_petition_and_cannot_endorse_it(make_petition, client):
+    from participation.models import Follow
+
+    petition = make_petition()
+    proposer = petition.author
+    assert Follow.objects.filter(user=proposer, petition=petition).exists()
+    with pytest.raises(ValidationError, match="提議人"):
+        petition_endorse(petition=petition, user=proposer)
+    client.force_login(proposer)
+    html = client.get(petition.get_absolute_url()).content.decode()
+    assert "您是這項提議的提議人" in html
+    assert reverse("participation:petition_endorse", args=[petition.pk]) not in html
+    petition.refresh_from_db()
+    assert petition.endorsement_count == 0
+
+
+def test_the_approval_notice_opens_the_petition(make_petition):
+    petition = make_petition()
+    notice = Notification.objects.get(user=petition.author, title__contains="開放附議")
+    assert notice.url == petition.get_absolute_url()

@@ -37,3 +37,11 @@ def tel_href(phone: str | None) -> str:
     if len(digits) < 3:
         return ""
     return ("+" if number.startswith("+") else "") + digits
+
+
+@register.simple_tag
+def label_colon() -> str:
+    """The colon after a label: full-width in Chinese (「留言規範：」), ": " in English."""
+    from django.utils.translation import get_language
+
+    return ": " if (get_language() or "").startswith("en") else "："
