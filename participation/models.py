@@ -242,6 +242,12 @@ class ConsultationPage(Page):
             topics=list(self.topics.all()),
             topic_index_url=consultation_index_url(),
             attachments=consultation_attachments(consultation=self),
+            # Refusals these forms show themselves, not again at the top (base.html).
+            refusals_in_forms=(
+                ["refused-comment-form", "refused-statement-form"]
+                if self.is_open and request.user.is_authenticated
+                else []
+            ),
         )
         context.update(consultation_response_context(consultation=self, user=request.user))
         return context

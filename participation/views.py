@@ -78,11 +78,12 @@ def refusal_tag(anchor: str) -> str:
 
 
 def _refused(request, page, error: ValidationError, *, anchor: str) -> HttpResponse:
-    text = "；".join(error.messages)
     if _wants_json(request):
-        return JsonResponse({"ok": False, "error": text}, status=400)
-    # Also at the top of the page (the form may be gone, e.g. the consultation just closed).
-    messages.error(request, text, extra_tags=refusal_tag(anchor))
+        return JsonResponse({"ok": False, "error": "；".join(error.messages)}, status=400)
+    # One message a fault, shown in the form; at the top of the page too where the page has
+    # no such form any more (the consultation just closed, the comment was hidden).
+    for text in error.messages:
+        messages.error(request, text, extra_tags=refusal_tag(anchor))
     return redirect(f"{page.url}#{anchor}")
 
 

@@ -47,6 +47,10 @@ def layout(**extra: Any) -> dict[str, Any]:
         "separators": ".,",
     }
     base.update(extra)
+    # Tick labels as wide as "1,000,000" push the margin out instead of being clipped.
+    for axis in ("xaxis", "yaxis", "yaxis2"):
+        if axis in base or axis != "yaxis2":
+            base[axis] = {"automargin": True, **base.get(axis, {})}
     return base
 
 

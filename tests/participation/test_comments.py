@@ -143,7 +143,8 @@ def test_comment_form_post_and_errors(client, make_consultation, make_user):
     form = html[
         html.index('id="comment-form"') : html.index("</form>", html.index('id="comment-form"'))
     ]
-    assert "留言不可空白。" in form and "請選擇立場：贊成、反對或其他建議。" in form
+    assert "<li>留言不可空白。</li><li>請選擇立場：贊成、反對或其他建議。</li>" in form
+    assert html.count("留言不可空白。") == 1  # not again at the top: the form says it
     assert Comment.objects.count() == 1
 
 

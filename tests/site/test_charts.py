@@ -32,3 +32,15 @@ def test_longer_ranges_thin_out_to_at_most_eight_ticks(count, first_label):
 
 def test_no_dates_leaves_plotly_to_choose():
     assert "tickvals" not in minguo_day_axis([])
+
+
+def test_the_common_layout_puts_the_legend_above_and_lets_axes_make_room():
+    from minyi.charts import layout
+
+    base = layout(yaxis={"title": {"text": "千元"}, "tickformat": ",.0f"})
+    assert base["legend"]["y"] > 1 and base["legend"]["yanchor"] == "bottom"
+    assert base["yaxis"] == {"automargin": True, "title": {"text": "千元"}, "tickformat": ",.0f"}
+    assert base["xaxis"] == {"automargin": True}
+    assert "yaxis2" not in base
+    assert layout(yaxis2={"side": "right"})["yaxis2"] == {"automargin": True, "side": "right"}
+    assert layout(yaxis={"automargin": False})["yaxis"] == {"automargin": False}
