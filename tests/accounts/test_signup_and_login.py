@@ -53,6 +53,9 @@ def test_signup_requires_email_verification_then_allows_login(client):
     )
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(user.pk)
+    # The page signed in to says so, in the site's own wording (one full stop, 身分).
+    landing = client.get(response.url, follow=True).content.decode()
+    assert "已以 熱心市民 的身分登入。" in landing
 
 
 @pytest.mark.parametrize(
