@@ -343,11 +343,13 @@ def item_decide(
         before=before,
         after=_snapshot(instance),
     )
-    _author_notify(instance=instance, title=_decision_message(decision, kind), public=not upheld)
+    _author_notify(
+        instance=instance, title=_decision_message(decision, kind, instance), public=not upheld
+    )
     return decision
 
 
-def _decision_message(decision: Decision, kind) -> str:
+def _decision_message(decision: Decision, kind, instance: models.Model) -> str:
     noun = kind.noun_zh
     rule = f"（{RULES[decision.rule].title_zh}）" if decision.rule in RULES else ""
     messages = {
@@ -357,8 +359,9 @@ def _decision_message(decision: Decision, kind) -> str:
         DecisionAction.HIDE: f"您的{noun}經審查後已隱藏{rule}。",
     }
     if kind.label == "participation.petition":
-        # What matters to a proposer is that people can now endorse it.
-        messages[DecisionAction.APPROVE] = "您的提議經審查後已公開，即日起開放附議。"
+        # What matters to a proposer is that people can now endorse it (and which one).
+        title = kind.get_text(instance).split("\n", 1)[0]
+        messages[DecisionAction.APPROVE] = f"您的提議「{title}」經審查後已公開，即日起開放附議。"
     text = messages[DecisionAction(decision.action)]
     if decision.note:
         text += f"說明：{decision.note}"

@@ -697,13 +697,13 @@ def petition_create(*, user: User, title: str, body: str, agency: Agency | None)
                 "A petition title has at most %(limit)d characters; this one has %(length)d."
             ),
         ),
+        agency=lambda: _petition_agency(agency),  # in the form's order
         body=lambda: _clean_text(
             body,
             limit=PETITION_BODY_MAX_LENGTH,
             empty_message=_("Describe your proposal."),
             long_message=_("A proposal has at most %(limit)d characters; this one has %(length)d."),
         ),
-        agency=lambda: _petition_agency(agency),
     )
     title, body = checked["title"], checked["body"]
     _require_within_rate(user=user, kind="petition", per_minute=2, per_hour=10)

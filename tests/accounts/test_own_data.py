@@ -32,6 +32,10 @@ def test_profile_updates_display_name(client, make_user):
     assert response.status_code == 302
     user.refresh_from_db()
     assert (user.display_name, user.last_name, user.first_name) == ("新名字", "林", "小明")
+    html = client.get(reverse("accounts:profile")).content.decode()
+    # Chinese sentences and labels run on: no space after 。 or before （選填）
+    assert "目前登入身分：新名字。註冊日期：" in html
+    assert '）<span class="field-optional">（選填）</span>' in html
 
 
 def test_profile_refuses_taken_name(client, make_user):

@@ -324,8 +324,8 @@ def test_an_empty_proposal_is_told_every_missing_field_at_once(make_user, client
     response = client.post(reverse("participation:petition_new"), {"title": "", "body": ""})
     html = response.content.decode()
     assert response.status_code == 400
-    for message in ("提議需要標題。", "請說明您的提議。", "請選擇此提議的權責機關。"):
-        assert message in html
+    found = [html.index(m) for m in ("提議需要標題。", "請選擇此提議的權責機關。", "請說明您的提議。")]
+    assert found == sorted(found)  # in the order of the form's fields
     assert not Petition.objects.exists()
 
 
@@ -349,3 +349,4 @@ def test_the_approval_notice_opens_the_petition(make_petition):
     petition = make_petition()
     notice = Notification.objects.get(user=petition.author, title__contains="開放附議")
     assert notice.url == petition.get_absolute_url()
+    assert f"「{petition.title}」" in notice.title  # which of one's proposals

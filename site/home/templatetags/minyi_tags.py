@@ -45,3 +45,11 @@ def label_colon() -> str:
     from django.utils.translation import get_language
 
     return ": " if (get_language() or "").startswith("en") else "："
+
+
+@register.simple_tag
+def sentence_gap() -> str:
+    """Between two sentences: a space in English, none in Chinese (「…。註冊日期…」)."""
+    from django.utils.translation import get_language
+
+    return " " if (get_language() or "").startswith("en") else ""
