@@ -44,6 +44,7 @@ WAGTAIL = {"staff_a", "staff_b", "moderator", "analyst", "admin"}
 #: URL name → the roles that may get a 200 on GET. Names missing here fail the test.
 EXPECTED: dict[str, set[str]] = {
     "healthz": EVERYONE,
+    "favicon": NOBODY,  # a permanent redirect to the static icon, for everyone
     # API (also walked from the schema below)
     "api-v1:openapi-json": EVERYONE,
     "api-v1:openapi-view": EVERYONE,
