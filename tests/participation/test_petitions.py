@@ -324,7 +324,9 @@ def test_an_empty_proposal_is_told_every_missing_field_at_once(make_user, client
     response = client.post(reverse("participation:petition_new"), {"title": "", "body": ""})
     html = response.content.decode()
     assert response.status_code == 400
-    found = [html.index(m) for m in ("提議需要標題。", "請選擇此提議的權責機關。", "請說明您的提議。")]
+    found = [
+        html.index(m) for m in ("提議需要標題。", "請選擇此提議的權責機關。", "請說明您的提議。")
+    ]
     assert found == sorted(found)  # in the order of the form's fields
     assert not Petition.objects.exists()
 
