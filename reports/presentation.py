@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from minyi.charts import layout as chart_layout
 from minyi.charts import minguo_day_axis
-from minyi.home.dates import format_english_date, format_minguo_date
+from minyi.home.dates import english_now, format_english_date, format_minguo_date
 
 from .schema import ReportData, SectionRow, Social
 from .selectors import (
@@ -43,11 +43,8 @@ def prose_day(iso: str) -> str:
     keep ISO days: they are also the CSV and spreadsheet exports.)"""
     from datetime import date
 
-    from django.utils.translation import get_language
-
     day = date.fromisoformat(iso)
-    english = (get_language() or "").startswith("en")
-    return format_english_date(day) if english else format_minguo_date(day)
+    return format_english_date(day) if english_now() else format_minguo_date(day)
 
 
 def percent(share: float) -> str:

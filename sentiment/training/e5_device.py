@@ -201,13 +201,12 @@ def share_in_band(dev_logits: np.ndarray, dev_y: np.ndarray, free_logits: np.nda
     """Share of opinion-free texts the served model would call neutral: the temperature is
     fitted on the review dev logits, as ``calibrated_meta`` does for the exported model, and
     neutral is a calibrated confidence below ``NEUTRAL_BELOW``."""
+    from sentiment.nlp.sentiment import calibrated_positive
     from sentiment.training.e5_finetune import NEUTRAL_BELOW
     from sentiment.training.metrics import fit_temperature
 
-    temperature = fit_temperature(dev_logits, dev_y)
-    margin = (free_logits[:, 1] - free_logits[:, 0]) / temperature
-    confidence = 1 / (1 + np.exp(-np.abs(margin)))
-    return round(float(np.mean(confidence < NEUTRAL_BELOW)), 4)
+    p_free = calibrated_positive(free_logits, fit_temperature(dev_logits, dev_y))
+    return round(float(np.mean(np.maximum(p_free, 1 - p_free) < NEUTRAL_BELOW)), 4)
 
 
 def main(argv: list[str] | None = None) -> int:

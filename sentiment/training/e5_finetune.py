@@ -32,6 +32,7 @@ from sentiment.nlp.sentiment import (
     PAD_ID,
     TOKENIZER_FILE,
     Featurizer,
+    calibrated_positive,
 )
 from sentiment.training.data import load_examples, select, split_sizes
 from sentiment.training.e5_import import (
@@ -507,14 +508,10 @@ def calibrated_meta(staging: Path, meta: dict, dev_ex, dev_y, opinion_free_dev=(
     (staging / METADATA_FILE).write_text(json.dumps(provisional), encoding="utf-8")
     logits = onnx_logits(staging, dev_ex)
     temperature = fit_temperature(logits, dev_y)
-
-    def p_positive(rows: np.ndarray) -> np.ndarray:
-        return 1 / (1 + np.exp(-(rows[:, 1] - rows[:, 0]) / temperature))
-
-    p_pos = p_positive(logits)
+    p_pos = calibrated_positive(logits, temperature)
     edge, band = NEUTRAL_BELOW, {}
     if opinion_free_dev:
-        p_free = p_positive(onnx_logits(staging, opinion_free_dev))
+        p_free = calibrated_positive(onnx_logits(staging, opinion_free_dev), temperature)
         edge, three_class_f1 = choose_band(p_pos, dev_y, p_free)
         confidence = np.maximum(p_free, 1 - p_free)
         band = {

@@ -39,6 +39,13 @@ def minguo_year(value: dt.date | dt.datetime) -> int | None:
     return year if year >= 1 else None
 
 
+def english_now() -> bool:
+    """Whether the active language is English (else Chinese: 民國 dates, full-width marks)."""
+    from django.utils import translation
+
+    return (translation.get_language() or "").startswith("en")
+
+
 def format_minguo_date(value: dt.date | dt.datetime) -> str:
     """``115年11月22日``; before 1912 ``西元1911年10月10日``."""
     day = taipei_date(value)

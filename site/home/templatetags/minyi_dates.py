@@ -14,7 +14,6 @@ that is not a date or datetime renders as an empty string.
 import datetime as dt
 
 from django import template
-from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -43,7 +42,7 @@ def tw_date(value: object, arg: str = "") -> SafeString | str:
     if not _is_date(value):
         return ""
     with_time = arg == "time" and isinstance(value, dt.datetime)
-    english = (translation.get_language() or "").startswith("en")
+    english = dates.english_now()
     if english:
         text = (
             dates.format_english_datetime(value) if with_time else dates.format_english_date(value)

@@ -42,14 +42,14 @@ def tel_href(phone: str | None) -> str:
 @register.simple_tag
 def label_colon() -> str:
     """The colon after a label: full-width in Chinese (「留言規範：」), ": " in English."""
-    from django.utils.translation import get_language
+    from minyi.home.dates import english_now
 
-    return ": " if (get_language() or "").startswith("en") else "："
+    return ": " if english_now() else "："
 
 
 @register.simple_tag
 def sentence_gap() -> str:
     """Between two sentences: a space in English, none in Chinese (「…。註冊日期…」)."""
-    from django.utils.translation import get_language
+    from minyi.home.dates import english_now
 
-    return " " if (get_language() or "").startswith("en") else ""
+    return " " if english_now() else ""
