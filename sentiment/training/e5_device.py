@@ -100,7 +100,14 @@ def read_examples(path: Path) -> list[Example]:
         return [Example(**json.loads(line)) for line in f]
 
 
-def adapt_first(pack_dir: Path, examples: list[Example], settings, epochs: int, lr: float):
+def adapt_first(
+    pack_dir: Path,
+    examples: list[Example],
+    settings,
+    epochs: int,
+    lr: float,
+    deadline: float | None = None,
+):
     """Continued masked-LM (e5_mlm.py) on the training texts and the packed extra text, in a
     scratch run sharing the pack's vocabulary; the fine-tuning then starts from it."""
     from sentiment.training.e5_mlm import ENCODER_FILE, MLMSettings, adapt
@@ -126,14 +133,25 @@ def adapt_first(pack_dir: Path, examples: list[Example], settings, epochs: int, 
         weights=settings.weights,
         device=settings.device,
     )
-    summary = adapt(texts, select(examples, "dev"), run_dir, mlm)
+    summary = adapt(texts, select(examples, "dev"), run_dir, mlm, deadline=deadline)
     settings.encoder_from = str(run_dir / ENCODER_FILE)
     return {"texts": summary["texts"], "steps": summary["steps"], "history": summary["history"]}
 
 
-def teach(pack_dir: Path, out: Path, settings, mlm_epochs: int = 0, mlm_lr: float = 1e-4) -> dict:
+def teach(
+    pack_dir: Path,
+    out: Path,
+    settings,
+    mlm_epochs: int = 0,
+    mlm_lr: float = 1e-4,
+    limits: tuple[float | None, float | None] = (None, None),
+) -> dict:
     """Train in a scratch run directory and write the logits and the report into OUT; with
-    ``mlm_epochs``, continued masked-LM first (``adapt_first``)."""
+    ``mlm_epochs``, continued masked-LM first (``adapt_first``).
+
+    ``limits``: seconds from the start after which masked-LM, then fine-tuning, stop where
+    they are (the device call is killed at its own limit and would bring back nothing); the
+    logits take about a minute more on a GPU."""
     import torch
 
     from sentiment.training.e5_finetune import (
@@ -161,11 +179,17 @@ def teach(pack_dir: Path, out: Path, settings, mlm_epochs: int = 0, mlm_lr: floa
     settings.checkpoint_every = 10**9  # a one-shot run: the GPU machine is given back anyway
     if settings.device == "cuda":
         torch.backends.cuda.matmul.allow_tf32 = True
-    examples = read_examples(pack_dir / EXAMPLES_FILE)
     started = time.monotonic()
-    adapted = adapt_first(pack_dir, examples, settings, mlm_epochs, mlm_lr) if mlm_epochs else None
-    model, history = fit_e5(examples, run_dir, settings, opinion_free=free_train)
+    mlm_deadline, fit_deadline = (None if s is None else started + s for s in limits)
+    examples = read_examples(pack_dir / EXAMPLES_FILE)
+    adapted = None
+    if mlm_epochs:
+        adapted = adapt_first(pack_dir, examples, settings, mlm_epochs, mlm_lr, mlm_deadline)
+    model, history = fit_e5(
+        examples, run_dir, settings, opinion_free=free_train, deadline=fit_deadline
+    )
     seconds = time.monotonic() - started
+    fit_steps = torch.load(run_dir / "checkpoint.pt", weights_only=False)["step"]
     featurizer = run_featurizer(run_dir, settings)
 
     def logits_of(rows: list[Example]) -> np.ndarray:
@@ -183,6 +207,8 @@ def teach(pack_dir: Path, out: Path, settings, mlm_epochs: int = 0, mlm_lr: floa
         "settings": asdict(settings),
         "device": settings.device,
         "train_seconds": round(seconds, 1),
+        "time_limits_s": list(limits),
+        "fine_tuning_steps": fit_steps,
         "history": history,
         "test_macro_f1": test_f1,
         "opinion_free_texts": {"train": len(free_train), "dev": len(free_dev)},
@@ -225,6 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("out", type=Path)
     t.add_argument("--mlm-epochs", type=int, default=0, help="continued masked-LM first")
     t.add_argument("--mlm-lr", type=float, default=1e-4)
+    t.add_argument("--mlm-time-limit", type=float, help="seconds from the start; then fine-tune")
+    t.add_argument("--time-limit", type=float, help="seconds from the start; then the logits")
     tunable = (
         "layers",
         "max_len",
@@ -248,8 +276,10 @@ def main(argv: list[str] | None = None) -> int:
     for name in tunable:
         if getattr(args, name) is not None:
             setattr(settings, name, getattr(args, name))
-    report = teach(args.dir, args.out, settings, args.mlm_epochs, args.mlm_lr)
-    keys = ("device", "train_seconds", "test_macro_f1", "opinion_free_dev_in_band")
+    limits = (args.mlm_time_limit, args.time_limit)
+    report = teach(args.dir, args.out, settings, args.mlm_epochs, args.mlm_lr, limits)
+    keys = ("device", "train_seconds", "fine_tuning_steps", "test_macro_f1")
+    keys += ("opinion_free_dev_in_band",)
     summary = {k: report[k] for k in keys if k in report}
     sys.stdout.write(json.dumps(summary) + "\n")
     return 0

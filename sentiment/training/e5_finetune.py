@@ -366,11 +366,15 @@ def run_featurizer(run_dir: Path, settings: E5Settings) -> Featurizer:
     return Featurizer(tokenizer, e5_meta(settings))
 
 
-def fit_e5(examples, run_dir: Path, settings: E5Settings, opinion_free=None):
+def fit_e5(
+    examples, run_dir: Path, settings: E5Settings, opinion_free=None, deadline: float | None = None
+):
     """Fine-tune from the run's checkpoint, if any, to the end; the model and dev history.
 
     ``opinion_free``: texts taught as neither polarity; None reads ``--neutral-file`` (the
-    GPU machine passes its own, normalised here before packing: it has no OpenCC)."""
+    GPU machine passes its own, normalised here before packing: it has no OpenCC).
+    ``deadline`` (``time.monotonic()``): stop there, checkpointed, if the steps are not done
+    (a lent machine's call has a hard limit; what ran by then is kept, not lost)."""
     torch.set_num_threads(settings.threads)
     checkpoint = run_dir / "checkpoint.pt"
     featurizer = run_featurizer(run_dir, settings)
@@ -446,7 +450,8 @@ def fit_e5(examples, run_dir: Path, settings: E5Settings, opinion_free=None):
         if step % per_epoch == 0:
             history.append({"epoch": step // per_epoch, "dev": dev_scores(model, dev_ids, dev_ex)})
             log.info("epoch %d dev macro-F1 %s", step // per_epoch, history[-1]["dev"])
-        if step % settings.checkpoint_every == 0 or step == stop:
+        timed_out = step < stop and past(deadline)
+        if step % settings.checkpoint_every == 0 or step == stop or timed_out:
             save_checkpoint(
                 checkpoint,
                 {
@@ -459,7 +464,15 @@ def fit_e5(examples, run_dir: Path, settings: E5Settings, opinion_free=None):
                     "settings": asdict(settings),
                 },
             )
+        if timed_out:
+            log.warning("time limit reached: stopped at step %d of %d", step, total)
+            break
     return model, history
+
+
+def past(deadline: float | None) -> bool:
+    """Whether a wall-clock ``deadline`` (``time.monotonic()``) has come; None never does."""
+    return deadline is not None and time.monotonic() >= deadline
 
 
 # Settings a resumed run may change: they do not alter what the finished model learns.

@@ -40,6 +40,7 @@ from sentiment.training.e5_finetune import (
     default_run_root,
     encode,
     epoch_batches,
+    past,
     prepare,
     run_featurizer,
     save_checkpoint,
@@ -153,9 +154,12 @@ def pretrain(data_dir: Path, run_dir: Path, settings: MLMSettings, resume: bool 
     return adapt(texts, select(examples, "dev"), run_dir, settings)
 
 
-def adapt(texts: list[str], dev_ex, run_dir: Path, settings: MLMSettings) -> dict:
+def adapt(
+    texts: list[str], dev_ex, run_dir: Path, settings: MLMSettings, deadline: float | None = None
+) -> dict:
     """Masked-LM on ``texts`` (normalised), dev loss on ``dev_ex``, from the run's checkpoint
-    if any; writes ``<run>/encoder.pt``. ``run_dir/prepared`` must exist (``prepare``)."""
+    if any; writes ``<run>/encoder.pt``. ``run_dir/prepared`` must exist (``prepare``).
+    ``deadline`` (``time.monotonic()``): stop there, checkpointed, if the steps are not done."""
     checkpoint = run_dir / "checkpoint.pt"
     torch.set_num_threads(settings.threads)
     e5_settings = settings.e5()
@@ -215,7 +219,8 @@ def adapt(texts: list[str], dev_ex, run_dir: Path, settings: MLMSettings) -> dic
             dev = heldout_loss(encoder, head, dev_ids, settings)
             history.append({"epoch": step // per_epoch, "dev_mlm_loss": dev})
             log.info("epoch %d dev masked-LM loss %s", step // per_epoch, dev)
-        if step % settings.checkpoint_every == 0 or step == stop:
+        timed_out = step < stop and past(deadline)
+        if step % settings.checkpoint_every == 0 or step == stop or timed_out:
             save_checkpoint(
                 checkpoint,
                 {
@@ -229,6 +234,9 @@ def adapt(texts: list[str], dev_ex, run_dir: Path, settings: MLMSettings) -> dic
                     "settings": asdict(settings),
                 },
             )
+        if timed_out:
+            log.warning("time limit reached: stopped at step %d of %d", step, total)
+            break
     summary = {"settings": asdict(settings), "texts": len(ids), "steps": step, "history": history}
     save_checkpoint(
         run_dir / ENCODER_FILE,
