@@ -30,9 +30,16 @@ round (MODEL_CARD.md), opinion-free gazette lines included, is made here with::
         --neutral-file gazette-train11.txt --neutral-dev-file gazette-dev6.txt \
         --extra-text tapt-extra-clean.txt
 
-    run(command="PYTHONUNBUFFERED=1 python3 -m sentiment.training.e5_device teach .device/pack
-                 $OUT/a --layers 12 --max-len 256 --epochs 4 --lr 5e-5 --length-buckets 50
-                 --mlm-epochs 3 2>&1 | tee $OUT/log.txt", carry=[".device/pack"], timeout_s=600)
+    run(command="set -o pipefail; PYTHONUNBUFFERED=1 python3 -m sentiment.training.e5_device
+                 teach .device/pack $OUT/a --layers 12 --max-len 256 --epochs 4 --lr 5e-5
+                 --length-buckets 50 --mlm-epochs 3 --mlm-time-limit 200 --time-limit 470
+                 2>&1 | tee $OUT/log.txt", carry=[".device/pack"], timeout_s=590)
+
+The time limits matter: a call killed at ``timeout_s`` brings back nothing but what is under
+$OUT, and a session's whole device time is 15 minutes, the machine's start included, so there
+is one try. Masked-LM stops after 200 s and fine-tuning 470 s from the start, wherever they
+are; the logits and the report follow (about a minute). Tried in session 17: the machine
+stopped answering during that call and loans were paused, so no figure came back.
 """
 
 from __future__ import annotations
