@@ -7,6 +7,7 @@ Labels are translated at render time; the stored data holds only codes and numbe
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -78,9 +79,27 @@ class Table:
                 link = ""
                 if self.links.get(i) == "comment" and value not in ("", None) and comment_url:
                     link = f"{comment_url}#comment-{value}"
-                cells.append({"value": value, "link": link, "num": i in self.numeric})
+                cells.append(
+                    {
+                        "value": on_page(value) if i in self.numeric and not link else value,
+                        "link": link,
+                        "num": i in self.numeric,
+                        "day": isinstance(value, str) and bool(ISO_DAY.fullmatch(value)),
+                    }
+                )
             out.append(cells)
         return out
+
+
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def on_page(value: Any) -> Any:
+    """A figure as the page shows it: thousands separated (49,443); the CSV and spreadsheet
+    exports keep the plain number."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:,}"
+    return value
 
 
 @dataclass
