@@ -643,16 +643,16 @@ def social_charts(social: Social) -> dict[str, Chart]:
             _("Social media posts per day"),
             volume,
             _(
-                "One line per linked topic from %(first)s to %(last)s: %(posts)d posts in all; "
-                "the busiest day was %(day)s with %(count)d posts on %(topic)s. The table below "
+                "One line per linked topic from %(first)s to %(last)s: %(posts)s posts in all; "
+                "the busiest day was %(day)s with %(count)s posts on %(topic)s. The table below "
                 "lists every day."
             )
             % {
                 "first": prose_day(dates[0]),
                 "last": prose_day(dates[-1]),
-                "posts": sum(t["posts"] for t in topics),
+                "posts": on_page(sum(t["posts"] for t in topics)),
                 "day": prose_day(busiest[0]["date"]),
-                "count": busiest[0]["volume"],
+                "count": on_page(busiest[0]["volume"]),
                 "topic": busiest[1]["name"],
             },
             "social-per-day",
@@ -783,17 +783,21 @@ def _participation_charts(data: ReportData) -> dict[str, Chart]:
             "layout": chart_layout(height=220, yaxis={"autorange": "reversed", "automargin": True}),
         },
         _(
-            "Of %(total)d published comments, %(support)s support the draft, %(oppose)s "
+            "Of %(total)s published comments, %(support)s support the draft, %(oppose)s "
             "oppose it and %(suggest)s make other suggestions."
         )
         % {
-            "total": sum(stance.values()),
+            "total": on_page(sum(stance.values())),
             "support": percent(shares["support"]),
             "oppose": percent(shares["oppose"]),
             "suggest": percent(shares["suggest"]),
         },
         "stance",
     )
+    if not sum(stance.values()):
+        out["stance"] = nothing_to_chart(
+            out["stance"], _("No comment is published yet: there is no stance to show.")
+        )
     sentiment = summary["sentiment"]
     s_shares = summary["sentiment_shares"]
     out["sentiment"] = Chart(
@@ -812,19 +816,35 @@ def _participation_charts(data: ReportData) -> dict[str, Chart]:
             "layout": chart_layout(height=240, yaxis={"autorange": "reversed", "automargin": True}),
         },
         _(
-            "Of %(analysed)d analysed comments, %(positive)s read as positive, %(neutral)s as "
-            "neutral and %(negative)s as negative; %(unanalysed)d are not analysed yet."
+            "Of %(analysed)s analysed comments, %(positive)s read as positive, %(neutral)s as "
+            "neutral and %(negative)s as negative; %(unanalysed)s are not analysed yet."
         )
         % {
-            "analysed": sum(v for k, v in sentiment.items() if k != "unanalysed"),
+            "analysed": on_page(sum(v for k, v in sentiment.items() if k != "unanalysed")),
             "positive": percent(s_shares["positive"]),
             "neutral": percent(s_shares["neutral"]),
             "negative": percent(s_shares["negative"]),
-            "unanalysed": sentiment["unanalysed"],
+            "unanalysed": on_page(sentiment["unanalysed"]),
         },
         "sentiment",
     )
+    if not sum(sentiment.values()):
+        out["sentiment"] = nothing_to_chart(
+            out["sentiment"], _("No comment is published yet: there is no sentiment to show.")
+        )
+    elif sentiment["unanalysed"] == sum(sentiment.values()):
+        out["sentiment"].alt = _(
+            "None of the %(unanalysed)s published comments is analysed yet."
+        ) % {"unanalysed": on_page(sentiment["unanalysed"])}
     return out
+
+
+def nothing_to_chart(chart: Chart, sentence: str) -> Chart:
+    """A chart of no comments: no traces (charts.js then says there is nothing to draw
+    instead of showing empty axes) and a sentence that says why."""
+    chart.spec = {"data": [], "layout": chart.spec["layout"]}
+    chart.alt = sentence
+    return chart
 
 
 def _section_charts(data: ReportData) -> dict[str, Chart]:
@@ -874,17 +894,22 @@ def _section_charts(data: ReportData) -> dict[str, Chart]:
             },
             _(
                 "Heat map of %(count)d sections: darker cells mean a larger share. The most "
-                "contested is %(section)s (controversy %(value).2f, %(comments)d comments). "
+                "contested is %(section)s (controversy %(value).2f, %(comments)s comments). "
                 "The table below has the figures."
             )
             % {
                 "count": len(sections),
                 "section": _section_name(hottest),
                 "value": hottest["controversy"],
-                "comments": hottest["comments"],
+                "comments": on_page(hottest["comments"]),
             },
             "sections",
         )
+        if not any(r["comments"] for r in sections):
+            out["heatmap"] = nothing_to_chart(
+                out["heatmap"],
+                _("No comment is published on any section yet: there is no controversy to map."),
+            )
     return out
 
 
@@ -917,15 +942,17 @@ def _opinion_group_charts(data: ReportData) -> dict[str, Chart]:
                 ),
             },
             _(
-                "Scatter plot of %(n)d participants who voted on at least %(min)d statements, "
+                "Scatter plot of %(n)s participants who voted on at least %(min)d statements, "
                 "in %(k)d opinion groups: %(sizes)s. The table below lists what sets each "
                 "group apart."
             )
             % {
-                "n": groups["n_in_conversation"],
+                "n": on_page(groups["n_in_conversation"]),
                 "min": groups["min_votes"],
                 "k": groups["k"],
-                "sizes": "、".join(f"{group_name(g['id'])} {g['size']}" for g in groups["groups"]),
+                "sizes": "、".join(
+                    f"{group_name(g['id'])} {g['size']:,}" for g in groups["groups"]
+                ),
             },
             "opinion-groups",
         )
@@ -955,14 +982,14 @@ def _campaign_charts(data: ReportData) -> dict[str, Chart]:
             "layout": chart_layout(barmode="group", height=260),
         },
         _(
-            "Campaigns: %(groups)d, holding %(in)d of %(total)d comments; unique comments: "
+            "Campaigns: %(groups)d, holding %(in)s of %(total)s comments; unique comments: "
             "%(unique)s. Grouped bars compare the stance counts with every comment and with "
             "each campaign counted once."
         )
         % {
             "groups": len(campaign["groups"]),
-            "in": campaign["in_campaigns"],
-            "total": campaign["comments"],
+            "in": on_page(campaign["in_campaigns"]),
+            "total": on_page(campaign["comments"]),
             "unique": percent(campaign["unique_share"]),
         },
         "campaign-stance",
@@ -993,13 +1020,13 @@ def _moderation_charts(data: ReportData) -> dict[str, Chart]:
                 "layout": chart_layout(height=240),
             },
             _(
-                "Screened submissions: %(total)d; held for a moderator: %(held)d; "
-                "rejected: %(rejected)d."
+                "Screened submissions: %(total)s; held for a moderator: %(held)s; "
+                "rejected: %(rejected)s."
             )
             % {
-                "total": sum(outcome_totals.values()),
-                "held": outcome_totals.get("hold", 0),
-                "rejected": outcome_totals.get("reject", 0),
+                "total": on_page(sum(outcome_totals.values())),
+                "held": on_page(outcome_totals.get("hold", 0)),
+                "rejected": on_page(outcome_totals.get("reject", 0)),
             },
             "moderation-outcomes",
         )
@@ -1036,6 +1063,6 @@ def _per_day_caption(days: list[dict]) -> str:
         )
     return _(
         "Bars (comments, statements) and a line (votes) per day from %(first)s to "
-        "%(last)s; the busiest day was %(busiest)s with %(count)d comments. The table "
+        "%(last)s; the busiest day was %(busiest)s with %(count)s comments. The table "
         "below lists every day."
-    ) % {**span, "busiest": prose_day(busiest["date"]), "count": busiest["comments"]}
+    ) % {**span, "busiest": prose_day(busiest["date"]), "count": on_page(busiest["comments"])}

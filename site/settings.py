@@ -331,6 +331,8 @@ WAGTAIL_FINISH_WORKFLOW_ACTION = "minyi.agencies.workflows.publish_approved"
 
 LANGUAGE_CODE = "zh-hant"
 LANGUAGES = [("zh-hant", _("Traditional Chinese")), ("en", _("English"))]
+# Taiwan writes 49,443 (Django's zh_Hant: 49443); minyi/formats/zh_Hant/formats.py.
+FORMAT_MODULE_PATH = ["minyi.formats"]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Taipei"
 USE_I18N = True

@@ -27,3 +27,44 @@ def test_a_period_without_comments_has_no_busiest_day():
         caption = _per_day_caption(_days([0, 0, 0]))
     assert "意見最多" not in caption and "共 0 則" not in caption
     assert "這段期間沒有公開的意見" in caption and "115年11月29日" in caption
+
+
+def _without_comments(data, unanalysed=0):
+    import copy
+
+    data = copy.deepcopy(data)
+    summary = data["summary"]
+    summary["stance"] = dict.fromkeys(summary["stance"], 0)
+    summary["sentiment"] = dict.fromkeys(summary["sentiment"], 0) | {"unanalysed": unanalysed}
+    for row in data["sections"]:
+        row["comments"], row["controversy"] = 0, 0.0
+        row["stance"] = dict.fromkeys(row["stance"], 0)
+        row["sentiment"] = dict.fromkeys(row["sentiment"], 0)
+    return data
+
+
+def test_charts_of_no_comments_have_no_axes_and_say_why(generated):
+    from reports.presentation import charts
+
+    data = generated["report"].data
+    with translation.override("zh-hant"):
+        before, after = charts(data), charts(_without_comments(data))
+        waiting = charts(_without_comments(data, unanalysed=3))["sentiment"]
+    for slug in ("stance", "sentiment", "heatmap"):
+        assert before[slug].spec["data"], slug  # the fixture's report has comments
+        assert after[slug].spec["data"] == [], slug  # charts.js: 尚無資料可繪製圖表。
+    assert after["stance"].alt == "尚無公開的意見，因此沒有立場可呈現。"
+    assert after["sentiment"].alt == "尚無公開的意見，因此沒有情緒可呈現。"
+    assert "0.0%" not in after["heatmap"].alt and "尚無針對任何條文" in after["heatmap"].alt
+    assert waiting.spec["data"] and waiting.alt == "3 則公開的意見都尚未分析。"
+
+
+def test_counts_in_the_sentences_have_thousands_separators(generated):
+    from reports.presentation import charts
+
+    with translation.override("zh-hant"):
+        assert "共 1,234 則" in _per_day_caption(_days([1, 1234, 2]))
+    data = _without_comments(generated["report"].data)
+    data["summary"]["stance"] |= {"support": 1200, "oppose": 34}
+    with translation.override("zh-hant"):
+        assert charts(data)["stance"].alt.startswith("1,234 則公開意見中")
