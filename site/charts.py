@@ -47,10 +47,11 @@ def layout(**extra: Any) -> dict[str, Any]:
         "separators": ".,",
     }
     base.update(extra)
-    # Tick labels as wide as "1,000,000" push the margin out instead of being clipped.
+    # Tick labels as wide as "1,000,000" push the margin out instead of being clipped; 9,250
+    # not 9250 (plotly separates only five digits and more by itself; years are categories).
     for axis in ("xaxis", "yaxis", "yaxis2"):
         if axis in base or axis != "yaxis2":
-            base[axis] = {"automargin": True, **base.get(axis, {})}
+            base[axis] = {"automargin": True, "separatethousands": True, **base.get(axis, {})}
     return base
 
 

@@ -39,8 +39,9 @@ def test_the_common_layout_puts_the_legend_above_and_lets_axes_make_room():
 
     base = layout(yaxis={"title": {"text": "千元"}, "tickformat": ",.0f"})
     assert base["legend"]["y"] > 1 and base["legend"]["yanchor"] == "bottom"
-    assert base["yaxis"] == {"automargin": True, "title": {"text": "千元"}, "tickformat": ",.0f"}
-    assert base["xaxis"] == {"automargin": True}
+    grouped = {"automargin": True, "separatethousands": True}  # 9,250 as well as 49,443
+    assert base["yaxis"] == grouped | {"title": {"text": "千元"}, "tickformat": ",.0f"}
+    assert base["xaxis"] == grouped
     assert "yaxis2" not in base
-    assert layout(yaxis2={"side": "right"})["yaxis2"] == {"automargin": True, "side": "right"}
-    assert layout(yaxis={"automargin": False})["yaxis"] == {"automargin": False}
+    assert layout(yaxis2={"side": "right"})["yaxis2"] == grouped | {"side": "right"}
+    assert layout(yaxis={"automargin": False})["yaxis"] == grouped | {"automargin": False}
