@@ -175,12 +175,7 @@ def comment_create(
             raise ValidationError(_("That comment can no longer be replied to."))
         stance, section = "", parent.section
     text = _all_checked(
-        text=lambda: _clean_text(
-            body,
-            limit=COMMENT_MAX_LENGTH,
-            empty_message=_("A comment cannot be empty."),
-            long_message=_("A comment has at most %(limit)d characters; this one has %(length)d."),
-        ),
+        text=lambda: _comment_text(body, reply=parent is not None),
         stance=lambda: _comment_stance(stance, reply=parent is not None),
     )["text"]
     _require_within_rate(user=user, kind="comment", per_minute=5, per_hour=60)
@@ -210,6 +205,23 @@ def comment_create(
         if parent is not None and parent.author_id not in (None, user.pk):
             _reply_notify(reply=comment, parent=parent)
     return comment
+
+
+def _comment_text(body: str, *, reply: bool) -> str:
+    """A comment's or a reply's text, cleaned; the refusal names which of the two it is."""
+    if reply:
+        return _clean_text(
+            body,
+            limit=COMMENT_MAX_LENGTH,
+            empty_message=_("A reply cannot be empty."),
+            long_message=_("A reply has at most %(limit)d characters; this one has %(length)d."),
+        )
+    return _clean_text(
+        body,
+        limit=COMMENT_MAX_LENGTH,
+        empty_message=_("A comment cannot be empty."),
+        long_message=_("A comment has at most %(limit)d characters; this one has %(length)d."),
+    )
 
 
 def _comment_stance(stance: str, *, reply: bool) -> str:
@@ -247,12 +259,7 @@ def comment_edit(*, comment: Comment, user: User, body: str, stance: str | None 
             % {"minutes": COMMENT_EDIT_WINDOW_MINUTES}
         )
     _require_open(comment.consultation)
-    text = _clean_text(
-        body,
-        limit=COMMENT_MAX_LENGTH,
-        empty_message=_("A comment cannot be empty."),
-        long_message=_("A comment has at most %(limit)d characters; this one has %(length)d."),
-    )
+    text = _comment_text(body, reply=comment.parent_id is not None)
     new_stance = comment.stance if stance is None or comment.parent_id else stance
     if comment.parent_id is None and new_stance not in Stance.values:
         raise ValidationError(_("Choose a stance: support, oppose or other suggestion."))

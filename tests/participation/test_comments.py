@@ -157,9 +157,9 @@ def test_a_refused_reply_opens_its_own_form_with_the_error(client, make_consulta
     assert response.url.endswith(f"#reply-form-{top.pk}")
     html = client.get(response.url).content.decode()
     start = html.index(f'id="reply-form-{top.pk}"')
-    assert "留言不可空白。" in html[start : html.index("</form>", start)]
+    assert "回覆不可空白。" in html[start : html.index("</form>", start)]  # a reply, not 留言
     assert '<details class="reply-details" open>' in html
-    assert html.count("留言不可空白。") == 2  # and once at the top, in case the form is gone
+    assert html.count("回覆不可空白。") == 2  # and once at the top, in case the form is gone
 
 
 def test_anonymous_cannot_post(client, make_consultation):
