@@ -1,6 +1,6 @@
 """Template helpers of the dashboard: the header link, plotly's URL, numbers and 民國 years."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
 from django.core.cache import cache
@@ -59,6 +59,16 @@ def num(value, places: int = 2) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return text
+
+
+@register.filter
+def share(value, places: int = 1) -> str:
+    """A percentage in a column of them: always one decimal (95.0%, 96.9%), rounded half up
+    (四捨五入, as official statistics round), None → —."""
+    if value is None or value == "":
+        return "—"
+    value = Decimal(str(value)).quantize(Decimal(1).scaleb(-int(places)), rounding=ROUND_HALF_UP)
+    return f"{value:,.{int(places)}f}%"
 
 
 @register.filter
