@@ -602,7 +602,7 @@ class PetitionIndexPage(Page):
     def get_context(self, request, *args, **kwargs):
         from django.core.paginator import Paginator
 
-        from minyi.agencies.selectors import agency_list
+        from minyi.agencies.selectors import agencies_as_tree
 
         from .selectors import petition_board, petition_state_counts
 
@@ -622,7 +622,7 @@ class PetitionIndexPage(Page):
                 if value in PetitionState.public_values()
             ],
             state_counts=petition_state_counts(),
-            agencies=agency_list(),
+            agencies=agencies_as_tree(),
         )
         return context
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from minyi.accounts.selectors import AssuranceRequired, assurance_prompt
 from minyi.agencies.models import Agency
-from minyi.agencies.selectors import agency_list, user_can_manage_agency
+from minyi.agencies.selectors import agencies_as_tree, user_can_manage_agency
 from minyi.forms import form_messages, form_refuse, form_value
 
 from .exports import tallies_csv_write
@@ -353,7 +353,7 @@ def petition_new(request: HttpRequest) -> HttpResponse:
         {
             "values": values,
             "errors": errors,
-            "agencies": agency_list(),
+            "agencies": agencies_as_tree(),
             "board": petition_board_page(),
             "title_max": PETITION_TITLE_MAX_LENGTH,
             "body_max": PETITION_BODY_MAX_LENGTH,

@@ -12,6 +12,32 @@ def agency_list() -> QuerySet[Agency]:
     return Agency.objects.select_related("parent").order_by("code")
 
 
+def agencies_as_tree() -> list[tuple[Agency, int]]:
+    """Every agency once, each followed by those under it (行政院, …, 交通部, 交通部公路局, …),
+    with its depth below the top level's children (0 for 行政院 and the ministries): what a
+    citizen picks from expects the ministry's own bodies beside it, not an English code order.
+    Siblings keep the code order; an agency whose parent chain loops is listed at the end."""
+    agencies = list(agency_list())
+    children: dict[int | None, list[Agency]] = {}
+    for agency in agencies:
+        children.setdefault(agency.parent_id, []).append(agency)
+    out: list[tuple[Agency, int]] = []
+    seen: set[int] = set()
+
+    def visit(agency: Agency, depth: int) -> None:
+        if agency.pk in seen:
+            return
+        seen.add(agency.pk)
+        out.append((agency, depth))
+        for child in children.get(agency.pk, []):
+            visit(child, depth + 1 if agency.parent_id is not None else depth)
+
+    for root in children.get(None, []):
+        visit(root, 0)
+    out += [(agency, 0) for agency in agencies if agency.pk not in seen]
+    return out
+
+
 def agencies_for_user(user: User) -> QuerySet[Agency]:
     """The agencies whose data ``user`` may manage (all of them for administrators)."""
     if not user.is_authenticated or not user.is_active:
