@@ -25,6 +25,7 @@ from .models import (
     Stance,
     Statement,
     Vote,
+    VoteValue,
     consultation_status_q,
 )
 
@@ -555,21 +556,29 @@ def _votes_export(user) -> list[dict]:
     )
     texts = publishable_texts("participation.statement", {v[0] for v in votes})
     return [
-        {"statement": texts.get(statement_id, ""), "vote": value, "at": at.isoformat()}
+        {
+            "statement": texts.get(statement_id, ""),
+            "vote": value,
+            "vote_label": str(VoteValue(value).label),
+            "at": at.isoformat(),
+        }
         for statement_id, value, at in votes
     ]
 
 
 def participant_data_export(user) -> dict:
-    """The user's own contributions, for the personal data export (as published)."""
+    """The user's own contributions, for the personal data export (as published). Each code
+    (``support``, ``published``) comes with its label in the reader's language beside it."""
     return {
         "comments": [
             {
                 "consultation": comment.consultation.title,
                 "section": comment.section.number if comment.section else None,
                 "stance": comment.stance,
+                "stance_label": str(comment.get_stance_display()),
                 "text": comment.body,
                 "state": comment.state,
+                "state_label": str(comment.get_state_display()),
                 "created_at": comment.created_at.isoformat(),
                 "edited_at": comment.edited_at.isoformat() if comment.edited_at else None,
             }
@@ -582,6 +591,7 @@ def participant_data_export(user) -> dict:
                 "consultation": statement.consultation.title,
                 "text": statement.text,
                 "state": statement.moderation_state,
+                "state_label": str(statement.get_moderation_state_display()),
                 "created_at": statement.created_at.isoformat(),
             }
             for statement in Statement.objects.filter(author__user=user)
@@ -594,6 +604,7 @@ def participant_data_export(user) -> dict:
                 "title": petition.title,
                 "text": petition.body,
                 "state": petition.state,
+                "state_label": str(petition.get_state_display()),
                 "created_at": petition.created_at.isoformat(),
             }
             for petition in Petition.objects.filter(author=user).order_by("created_at")

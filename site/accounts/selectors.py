@@ -31,6 +31,7 @@ def user_data_export(user: User) -> dict[str, Any]:
 
     from minyi.agencies.selectors import user_roles
 
+    roles = user_roles(user)
     data: dict[str, Any] = {
         "format": "minyi-personal-data/1",
         "exported_at": timezone.now().isoformat(),
@@ -47,7 +48,8 @@ def user_data_export(user: User) -> dict[str, Any]:
             {"email": address.email, "verified": address.verified, "primary": address.primary}
             for address in EmailAddress.objects.filter(user=user).order_by("email")
         ],
-        "roles": [role.name.lower() for role in user_roles(user)],
+        "roles": [role.name.lower() for role in roles],
+        "role_labels": [role.value for role in roles],  # the roles' names on the site (公民)
         "agencies": [
             {"code": m.agency.code, "name": m.agency.name_zh, "title": m.title}
             for m in user.agency_memberships.select_related("agency").order_by("agency__code")

@@ -135,3 +135,22 @@ def test_admin_created_user_can_sign_in_and_admin_delete_anonymises(client, make
     assert response.status_code == 302
     staff.refresh_from_db()
     assert staff.is_deleted and not staff.is_active
+
+
+def test_the_export_puts_a_label_beside_each_code(make_consultation, make_user, client):
+
+    from django.utils import translation
+
+    from participation.services import comment_create
+
+    user = make_user()
+    comment_create(
+        consultation=make_consultation(), user=user, body="支持這個方向", stance="support"
+    )
+    client.force_login(user)
+    with translation.override("zh-hant"):
+        data = json.loads(client.get(reverse("accounts:data_export")).content)
+    comment = data["participation"]["comments"][0]
+    assert (comment["stance"], comment["stance_label"]) == ("support", "贊成")
+    assert (comment["state"], comment["state_label"]) == ("published", "已發表")
+    assert dict(zip(data["roles"], data["role_labels"], strict=True)) == {"citizen": "公民"}
