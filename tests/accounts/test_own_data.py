@@ -138,7 +138,6 @@ def test_admin_created_user_can_sign_in_and_admin_delete_anonymises(client, make
 
 
 def test_the_export_puts_a_label_beside_each_code(make_consultation, make_user, client):
-
     from django.utils import translation
 
     from participation.services import comment_create
