@@ -1,12 +1,14 @@
 """The admin home of agency staff lists the consultations whose response is theirs to write,
-finish or approve (the writing itself happens on the public site's staff pages); moderators get
-the petitions' endorsement integrity screen."""
+finish or approve (the writing itself happens on the public site's staff pages), and a closed
+consultation of their agency has 「回應民眾意見」 in the page explorer and its header; moderators
+get the petitions' endorsement integrity screen."""
 
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.components import Component
+from wagtail.admin.widgets import Button
 
 from minyi.agencies.selectors import agencies_for_user
 from moderation.services import user_is_moderator
@@ -69,3 +71,35 @@ def add_responses_panel(request, panels):
     rows = responses_to_do(agencies=agencies_for_user(request.user))
     if rows:
         panels.append(ResponsesToDoPanel(rows))
+
+
+def _response_button(page, user, priority: int):
+    """「回應民眾意見」 on a closed consultation of the user's agency: from the page explorer
+    and the page's own header, not only from the admin home's to-do panel (which lists only
+    responses still to write) or the public page."""
+    from .models import ConsultationPage, ConsultationStatus
+    from .selectors import user_can_respond_to_consultation
+
+    if page.specific_class is not ConsultationPage or not page.live:
+        return
+    consultation = page.specific
+    if consultation.status not in (ConsultationStatus.CLOSED, ConsultationStatus.RESPONDED):
+        return
+    if not user_can_respond_to_consultation(consultation=consultation, user=user):
+        return
+    yield Button(
+        _("Respond to the comments"),
+        reverse("participation:consultation_response", args=[page.pk]),
+        icon_name="comment",
+        priority=priority,
+    )
+
+
+@hooks.register("register_page_listing_more_buttons")
+def consultation_response_listing_button(page, user, next_url=None):
+    yield from _response_button(page, user, priority=3)
+
+
+@hooks.register("register_page_header_buttons")
+def consultation_response_header_button(page, user, view_name, next_url=None):
+    yield from _response_button(page, user, priority=12)

@@ -373,3 +373,22 @@ def test_admin_home_lists_the_responses_to_write_and_approve(
     assert reverse("participation:consultation_response_review", args=[page.pk]) in home
     consultation_response_approve(response=draft, user=approver)
     assert "待機關回應" not in client.get("/admin/").content.decode()
+
+
+def test_staff_reach_the_response_from_the_page_explorer_and_the_page_header(
+    client, staff, closed_consultation, make_consultation, make_user, make_agency
+):
+    respond = reverse("participation:consultation_response", args=[closed_consultation.pk])
+    still_open = make_consultation(slug="still-open")
+    explorer = reverse("wagtailadmin_explore", args=[closed_consultation.get_parent().pk])
+    client.force_login(staff)
+    listing = client.get(explorer).content.decode()
+    assert respond in listing
+    assert reverse("participation:consultation_response", args=[still_open.pk]) not in listing
+    edit = reverse("wagtailadmin_pages:edit", args=[closed_consultation.pk])
+    assert respond in client.get(edit).content.decode()
+
+    outsider = make_user(email="staff@mohw.gov.tw")
+    agency_staff_add(user=outsider, agency=make_agency("MOHW"))
+    client.force_login(outsider)
+    assert respond not in client.get(edit).content.decode()  # refused or without the button
