@@ -604,7 +604,7 @@ def participant_data_export(user) -> dict:
                 "title": petition.title,
                 "text": petition.body,
                 "state": petition.state,
-                "state_label": str(petition.get_state_display()),
+                "state_label": str(PetitionState(petition.state).label),
                 "created_at": petition.created_at.isoformat(),
             }
             for petition in Petition.objects.filter(author=user).order_by("created_at")
