@@ -1,9 +1,10 @@
-"""Our Traditional Chinese for messages that allauth and django.contrib.auth own.
+"""Our Traditional Chinese for messages that allauth, django.contrib.auth and Wagtail's admin own.
 
 Their zh_Hant catalogues say 你 where this site says 您, use half-width punctuation and, in
-one message, a double full stop (「成功以 某某..的身份登入」). The project's catalogue comes
-first (``LOCALE_PATHS``), so translating the same msgids there replaces theirs; naming them
-here keeps ``makemessages`` from dropping them as obsolete.
+one message, a double full stop (「成功以 某某..的身份登入」), write 驗証 for 驗證, call a live
+page 「在用」 and leave the admin's help menu, searches and counters in English. The project's
+catalogue comes first (``LOCALE_PATHS``), so translating the same msgids there replaces
+theirs; naming them here keeps ``makemessages`` from dropping them as obsolete.
 """
 
 from django.utils.translation import gettext_noop, ngettext_lazy
@@ -21,5 +22,37 @@ OVERRIDDEN = (
         "Your password must contain at least %(min_length)d character.",
         "Your password must contain at least %(min_length)d characters.",
         "min_length",
+    ),
+    # allauth's e-mail addresses page
+    gettext_noop("Re-send Verification"),
+    gettext_noop("Primary"),
+    gettext_noop("Make Primary"),
+    # Wagtail's admin, as agency staff see it
+    gettext_noop("Help"),
+    gettext_noop("Search all pages…"),
+    gettext_noop("Search…"),
+    gettext_noop("Search term"),
+    gettext_noop("live"),
+    gettext_noop("Wagtail %(current_version)s editor guide"),
+    gettext_noop("For site menus"),
+    gettext_noop("For search engines"),
+    gettext_noop("Whether a link to this page will appear in automatically generated menus"),
+    gettext_noop("%(start_index)s-%(end_index)s of %(items_count)s %(model_name)s"),
+    gettext_noop("The page title as you'd like it to be seen by the public"),
+    gettext_noop("Exploring"),
+    ngettext_lazy(
+        '%(total)s Page <span class="w-sr-only">created in %(site_name)s</span>',
+        '%(total)s Pages <span class="w-sr-only">created in %(site_name)s</span>',
+        "total",
+    ),
+    ngettext_lazy(
+        '%(total)s Image <span class="w-sr-only">created in %(site_name)s</span>',
+        '%(total)s Images <span class="w-sr-only">created in %(site_name)s</span>',
+        "total",
+    ),
+    ngettext_lazy(
+        '%(total)s Document <span class="w-sr-only">created in %(site_name)s</span>',
+        '%(total)s Documents <span class="w-sr-only">created in %(site_name)s</span>',
+        "total",
     ),
 )

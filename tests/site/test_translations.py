@@ -1,27 +1,30 @@
-"""The zh_Hant catalogue is complete and its compiled .mo matches the .po."""
+"""The zh_Hant catalogues (Python and JavaScript) are complete and their compiled .mo files
+match the .po files."""
 
 import gettext
 from pathlib import Path
 
 import polib
+import pytest
 from django.conf import settings
 
 LOCALE_DIR = Path(settings.LOCALE_PATHS[0])
-PO_FILE = LOCALE_DIR / "zh_Hant" / "LC_MESSAGES" / "django.po"
-MO_FILE = PO_FILE.with_suffix(".mo")
+CATALOGUES = [LOCALE_DIR / "zh_Hant" / "LC_MESSAGES" / f"{d}.po" for d in ("django", "djangojs")]
 
 
-def test_every_message_is_translated():
-    catalogue = polib.pofile(str(PO_FILE))
+@pytest.mark.parametrize("po_file", CATALOGUES, ids=lambda p: p.stem)
+def test_every_message_is_translated(po_file):
+    catalogue = polib.pofile(str(po_file))
     untranslated = [entry.msgid for entry in catalogue.untranslated_entries()]
     fuzzy = [entry.msgid for entry in catalogue.fuzzy_entries()]
     assert not untranslated, f"untranslated: {untranslated}"
     assert not fuzzy, f"fuzzy: {fuzzy}"
 
 
-def test_compiled_catalogue_matches_source():
-    catalogue = polib.pofile(str(PO_FILE))
-    with MO_FILE.open("rb") as handle:
+@pytest.mark.parametrize("po_file", CATALOGUES, ids=lambda p: p.stem)
+def test_compiled_catalogue_matches_source(po_file):
+    catalogue = polib.pofile(str(po_file))
+    with po_file.with_suffix(".mo").open("rb") as handle:
         compiled = gettext.GNUTranslations(handle)
     stale = []
     for entry in catalogue.translated_entries():
