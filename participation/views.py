@@ -1,5 +1,7 @@
 """Citizen actions on a consultation page. Views only parse input and call services."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,6 +30,7 @@ from .forms import (
     VoteForm,
 )
 from .models import (
+    COMMENT_EDIT_WINDOW_MINUTES,
     PETITION_BODY_MAX_LENGTH,
     PETITION_TITLE_MAX_LENGTH,
     Comment,
@@ -172,6 +175,8 @@ def comment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             "stance": form_value(form, "stance") if comment.parent_id is None else None,
             "stances": Stance.choices,
             "editable": comment.is_editable,
+            "editable_until": comment.created_at + timedelta(minutes=COMMENT_EDIT_WINDOW_MINUTES),
+            "edit_minutes": COMMENT_EDIT_WINDOW_MINUTES,
             "errors": errors,
         },
         status=400 if errors else 200,

@@ -43,7 +43,10 @@ def test_edit_form_is_prefilled_saves_and_keeps_history(client, make_consultatio
     comment = comment_create(consultation=page, user=user, body="第一版", stance="support")
     client.force_login(user)
     url = reverse("participation:comment_edit", args=[comment.pk])
-    assert "第一版</textarea>" in client.get(url).content.decode()
+    form = client.get(url).content.decode()
+    assert "第一版</textarea>" in form
+    assert "您可以修改到 " in form and "（張貼後 15 分鐘內）" in form  # until when, and why
+    assert f'href="{page.url}#comment-{comment.pk}">取消</a>' in form  # a way back unsaved
     response = client.post(url, {"body": "第二版", "stance": "oppose"})
     assert response.status_code == 302
     comment.refresh_from_db()
