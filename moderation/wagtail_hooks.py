@@ -1,9 +1,10 @@
-"""Admin menu and URLs of the moderator's desk."""
+"""Admin menu and URLs of the moderator's desk, and on the admin home what waits there."""
 
 from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.components import Component
 
 from . import admin_views
 from .services import user_is_moderator
@@ -44,3 +45,26 @@ def moderation_menu():
         ]
     )
     return SubmenuMenuItem(_("Moderation"), submenu, icon_name="warning", order=300)
+
+
+class ModerationDeskPanel(Component):
+    """A moderator's admin home said nothing of the queue: now how many items and appeals
+    wait, each a link to its screen."""
+
+    name = "moderation_desk"
+    template_name = "moderation/admin/desk_panel.html"
+    order = 70
+
+    def __init__(self, queue: int, appeals: int):
+        self.queue, self.appeals = queue, appeals
+
+    def get_context_data(self, parent_context=None):
+        return {"queue": self.queue, "appeals": self.appeals}
+
+
+@hooks.register("construct_homepage_panels")
+def add_moderation_desk_panel(request, panels):
+    from .selectors import moderation_queue, open_appeals
+
+    if user_is_moderator(request.user):
+        panels.append(ModerationDeskPanel(len(moderation_queue()), open_appeals().count()))
