@@ -1,5 +1,5 @@
-"""Search that understands Chinese: 計程車 finds the consultations, comments and statements
-that say it.
+"""Search that understands Chinese: 計程車 finds the consultations, comments, statements and
+petitions that say it.
 
 The query is normalised like every text the engine reads (full-width folding, Simplified →
 Taiwan Traditional, so 出租车 finds 計程車) and segmented with the project's jieba dictionary
@@ -18,6 +18,8 @@ from .models import (
     ConsultationPage,
     ConsultationSection,
     ModerationState,
+    Petition,
+    PetitionModeration,
     Statement,
 )
 
@@ -28,7 +30,7 @@ CANDIDATES = 300
 
 @dataclass
 class SearchHit:
-    kind: str  # "consultation" | "comment" | "statement"
+    kind: str  # "consultation" | "comment" | "statement" | "petition"
     title: str
     snippet: str
     url: str
@@ -147,5 +149,26 @@ def site_search(query: str, *, limit: int = 50) -> tuple[list[str], list[SearchH
                 score=_score([(statement.text, 1)], terms),
             )
         )
+    hits += _petition_hits(terms)
     hits.sort(key=lambda hit: -hit.score)
     return terms, hits[:limit]
+
+
+def _petition_hits(terms: list[str]) -> list[SearchHit]:
+    """Petitions a moderator approved (the board's; pending and rejected ones are private)."""
+    petition_q = Q()
+    for term in terms:
+        petition_q &= Q(title__icontains=term) | Q(body__icontains=term)
+    petitions = Petition.objects.filter(
+        petition_q, moderation_state=PetitionModeration.APPROVED
+    ).order_by("-created_at")[:CANDIDATES]
+    return [
+        SearchHit(
+            kind="petition",
+            title=petition.title,
+            snippet=_snippet(petition.body, terms),
+            url=petition.get_absolute_url(),
+            score=5 + _score([(petition.title, 3), (petition.body, 1)], terms),
+        )
+        for petition in petitions
+    ]

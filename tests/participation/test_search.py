@@ -76,3 +76,23 @@ def test_unpublished_and_hidden_content_is_not_found(corpus, make_user):
     assert [hit.kind for hit in site_search("計程車")[1]] == ["consultation"]
     taxi.unpublish()
     assert site_search("計程車")[1] == []
+
+
+def test_approved_petitions_are_found_and_pending_ones_are_not(corpus, make_user):
+    from minyi.agencies.roles import Role
+    from minyi.agencies.services import user_role_add
+    from participation.services import petition_create, petition_moderation_approve
+
+    moderator = make_user()
+    user_role_add(user=moderator, role=Role.MODERATOR)
+    agency = corpus[0].agency
+    shown = petition_create(
+        user=make_user(), title="公車動態語音播報", body="站牌全面提供語音。", agency=agency
+    )
+    petition_moderation_approve(petition=shown, moderator=moderator)
+    petition_create(user=make_user(), title="公車免費搭乘", body="尚待審查的提議。", agency=agency)
+
+    hits = site_search("公車")[1]
+    assert [(hit.kind, hit.title, hit.url) for hit in hits] == [
+        ("petition", "公車動態語音播報", shown.get_absolute_url())
+    ]
