@@ -40,6 +40,9 @@ OVERRIDDEN = (
     gettext_noop("%(start_index)s-%(end_index)s of %(items_count)s %(model_name)s"),
     gettext_noop("The page title as you'd like it to be seen by the public"),
     gettext_noop("Exploring"),
+    gettext_noop("More options for '%(title)s'"),
+    gettext_noop("Toggle breadcrumbs"),
+    gettext_noop("Toggle checks"),
     ngettext_lazy(
         '%(total)s Page <span class="w-sr-only">created in %(site_name)s</span>',
         '%(total)s Pages <span class="w-sr-only">created in %(site_name)s</span>',

@@ -200,9 +200,15 @@ def test_agency_staff_consultation(people, unique, journey_site, tmp_path):
     citizen.shot("response")
 
     # A correction is a second version, approved the same way; the first stays readable.
+    # Staff reach it from the admin's page explorer too, not only from the public page.
     page = staff.page
-    page.goto(consultation_path)
-    _post(page, page.get_by_role("link", name="更正回應"))
+    page.goto("/admin/pages/search/?q=交通部")
+    page.locator("main a", has_text="交通部").first.click()
+    page.wait_for_url(re.compile(r"/admin/pages/\d+/"))
+    page.goto(re.search(r"/admin/pages/\d+/", page.url).group(0))  # the section's explorer
+    row = page.locator("tr", has_text=title)
+    row.get_by_role("button", name=f"「{title}」的更多選項").click()
+    _post(page, page.get_by_role("link", name="回應民眾意見"))
     expect(page.locator("#response-overall")).to_have_value("感謝各界意見，本部將加強保險規定。")
     page.fill("#response-correction", "第三條施行日期誤植，更正為部分採納。")
     third = page.locator(".response-article").filter(has_text="第三條")

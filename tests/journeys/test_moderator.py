@@ -41,7 +41,10 @@ def test_moderator(people, unique):
 
     first = people("moderator")
     first.log_in("moderator@minyi.localhost")
-    first.page.goto("/admin/moderation/?kind=participation.comment")
+    # The admin home says what waits, and the count is the way in.
+    first.page.goto("/admin/")
+    first.page.get_by_role("link", name=re.compile(r"審核佇列中有 \d+ 項等待處理")).click()
+    expect(first.page.locator("h1")).to_contain_text("審核佇列")
     row = first.page.locator("tr", has_text=insult)
     expect(row).to_contain_text("自動篩檢暫緩")
     expect(row).to_contain_text("所屬：")
