@@ -456,13 +456,19 @@ def user_can_respond_to_consultation(*, consultation: ConsultationPage, user) ->
     return user.is_authenticated and user_can_manage_agency(user, consultation.agency)
 
 
-def consultation_response_context(*, consultation: ConsultationPage, user) -> dict:
-    """What the consultation page needs: the 對照表 in force and, for staff, the next step."""
-    response = consultation_response_for(consultation=consultation)
-    can_respond = consultation.status in (
+def user_can_respond_now(*, consultation: ConsultationPage, user) -> bool:
+    """Whether ``user`` is offered the response form: the consultation has closed (or been
+    answered, for corrections) and it is their agency's."""
+    return consultation.status in (
         ConsultationStatus.CLOSED,
         ConsultationStatus.RESPONDED,
     ) and user_can_respond_to_consultation(consultation=consultation, user=user)
+
+
+def consultation_response_context(*, consultation: ConsultationPage, user) -> dict:
+    """What the consultation page needs: the 對照表 in force and, for staff, the next step."""
+    response = consultation_response_for(consultation=consultation)
+    can_respond = user_can_respond_now(consultation=consultation, user=user)
     return {
         "agency_response": response,
         "can_respond": can_respond,

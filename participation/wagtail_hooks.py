@@ -77,15 +77,12 @@ def _response_button(page, user, priority: int):
     """「回應民眾意見」 on a closed consultation of the user's agency: from the page explorer
     and the page's own header, not only from the admin home's to-do panel (which lists only
     responses still to write) or the public page."""
-    from .models import ConsultationPage, ConsultationStatus
-    from .selectors import user_can_respond_to_consultation
+    from .models import ConsultationPage
+    from .selectors import user_can_respond_now
 
     if page.specific_class is not ConsultationPage or not page.live:
         return
-    consultation = page.specific
-    if consultation.status not in (ConsultationStatus.CLOSED, ConsultationStatus.RESPONDED):
-        return
-    if not user_can_respond_to_consultation(consultation=consultation, user=user):
+    if not user_can_respond_now(consultation=page.specific, user=user):
         return
     yield Button(
         _("Respond to the comments"),
