@@ -213,6 +213,10 @@ def test_messages_are_rendered_in_the_status_region(client, make_user):
     content = response.content.decode()
     status = re.search(r'<div class="messages" role="status">(.*?)</div>', content, re.S)
     assert status and 'class="message message-success"' in status.group(1)
+    # The script that gives each message its close button comes with messages only.
+    assert 'data-close-label="關閉這則訊息"' in status.group(1)
+    assert "minyi/js/messages" in content
+    assert "minyi/js/messages" not in client.get(reverse("accounts:profile")).content.decode()
 
 
 def test_profile_page(client, make_user, make_agency):

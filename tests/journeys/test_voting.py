@@ -81,6 +81,12 @@ def test_citizen_votes_card_by_card_and_reviews_their_votes(people, unique) -> N
     page.fill("#statement-text", f"網路叫車平台應公開司機的保險資訊 {unique}")
     _post(page, page.locator("#statement-form button[type=submit]"))
     expect(page.locator(".messages")).to_contain_text("您的意見陳述已新增")
+    # The redirect lands on #statements, far below the top: the confirmation stays in sight
+    # there, and can be put away.
+    confirmation = page.locator(".messages .message")
+    expect(confirmation).to_be_in_viewport()
+    confirmation.get_by_role("button", name="關閉這則訊息").click()
+    expect(confirmation).to_have_count(0)
 
     # 我的表態: the seven votes, each with the vote given; change one.
     _post(page, card.get_by_role("link", name="我的表態"))
