@@ -1,12 +1,10 @@
 """The moderator's desk in the Wagtail admin: queue, appeals, audit log and metrics."""
 
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
@@ -305,11 +303,3 @@ class MetricsView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
             rejected_by_rule=titled(metrics["rejected_by_rule"]),
             **kwargs,
         )
-
-
-def admin_item_url(instance) -> str:
-    content_type = ContentType.objects.get_for_model(instance)
-    return (
-        reverse("moderation_admin:audit_log")
-        + f"?object_key={content_type.app_label}.{content_type.model}:{instance.pk}"
-    )
