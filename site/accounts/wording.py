@@ -58,4 +58,32 @@ OVERRIDDEN = (
         '%(total)s Documents <span class="w-sr-only">created in %(site_name)s</span>',
         "total",
     ),
+    # Wagtail's promote tab and its accessibility/content checker
+    gettext_noop("Promote"),
+    gettext_noop("slug"),
+    gettext_noop(
+        "The name of the page as it will appear in URLs e.g http://domain.com/blog/[my-slug]/"
+    ),
+    gettext_noop("title tag"),
+    gettext_noop(
+        "The name of the page displayed on search engine results as the clickable headline."
+    ),
+    gettext_noop("meta description"),
+    gettext_noop("The descriptive text displayed underneath a headline in search engine results."),
+    gettext_noop("Button text is empty"),
+    gettext_noop("Empty heading found"),
+    gettext_noop("Table header text is empty"),
+    gettext_noop("Empty frame title found"),
+    gettext_noop("Incorrect heading hierarchy"),
+    gettext_noop("Input button text is empty"),
+    gettext_noop("Link text is empty"),
+    gettext_noop("Misusing paragraphs as headings"),
+    gettext_noop("Image alt text has inappropriate pattern"),
+    gettext_noop("Meta description is empty"),
+    gettext_noop("Use meaningful text for screen reader users"),
+    gettext_noop("Use a meaningful title for screen reader users"),
+    gettext_noop("Avoid skipping levels"),
+    gettext_noop("Use proper heading tags"),
+    gettext_noop("Use meaningful text"),
+    gettext_noop("Add a concise description for search engines"),
 )

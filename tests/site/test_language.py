@@ -29,3 +29,30 @@ def test_english_lives_under_en_prefix(client):
 def test_time_zone_is_taipei(settings):
     assert settings.TIME_ZONE == "Asia/Taipei"
     assert settings.LANGUAGE_CODE == "zh-hant"
+
+
+def test_the_page_editors_promote_tab_and_checker_speak_chinese(
+    client, make_user, make_consultation
+):
+    from django.utils import translation
+
+    from minyi.agencies.roles import Role
+    from minyi.agencies.services import user_role_add
+
+    page = make_consultation()
+    editor = make_user()
+    user_role_add(user=editor, role=Role.ADMINISTRATOR)
+    editor.is_superuser = True  # the site's administrators edit every page
+    editor.save(update_fields=["is_superuser"])
+    client.force_login(editor)
+    response = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk]))
+    assert response.status_code == 200, response
+    html = response.content.decode()
+    for chinese in ("推廣", "網址代稱", "搜尋結果標題", "搜尋結果摘要", "空白時使用頁面標題"):
+        assert chinese in html, chinese
+    for english in ("clickable headline", "underneath a headline", "[my-slug]", "Promote"):
+        assert english not in html, english
+    # The accessibility checker's findings (shown to staff in the userbar and the editor).
+    with translation.override("zh-hant"):
+        assert translation.gettext("Incorrect heading hierarchy") == "標題層級不正確"
+        assert translation.gettext("Meta description is empty") == "搜尋結果摘要是空白的"
