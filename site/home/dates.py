@@ -8,6 +8,8 @@ Taipei time whatever time zone they are stored in. Years before 1912 have no
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from django.utils.translation import ngettext
+
 TAIPEI = ZoneInfo("Asia/Taipei")
 MINGUO_OFFSET = 1911  # 民國 year = Gregorian year − 1911
 ENGLISH_MONTHS = (
@@ -82,3 +84,29 @@ def iso_value(value: dt.date | dt.datetime) -> str:
     if isinstance(local, dt.datetime):
         return local.isoformat(timespec="seconds")
     return local.isoformat()
+
+
+_DURATION_UNITS = (
+    (86400, lambda n: ngettext("%(n)d day", "%(n)d days", n) % {"n": n}),
+    (3600, lambda n: ngettext("%(n)d hour", "%(n)d hours", n) % {"n": n}),
+    (60, lambda n: ngettext("%(n)d minute", "%(n)d minutes", n) % {"n": n}),
+    (1, lambda n: ngettext("%(n)d second", "%(n)d seconds", n) % {"n": n}),
+)
+
+
+def format_duration(seconds: float) -> str:
+    """A span of time as people say it: its two largest units, rounded down
+    (「2 天 3 小時」, 「45 分鐘」, 「0 秒」), not a count of seconds."""
+    left = max(0, int(seconds))
+    parts = []
+    for size, say in _DURATION_UNITS:
+        count, left = divmod(left, size)
+        if count or (parts and len(parts) < 2):
+            parts.append((count, say))
+        if len(parts) == 2:
+            break
+    while len(parts) > 1 and parts[-1][0] == 0:
+        parts.pop()  # 「2 天」, not 「2 天 0 小時」
+    if not parts:
+        return _DURATION_UNITS[-1][1](0)
+    return " ".join(say(count) for count, say in parts)

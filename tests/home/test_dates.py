@@ -8,6 +8,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from minyi.home.dates import (
+    format_duration,
     format_english_date,
     format_minguo_date,
     format_minguo_datetime,
@@ -121,3 +122,35 @@ def test_tw_date_before_1912():
     with translation.override("zh-hant"):
         html = render("{{ v|tw_date }}", v=dt.date(1911, 10, 10))
     assert html == '<time datetime="1911-10-10" title="1911-10-10">西元1911年10月10日</time>'
+
+
+@pytest.mark.parametrize(
+    ("seconds", "chinese", "english"),
+    [
+        (0, "0 秒", "0 seconds"),
+        (0.7, "0 秒", "0 seconds"),
+        (-5, "0 秒", "0 seconds"),
+        (45, "45 秒", "45 seconds"),
+        (60, "1 分鐘", "1 minute"),
+        (61, "1 分鐘 1 秒", "1 minute 1 second"),
+        (3 * 3600 + 12 * 60 + 59, "3 小時 12 分鐘", "3 hours 12 minutes"),
+        (86400, "1 天", "1 day"),
+        (2 * 86400 + 7 * 3600 + 1800, "2 天 7 小時", "2 days 7 hours"),
+        (2 * 86400 + 59, "2 天", "2 days"),  # rounded down to its two largest units
+    ],
+)
+def test_durations_read_as_people_say_them(seconds, chinese, english):
+    with translation.override("zh-hant"):
+        assert format_duration(seconds) == chinese
+    with translation.override("en"):
+        assert format_duration(seconds) == english
+
+
+def test_duration_filter_leaves_what_is_not_a_number_empty():
+    template = Template(
+        "{% load minyi_dates %}[{{ a|duration }}][{{ b|duration }}][{{ c|duration }}]"
+    )
+    with translation.override("zh-hant"):
+        assert (
+            template.render(Context({"a": 5400.0, "b": None, "c": "x"})) == "[1 小時 30 分鐘][][]"
+        )

@@ -300,6 +300,8 @@ def test_report_form_and_metrics(client, comment, make_user, make_moderator):
     client.force_login(make_moderator())
     metrics = client.get(reverse("moderation_admin:metrics"))
     assert metrics.status_code == 200
+    # Nothing decided yet: the times say so, not an empty box.
+    assert "從送出到決定的時間（中位數）</dt><dd>—</dd>" in metrics.content.decode()
     assert Comment.objects.count() == 1
 
 

@@ -54,3 +54,11 @@ def tw_date(value: object, arg: str = "") -> SafeString | str:
     return format_html(
         '<time datetime="{}" title="{}">{}</time>', dates.iso_value(value), title, text
     )
+
+
+@register.filter
+def duration(value: object) -> str:
+    """Seconds as 「3 小時 12 分鐘」 (``dates.format_duration``); "" for anything not a number."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return ""
+    return dates.format_duration(value)
