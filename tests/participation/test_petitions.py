@@ -1,6 +1,8 @@
 """Petitions (提點子): moderation, endorsements, threshold, agency response, the board."""
 
+import re
 from datetime import timedelta
+from urllib.parse import quote
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -343,6 +345,17 @@ def test_the_proposer_follows_the_petition_and_cannot_endorse_it(make_petition, 
     html = client.get(petition.get_absolute_url()).content.decode()
     assert "您是這項提議的提議人" in html
     assert reverse("participation:petition_endorse", args=[petition.pk]) not in html
+    # ...and has the links to share it with (the page asks them to).
+    share = re.search(r'<nav class="share" aria-label="分享">(.*?)</nav>', html, re.S)
+    assert share, "no share links on an open petition"
+    assert quote(f"http://testserver{petition.get_absolute_url()}", safe="") in share.group(1)
+
+
+def test_a_pending_proposal_has_nothing_to_share(make_petition, client):
+    petition = make_petition(approve=False)
+    client.force_login(petition.author)
+    html = client.get(petition.get_absolute_url()).content.decode()
+    assert "審核" in html and 'class="share"' not in html
     petition.refresh_from_db()
     assert petition.endorsement_count == 0
 
@@ -352,3 +365,25 @@ def test_the_approval_notice_opens_the_petition(make_petition):
     notice = Notification.objects.get(user=petition.author, title__contains="開放附議")
     assert notice.url == petition.get_absolute_url()
     assert f"「{petition.title}」" in notice.title  # which of one's proposals
+
+
+@pytest.mark.parametrize(
+    ("count", "threshold", "shown"),
+    [
+        (0, 5000, "已附議 0／5,000（0%）"),
+        (2, 5000, "已附議 2／5,000（不到 1%）"),
+        (49, 5000, "已附議 49／5,000（不到 1%）"),
+        (50, 5000, "已附議 50／5,000（1%）"),
+        (6200, 5000, "已附議 6,200／5,000（100%）"),
+    ],
+)
+def test_progress_says_under_one_percent_rather_than_zero(count, threshold, shown):
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    petition = Petition(pk=1, threshold=threshold, endorsement_count=count)
+    with translation.override("zh-hant"):
+        html = render_to_string(
+            "participation/includes/petition_progress.html", {"petition": petition}
+        )
+    assert shown in html
