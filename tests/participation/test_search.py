@@ -63,7 +63,7 @@ def test_search_page(client, corpus):
     assert client.get(url).status_code == 200
     html = client.get(url, {"q": "出租车"}).content.decode()
     assert "<mark>計程車</mark>" in html
-    assert "每天搭計程車上班" in html
+    assert "每天搭<mark>計程車</mark>上班" in html  # the word found, marked in the result too
     empty = client.get(url, {"q": "核融合"}).content.decode()
     assert "找不到" in empty or "Nothing matched" in empty
 
@@ -96,3 +96,15 @@ def test_approved_petitions_are_found_and_pending_ones_are_not(corpus, make_user
     assert [(hit.kind, hit.title, hit.url) for hit in hits] == [
         ("petition", "公車動態語音播報", shown.get_absolute_url())
     ]
+
+
+def test_highlight_marks_every_term_and_escapes_the_rest():
+    from minyi.home.templatetags.minyi_tags import highlight
+
+    assert (
+        highlight("<b>計程車</b>與計程表", ["計程", "計程車"])
+        == "&lt;b&gt;<mark>計程車</mark>&lt;/b&gt;與<mark>計程</mark>表"
+    )
+    assert highlight("Uber 與 uber", ["UBER"]) == "<mark>Uber</mark> 與 <mark>uber</mark>"
+    assert highlight("a<b", []) == "a&lt;b"
+    assert highlight(None, ["x"]) == ""

@@ -3,6 +3,8 @@
 import re
 
 from django import template
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import SafeString
 from django.utils.translation import to_locale
 
 register = template.Library()
@@ -53,3 +55,21 @@ def sentence_gap() -> str:
     from minyi.home.dates import english_now
 
     return " " if english_now() else ""
+
+
+@register.filter
+def highlight(text: object, terms) -> SafeString:
+    """``text`` escaped, with each of the searched ``terms`` in it marked (<mark>), longest
+    first so that one term inside another is not marked twice; case is ignored."""
+    text = "" if text is None else str(text)
+    words = sorted({str(term) for term in terms or () if str(term).strip()}, key=len, reverse=True)
+    if not words:
+        return escape(text)
+    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    pieces, last = [], 0
+    for found in pattern.finditer(text):
+        pieces.append(escape(text[last : found.start()]))
+        pieces.append(format_html("<mark>{}</mark>", found.group()))
+        last = found.end()
+    pieces.append(escape(text[last:]))
+    return format_html_join("", "{}", ((piece,) for piece in pieces))
