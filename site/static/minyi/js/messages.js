@@ -9,8 +9,8 @@
       var button = document.createElement("button");
       button.type = "button";
       button.className = "message-close";
+      // The × is drawn by CSS: the message's own text stays exactly what the server wrote.
       button.setAttribute("aria-label", label);
-      button.textContent = "×";
       button.addEventListener("click", function () {
         message.remove();
       });
