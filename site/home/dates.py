@@ -98,15 +98,11 @@ def format_duration(seconds: float) -> str:
     """A span of time as people say it: its two largest units, rounded down
     (「2 天 3 小時」, 「45 分鐘」, 「0 秒」), not a count of seconds."""
     left = max(0, int(seconds))
-    parts = []
+    counts = []
     for size, say in _DURATION_UNITS:
         count, left = divmod(left, size)
-        if count or (parts and len(parts) < 2):
-            parts.append((count, say))
-        if len(parts) == 2:
-            break
-    while len(parts) > 1 and parts[-1][0] == 0:
-        parts.pop()  # 「2 天」, not 「2 天 0 小時」
-    if not parts:
-        return _DURATION_UNITS[-1][1](0)
-    return " ".join(say(count) for count, say in parts)
+        counts.append((count, say))
+    largest = next((i for i, (count, _say) in enumerate(counts) if count), len(counts) - 1)
+    # 「2 天」, not 「2 天 0 小時」; 「0 秒」 for nothing at all.
+    shown = [part for part in counts[largest : largest + 2] if part[0]] or [counts[largest]]
+    return " ".join(say(count) for count, say in shown)
