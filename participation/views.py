@@ -525,10 +525,13 @@ def section_comments_view(request: HttpRequest, pk: int) -> HttpResponse:
     number = request.GET.get("page")
     # A comment's permalink (?comment=<pk>#comment-<pk>) opens the page that holds it.
     wanted = request.GET.get("comment", "")
-    if wanted.isdigit():
+    whole_comment = (
+        int(wanted) if wanted.isascii() and wanted.isdigit() and len(wanted) < 19 else None
+    )
+    if whole_comment is not None:
         pks = list(listed.values_list("pk", flat=True))
-        if int(wanted) in pks:
-            number = pks.index(int(wanted)) // COMMENTS_PER_PAGE + 1
+        if whole_comment in pks:
+            number = pks.index(whole_comment) // COMMENTS_PER_PAGE + 1
     return render(
         request,
         "participation/section_comments.html",
@@ -537,6 +540,7 @@ def section_comments_view(request: HttpRequest, pk: int) -> HttpResponse:
             "section": section,
             "requested": requested,
             "comments": paginator.get_page(number),
+            "whole_comment": whole_comment,  # the linked comment is not folded
             "stance": stance,
             "stances": Stance.choices,
             "sort": sort,

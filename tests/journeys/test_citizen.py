@@ -6,6 +6,18 @@ import re
 from playwright.sync_api import expect
 
 CONSULTATION = "/motc/uberx/"
+# A comment long enough to be folded on the page (past 240 characters), its last line past the cut.
+LONG_REASONS = (
+    "我住在偏鄉，晚上十點以後就沒有公車，計程車也很難叫到，"
+    "自用車載客讓我和鄰居下班後能安全回家。但我也擔心乘客的保險與司機的背景查核，"
+    "希望主管機關在試辦期間要求平台公開投保證明、司機的無肇事紀錄與申訴處理的時限，"
+    "並且定期公布事故與申訴的統計，讓大家判斷這個制度是否值得延續。"
+    "試辦的地區也應該包括交通不便的鄉鎮，而不是只有台北市，"
+    "否則最需要這項服務的人反而看不到它的效果。另外，車資的計算方式要透明，"
+    "尖峰加價的上限應該事先公告，不能讓乘客在下雨天或深夜被收取不合理的費用。"
+    "司機的收入與工時也要納入評估，避免為了多載幾趟而疲勞駕駛。\n\n"
+    "最後一句：請在一年後公布完整的試辦評估報告。"
+)
 
 
 def _post(page, button) -> None:
@@ -19,7 +31,7 @@ def test_citizen_takes_part_and_hears_back(people, unique) -> None:
     neighbour.log_in("citizen@minyi.localhost")
     neighbour.page.goto(CONSULTATION)
     neighbour.page.locator("input[name=stance][value=support]").check()
-    neighbour.page.fill("#comment-body", f"支持先試辦一年再評估。{unique}")
+    neighbour.page.fill("#comment-body", f"支持先試辦一年再評估。{unique}\n\n{LONG_REASONS}")
     _post(neighbour.page, neighbour.page.locator("#comment-form button[type=submit]"))
     expect(neighbour.page.locator(".messages")).to_contain_text("您的留言已發表")
 
@@ -47,8 +59,13 @@ def test_citizen_takes_part_and_hears_back(people, unique) -> None:
     expect(page.locator(".follow-form")).to_contain_text("已追蹤")
     expect(page.locator(".follow-form button")).to_have_text("取消追蹤")
 
-    # Reply to someone else's comment (one level; the form opens without JavaScript).
+    # Reply to someone else's comment (one level; the form opens without JavaScript). Being
+    # long, it is folded, so the page does not turn into a wall on a phone: one click opens it.
     theirs = page.locator(".comment-list > li.comment").filter(has_text=f"評估。{unique}")
+    last_line = theirs.get_by_text("最後一句：請在一年後公布完整的試辦評估報告。")
+    expect(last_line).to_be_hidden()
+    theirs.locator("summary", has_text="顯示全文").click()
+    expect(last_line).to_be_visible()
     theirs.locator("summary", has_text="回覆").click()
     theirs.locator("textarea[name=body]").fill(f"同意您的看法。{unique}")
     _post(page, theirs.locator("button", has_text="送出回覆"))
