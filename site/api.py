@@ -16,6 +16,8 @@ api = NinjaAPI(
     title="Minyi 民意 API",
     version="1",
     description=(
+        "民意平台的開放資料：公共政策諮詢與條文、公開留言、意見陳述與投票數、附議、施政績效。"
+        "寫入需要已登入的工作階段與 CSRF 權杖。\n\n"
         "Consultations, their sections, public comments and statements with vote counts; "
         "open data of the platform. Write endpoints need a signed-in session and a CSRF token."
     ),
