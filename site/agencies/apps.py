@@ -6,3 +6,6 @@ class AgenciesConfig(AppConfig):
     name = "minyi.agencies"
     label = "agencies"
     verbose_name = _("Agencies and roles")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the receivers)

@@ -56,14 +56,34 @@ def user_can_manage_staff(user: User) -> bool:
     return user.is_authenticated and (user.is_superuser or user_has_role(user, Role.ADMINISTRATOR))
 
 
-def user_has_role(user: User, role: Role) -> bool:
+# The user's group names, read once per user object: one admin page asks for roles a dozen
+# times (menu items, buttons, permission policies). Like Django's own ``_perm_cache`` it lives
+# on the instance, so each request (which loads its own user) sees current roles; changes
+# through ``user.groups`` clear it (``minyi.agencies.apps``).
+GROUP_NAMES_CACHE = "_minyi_group_names"
+
+
+def user_group_names(user: User) -> frozenset[str]:
     if not user.is_authenticated:
-        return False
-    return user.groups.filter(name=role.group_name).exists()
+        return frozenset()
+    names = getattr(user, GROUP_NAMES_CACHE, None)
+    if names is None:
+        names = frozenset(user.groups.values_list("name", flat=True))
+        setattr(user, GROUP_NAMES_CACHE, names)
+    return names
+
+
+def user_group_names_forget(user: User) -> None:
+    if getattr(user, GROUP_NAMES_CACHE, None) is not None:
+        delattr(user, GROUP_NAMES_CACHE)
+
+
+def user_has_role(user: User, role: Role) -> bool:
+    return role.group_name in user_group_names(user)
 
 
 def user_roles(user: User) -> list[Role]:
-    names = set(user.groups.values_list("name", flat=True)) if user.is_authenticated else set()
+    names = user_group_names(user)
     return [role for role in Role if role.group_name in names]
 
 
