@@ -58,7 +58,7 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="session")
 def axe_script() -> Path:
-    """axe.min.js from npm (installed into var/node/ on first use)."""
+    """axe.min.js from the installed axe-playwright-python wheel."""
     try:
         return ensure_axe()
     except AxeUnavailableError as exc:
