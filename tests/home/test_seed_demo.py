@@ -67,3 +67,16 @@ def test_printed_passwords_work(client):
     )
     assert response.status_code == 302
     assert client.session["_auth_user_id"]
+
+
+def test_seed_demo_lines_the_demo_users_up_in_terminal_columns():
+    import unicodedata
+
+    lines = [line for line in seed().splitlines() if "@minyi.localhost" in line]
+    assert len(lines) >= 5
+
+    def columns_before_email(line: str) -> int:
+        head = line[: line.index(line.split()[1])]
+        return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in head)
+
+    assert len({columns_before_email(line) for line in lines}) == 1, lines

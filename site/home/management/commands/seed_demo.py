@@ -5,6 +5,7 @@ user's password once (existing users keep theirs).
 """
 
 import secrets
+import unicodedata
 from datetime import timedelta
 from pathlib import Path
 
@@ -192,7 +193,7 @@ class Command(BaseCommand):
         if passwords:
             self.stdout.write("Demo users (passwords are shown only this once):")
             for role_name, email, password in passwords:
-                self.stdout.write(f"  {role_name:<28} {email:<30} {password}")
+                self.stdout.write(f"  {_pad_to_columns(str(role_name), 10)} {email:<30} {password}")
         else:
             self.stdout.write("Demo users already exist; their passwords are unchanged.")
 
@@ -363,3 +364,9 @@ def _motc_consultation_add(
         )
     agency.root_page.add_child(instance=consultation)
     return consultation
+
+
+def _pad_to_columns(text: str, columns: int) -> str:
+    """Pad for a terminal, where a Han character takes two columns (「審核員」 is six wide)."""
+    width = sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+    return text + " " * max(columns - width, 0)
