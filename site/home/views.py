@@ -1,10 +1,15 @@
-"""Reader display preferences: larger text and a high-contrast mode.
+"""Reader display preferences: larger text, a high-contrast mode and the language.
 
 Kept in cookies so they work without an account and without JavaScript.
 """
 
-from django.http import HttpRequest, HttpResponseRedirect
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils import translation
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
 from .context_processors import CONTRAST_COOKIE, TEXT_SIZE_COOKIE
 from .forms import DisplayPreferencesForm
@@ -32,6 +37,21 @@ def display_preferences_set(request: HttpRequest) -> HttpResponseRedirect:
             CONTRAST_COOKIE, contrast, max_age=ONE_YEAR, samesite="Lax", secure=request.is_secure()
         )
     return response
+
+
+@require_POST
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Django's ``set_language``, reading ``next`` in the language its address is in.
+
+    The switch is posted to an unprefixed address, so Django resolves ``next`` as Chinese:
+    ``/en/…`` then matches no English route (or Wagtail's catch-all) and comes back
+    unchanged, and a reader who chose English could not return to 中文. Resolving it in
+    its own language lets Django translate it to the same page in the chosen one.
+    """
+    next_path = urlsplit(request.POST.get("next") or "").path
+    next_language = translation.get_language_from_path(next_path) or settings.LANGUAGE_CODE
+    with translation.override(next_language):
+        return set_language(request)
 
 
 def favicon(request):

@@ -56,3 +56,37 @@ def test_the_page_editors_promote_tab_and_checker_speak_chinese(
     with translation.override("zh-hant"):
         assert translation.gettext("Incorrect heading hierarchy") == "標題層級不正確"
         assert translation.gettext("Meta description is empty") == "搜尋結果摘要是空白的"
+
+
+@pytest.mark.parametrize(
+    "chinese_path",
+    ["/", "/accounts/login/", "/motc/uberx/", "/participate/search/"],
+)
+def test_the_language_switch_goes_both_ways_on_the_same_page(
+    client, make_consultation, chinese_path
+):
+    """A reader who chose English must be able to return to 中文 from the page they are on
+    (the switch used to send /en/… back to itself)."""
+    make_consultation(slug="uberx", agency_code="MOTC")
+    english_path = "/en" + chinese_path
+    to_english = client.post(reverse("set_language"), {"language": "en", "next": chinese_path})
+    assert to_english.status_code == 302
+    assert to_english["Location"] == english_path
+    to_chinese = client.post(reverse("set_language"), {"language": "zh-hant", "next": english_path})
+    assert to_chinese.status_code == 302
+    assert to_chinese["Location"] == chinese_path
+    assert to_chinese.cookies["django_language"].value == "zh-hant"
+    page = client.get(to_chinese["Location"])
+    assert page.status_code == 200
+    assert '<html lang="zh-Hant-TW"' in page.content.decode()
+
+
+def test_the_language_switch_keeps_the_query_and_refuses_other_sites(client):
+    back = client.post(
+        reverse("set_language"), {"language": "zh-hant", "next": "/en/participate/search/?q=公車"}
+    )
+    assert back["Location"] == "/participate/search/?q=%E5%85%AC%E8%BB%8A"
+    elsewhere = client.post(
+        reverse("set_language"), {"language": "zh-hant", "next": "https://example.com/en/"}
+    )
+    assert elsewhere["Location"] == "/"
