@@ -27,7 +27,7 @@ from django.utils.translation import get_language
 
 from minyi.page_cache import CSRF_PLACEHOLDER, Personalisation, csrf_token_once
 
-from .standing import MIN_VOTES
+from .standing import votes_to_join
 
 # Set in the template context while a page is rendered for the shared citizens' copy.
 DEFERRED = "page_holes_deferred"
@@ -101,7 +101,7 @@ def _vote_context(request: HttpRequest, page: PageRef, parts) -> dict:
         "consultation_pk": page.pk,
         "vote_message": _vote_message(request) if signed_in else "",
         # Votes still needed before "Where I stand" shows the reader's place (Pol.is: 7).
-        "standing_needed": max(0, min(MIN_VOTES, len(page.vote_order)) - voted) if signed_in else 0,
+        "standing_needed": max(0, votes_to_join(len(page.vote_order)) - voted) if signed_in else 0,
     }
 
 

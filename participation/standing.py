@@ -17,9 +17,12 @@ from django.db.models import Max
 from django.utils import timezone
 
 from .models import ConsultationPage, ModerationState, OpinionMap, Participant, Statement, Vote
-from .opinion_groups import DEFAULT_MIN_VOTES, opinion_groups, vote_matrix
+from .opinion_groups import DEFAULT_MIN_VOTES, K_RANGE, opinion_groups, vote_matrix
 
 MIN_VOTES = DEFAULT_MIN_VOTES  # Pol.is shows a participant's place after 7 votes
+# The fewest participants in the conversation for which groups can be looked for (k ≥ 2 needs
+# one more person than groups: opinion_groups' own rule).
+MIN_PARTICIPANTS = K_RANGE[0] + 1
 REFRESH_SECONDS = 30
 POINTS_MAX = 800  # dots drawn on the map (a seeded sample); sizes count everyone
 SHOWN_STATEMENTS = 5
@@ -32,6 +35,16 @@ def _conversation(consultation_id: int):
     return Statement.objects.filter(consultation_id=consultation_id).exclude(
         moderation_state__in=_OUT_OF_CONVERSATION
     )
+
+
+def votes_to_join(statement_count: int) -> int:
+    """Votes that put a participant on the map: ``MIN_VOTES``, or every statement when there
+    are fewer (as ``opinion_groups.participants_in_conversation`` counts them)."""
+    return max(1, min(MIN_VOTES, statement_count))
+
+
+def consultation_votes_to_join(consultation_id: int) -> int:
+    return votes_to_join(_conversation(consultation_id).count())
 
 
 def conversation_statement_ids(consultation_id: int) -> list[int]:
@@ -129,6 +142,7 @@ class GroupView:
 class Standing:
     votes_cast: int
     votes_needed: int  # more votes before a place on the map (0: enough)
+    votes_to_join: int  # votes that put anyone on the map (fewer than 7 with few statements)
     ready: bool  # a map with groups exists
     updating: bool  # the map is older than the latest vote (a new one is queued)
     reason: str = ""  # why there are no groups yet
@@ -160,15 +174,21 @@ def participant_standing(*, consultation: ConsultationPage, user) -> Standing:
         if participant_id
         else 0
     )
-    total = _conversation(consultation.pk).count()
-    needed = max(0, min(MIN_VOTES, total) - votes_cast)
+    to_join = consultation_votes_to_join(consultation.pk)
+    needed = max(0, to_join - votes_cast)
     stored = OpinionMap.objects.filter(consultation=consultation).first()
     updating = stored is None or stored.last_vote_at != _latest_vote_at(consultation.pk)
     if updating:
         opinion_map_request(consultation_id=consultation.pk)
         if stored is None:  # a worker that runs tasks at once (development) has it ready now
             stored = OpinionMap.objects.filter(consultation=consultation).first()
-    standing = Standing(votes_cast=votes_cast, votes_needed=needed, ready=False, updating=updating)
+    standing = Standing(
+        votes_cast=votes_cast,
+        votes_needed=needed,
+        votes_to_join=to_join,
+        ready=False,
+        updating=updating,
+    )
     if stored is None:
         return standing
     data = stored.data

@@ -111,13 +111,13 @@ def comment_post(request: HttpRequest, pk: int) -> HttpResponse:
     verdict = comment.moderation_verdict
     if comment.state == CommentState.REJECTED:
         message = _("Your comment was not published: %(reasons)s") % {
-            "reasons": "；".join(r["message"] for r in verdict.reasons)
+            "reasons": verdict.reasons_text
         }
     elif comment.state == CommentState.HELD:
         message = _("Your comment will appear after a moderator has reviewed it.")
     elif verdict.reasons:
         message = _("Your comment is published; some personal data was masked: %(reasons)s") % {
-            "reasons": "；".join(dict.fromkeys(r["message"] for r in verdict.reasons))
+            "reasons": verdict.reasons_text
         }
     else:
         message = _("Your comment is published.")
@@ -591,7 +591,12 @@ def statements_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def standing_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Where I stand: the consultation's opinion groups, the reader's place and group in them."""
-    from .standing import MIN_VOTES, opinion_map_layout, participant_standing
+    from .standing import (
+        MIN_PARTICIPANTS,
+        consultation_votes_to_join,
+        opinion_map_layout,
+        participant_standing,
+    )
 
     consultation = get_object_or_404(consultation_list(), pk=pk)
     standing = (
@@ -606,6 +611,7 @@ def standing_view(request: HttpRequest, pk: int) -> HttpResponse:
             "consultation": consultation,
             "standing": standing,
             "layout": opinion_map_layout(standing) if standing and standing.ready else None,
-            "min_votes": MIN_VOTES,
+            "min_votes": standing.votes_to_join if standing else consultation_votes_to_join(pk),
+            "min_participants": MIN_PARTICIPANTS,
         },
     )

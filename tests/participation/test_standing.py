@@ -104,4 +104,29 @@ def test_no_groups_before_enough_people_vote(client, make_consultation, make_use
     statement_vote_cast(statement=statement, user=voter, value=1)
     client.force_login(voter)
     html = client.get(reverse("participation:standing", args=[page.pk])).content.decode()
-    assert "還分不出意見群" in html or "人數還不夠" in html
+    assert "才能分出意見群" in html
+    assert "各對 1 則陳述表態" in html and "目前有 1 位" in html
+
+
+def test_with_fewer_statements_than_seven_every_statement_is_enough(
+    client, make_consultation, make_user
+):
+    """Six statements: the page asked for 「至少 7 則」 after a reader had voted on all six,
+    and never placed them. Voting on all six must be enough, and the page must say so."""
+    page = make_consultation()
+    statements = [Statement.objects.create(consultation=page, text=f"陳述 {n}") for n in range(6)]
+    camps = {"pro": [make_user() for _ in range(3)], "con": [make_user() for _ in range(3)]}
+    for camp, people in camps.items():
+        for person in people:
+            for n, statement in enumerate(statements):
+                agrees = (n < 3) == (camp == "pro")
+                statement_vote_cast(statement=statement, user=person, value=1 if agrees else -1)
+    me = camps["pro"][0]
+    client.force_login(me)
+    html = client.get(reverse("participation:standing", args=[page.pk])).content.decode()
+    assert "至少 7 則" not in html and "7 則" not in html
+    assert "對至少 6 則陳述表態的參與者" in html
+    standing = participant_standing(consultation=page, user=me)
+    assert standing.votes_to_join == 6 and standing.votes_needed == 0
+    assert standing.my_group is not None and standing.my_group.size == 3
+    assert f"您屬於意見群 {standing.my_group.letter}" in html
