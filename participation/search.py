@@ -11,6 +11,7 @@ see migration 0007). Results are ranked by where and how often the words occur.
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.urls import reverse
 
 from .models import (
     Comment,
@@ -120,7 +121,7 @@ def site_search(query: str, *, limit: int = 50) -> tuple[list[str], list[SearchH
                 kind="comment",
                 title=f"{comment.author.public_name} · {comment.consultation.title}",
                 snippet=_snippet(comment.body, terms),
-                url=f"{comment.consultation.url or ''}#comment-{comment.pk}",
+                url=reverse("participation:comment_link", args=[comment.pk]),
                 score=_score([(comment.body, 1)], terms),
             )
         )

@@ -239,7 +239,7 @@ def _reply_notify(*, reply: Comment, parent: Comment) -> None:
         users=[parent.author],
         kind=notification_kinds.REPLY,
         title=title,
-        url=f"{reply.consultation.url}#comment-{reply.pk}",
+        url=reverse("participation:comment_link", args=[reply.pk]),
     )
 
 
@@ -1273,7 +1273,7 @@ def moderated_kinds_register() -> None:
             get_text=lambda comment: comment.body,
             set_text=_comment_text_set,
             author_user=lambda comment: comment.author,
-            url=lambda comment: f"{comment.consultation.url or ''}#comment-{comment.pk}",
+            url=lambda comment: reverse("participation:comment_link", args=[comment.pk]),
             where=lambda comment: (comment.consultation.title, comment.consultation.url or ""),
             state_field="state",
             state_values=_state_values(_COMMENT_STATES),

@@ -142,6 +142,24 @@ def comment_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(request, page, anchor="comments", message=_("Your comment was withdrawn."))
 
 
+@require_GET
+def comment_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """A comment's lasting address (notifications and e-mails link here): the list page that
+    holds it, or the consultation with a word that it is gone, since a withdrawn or removed
+    comment (or a reply under one) is no longer shown anywhere."""
+    comment = get_object_or_404(Comment.objects.select_related("parent"), pk=pk)
+    page = get_object_or_404(consultation_list(), pk=comment.consultation_id)
+    top = comment.parent or comment
+    if not comment.state == top.state == CommentState.PUBLISHED:
+        messages.info(
+            request, _("This comment was withdrawn by its author or removed: it is not shown.")
+        )
+        return redirect(f"{page.url}#comments")
+    query = urlencode({"section": top.section_id or "general", "comment": top.pk})
+    listing = reverse("participation:section_comments", args=[page.pk])
+    return redirect(f"{listing}?{query}#comment-{comment.pk}")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def comment_edit_view(request: HttpRequest, pk: int) -> HttpResponse:

@@ -24,7 +24,8 @@ def test_reply_notifies_the_author_once(make_consultation, make_user):
     comment_create(consultation=page, user=author, body="自己回覆自己", parent=parent)
     notices = Notification.objects.filter(user=author, kind=notification_kinds.REPLY)
     assert notices.count() == 1
-    assert notices.get().url.endswith(f"#comment-{parent.replies.get(author=replier).pk}")
+    reply = parent.replies.get(author=replier)
+    assert notices.get().url == reverse("participation:comment_link", args=[reply.pk])
 
 
 def test_held_reply_is_screened_and_notifies_nobody(make_consultation, make_user):
@@ -182,4 +183,57 @@ def test_held_reply_approved_by_a_moderator_notifies_the_author(make_consultatio
     user_role_add(user=moderator, role=Role.MODERATOR)
     item_decide(moderator=moderator, instance=reply, action="approve", rule="", note="誤判")
     notice = Notification.objects.get(user=author, kind=notification_kinds.REPLY)
-    assert notice.url.endswith(f"#comment-{reply.pk}")
+    assert notice.url == reverse("participation:comment_link", args=[reply.pk])
+
+
+def test_a_comments_link_finds_it_on_its_list_page_or_says_it_is_gone(
+    client, make_consultation, make_user
+):
+    """Notifications link to ``comment_link``: the list page that holds the comment (the 30th
+    of a section is not on the consultation page), or the consultation with a word that it
+    was withdrawn (it used to point at a ``#comment-N`` that no longer existed)."""
+    from participation.services import comment_withdraw
+
+    page = make_consultation()
+    section = page.sections.first()
+    author, replier = make_user(), make_user()
+    parent = comment_create(
+        consultation=page, user=author, body="原留言", stance="support", section=section
+    )
+    reply = comment_create(consultation=page, user=replier, body="我的回覆", parent=parent)
+    link = reverse("participation:comment_link", args=[reply.pk])
+
+    found = client.get(link)
+    listing = reverse("participation:section_comments", args=[page.pk])
+    assert found.status_code == 302
+    assert found.url == f"{listing}?section={section.pk}&comment={parent.pk}#comment-{reply.pk}"
+    html = client.get(found.url).content.decode()
+    assert f'id="comment-{reply.pk}"' in html and "我的回覆" in html
+
+    comment_withdraw(comment=reply, user=replier)
+    gone = client.get(link, follow=True)
+    assert gone.redirect_chain[0][0] == f"{page.url}#comments"
+    html = gone.content.decode()
+    assert "這則留言已由作者撤回或已被移除" in html and "我的回覆" not in html
+
+    comment_withdraw(comment=parent, user=author)  # a reply under a withdrawn comment is gone too
+    other = comment_create(consultation=page, user=make_user(), body="另一則", stance="oppose")
+    assert client.get(reverse("participation:comment_link", args=[other.pk])).status_code == 302
+    assert client.get(reverse("participation:comment_link", args=[999999])).status_code == 404
+
+
+def test_withdrawing_asks_first(client, make_consultation, make_user):
+    page = make_consultation()
+    author = make_user()
+    comment = comment_create(consultation=page, user=author, body="可能撤回", stance="support")
+    client.force_login(author)
+    html = client.get(page.url).content.decode()
+    action = reverse("participation:comment_withdraw", args=[comment.pk])
+    details = html[html.index('<details class="confirm-inline">') :]
+    details = details[: details.index("</details>")]
+    assert "<summary" in details and "撤回" in details
+    assert f'action="{action}"' in details
+    assert "確定要撤回這則留言嗎" in details and "確定撤回" in details
+    assert client.post(action).status_code == 302
+    comment.refresh_from_db()
+    assert comment.state == "withdrawn"

@@ -39,7 +39,10 @@ def test_finds_consultations_and_comments_containing_the_word(corpus):
     terms, hits = site_search("計程車")
     kinds = {(hit.kind, hit.url.split("#")[0]) for hit in hits}
     assert ("consultation", taxi.url) in kinds
-    assert ("comment", taxi.url) in kinds
+    # a comment links to its lasting address, which finds it on its list page
+    taxi_comment = taxi.comments.get(body__contains="計程車")
+    comment_link = reverse("participation:comment_link", args=[taxi_comment.pk])
+    assert ("comment", comment_link) in kinds
     assert all(other.url not in hit.url for hit in hits)
     assert any("計程車" in hit.snippet for hit in hits)
 
