@@ -374,6 +374,11 @@ vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="民意 Minyi <noreply@minyi.localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# Who runs the platform and answers questions about personal data: named in the notice of
+# collection that the Personal Data Protection Act (個人資料保護法 §8) asks for (/privacy/).
+MINYI_OPERATOR_NAME = env.str("OPERATOR_NAME", default="民意 Minyi 平台營運機關")
+MINYI_PRIVACY_CONTACT = env.str("PRIVACY_CONTACT", default="privacy@minyi.localhost")
+
 # --- Security -------------------------------------------------------------
 
 SESSION_COOKIE_HTTPONLY = True

@@ -37,6 +37,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("me/", include(account_urls)),
+    path("privacy/", home_views.privacy_notice, name="privacy"),
     path("notifications/", include("minyi.notifications.urls")),
     path("participate/", include("participation.urls")),
     path("moderation/", include("moderation.urls")),

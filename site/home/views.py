@@ -54,6 +54,21 @@ def language_set(request: HttpRequest) -> HttpResponse:
         return set_language(request)
 
 
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    """The notice of collection (個人資料蒐集告知, Personal Data Protection Act §8): who
+    collects what, why, for how long, who sees it, and how to use one's rights here."""
+    from django.shortcuts import render
+
+    return render(
+        request,
+        "home/privacy.html",
+        {
+            "operator": settings.MINYI_OPERATOR_NAME,
+            "contact": settings.MINYI_PRIVACY_CONTACT,
+        },
+    )
+
+
 def favicon(request):
     """Browsers ask for /favicon.ico whatever the page links: send them to the site's icon
     (resolved per request, so the hashed name of the static files' manifest is used)."""
