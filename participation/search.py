@@ -1,5 +1,5 @@
 """Search that understands Chinese: 計程車 finds the consultations, comments, statements and
-petitions that say it.
+petitions that say it, and what other apps register (``minyi.search``: programmes).
 
 The query is normalised like every text the engine reads (full-width folding, Simplified →
 Taiwan Traditional, so 出租车 finds 計程車) and segmented with the project's jieba dictionary
@@ -8,10 +8,10 @@ comment, which works identically on SQLite and PostgreSQL (where trigram indexes
 see migration 0007). Results are ranked by where and how often the words occur.
 """
 
-from dataclasses import dataclass
-
 from django.db.models import Q
 from django.urls import reverse
+
+from minyi.search import SearchHit, search_sources_find, text_score, text_snippet
 
 from .models import (
     Comment,
@@ -27,15 +27,6 @@ from .models import (
 MAX_QUERY_LENGTH = 100
 MAX_TERMS = 8
 CANDIDATES = 300
-
-
-@dataclass
-class SearchHit:
-    kind: str  # "consultation" | "comment" | "statement" | "petition"
-    title: str
-    snippet: str
-    url: str
-    score: float
 
 
 def query_terms(query: str) -> list[str]:
@@ -55,18 +46,6 @@ def query_terms(query: str) -> list[str]:
     ]
     meaningful = [word for word in words if word not in stopwords] or words
     return list(dict.fromkeys(meaningful))[:MAX_TERMS]
-
-
-def _snippet(text: str, terms: list[str], width: int = 80) -> str:
-    lowered = text.lower()
-    positions = [lowered.find(term) for term in terms if lowered.find(term) >= 0]
-    start = max(0, min(positions) - width // 4) if positions else 0
-    piece = text[start : start + width]
-    return ("…" if start else "") + piece + ("…" if start + width < len(text) else "")
-
-
-def _score(fields: list[tuple[str, float]], terms: list[str]) -> float:
-    return sum(weight * text.lower().count(term) for text, weight in fields for term in terms)
 
 
 def site_search(query: str, *, limit: int = 50) -> tuple[list[str], list[SearchHit]]:
@@ -99,9 +78,9 @@ def site_search(query: str, *, limit: int = 50) -> tuple[list[str], list[SearchH
             SearchHit(
                 kind="consultation",
                 title=page.title,
-                snippet=_snippet(page.summary, terms),
+                snippet=text_snippet(page.summary, terms),
                 url=page.url or "",
-                score=10 + _score([(page.title, 5), (page.summary, 2), (draft, 1)], terms),
+                score=10 + text_score([(page.title, 5), (page.summary, 2), (draft, 1)], terms),
             )
         )
 
@@ -120,9 +99,9 @@ def site_search(query: str, *, limit: int = 50) -> tuple[list[str], list[SearchH
             SearchHit(
                 kind="comment",
                 title=f"{comment.author.public_name} · {comment.consultation.title}",
-                snippet=_snippet(comment.body, terms),
+                snippet=text_snippet(comment.body, terms),
                 url=reverse("participation:comment_link", args=[comment.pk]),
-                score=_score([(comment.body, 1)], terms),
+                score=text_score([(comment.body, 1)], terms),
             )
         )
     statement_q = Q()
@@ -145,12 +124,13 @@ def site_search(query: str, *, limit: int = 50) -> tuple[list[str], list[SearchH
             SearchHit(
                 kind="statement",
                 title=statement.consultation.title,
-                snippet=_snippet(statement.text, terms),
+                snippet=text_snippet(statement.text, terms),
                 url=f"{statement.consultation.url or ''}#statement-{statement.pk}",
-                score=_score([(statement.text, 1)], terms),
+                score=text_score([(statement.text, 1)], terms),
             )
         )
     hits += _petition_hits(terms)
+    hits += search_sources_find(terms)  # what other apps hold (performance: programmes)
     hits.sort(key=lambda hit: -hit.score)
     return terms, hits[:limit]
 
@@ -167,9 +147,9 @@ def _petition_hits(terms: list[str]) -> list[SearchHit]:
         SearchHit(
             kind="petition",
             title=petition.title,
-            snippet=_snippet(petition.body, terms),
+            snippet=text_snippet(petition.body, terms),
             url=petition.get_absolute_url(),
-            score=5 + _score([(petition.title, 3), (petition.body, 1)], terms),
+            score=5 + text_score([(petition.title, 3), (petition.body, 1)], terms),
         )
         for petition in petitions
     ]

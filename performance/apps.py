@@ -35,6 +35,11 @@ class PerformanceConfig(AppConfig):
         from .selectors import performance_data_export
 
         register_export_section("performance", performance_data_export)
+        from minyi.search import search_source_register
+
+        from .search import program_search_hits
+
+        search_source_register("program", program_search_hits)
         _notifications_register()
 
         from .dashboard_cache import dashboard_cache_connect

@@ -25,6 +25,7 @@ PUBLIC_PAGES = [
     "/house-rules/",
     "/accounts/login/",
     "/accounts/signup/",
+    "/privacy/",
 ]
 
 LAYOUT_PROBLEMS = """
