@@ -158,6 +158,12 @@ def moderation_queue(*, kind: str = "", state: str = "", rule: str = "") -> list
     return items
 
 
+def moderation_waiting_count() -> int:
+    """How many items wait for a moderator now: exactly what the queue lists (the desk panel
+    on the dashboard and the metrics page both say this number)."""
+    return len(moderation_queue())
+
+
 def moderation_items(
     *, kind_label: str, state: str = "", consultation: str = "", query: str = "", pk: str = ""
 ) -> QuerySet:
@@ -321,7 +327,9 @@ def _percentile(values: list[float], share: float) -> float | None:
 
 
 def moderation_metrics() -> dict:
-    """Figures for administrators: screening outcomes, reasons, decision times, agreement."""
+    """Figures for administrators: what waits now (``waiting``, the queue's count), then since
+    the start: screening outcomes (a held item stays counted as held after it is decided),
+    reasons, decision times, agreement."""
     outcomes = dict(Submission.objects.values_list("outcome").annotate(n=Count("pk")).order_by())
     rejected_by_rule: dict[str, int] = {}
     held_by_rule: dict[str, int] = {}
@@ -348,6 +356,7 @@ def moderation_metrics() -> dict:
         machine_publishes = decision.automatic_outcome in {Outcome.PUBLISH, Outcome.PUBLISH_MASKED}
         agreed += human_publishes == machine_publishes
     return {
+        "waiting": moderation_waiting_count(),
         "screened": sum(outcomes.values()),
         "outcomes": outcomes,
         "held_by_rule": dict(sorted(held_by_rule.items())),

@@ -49,6 +49,27 @@ class ModerationVerdict:
     def visible(self) -> bool:
         return self.outcome in {Outcome.PUBLISH, Outcome.PUBLISH_MASKED}
 
+    @property
+    def reasons_text(self) -> str:
+        """The reasons as one paragraph, each said once (see ``reasons_sentences``)."""
+        return reasons_sentences(reason.get("message", "") for reason in self.reasons)
+
+
+_SENTENCE_ENDS = ("。", "！", "？", "!", "?", ".")
+
+
+def reasons_sentences(messages) -> str:
+    """Screening messages as one paragraph: each is a whole sentence (「內容含有…。」), so
+    they follow one another without a separator; one without its full stop gets 「。」.
+
+    Not 「；」: that would give 「…攻擊。；內容含有…」.
+    """
+    sentences = []
+    for message in dict.fromkeys(message.strip() for message in messages):
+        if message:
+            sentences.append(message if message.endswith(_SENTENCE_ENDS) else f"{message}。")
+    return "".join(sentences)
+
 
 def screen_text(*, text: str, author: User | None = None) -> ModerationVerdict:
     """Screen without storing (for previews and validation)."""
@@ -107,7 +128,7 @@ def submission_record(
             action=AuditAction.HOLD,
             instance=content_object,
             rule=next((r["rule"] for r in verdict.reasons if r.get("rule") in RULES), ""),
-            note="；".join(dict.fromkeys(r.get("message", "") for r in verdict.reasons))[:1000],
+            note=verdict.reasons_text[:1000],
             after={"state": ItemState.HELD, "text": verdict.published_text},
         )
     return submission

@@ -64,7 +64,7 @@ class ModerationDeskPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def add_moderation_desk_panel(request, panels):
-    from .selectors import moderation_queue, open_appeals
+    from .selectors import moderation_waiting_count, open_appeals
 
     if user_is_moderator(request.user):
-        panels.append(ModerationDeskPanel(len(moderation_queue()), open_appeals().count()))
+        panels.append(ModerationDeskPanel(moderation_waiting_count(), open_appeals().count()))

@@ -4,9 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from minyi.forms import NextUrlForm, TextField
+from minyi.forms import NextUrlForm, TextField, form_value
 
 from .models import Comment, ConsultationPage
+from .response_rules import section_answer_errors, section_decision
 
 
 def _pk(value) -> int | None:
@@ -100,23 +101,58 @@ class PetitionResponseForm(forms.Form):
 
 class ResponseDraftForm(forms.Form):
     """The agency response's draft: the overall answer and, per article, the decision and its
-    reason (``decision-<pk>``, ``reason-<pk>``). What a complete answer holds is the service's
-    rule (``consultation_response_draft_save``)."""
+    reason (``decision-<pk>``, ``reason-<pk>``). Each article is checked on every save by the
+    rule the services share (``participation.response_rules``), so a half-written answer is
+    refused next to its field before anything is stored."""
 
     overall = TextField()
     correction_note = TextField()
     action = TextField()  # "preview": save, then show the draft as the public will see it
 
-    def __init__(self, data=None, *, section_ids: list[int], **kwargs):
+    def __init__(self, data=None, *, sections: list, **kwargs):
+        """``sections``: the articles as ``response_form_sections`` gives them (``pk``,
+        ``number``, ``has_comments``)."""
         super().__init__(data, **kwargs)
-        self.section_ids = section_ids
-        for pk in section_ids:
-            self.fields[f"decision-{pk}"] = TextField()
-            self.fields[f"reason-{pk}"] = TextField()
+        self.sections = sections
+        for section in sections:
+            self.fields[f"decision-{section.pk}"] = TextField()
+            self.fields[f"reason-{section.pk}"] = TextField()
+
+    def clean(self):
+        cleaned = super().clean()
+        for section in self.sections:
+            decision_field = f"decision-{section.pk}"
+            cleaned[decision_field] = section_decision(
+                decision=cleaned.get(decision_field, ""), has_comments=section.has_comments
+            )
+            problems = section_answer_errors(
+                number=section.number,
+                decision=cleaned[decision_field],
+                reason=cleaned.get(f"reason-{section.pk}", ""),
+                has_comments=section.has_comments,
+                complete=False,
+            )
+            for field, message in problems.items():
+                self.add_error(f"{field}-{section.pk}", message)
+        return cleaned
 
     def answers(self) -> dict[int, tuple[str, str]]:
-        data = self.cleaned_data
-        return {pk: (data[f"decision-{pk}"], data[f"reason-{pk}"]) for pk in self.section_ids}
+        """Each article's (decision, reason) as typed, also when the form is invalid."""
+        return {
+            section.pk: (
+                self._typed(f"decision-{section.pk}"),
+                self._typed(f"reason-{section.pk}"),
+            )
+            for section in self.sections
+        }
+
+    def _typed(self, name: str) -> str:
+        # A field with an error is not in cleaned_data: show it again as it was sent.
+        return self.cleaned_data.get(name, form_value(self, name))
+
+    def section_errors(self, pk: int) -> dict[str, list[str]]:
+        """The errors shown next to one article's fields: ``{"decision": [...], ...}``."""
+        return {field: self.errors.get(f"{field}-{pk}", []) for field in ("decision", "reason")}
 
 
 class ResponseReturnForm(forms.Form):

@@ -789,6 +789,8 @@ class PetitionEndorsement(models.Model):
 
 
 class AdoptionDecision(models.TextChoices):
+    # An article nobody commented on: nothing to adopt or refuse (set by the response service).
+    NO_COMMENTS = "no_comments", _("No comments received")
     ADOPTED = "adopted", _("Adopted")
     PARTLY = "partly", _("Partly adopted")
     NOT_ADOPTED = "not_adopted", _("Not adopted")
@@ -887,7 +889,8 @@ class SectionResponse(models.Model):
     section = models.ForeignKey(
         ConsultationSection, on_delete=models.CASCADE, related_name="responses"
     )
-    # Blank while a draft is being written; required before it is submitted.
+    # Blank while a draft is being written; required before it is submitted (an article
+    # without comments is stored as NO_COMMENTS: see participation.response_rules).
     decision = models.CharField(
         _("decision"), max_length=12, choices=AdoptionDecision.choices, blank=True
     )

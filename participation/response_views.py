@@ -11,8 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from minyi.forms import form_messages
+
 from .forms import ResponseDraftForm, ResponseReturnForm
 from .models import AdoptionDecision, ConsultationPage, ConsultationStatus, ResponseState
+from .response_rules import COMMENTED_DECISIONS
 from .selectors import (
     consultation_list,
     consultation_response_draft_for,
@@ -57,12 +60,14 @@ def consultation_response_view(request: HttpRequest, pk: int) -> HttpResponse:
     errors: list[str] = []
     sections = response_form_sections(consultation=page, response=source)
     if request.method == "POST":
-        form = ResponseDraftForm(request.POST, section_ids=[section.pk for section in sections])
-        form.is_valid()  # text fields only: the service judges what they hold
+        form = ResponseDraftForm(request.POST, sections=sections)
+        valid = form.is_valid()
         overall = form.cleaned_data["overall"]
         correction_note = form.cleaned_data["correction_note"]
         answers = form.answers()
         try:
+            if not valid:
+                raise ValidationError(form_messages(form))
             consultation_response_draft_save(
                 consultation=page,
                 user=request.user,
@@ -74,6 +79,7 @@ def consultation_response_view(request: HttpRequest, pk: int) -> HttpResponse:
             errors = error.messages
             for section in sections:
                 section.decision, section.reason = answers[section.pk]
+                section.errors = form.section_errors(section.pk)
         else:
             if form.cleaned_data["action"] == "preview":
                 return redirect(_review_url(page))
@@ -91,7 +97,7 @@ def consultation_response_view(request: HttpRequest, pk: int) -> HttpResponse:
             "is_correction": is_correction,
             "draft": draft,
             "errors": errors,
-            "decisions": AdoptionDecision.choices,
+            "decisions": [(value, AdoptionDecision(value).label) for value in COMMENTED_DECISIONS],
             "can_write": page.status in (ConsultationStatus.CLOSED, ConsultationStatus.RESPONDED),
         },
         status=400 if errors else 200,

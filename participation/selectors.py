@@ -511,6 +511,7 @@ def response_form_sections(
         grouped.setdefault((comment.section_id, comment.stance), []).append(comment)
     for section in sections:
         section.stance_counts = counts.get(section.pk, dict.fromkeys(Stance.values, 0))
+        section.has_comments = any(section.stance_counts.values())
         section.comments_by_stance = [
             {
                 "stance": value,

@@ -38,7 +38,6 @@ from .models import (
     PETITION_TITLE_MAX_LENGTH,
     RESPONSE_MAX_LENGTH,
     STATEMENT_MAX_LENGTH,
-    AdoptionDecision,
     Comment,
     CommentRevision,
     CommentState,
@@ -59,7 +58,12 @@ from .models import (
     Vote,
     VoteValue,
 )
-from .selectors import consultation_participant_users, participation_settings
+from .response_rules import section_answer_errors, section_decision
+from .selectors import (
+    consultation_participant_users,
+    participation_settings,
+    section_stance_counts,
+)
 
 _COUNT_FIELD = {
     VoteValue.AGREE: "agree_count",
@@ -114,8 +118,9 @@ def _require_within_rate(
 
 
 def _rejection_message(verdict: ModerationVerdict) -> str:
-    details = "；".join(dict.fromkeys(reason["message"] for reason in verdict.reasons))
-    return _("This cannot be published under the house rules: %(reasons)s") % {"reasons": details}
+    return _("This cannot be published under the house rules: %(reasons)s") % {
+        "reasons": verdict.reasons_text
+    }
 
 
 def _all_checked(**checks: Callable[[], Any]) -> dict[str, Any]:
@@ -888,32 +893,38 @@ def petition_response_publish(*, petition: Petition, user: User, text: str) -> P
 
 # --- Agency responses to consultations (對照表) --------------------------------------------
 
-_REASON_REQUIRED = {AdoptionDecision.PARTLY, AdoptionDecision.NOT_ADOPTED}
+
+def _sections_with_comments(consultation: ConsultationPage) -> set[int]:
+    """The articles that received published comments (what the response form shows)."""
+    return {pk for pk in section_stance_counts(consultation=consultation) if pk is not None}
 
 
 def _section_answers_clean(
     *, consultation: ConsultationPage, sections: dict
 ) -> list[tuple[ConsultationSection, str, str]]:
-    """Each section's (decision, reason) as typed; a draft may still leave a decision blank."""
+    """Each section's (decision, reason) as typed; a draft may still leave a decision blank.
+
+    An article without comments is answered 「未收到意見」 (NO_COMMENTS) whatever was sent.
+    """
     answers = {int(key): value for key, value in (sections or {}).items()}
     draft = list(consultation.sections.all())
     unknown = set(answers) - {section.pk for section in draft}
     if unknown:
         raise ValidationError(_("The response names a section that is not in this consultation."))
+    commented = _sections_with_comments(consultation)
     rows, errors = [], []
     for section in draft:
         decision, reason = answers.get(section.pk, ("", ""))
-        decision, reason = (decision or "").strip(), (reason or "").strip()
-        if decision and decision not in AdoptionDecision.values:
-            errors.append(
-                _("%(section)s: choose adopted, partly adopted or not adopted.")
-                % {"section": section.number}
-            )
-        elif len(reason) > COMMENT_MAX_LENGTH:
-            errors.append(
-                _("%(section)s: a reason has at most %(limit)d characters.")
-                % {"section": section.number, "limit": COMMENT_MAX_LENGTH}
-            )
+        has_comments = section.pk in commented
+        decision = section_decision(decision=decision, has_comments=has_comments)
+        reason = (reason or "").strip()
+        errors += section_answer_errors(
+            number=section.number,
+            decision=decision,
+            reason=reason,
+            has_comments=has_comments,
+            complete=False,
+        ).values()
         rows.append((section, decision, reason))
     if errors:
         raise ValidationError(errors)
@@ -926,17 +937,16 @@ def _response_completeness_errors(response: ConsultationResponse) -> list[str]:
     if not response.overall.strip():
         errors.append(_("The overall response cannot be empty."))
     answered = {row.section_id: row for row in response.section_responses.all()}
+    commented = _sections_with_comments(response.consultation)
     for section in response.consultation.sections.all():
         row = answered.get(section.pk)
-        if row is None or not row.decision:
-            errors.append(
-                _("%(section)s: choose adopted, partly adopted or not adopted.")
-                % {"section": section.number}
-            )
-        elif row.decision in _REASON_REQUIRED and not row.reason.strip():
-            errors.append(
-                _("%(section)s: give the reason for this decision.") % {"section": section.number}
-            )
+        errors += section_answer_errors(
+            number=section.number,
+            decision=row.decision if row else "",
+            reason=row.reason if row else "",
+            has_comments=section.pk in commented,
+            complete=True,
+        ).values()
     if response.version > 1 and not response.correction_note.strip():
         errors.append(_("Say what this correction changes and why."))
     return errors

@@ -177,8 +177,7 @@ def program_question_ask(*, program: Program, user: User, body: str) -> ProgramQ
             raise ValidationError("您發問的速度太快，請稍後再試。")
     verdict = screen_text(text=body, author=user)
     if verdict.outcome == Outcome.REJECT:
-        reasons = "；".join(dict.fromkeys(reason["message"] for reason in verdict.reasons))
-        raise ValidationError(f"依社群守則無法刊登：{reasons}")
+        raise ValidationError(f"依社群守則無法刊登：{verdict.reasons_text}")
     now = timezone.now()
     question = ProgramQuestion.objects.create(
         program=program,

@@ -88,6 +88,18 @@ class User(AbstractUser):
             return str(DELETED_USER_NAME)
         return self.display_name
 
+    def get_full_name(self) -> str:
+        """The name Wagtail's admin shows for a person (dashboard, workflow e-mails, history):
+        the display name, as everywhere else on the site. Never the private real name, and
+        not the e-mail address, which Wagtail falls back to when this is empty."""
+        if self.deleted_at is not None:
+            return str(DELETED_USER_NAME)
+        return self.display_name or ""
+
+    def get_short_name(self) -> str:
+        """The name Wagtail's e-mails greet a person by (「某某 您好：」): the display name."""
+        return self.get_full_name()
+
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None

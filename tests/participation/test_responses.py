@@ -44,13 +44,17 @@ def _close(page: ConsultationPage) -> ConsultationPage:
 
 @pytest.fixture
 def closed_consultation(make_consultation, make_user):
-    """A consultation that took a comment, a statement and a vote, then closed."""
+    """A consultation that took a comment on each article, a statement and a vote, then
+    closed."""
     page = make_consultation()
     first, _second = page.sections.all()
     page.commenter = make_user(email="commenter@example.org")
     page.voter = make_user(email="voter@example.org")
     comment_create(
         consultation=page, user=page.commenter, body="應納管", stance="support", section=first
+    )
+    comment_create(
+        consultation=page, user=page.commenter, body="宜放寬", stance="oppose", section=_second
     )
     statement = statement_create(consultation=page, user=page.commenter, text="平台應負責")
     statement_vote_cast(statement=statement, user=page.voter, value=1)
@@ -99,14 +103,14 @@ def test_draft_submit_approve_publishes_and_notifies(
     first, second = page.sections.all()
     # A draft may be incomplete; saving it publishes nothing and tells no one.
     draft = consultation_response_draft_save(
-        consultation=page, user=staff, overall="", sections={first.pk: ("adopted", "")}
+        consultation=page, user=staff, overall="", sections={second.pk: ("adopted", "")}
     )
     assert draft.state == ResponseState.DRAFT and draft.version == 1
     with translation.override("en"), pytest.raises(ValidationError) as error:
         consultation_response_submit(response=draft, user=staff)
     assert error.value.messages == [
         "The overall response cannot be empty.",
-        "第2條: choose adopted, partly adopted or not adopted.",
+        "第1條: choose adopted, partly adopted or not adopted.",
     ]
     draft = consultation_response_draft_save(
         consultation=page,
@@ -392,3 +396,76 @@ def test_staff_reach_the_response_from_the_page_explorer_and_the_page_header(
     agency_staff_add(user=outsider, agency=make_agency("MOHW"))
     client.force_login(outsider)
     assert respond not in client.get(edit).content.decode()  # refused or without the button
+
+
+def test_saving_a_partly_adopted_article_without_reason_is_refused_next_to_the_field(
+    closed_consultation, staff, client
+):
+    """The reason rule holds on 儲存並預覽 too, not only on 送交核可: nothing is stored and
+    the error stands beside the reason, in Chinese."""
+    page = closed_consultation
+    first, _second = page.sections.all()
+    url = reverse("participation:consultation_response", args=[page.pk])
+    client.force_login(staff)
+    for action in ("save", "preview"):
+        refused = client.post(
+            url,
+            {"overall": "感謝意見。", f"decision-{first.pk}": "partly", "action": action},
+        )
+        assert refused.status_code == 400
+        html = refused.content.decode()
+        field = html[html.index(f'for="reason-{first.pk}"') : html.index(f'id="reason-{first.pk}"')]
+        assert f'id="reason-{first.pk}_error"' in field
+        assert f"{first.number}：請說明此決定的理由。" in field
+        assert 'aria-invalid="true"' in html[html.index(f'id="reason-{first.pk}"') :][:400]
+        assert '<option value="partly" selected>' in html  # the choice is kept
+    assert not ConsultationResponse.objects.exists()
+    assert not SectionResponse.objects.exists()
+    # The service keeps the same rule for any other caller.
+    with translation.override("en"), pytest.raises(ValidationError) as error:
+        consultation_response_draft_save(
+            consultation=page,
+            user=staff,
+            overall="回應",
+            sections={first.pk: ("not_adopted", "  ")},
+        )
+    assert error.value.messages == [f"{first.number}: give the reason for this decision."]
+    assert not ConsultationResponse.objects.exists()
+
+
+def test_an_article_without_comments_is_answered_no_comments_received(
+    make_consultation, make_user, staff, approver, client
+):
+    """Only the first article was commented on: the second needs no decision, is stored as
+    「未收到意見」 (even if a decision is sent for it) and the published table says so."""
+    page = make_consultation(slug="quiet-second-article")  # the staff's agency (MOTC)
+    first, second = page.sections.all()
+    comment_create(
+        consultation=page, user=make_user(), body="應納管", stance="support", section=first
+    )
+    page = _close(page)
+    url = reverse("participation:consultation_response", args=[page.pk])
+    client.force_login(staff)
+    form_html = client.get(url).content.decode()
+    second_article = form_html[form_html.index(f'id="article-{second.pk}"') :]
+    assert f'name="decision-{second.pk}" value="no_comments"' in second_article
+    assert f'<select name="decision-{second.pk}"' not in form_html
+    assert "未收到意見" in second_article
+    saved = client.post(
+        url,
+        {
+            "overall": "感謝意見。",
+            f"decision-{first.pk}": "adopted",
+            f"decision-{second.pk}": "adopted",  # a forged post cannot claim an adoption
+            "action": "preview",
+        },
+    )
+    assert saved.status_code == 302
+    draft = ConsultationResponse.objects.get()
+    decisions = dict(draft.section_responses.values_list("section_id", "decision"))
+    assert decisions == {first.pk: "adopted", second.pk: "no_comments"}
+    consultation_response_submit(response=draft, user=staff)
+    consultation_response_approve(response=draft, user=approver)
+    client.logout()
+    html = client.get(page.url).content.decode()
+    assert "decision-no_comments" in html and "未收到意見" in html

@@ -1,0 +1,93 @@
+"""What moderators read: the screening note's punctuation, the metrics' 「waiting」 figure (the
+queue's own count), 民國 times in the audit log and full-width colons."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.urls import reverse
+
+from minyi.agencies.roles import Role
+from minyi.agencies.services import user_role_add
+from moderation.models import AuditEntry
+from moderation.selectors import moderation_metrics, moderation_queue, moderation_waiting_count
+from moderation.services import appeal_create, item_decide, reasons_sentences
+from participation.models import CommentState
+from participation.services import comment_create
+
+pytestmark = pytest.mark.django_db
+
+ABUSE = "內容含有辱罵或粗俗字詞。請就事論事，避免人身攻擊。"
+THREAT = "內容含有威脅或暴力字詞，將暫緩公開並由管理員審查。"
+
+
+@pytest.fixture
+def moderator(make_user):
+    user = make_user(display_name="審核員阿明")
+    user_role_add(user=user, role=Role.MODERATOR)
+    return user
+
+
+@pytest.fixture
+def held_comment(make_consultation, make_user):
+    comment = comment_create(
+        consultation=make_consultation(),
+        user=make_user(display_name="阿嬤小美"),
+        body="你這個白痴官員，去死吧",
+        stance="oppose",
+    )
+    assert comment.state == CommentState.HELD
+    return comment
+
+
+def test_screening_reasons_read_as_sentences_not_full_stop_then_semicolon():
+    assert reasons_sentences([ABUSE, THREAT, ABUSE]) == ABUSE + THREAT
+    assert reasons_sentences(["內容含有大量連結", ""]) == "內容含有大量連結。"
+
+
+def test_the_hold_note_in_the_audit_log_has_no_full_stop_before_a_semicolon(held_comment):
+    hold = AuditEntry.objects.get(object_id=held_comment.pk, action="hold-by-screening")
+    assert hold.note and "。；" not in hold.note and hold.note.endswith("。")
+
+
+def test_metrics_say_what_waits_as_the_queue_counts_it(client, held_comment, moderator):
+    assert moderation_waiting_count() == len(moderation_queue()) == 1
+    item_decide(moderator=moderator, instance=held_comment, action="reject", rule="abuse")
+    assert moderation_queue() == []
+    metrics = moderation_metrics()
+    assert metrics["waiting"] == moderation_waiting_count() == 0
+    assert metrics["outcomes"] == {"hold": 1}  # how screening judged it, since the start
+    client.force_login(moderator)
+    html = client.get(reverse("moderation_admin:metrics")).content.decode()
+    assert "<dt>現在等待審核員處理</dt><dd>0 " in html
+    assert "<dt>自動篩檢：待審核員審核</dt><dd>1</dd>" in html
+    assert "<dt>待審核員審核</dt>" not in html  # no longer reads as a waiting item
+
+
+def test_audit_log_shows_minguo_times_and_the_csv_keeps_iso(client, held_comment, moderator):
+    client.force_login(moderator)
+    url = reverse("moderation_admin:audit_log")
+    html = client.get(url).content.decode()
+    entry = AuditEntry.objects.get(object_id=held_comment.pk)
+    from minyi.home.dates import format_minguo_datetime, iso_value
+
+    assert format_minguo_datetime(entry.created_at) in html  # 115年…月…日 HH:MM
+    assert f'datetime="{iso_value(entry.created_at)}"' in html
+    assert not re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", html)  # no Western timestamp
+    exported = b"".join(client.get(url, {"format": "csv"}).streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(exported)))
+    assert entry.created_at.isoformat() in rows[1]
+
+
+def test_the_appeal_reads_with_a_full_width_colon(client, held_comment, moderator, make_user):
+    decision = item_decide(
+        moderator=moderator, instance=held_comment, action="reject", rule="abuse"
+    )
+    appeal_create(author=held_comment.author, decision=decision, reason="我只是太生氣了。")
+    second = make_user()
+    user_role_add(user=second, role=Role.MODERATOR)
+    client.force_login(second)
+    html = client.get(reverse("moderation_admin:appeals")).content.decode()
+    assert "作者的申訴：</strong>" in html
+    assert "作者的申訴:" not in html
