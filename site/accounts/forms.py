@@ -44,8 +44,12 @@ class ProfileForm(forms.ModelForm):
         fields = ["display_name", "last_name", "first_name"]
         labels = {
             "display_name": _("Display name"),
-            "last_name": _("Family name (private)"),
-            "first_name": _("Given name (private)"),
+            "last_name": _("Family name"),
+            "first_name": _("Given name"),
+        }
+        help_texts = {
+            "last_name": _("Never shown in public."),
+            "first_name": _("Never shown in public."),
         }
 
     def __init__(self, *args, **kwargs):

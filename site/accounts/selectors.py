@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .mobile import mobile_number_masked
 from .models import AssuranceLevel, MobileNumber, User
@@ -162,6 +163,25 @@ def assurance_prompt(*, user, action: str) -> dict | None:
     if user_reaches_level(user, needed):
         return None
     return {"level": needed, "message": _assurance_message(action, needed)}
+
+
+# What a person can do at each level, as the profile lists it: each entry names the policy's
+# actions it covers (all of them must be allowed for the entry to be).
+ASSURANCE_ABILITIES = (
+    (("comment", "statement", "vote"), gettext_lazy("Comment, write statements and vote")),
+    (("petition_propose",), gettext_lazy("Propose petitions")),
+    (("petition_endorse",), gettext_lazy("Endorse petitions")),
+)
+
+
+def user_abilities(user) -> list[dict]:
+    """What ``user`` may do now and, for the rest, the level that would allow it."""
+    level = user_assurance_level(user)
+    abilities = []
+    for actions, label in ASSURANCE_ABILITIES:
+        needed = max(assurance_required(action) for action in actions)
+        abilities.append({"label": label, "allowed": level >= needed, "needed": needed})
+    return abilities
 
 
 def users_at_level_q(level: AssuranceLevel, *, field: str = "pk") -> Q:

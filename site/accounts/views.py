@@ -24,7 +24,12 @@ from minyi.ratelimit import RateLimited
 from .forms import MobileCodeForm, MobileNumberForm, ProfileForm
 from .mobile import mobile_number_masked
 from .models import AssuranceLevel, MobileNumber
-from .selectors import government_id_providers, user_assurance_level, user_data_export
+from .selectors import (
+    government_id_providers,
+    user_abilities,
+    user_assurance_level,
+    user_data_export,
+)
 from .services import (
     mobile_verification_confirm,
     mobile_verification_pending,
@@ -53,6 +58,7 @@ def profile(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "assurance_level": user_assurance_level(request.user),
+            "abilities": user_abilities(request.user),
             "levels": AssuranceLevel,
             "mobile_number": MobileNumber.objects.filter(user=request.user).first(),
             "roles": user_roles(request.user),

@@ -10,6 +10,8 @@ never through the names.
 
 import enum
 
+from django.utils.translation import gettext_lazy as _
+
 
 class Role(enum.Enum):
     CITIZEN = "公民"
@@ -21,6 +23,20 @@ class Role(enum.Enum):
     @property
     def group_name(self) -> str:
         return self.value
+
+    @property
+    def label(self) -> str:
+        """The role's name for people, in their language (the group name is Chinese only)."""
+        return _ROLE_LABELS[self]
+
+
+_ROLE_LABELS = {
+    Role.CITIZEN: _("Citizen"),
+    Role.AGENCY_STAFF: _("Agency staff"),
+    Role.MODERATOR: _("Moderator"),
+    Role.ANALYST: _("Analyst"),
+    Role.ADMINISTRATOR: _("Administrator"),
+}
 
 
 def agency_group_name(agency_code: str) -> str:

@@ -413,3 +413,41 @@ def test_deploy_check_warns_about_printed_codes(settings):
     assert [m.id for m in sms_backend_check()] == ["accounts.W002"]
     settings.MINYI_SMS_MITAKE_USERNAME = settings.MINYI_SMS_MITAKE_PASSWORD = "x"
     assert sms_backend_check() == []
+
+
+def test_the_profile_says_in_words_what_the_person_can_do_and_what_is_missing(client, make_user):
+    """No codes (L1, L2) for people: the level in words, and each action with a ✓ or what it
+    still needs."""
+    emailed = make_user(mobile=False)
+    client.force_login(emailed)
+    html = client.get(reverse("accounts:profile")).content.decode()
+    section = html[html.index('id="identity"') : html.index('aria-labelledby="password-title"')]
+    assert "L1" not in section and "L2" not in section and "L3" not in section
+    assert "電子郵件已驗證" in section
+    yes = section[section.index('class="ability-yes"') :]
+    assert "留言、提出陳述與表態" in yes[: yes.index("</li>")]
+    no = [part[: part.index("</li>")] for part in section.split('class="ability-no"')[1:]]
+    assert len(no) == 2
+    assert "提點子" in no[0] and "附議" in no[1]
+    assert all("需要驗證手機號碼，或以政府數位身分登入" in item for item in no)
+
+    client.force_login(make_user())  # with a verified mobile number: everything allowed
+    html = client.get(reverse("accounts:profile")).content.decode()
+    assert html.count('class="ability-yes"') == 3 and 'class="ability-no"' not in html
+    assert "手機號碼已驗證" in html
+
+
+def test_the_profile_names_roles_in_the_readers_language_and_the_name_fields_plainly(
+    client, make_user
+):
+    from django.utils import translation
+
+    client.force_login(make_user())
+    html = client.get(reverse("accounts:profile")).content.decode()
+    assert "（不公開）（選填）" not in html
+    assert '<label class="field-label" for="id_last_name">姓<span class="field-optional">' in html
+    assert "不會公開。" in html
+    english = client.get("/en" + reverse("accounts:profile")).content.decode()
+    translation.activate("zh-hant")
+    roles = english[english.index('id="roles-title"') :]
+    assert "<dd>Citizen</dd>" in roles and "公民" not in roles

@@ -35,7 +35,7 @@ def test_profile_updates_display_name(client, make_user):
     html = client.get(reverse("accounts:profile")).content.decode()
     # Chinese sentences and labels run on: no space after 。 or before （選填）
     assert "目前登入身分：新名字。註冊日期：" in html
-    assert '）<span class="field-optional">（選填）</span>' in html
+    assert '姓<span class="field-optional">（選填）</span>' in html
 
 
 def test_profile_refuses_taken_name(client, make_user):
