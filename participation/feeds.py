@@ -4,7 +4,7 @@ from datetime import UTC
 
 from django.contrib.syndication.views import Feed
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
@@ -86,6 +86,14 @@ def _ical_fold(line: str) -> str:
 
 def _ical_time(moment) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def consultation_short_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """/c/<id>/: a short address to share. A page's own address holds its slug, which Wagtail
+    makes from a Chinese title, so a shared link became a long run of %E9%AB%98…; this one
+    stays short and keeps working if the slug is changed (hence a temporary redirect)."""
+    page = get_object_or_404(consultation_list(), pk=pk)
+    return redirect(page.url)
 
 
 def consultation_ical(request: HttpRequest, pk: int) -> HttpResponse:

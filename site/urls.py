@@ -11,7 +11,12 @@ from minyi.accounts import urls as account_urls
 from minyi.api import api
 from minyi.health import healthz
 from minyi.home import views as home_views
-from participation.feeds import ConsultationAtomFeed, ConsultationFeed, consultation_ical
+from participation.feeds import (
+    ConsultationAtomFeed,
+    ConsultationFeed,
+    consultation_ical,
+    consultation_short_link,
+)
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -56,6 +61,7 @@ urlpatterns += i18n_patterns(
         name="agency_consultation_feed_atom",
     ),
     path("consultations/<int:pk>/closing.ics", consultation_ical, name="consultation_ical"),
+    path("c/<int:pk>/", consultation_short_link, name="consultation_short"),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )
