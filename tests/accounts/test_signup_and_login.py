@@ -123,3 +123,22 @@ def test_logout_is_a_post(client, make_user):
     client.force_login(make_user())
     client.post(reverse("account_logout"))
     assert "_auth_user_id" not in client.session
+
+
+def test_a_fields_error_runs_on_after_the_full_width_colon(client):
+    """「錯誤：顯示名稱…」 with no space after 「：」 in Chinese; "Error: …" keeps it in English."""
+    html = signup(client, display_name="x").content.decode()
+    assert "錯誤：</span>顯示名稱至少需要 2 個字。" in html
+    english = client.post(
+        "/en" + reverse("account_signup"),
+        {
+            "email": "a@example.org",
+            "display_name": "x",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    ).content.decode()
+    from django.utils import translation
+
+    translation.activate("zh-hant")
+    assert "Error:</span> " in english
