@@ -33,7 +33,12 @@ def test_seed_demo_builds_the_dashboard_once(client):
     lights = set(Program.objects.values_list("light", flat=True))
     assert lights == {"green", "yellow", "red", "grey"}
     html = client.get("/dashboard/").content.decode()
-    assert "示範資料" in html
+    assert "<strong>示範資料</strong>" in html
+    english = client.get("/en/dashboard/").content.decode()
+    from django.utils import translation
+
+    translation.activate("zh-hant")
+    assert "<strong>Demonstration data</strong>" in english and "示範資料</strong>" not in english
     assert client.get("/dashboard/programs/EGOV4-1-1/").status_code == 200
 
 
