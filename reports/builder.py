@@ -446,9 +446,15 @@ def moderation(inputs: ReportInputs) -> Moderation:
 # --- 7. response table --------------------------------------------------------------------
 
 
-def response_table(section_rows: list[SectionRow]) -> list[ResponseRow]:
+def response_table(
+    section_rows: list[SectionRow], agency_decisions: dict[int, dict] | None = None
+) -> list[ResponseRow]:
+    """One row per section: what the comments said and, once the agency has published its
+    response by the cut-off, its decision (a code) and reason for that section."""
+    decided = agency_decisions or {}
     rows = []
     for row in section_rows:
+        agency = decided.get(row["id"], {})  # the whole draft's row (GENERAL) has none
         lines = []
         for stance in STANCES:
             for sentence in row["summary"][stance]:
@@ -468,8 +474,8 @@ def response_table(section_rows: list[SectionRow]) -> list[ResponseRow]:
                 "stance": row["stance"],
                 "keywords": [k["word"] for k in row["keywords"][:5]],
                 "summary": lines,
-                "decision": "",
-                "reason": "",
+                "decision": agency.get("decision", ""),
+                "reason": agency.get("reason", ""),
             }
         )
     return rows
@@ -545,5 +551,5 @@ def report_data(
         "campaigns": campaign,
         "social": social_media,
         "moderation": moderation(inputs),
-        "response_table": response_table(section_rows),
+        "response_table": response_table(section_rows, inputs.agency_decisions),
     }

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from minyi.charts import count_axis, minguo_day_axis
 from minyi.charts import layout as chart_layout
-from minyi.charts import minguo_day_axis
 from minyi.home.dates import english_now, format_english_date, format_minguo_date
+from minyi.numbers import format_figure, format_percent
 
 from .schema import ReportData, SectionRow, Social
 from .selectors import (
     action_label,
+    adoption_decision_label,
     comment_state_label,
     outcome_label,
     rule_title,
@@ -40,16 +43,16 @@ MAX_ROWS_ON_PAGE = 50  # longer tables are cut on the page (the CSV and XLSX hav
 
 
 def prose_day(iso: str) -> str:
-    """An ISO day as the sentences around a chart write dates: 民國 in Chinese. (The tables
-    keep ISO days: they are also the CSV and spreadsheet exports.)"""
-    from datetime import date
-
+    """An ISO day as the sentences around a chart write dates: 民國 in Chinese. (The tables'
+    rows keep ISO days for the CSV and spreadsheet exports; the page shows them as the
+    site's dates, see ``Table.cells``.)"""
     day = date.fromisoformat(iso)
     return format_english_date(day) if english_now() else format_minguo_date(day)
 
 
 def percent(share: float) -> str:
-    return f"{share * 100:.1f}%"
+    """12.5%: one decimal, the site's number format."""
+    return format_percent(share)
 
 
 @dataclass
@@ -71,7 +74,8 @@ class Table:
         return len(self.rows) > MAX_ROWS_ON_PAGE
 
     def cells(self, comment_url: str = "") -> list[list[dict]]:
-        """Rows for templates: each cell with its value, link and alignment."""
+        """Rows for templates: each cell with its value, link and alignment; ``day`` is the
+        date of an ISO day cell, which the page shows as the site writes dates (民國)."""
         out = []
         for row in self.rows_on_page:
             cells = []
@@ -84,7 +88,7 @@ class Table:
                         "value": on_page(value) if i in self.numeric and not link else value,
                         "link": link,
                         "num": i in self.numeric,
-                        "day": isinstance(value, str) and bool(ISO_DAY.fullmatch(value)),
+                        "day": iso_day(value),
                     }
                 )
             out.append(cells)
@@ -94,11 +98,21 @@ class Table:
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+def iso_day(value: Any) -> date | None:
+    """The date of a cell that holds an ISO day (``2026-12-06``), else None."""
+    if isinstance(value, str) and ISO_DAY.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
 def on_page(value: Any) -> Any:
-    """A figure as the page shows it: thousands separated (49,443); the CSV and spreadsheet
-    exports keep the plain number."""
+    """A figure as the page shows it: thousands separated (49,443), a ratio rounded to two
+    decimals (1.4, not 1.395878); the CSV and spreadsheet exports keep the plain number."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"{value:,}"
+        return format_figure(value)
     return value
 
 
@@ -632,7 +646,8 @@ def social_charts(social: Social) -> dict[str, Chart]:
             "layout": chart_layout(xaxis=minguo_day_axis(dates), yaxis=yaxis),
         }
 
-    volume = per_topic("volume", {"title": {"text": _("Posts")}, "rangemode": "tozero"})
+    most_posts = max(d["volume"] for t in topics for d in t["days"])
+    volume = per_topic("volume", count_axis(most_posts, title={"text": _("Posts")}))
     sentiment = per_topic(
         "net_sentiment", {"title": {"text": _("Net sentiment")}, "range": [-1.05, 1.05]}
     )
@@ -705,13 +720,19 @@ def response_table(data: ReportData) -> Table:
                     f"[{stance_label(s['stance'])}] {s['text']} (#{s['comment_id']})"
                     for s in r["summary"]
                 ),
-                r["decision"],
+                adoption_decision_label(r["decision"]),
                 r["reason"],
             ]
             for r in data["response_table"]
         ],
         numeric={2, 3, 4, 5},
     )
+
+
+def agency_decided(data: ReportData) -> bool:
+    """Whether the response table holds the agency's decisions (its response was published
+    by the cut-off) or is still the blank draft for the agency to fill in."""
+    return any(row["decision"] for row in data["response_table"])
 
 
 def group_name(index: int) -> str:
@@ -721,48 +742,55 @@ def group_name(index: int) -> str:
 # --- charts ---------------------------------------------------------------------------------
 
 
+def _per_day_chart(days: list[dict]) -> Chart:
+    """Comments and statements (bars) and votes (a line on its own axis) per day."""
+    dates = [d["date"] for d in days]
+    bars = [
+        {"type": "bar", "name": label, "x": dates, "y": [d[key] for d in days]}
+        for key, label in (("comments", _("Comments")), ("statements", _("Statements")))
+    ]
+    votes = {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": _("Votes"),
+        "x": dates,
+        "y": [d["votes"] for d in days],
+        "yaxis": "y2",
+        "line": {"color": "#b04a00"},
+    }
+    return Chart(
+        "per-day",
+        _("Participation per day"),
+        {
+            "data": [*bars, votes],
+            "layout": chart_layout(
+                barmode="group",
+                margin={"l": 48, "r": 56, "t": 40, "b": 48},  # room for the votes' axis
+                xaxis=minguo_day_axis(dates),
+                yaxis=count_axis(
+                    max(max(d["comments"], d["statements"]) for d in days),
+                    title={"text": _("Comments and statements")},
+                ),
+                yaxis2=count_axis(
+                    max(d["votes"] for d in days),
+                    title={"text": _("Votes")},
+                    overlaying="y",
+                    side="right",
+                    showgrid=False,
+                ),
+            ),
+        },
+        _per_day_caption(days),
+        "per-day",
+    )
+
+
 def _participation_charts(data: ReportData) -> dict[str, Chart]:
     """Participation over time, stance and sentiment."""
     summary = data["summary"]
     out: dict[str, Chart] = {}
-    days = summary["per_day"]
-    if days:
-        dates = [d["date"] for d in days]
-        bars = [
-            {"type": "bar", "name": label, "x": dates, "y": [d[key] for d in days]}
-            for key, label in (("comments", _("Comments")), ("statements", _("Statements")))
-        ]
-        votes = {
-            "type": "scatter",
-            "mode": "lines+markers",
-            "name": _("Votes"),
-            "x": dates,
-            "y": [d["votes"] for d in days],
-            "yaxis": "y2",
-            "line": {"color": "#b04a00"},
-        }
-        out["per_day"] = Chart(
-            "per-day",
-            _("Participation per day"),
-            {
-                "data": [*bars, votes],
-                "layout": chart_layout(
-                    barmode="group",
-                    margin={"l": 48, "r": 56, "t": 40, "b": 48},  # room for the votes' axis
-                    xaxis=minguo_day_axis(dates),
-                    yaxis={"title": {"text": _("Comments and statements")}, "rangemode": "tozero"},
-                    yaxis2={
-                        "title": {"text": _("Votes")},
-                        "overlaying": "y",
-                        "side": "right",
-                        "rangemode": "tozero",
-                        "showgrid": False,
-                    },
-                ),
-            },
-            _per_day_caption(days),
-            "per-day",
-        )
+    if summary["per_day"]:
+        out["per_day"] = _per_day_chart(summary["per_day"])
     stance = summary["stance"]
     shares = summary["stance_shares"]
     out["stance"] = Chart(
@@ -780,7 +808,11 @@ def _participation_charts(data: ReportData) -> dict[str, Chart]:
                     "textposition": "auto",
                 }
             ],
-            "layout": chart_layout(height=220, yaxis={"autorange": "reversed", "automargin": True}),
+            "layout": chart_layout(
+                height=220,
+                xaxis=count_axis(max(stance.values(), default=0)),
+                yaxis={"autorange": "reversed", "automargin": True},
+            ),
         },
         _(
             "Of %(total)s published comments, %(support)s support the draft, %(oppose)s "
@@ -813,7 +845,11 @@ def _participation_charts(data: ReportData) -> dict[str, Chart]:
                     "marker": {"color": [SENTIMENT_COLOURS[s] for s in sentiment]},
                 }
             ],
-            "layout": chart_layout(height=240, yaxis={"autorange": "reversed", "automargin": True}),
+            "layout": chart_layout(
+                height=240,
+                xaxis=count_axis(max(sentiment.values(), default=0)),
+                yaxis={"autorange": "reversed", "automargin": True},
+            ),
         },
         _(
             "Of %(analysed)s analysed comments, %(positive)s read as positive, %(neutral)s as "
@@ -868,7 +904,6 @@ def _section_charts(data: ReportData) -> dict[str, Chart]:
             row.append(r["controversy"])
             z.append(row)
             text.append([percent(v) for v in row[:-1]] + [f"{r['controversy']:.2f}"])
-        hottest = max(sections, key=lambda r: (r["controversy"], r["comments"]))
         out["heatmap"] = Chart(
             "heatmap",
             _("Where the controversy is: shares per section"),
@@ -892,17 +927,7 @@ def _section_charts(data: ReportData) -> dict[str, Chart]:
                     yaxis={"autorange": "reversed", "automargin": True},
                 ),
             },
-            _(
-                "Heat map of %(count)d sections: darker cells mean a larger share. The most "
-                "contested is %(section)s (controversy %(value).2f, %(comments)s comments). "
-                "The table below has the figures."
-            )
-            % {
-                "count": len(sections),
-                "section": _section_name(hottest),
-                "value": hottest["controversy"],
-                "comments": on_page(hottest["comments"]),
-            },
+            _heatmap_caption(sections),
             "sections",
         )
         if not any(r["comments"] for r in sections):
@@ -911,6 +936,28 @@ def _section_charts(data: ReportData) -> dict[str, Chart]:
                 _("No comment is published on any section yet: there is no controversy to map."),
             )
     return out
+
+
+def _heatmap_caption(sections: list[SectionRow]) -> str:
+    """Names the most contested section, but only one that is contested at all: with no
+    section drawing both support and opposition, a "most contested" section at 0.00 misleads."""
+    hottest = max(sections, key=lambda r: (r["controversy"], r["comments"]))
+    if hottest["controversy"] <= 0:
+        return _(
+            "Heat map of %(count)d sections: darker cells mean a larger share. No section is "
+            "contested: none has comments both for and against it. The table below has the "
+            "figures."
+        ) % {"count": len(sections)}
+    return _(
+        "Heat map of %(count)d sections: darker cells mean a larger share. The most "
+        "contested is %(section)s (controversy %(value).2f, %(comments)s comments). "
+        "The table below has the figures."
+    ) % {
+        "count": len(sections),
+        "section": _section_name(hottest),
+        "value": hottest["controversy"],
+        "comments": on_page(hottest["comments"]),
+    }
 
 
 def _opinion_group_charts(data: ReportData) -> dict[str, Chart]:
@@ -979,7 +1026,16 @@ def _campaign_charts(data: ReportData) -> dict[str, Chart]:
                     ("stance_collapsed", _("Each campaign as one voice")),
                 )
             ],
-            "layout": chart_layout(barmode="group", height=260),
+            "layout": chart_layout(
+                barmode="group",
+                height=260,
+                yaxis=count_axis(
+                    max(
+                        [*campaign["stance_raw"].values(), *campaign["stance_collapsed"].values()],
+                        default=0,
+                    )
+                ),
+            ),
         },
         _(
             "Campaigns: %(groups)d, holding %(in)s of %(total)s comments; unique comments: "
@@ -1017,7 +1073,7 @@ def _moderation_charts(data: ReportData) -> dict[str, Chart]:
                         "y": list(outcome_totals.values()),
                     }
                 ],
-                "layout": chart_layout(height=240),
+                "layout": chart_layout(height=240, yaxis=count_axis(max(outcome_totals.values()))),
             },
             _(
                 "Screened submissions: %(total)s; held for a moderator: %(held)s; "

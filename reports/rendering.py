@@ -51,6 +51,7 @@ def report_context(request: HttpRequest, consultation, report: Report) -> dict:
         "moderation": data["moderation"],
         "social": data["social"],
         "summary": data["summary"],
+        "agency_decided": presentation.agency_decided(data),
         "model_versions": report.model_versions,
         "can_see_drafts": user_can_see_drafts(user=request.user, consultation=consultation),
         "can_publish": user_can_publish(user=request.user, consultation=consultation),

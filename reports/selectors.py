@@ -21,9 +21,12 @@ from minyi.publishing import publishable_texts
 from participation.models import (
     Comment,
     ConsultationPage,
+    ConsultationResponse,
     Participant,
     Petition,
     PetitionModeration,
+    ResponseState,
+    SectionResponse,
     Statement,
     Vote,
 )
@@ -121,6 +124,9 @@ class ReportInputs:
     submissions: list[dict]
     decisions: list[dict]
     sentiment_models: dict[str, int] = field(default_factory=dict)
+    # section pk → {"decision": AdoptionDecision code, "reason"} of the agency's response in
+    # force at the cut-off (see agency_decisions); empty before it publishes one
+    agency_decisions: dict[int, dict] = field(default_factory=dict)
     # social listening on the consultation's linked topics (see social_inputs)
     social: dict = field(default_factory=lambda: {"topics": [], "window": {}, "post_tokens": []})
 
@@ -309,8 +315,33 @@ def report_inputs(*, consultation: ConsultationPage, cutoff: datetime) -> Report
         submissions=submissions,
         decisions=decisions,
         sentiment_models=sentiment_models,
+        agency_decisions=agency_decisions(consultation=consultation, cutoff=cutoff),
         social=social_inputs(consultation=consultation, cutoff=cutoff),
     )
+
+
+def agency_decisions(*, consultation: ConsultationPage, cutoff: datetime) -> dict[int, dict]:
+    """Section pk → the agency's decision (an AdoptionDecision code) and reason, from its
+    response in force at the cut-off: the newest version published by then, even if a later
+    correction has replaced it since (a report shows what was known at its cut-off)."""
+    response = (
+        ConsultationResponse.objects.filter(
+            consultation=consultation,
+            state__in=[ResponseState.PUBLISHED, ResponseState.SUPERSEDED],
+            published_at__lte=cutoff,
+        )
+        .order_by("-published_at", "-version")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if response is None:
+        return {}
+    return {
+        section_id: {"decision": decision, "reason": reason}
+        for section_id, decision, reason in SectionResponse.objects.filter(
+            response_id=response
+        ).values_list("section_id", "decision", "reason")
+    }
 
 
 # Social media is read from two weeks before the consultation opens to two weeks after it
@@ -490,6 +521,13 @@ def adoption_decision_labels() -> list[str]:
     from participation.models import AdoptionDecision
 
     return [str(label) for label in AdoptionDecision.labels]
+
+
+def adoption_decision_label(code: str) -> str:
+    """「採納」 for ``adopted``; "" for no decision (an unknown code is shown as it is)."""
+    from participation.models import AdoptionDecision
+
+    return str(AdoptionDecision(code).label) if code in AdoptionDecision.values else code
 
 
 # Items whose moderation changes what a report quoted or counted.

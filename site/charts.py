@@ -92,3 +92,32 @@ def minguo_day_axis(dates: list[str]) -> dict[str, Any]:
     axis["tickvals"] = [d.isoformat() for d in ticks]
     axis["ticktext"] = labels
     return axis
+
+
+MAX_COUNT_TICKS = 6  # zero included
+
+
+def count_step(largest: float) -> int:
+    """The tick step of a count axis up to ``largest``: the smallest of 1, 2, 5, 10, 20, 50…
+    that needs at most ``MAX_COUNT_TICKS`` ticks."""
+    magnitude = 1
+    while True:
+        for step in (magnitude, 2 * magnitude, 5 * magnitude):
+            if largest <= step * (MAX_COUNT_TICKS - 1):
+                return step
+        magnitude *= 10
+
+
+def count_axis(largest: float, **extra: Any) -> dict[str, Any]:
+    """An axis of counts (comments, posts, votes): ticks on whole numbers only, from zero.
+
+    Left to itself plotly steps by 0.2 or 0.5 when the largest count is small, as if there
+    could be half a comment. ``largest`` is the highest count drawn on the axis (the top of
+    the stack, for stacked bars); ``extra`` adds to or overrides the axis (its title)."""
+    return {
+        "rangemode": "tozero",
+        "tick0": 0,
+        "dtick": count_step(largest),
+        "tickformat": ",d",
+        **extra,
+    }

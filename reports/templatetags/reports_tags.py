@@ -1,8 +1,22 @@
 """Template helpers of decision reports (and the links on the consultation page)."""
 
+from datetime import date, datetime
+
 from django import template
 
 register = template.Library()
+
+
+@register.filter
+def iso_moment(value: object) -> date | datetime | str:
+    """An ISO 8601 date or datetime as stored in a report's figures, parsed, for ``tw_date``
+    to write as the site writes dates; "" for anything else."""
+    if not isinstance(value, str):
+        return ""
+    try:
+        return datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    except ValueError:
+        return ""
 
 
 @register.simple_tag

@@ -3,19 +3,36 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from minyi.charts import CATEGORY_COLOURS, NEGATIVE, NEUTRAL, POSITIVE, PRIMARY
+from minyi.charts import (
+    CATEGORY_COLOURS,
+    NEGATIVE,
+    NEUTRAL,
+    POSITIVE,
+    PRIMARY,
+    count_axis,
+    minguo_day_axis,
+)
 from minyi.charts import layout as chart_layout
+from sentiment.models import Granularity
 
 COLOURS = {"positive": POSITIVE, "neutral": NEUTRAL, "negative": NEGATIVE, "volume": PRIMARY}
-# Dates on the time axis as a reader in Taiwan writes them (11月27日), not "Nov 27".
-TIME_AXIS = {"type": "date", "tickformat": "%-m月%-d日", "hoverformat": "%Y/%m/%d %H:%M"}
 
 
 def _x(series) -> list[str]:
     return [timezone.localtime(row["start"]).isoformat() for row in series]
 
 
-def volume_chart(series) -> dict:
+def time_axis(series, granularity: str = Granularity.DAY) -> dict:
+    """The periods' axis with 民國 dates, as the rest of the site's charts write them
+    (115/11/27); hourly buckets (a range of three days or less) hover with their hour."""
+    days = sorted({timezone.localtime(row["start"]).date().isoformat() for row in series})
+    axis = minguo_day_axis(days)
+    if granularity == Granularity.HOUR:
+        return {**axis, "hoverformat": "%Y-%m-%d %H:%M"}
+    return axis
+
+
+def volume_chart(series, granularity: str = Granularity.DAY) -> dict:
     return {
         "data": [
             {
@@ -26,11 +43,19 @@ def volume_chart(series) -> dict:
                 "marker": {"color": COLOURS["volume"]},
             }
         ],
-        "layout": chart_layout(xaxis=TIME_AXIS, yaxis={"title": {"text": _("Posts")}}),
+        "layout": chart_layout(
+            xaxis=time_axis(series, granularity),
+            yaxis=count_axis(
+                max((row["volume"] for row in series), default=0), title={"text": _("Posts")}
+            ),
+        ),
     }
 
 
-def sentiment_chart(series) -> dict:
+STACKED = ("positive", "neutral", "negative")
+
+
+def sentiment_chart(series, granularity: str = Granularity.DAY) -> dict:
     x = _x(series)
     data = [
         {
@@ -61,8 +86,12 @@ def sentiment_chart(series) -> dict:
         "data": data,
         "layout": chart_layout(
             barmode="stack",
-            xaxis=TIME_AXIS,
-            yaxis={"title": {"text": _("Posts")}},
+            xaxis=time_axis(series, granularity),
+            # The bars are stacked: the axis reaches the tallest stack.
+            yaxis=count_axis(
+                max((sum(row[key] for key in STACKED) for row in series), default=0),
+                title={"text": _("Posts")},
+            ),
             yaxis2={
                 "overlaying": "y",
                 "side": "right",
@@ -104,5 +133,9 @@ def keywords_chart(keywords) -> dict:
                 "marker": {"color": COLOURS["volume"]},
             }
         ],
-        "layout": chart_layout(height=420, margin={"l": 96, "r": 16, "t": 16, "b": 32}),
+        "layout": chart_layout(
+            height=420,
+            margin={"l": 96, "r": 16, "t": 16, "b": 32},
+            xaxis=count_axis(max((count for _word, count in top), default=0)),
+        ),
     }

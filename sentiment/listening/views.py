@@ -93,8 +93,8 @@ def topic_detail(request: HttpRequest, topic_id: int) -> HttpResponse:
     filters, errors = _filters(request, topic)
     data = topic_dashboard(topic=topic, filters=filters)
     chart_specs = [
-        ("chart-volume", charts.volume_chart(data["series"])),
-        ("chart-sentiment", charts.sentiment_chart(data["series"])),
+        ("chart-volume", charts.volume_chart(data["series"], data["granularity"])),
+        ("chart-sentiment", charts.sentiment_chart(data["series"], data["granularity"])),
         ("chart-sources", charts.sources_chart(data["sources"])),
         ("chart-keywords", charts.keywords_chart(data["keywords"])),
     ]

@@ -2,6 +2,7 @@
 left as links; the CSV and spreadsheet exports keep the plain values (``Table.rows``)."""
 
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from reports.presentation import Table
 
@@ -26,13 +27,39 @@ def test_figures_are_separated_days_flagged_and_linked_ids_left_alone():
     assert _table().rows[0][2] == 49443  # what the exports write
 
 
+def _page(table, language="zh-hant"):
+    with translation.override(language):
+        return render_to_string(
+            "reports/includes/table.html",
+            {"table": table, "standalone": True, "comment_url": "/c/"},
+        )
+
+
 def test_the_page_right_aligns_figure_headers_and_keeps_days_whole():
-    html = render_to_string(
-        "reports/includes/table.html",
-        {"table": _table(), "standalone": True, "comment_url": "/c/"},
-    )
+    html = _page(_table())
     assert '<th scope="col">日期</th>' in html
     assert '<th scope="col" class="num">投票</th>' in html
-    assert '<th scope="row" class="day">2015-06-30</th>' in html
+    assert '<th scope="row" class="day"><time datetime="2015-06-30"' in html
     assert '<td class="num">49,443</td>' in html
     assert '<a href="/c/#comment-1234">#1234</a>' in html
+
+
+def test_days_are_written_as_the_site_writes_dates_and_the_exports_keep_iso():
+    """The table below the chart said 2026-12-06 while the chart said 115/12/6."""
+    minguo = f"{2015 - 1911}年6月30日"
+    html = _page(_table())
+    assert f'<time datetime="2015-06-30" title="2015-06-30">{minguo}</time>' in html
+    assert ">2015-06-30<" not in html
+    assert "1 Jul 2015</time>" in _page(_table(), "en")
+    assert _table().rows[0][0] == "2015-06-30"  # what the CSV and XLSX write
+
+
+def test_ratios_are_rounded_to_what_a_reader_compares():
+    """「差距 1.395878」: the divisive statements' spread, centrality, controversy…"""
+    table = Table(
+        "divisive", "分歧", ["陳述", "差距"], [[1, 1.395878], [2, 0.0], [3, 0.5]], numeric={1}
+    )
+    shown = [row[1]["value"] for row in table.cells()]
+    assert shown == ["1.4", "0", "0.5"]
+    assert "1.395878" not in _page(table)
+    assert table.rows[0][1] == 1.395878  # the exports keep the plain number

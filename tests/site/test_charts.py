@@ -45,3 +45,21 @@ def test_the_common_layout_puts_the_legend_above_and_lets_axes_make_room():
     assert "yaxis2" not in base
     assert layout(yaxis2={"side": "right"})["yaxis2"] == grouped | {"side": "right"}
     assert layout(yaxis={"automargin": False})["yaxis"] == grouped | {"automargin": False}
+
+
+def _nice_steps():
+    """1, 2, 5, 10, 20, 50, … as an independent list."""
+    return [base * 10**power for power in range(7) for base in (1, 2, 5)]
+
+
+@pytest.mark.parametrize("largest", [0, 1, 2, 3, 5, 6, 7, 11, 26, 99, 100, 101, 2_499, 49_443])
+def test_count_axes_tick_on_whole_numbers_with_at_most_six_ticks(largest):
+    """Left alone, plotly ticked 0, 0.19, 0.38… for a chart of one comment."""
+    from minyi.charts import count_axis
+
+    axis = count_axis(largest, title={"text": "則數"})
+    fitting = [step for step in _nice_steps() if largest <= step * 5]
+    assert axis["dtick"] == fitting[0]  # the finest whole step with ticks 0…5 steps
+    assert isinstance(axis["dtick"], int) and axis["tick0"] == 0
+    assert axis["rangemode"] == "tozero" and axis["title"] == {"text": "則數"}
+    assert axis["tickformat"] == ",d"  # 1 not 1.0, 49,443 not 49443

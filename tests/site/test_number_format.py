@@ -18,3 +18,21 @@ def test_plain_figures_and_form_values_stay_ungrouped():
     with translation.override("zh-hant"):
         assert number_format(49443) == "49443"  # only intcomma (force_grouping) groups
         assert number_format(12.5, 1) == "12.5"
+
+
+def test_figures_are_rounded_for_reading_and_shares_are_percentages():
+    """「差距 1.395878」 and 「近似重複比例 0.0」 as a reader met them."""
+    from minyi.numbers import format_figure, format_percent
+
+    for language in ("zh-hant", "en"):
+        with translation.override(language):
+            assert format_figure(1.395878) == "1.4"
+            assert format_figure(0.125) == "0.13"  # half up, as official statistics round
+            assert format_figure(12345.5) == "12,345.5"
+            assert format_figure(49443) == "49,443"
+            assert format_figure(0.0) == "0" and format_figure(-0.001) == "0"
+            assert format_figure(2.0) == "2"
+            assert format_percent(0.0) == "0.0%"
+            assert format_percent(0.3333) == "33.3%"
+            assert format_percent(0.12345) == "12.3%" and format_percent(0.00125) == "0.1%"
+            assert format_percent(1) == "100.0%"

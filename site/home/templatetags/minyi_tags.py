@@ -41,6 +41,17 @@ def tel_href(phone: str | None) -> str:
     return ("+" if number.startswith("+") else "") + digits
 
 
+@register.filter
+def percent(share: object) -> str:
+    """A share (0..1) as the site writes percentages (``minyi.numbers``): 0.125 → 12.5%;
+    "" for anything not a number."""
+    from minyi.numbers import format_percent
+
+    if isinstance(share, bool) or not isinstance(share, int | float):
+        return ""
+    return format_percent(share)
+
+
 @register.simple_tag
 def label_colon() -> str:
     """The colon after a label: full-width in Chinese (「留言規範：」), ": " in English."""
