@@ -136,3 +136,23 @@ def test_citizen_takes_part_and_hears_back(people, unique) -> None:
     # Notifications are the platform's (minyi.notifications), exported in their own section.
     notes = data["notifications"]["notifications"]
     assert any("回覆了您在" in n["title"] for n in notes)
+
+    # Withdrawing my reply asks first, then it is gone from the page.
+    page.goto(CONSULTATION)
+    reply = page.locator(".reply-list li").filter(has_text=f"同意您的看法。{unique}")
+    reply.locator("summary", has_text="撤回").click()
+    expect(reply.locator(".confirm-inline-form")).to_contain_text("確定要撤回這則留言嗎")
+    me.shot("withdraw-confirm")
+    _post(page, reply.get_by_role("button", name="確定撤回"))
+    expect(page.locator(".messages")).to_contain_text("您的留言已撤回")
+    expect(page.get_by_text(f"同意您的看法。{unique}")).to_have_count(0)
+
+    # Reading in English and coming back to 中文 on the same page.
+    page.goto(CONSULTATION)
+    page.locator("summary", has_text="顯示設定").click()
+    _post(page, page.get_by_role("button", name="English"))
+    assert page.url.endswith("/en" + CONSULTATION), page.url
+    page.locator("summary", has_text="Display settings").click()
+    _post(page, page.get_by_role("button", name="繁體中文"))
+    assert page.url.endswith(CONSULTATION) and "/en/" not in page.url, page.url
+    expect(page.locator("html")).to_have_attribute("lang", "zh-Hant-TW")
