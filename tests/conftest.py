@@ -9,7 +9,7 @@ from django.utils import timezone
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path):
     from participation.voting import vote_lookups_forget
 
     cache.clear()
@@ -23,6 +23,8 @@ def _test_settings(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    # Printed reports of the test database, never mixed with a development site's under var/.
+    settings.PRIVATE_ROOT = str(tmp_path / "private")
 
 
 @pytest.fixture

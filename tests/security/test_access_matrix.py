@@ -72,6 +72,9 @@ EXPECTED: dict[str, set[str]] = {
     "agency_consultation_feed_rss": EVERYONE,
     "agency_consultation_feed_atom": EVERYONE,
     "consultation_ical": EVERYONE,
+    "consultation_short": NOBODY,  # a redirect to the consultation's page, for everyone
+    "privacy": EVERYONE,
+    "participation:comment_link": NOBODY,  # a redirect to the comment's list page or its page
     "participation:state": EVERYONE,
     "participation:tallies_csv": EVERYONE,
     "participation:section_comments": EVERYONE,
@@ -238,6 +241,7 @@ def world(make_consultation, make_user, make_agency, home_page):
             "participation:comment_withdraw": comment.pk,
             "participation:comment_edit": comment.pk,
             "participation:comment_history": comment.pk,
+            "participation:comment_link": comment.pk,
             "participation:vote_post": statement.pk,
             "api-v1:post_vote": statement.pk,
             "participation:petition_detail": petition.pk,
