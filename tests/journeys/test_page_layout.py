@@ -117,11 +117,36 @@ def layout_problems(person, path: str) -> list[str]:
     return problems
 
 
+CHART_SPILLS = """
+() => [...document.querySelectorAll('.chart[data-chart]')].flatMap((chart) => {
+    const svg = chart.querySelector('.main-svg');
+    if (!svg) { return []; }
+    const box = chart.getBoundingClientRect().height, plot = svg.getBoundingClientRect().height;
+    return plot > box + 1 ? [`a ${plot}px plot in a ${box}px box`] : [];
+})
+"""
+
+
+def charts_spill_after_resizing(person, path: str) -> list[str]:
+    """A reader who turns the phone or narrows the window: plotly resizes the charts to their
+    boxes, which must keep the figure's height (they fell to their CSS minimum)."""
+    page = person.page
+    page.goto(path)
+    page.wait_for_load_state("networkidle")
+    size = page.viewport_size
+    page.set_viewport_size({"width": 1280 if size["width"] < 800 else 390, "height": 900})
+    page.wait_for_timeout(1000)  # plotly's resize runs after the window's resize event
+    spills = page.evaluate(CHART_SPILLS)
+    page.set_viewport_size(size)
+    return [f"{path} resized: {spill}" for spill in spills]
+
+
 def test_public_pages_report_and_listening_fit_the_screen(people) -> None:
     reader = people("reader")
     problems = []
     for path in PUBLIC_PAGES:
         problems += layout_problems(reader, path)
+    problems += charts_spill_after_resizing(reader, "/dashboard/programs/EGOV4-1-1/")
     # The statements page, reached from the consultation page, and the same consultation's
     # list of all comments on the whole text.
     reader.page.goto("/motc/uberx/")

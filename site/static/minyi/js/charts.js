@@ -56,6 +56,12 @@
         var spec = JSON.parse(source.textContent);
         if (!hasData(spec)) { showEmpty(element); return; }
         element.innerHTML = "";
+        // The box keeps the figure's height: plotly's responsive resize sizes the plot to its
+        // box, which (with no height of its own) fell to its CSS minimum on a narrower window
+        // and let the plot spill over the caption beneath.
+        if (spec.layout && spec.layout.height) {
+            element.style.height = spec.layout.height + "px";
+        }
         window.Plotly.newPlot(element, spec.data, spec.layout, {
             responsive: true,
             displayModeBar: false,
