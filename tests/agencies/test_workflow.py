@@ -1,33 +1,16 @@
 """A page in an agency's section is published only after a second staff member approves."""
 
-import json
-
 import pytest
 from django.urls import reverse
 
 from minyi.agencies.models import AgencySubPage
 from minyi.agencies.services import agency_staff_add
+from tests.support.draftail import draftail_body
 
 pytestmark = pytest.mark.django_db
 
 
-# The admin's rich text editor posts Draftail content state, not HTML.
-DRAFTAIL_BODY = json.dumps(
-    {
-        "blocks": [
-            {
-                "key": "a1b2c",
-                "type": "unstyled",
-                "text": "送審版本",
-                "depth": 0,
-                "inlineStyleRanges": [],
-                "entityRanges": [],
-                "data": {},
-            }
-        ],
-        "entityMap": {},
-    }
-)
+DRAFTAIL_BODY = draftail_body("送審版本")
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ catalogue is silent (site/accounts/wagtail_wording.py): the page editor's autosa
 reviewer's dashboard, the workflow e-mails and the slug clash that autosave's draft causes.
 People appear by display name there, never by e-mail address."""
 
-import json
-
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -12,25 +10,11 @@ from django.utils import translation
 
 from minyi.agencies.models import AgencySubPage
 from minyi.agencies.services import agency_staff_add
+from tests.support.draftail import draftail_body
 
 pytestmark = pytest.mark.django_db
 
-DRAFTAIL_BODY = json.dumps(
-    {
-        "blocks": [
-            {
-                "key": "a1b2c",
-                "type": "unstyled",
-                "text": "送審版本",
-                "depth": 0,
-                "inlineStyleRanges": [],
-                "entityRanges": [],
-                "data": {},
-            }
-        ],
-        "entityMap": {},
-    }
-)
+DRAFTAIL_BODY = draftail_body("送審版本")
 
 
 @pytest.fixture
