@@ -20,6 +20,8 @@ from minyi.accounts.models import User
 from minyi.accounts.selectors import assurance_require, user_identity_key
 from minyi.agencies.models import Agency
 from minyi.agencies.selectors import user_can_manage_agency
+from minyi.agencies.services import agency_staff_notify
+from minyi.home.dates import format_minguo_date
 from minyi.live.events import live_event_send
 from minyi.notifications.services import notifications_send
 from minyi.publishing import published_item_changed
@@ -823,12 +825,23 @@ def petition_endorse(*, petition: Petition, user: User) -> PetitionEndorsement:
     if petition.endorsement_count >= petition.threshold:
         now = timezone.now()
         due = now + timezone.timedelta(days=participation_settings().petition_response_days)
-        Petition.objects.filter(pk=petition.pk, reached_at__isnull=True).update(
+        reached_now = Petition.objects.filter(pk=petition.pk, reached_at__isnull=True).update(
             reached_at=now, response_due_at=due
         )
         petition.refresh_from_db(fields=["reached_at", "response_due_at"])
+        if reached_now:
+            _petition_reached_notify(petition)
     live_event_send(petition_stream(petition), _petition_event(petition))
     return endorsement
+
+
+def _petition_reached_notify(petition: Petition) -> None:
+    """The responsible agency's staff learn that a petition awaits their answer, and by when."""
+    title = _("The petition “%(title)s” reached its threshold: answer it by %(due)s") % {
+        "title": petition.title,
+        "due": format_minguo_date(petition.response_due_at),
+    }
+    agency_staff_notify(agency=petition.agency, title=title, url=petition.get_absolute_url())
 
 
 @transaction.atomic

@@ -18,6 +18,8 @@ from django.utils import timezone
 from minyi.accounts.models import User
 from minyi.agencies.models import Agency
 from minyi.agencies.selectors import agencies_for_user
+from minyi.agencies.services import agency_staff_notify
+from minyi.home.dates import format_minguo_date
 from minyi.notifications.services import notifications_store
 from minyi.ratelimit import rate_limit_exceeded
 from moderation.models import Outcome
@@ -189,7 +191,20 @@ def program_question_ask(*, program: Program, user: User, body: str) -> ProgramQ
     )
     submission_record(content_object=question, author=user, text=body, verdict=verdict)
     question.moderation_verdict = verdict
+    if question.state == QuestionState.PUBLISHED:
+        _question_asked_notify(question)
     return question
+
+
+def _question_asked_notify(question: ProgramQuestion) -> None:
+    """The programme's agency learns of the question and its deadline (the citizen is told
+    the agency answers within ``question_answer_days()``)."""
+    url = program_url(page=dashboard_page(), code=question.program.code)
+    due = format_minguo_date(question.answer_due_at)
+    title = f"民眾對「{question.program.name}」提出問題，請於 {due} 前回覆"
+    agency_staff_notify(
+        agency=question.program.agency, title=title, url=f"{url}#question-{question.pk}"
+    )
 
 
 @transaction.atomic

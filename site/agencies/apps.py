@@ -8,4 +8,9 @@ class AgenciesConfig(AppConfig):
     verbose_name = _("Agencies and roles")
 
     def ready(self) -> None:
+        from minyi.notifications.kinds import notification_kind_register
+
         from . import signals  # noqa: F401  (connects the receivers)
+        from .services import AGENCY_TASK
+
+        notification_kind_register(AGENCY_TASK, _("For your agency to answer"))

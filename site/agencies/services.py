@@ -144,3 +144,23 @@ def agency_staff_remove(*, agency: Agency, user: User) -> None:
     user.groups.remove(*Group.objects.filter(name=agency_group_name(agency.code)))
     if not AgencyMembership.objects.filter(user=user).exists():
         user_role_remove(user=user, role=Role.AGENCY_STAFF)
+
+
+# --- Work waiting for an agency -------------------------------------------------------------
+
+# The notification kind of work an agency's staff must do (a petition to answer, a citizen's
+# question): registered in ``apps.py``; sent by participation and performance through
+# ``agency_staff_notify``, so neither app needs to know who works where.
+AGENCY_TASK = "agency_task"
+
+
+def agency_staff_notify(*, agency: Agency, title: str, url: str) -> int:
+    """Tell every active member of ``agency``'s staff (in the site, and by e-mail as each
+    prefers) that something waits for the agency's answer."""
+    from minyi.notifications.services import notifications_send
+
+    from .selectors import agency_staff_users
+
+    return notifications_send(
+        users=agency_staff_users(agency), kind=AGENCY_TASK, title=title, url=url
+    )

@@ -131,9 +131,16 @@ def test_one_endorsement_per_user_and_exact_count(make_petition, make_user):
     )
 
 
-def test_threshold_reached_sets_deadline(make_petition, make_user):
+def test_threshold_reached_sets_deadline(make_petition, make_user, make_agency):
+    from minyi.agencies.services import agency_staff_add
+    from minyi.home.dates import format_minguo_date
+    from minyi.notifications.models import Notification
+
     petition = make_petition(threshold=2)
     assert petition.threshold == 2
+    staff, other_staff = make_user(), make_user()
+    agency_staff_add(agency=petition.agency, user=staff)
+    agency_staff_add(agency=make_agency("MOI"), user=other_staff)
     petition_endorse(petition=petition, user=make_user())
     petition.refresh_from_db()
     assert petition.reached_at is None and petition.state == PetitionState.OPEN
@@ -143,6 +150,13 @@ def test_threshold_reached_sets_deadline(make_petition, make_user):
     assert petition.state == PetitionState.REACHED
     assert petition.reached_at >= before
     assert petition.response_due_at - petition.reached_at == timedelta(days=60)
+    # The responsible agency's staff are told once that it awaits their answer, and by when.
+    notes = Notification.objects.filter(kind="agency_task")
+    assert [(note.user, note.url) for note in notes] == [(staff, petition.get_absolute_url())]
+    assert notes.get().title == (
+        f"提議「{petition.title}」已達附議門檻，"
+        f"請於 {format_minguo_date(petition.response_due_at)} 前回應"
+    )
     # Reached petitions take no more endorsements and keep their count.
     with pytest.raises(ValidationError):
         petition_endorse(petition=petition, user=make_user())

@@ -45,6 +45,16 @@ def test_question_answered_by_staff_of_the_agency_only(
     question = ProgramQuestion.objects.get()
     assert question.state == "published"
     assert question.answer_due_at - question.created_at == timedelta(days=14)
+    # The programme's agency is told (and only it), with the deadline, linking to the question.
+    from minyi.home.dates import format_minguo_date
+
+    staff_note = Notification.objects.get(user=ndc_staff)
+    assert staff_note.kind == "agency_task"
+    assert staff_note.title == (
+        f"民眾對「數位韌性計畫」提出問題，請於 {format_minguo_date(question.answer_due_at)} 前回覆"
+    )
+    assert staff_note.url.endswith(f"/dashboard/programs/NDC-1/#question-{question.pk}")
+    assert not Notification.objects.filter(user=moi_staff).exists()
     html = client.get("/dashboard/programs/NDC-1/").content.decode()
     assert "第三季進度為何落後？" in html and "關心的市民" in html
     assert f'action="/dashboard/questions/{question.pk}/answer/"' not in html
@@ -80,13 +90,17 @@ def test_unanswered_questions_past_due_are_overdue(client, dashboard, program, m
     assert html.count("badge badge-warning") >= 2  # the question and the section's count
 
 
-def test_questions_pass_moderation(client, dashboard, program, make_user):
+def test_questions_pass_moderation(client, dashboard, program, make_user, ndc_staff):
     client.force_login(make_user())
     client.post("/dashboard/programs/NDC-1/ask/", {"body": "請聯絡我 0912-345-678 說明進度"})
     question = ProgramQuestion.objects.get()
     assert "0912-345-678" not in question.body
     client.post("/dashboard/programs/NDC-1/ask/", {"body": ""})
     assert ProgramQuestion.objects.count() == 1
+    client.post("/dashboard/programs/NDC-1/ask/", {"body": "我要殺了你全家"})  # held, not shown
+    assert ProgramQuestion.objects.filter(state="held").count() == 1
+    # the agency is told of the published question only
+    assert Notification.objects.filter(user=ndc_staff, kind="agency_task").count() == 1
 
 
 def test_rate_progress(client, dashboard, program, make_user):
