@@ -689,6 +689,16 @@ def topic_consultation_comments(*, topic, limit: int = 10) -> dict:
     }
 
 
+def petitions_to_answer(*, agencies) -> QuerySet[Petition]:
+    """For the admin home of agency staff: petitions to their agencies that reached the
+    threshold and wait for an answer, the nearest deadline (or the longest overdue) first."""
+    return (
+        petition_board(state=PetitionState.REACHED)
+        .filter(agency__in=agencies)
+        .order_by("response_due_at", "pk")
+    )
+
+
 def responses_to_do(*, agencies) -> list[dict]:
     """For the admin home of agency staff: closed consultations of their agencies whose response
     is still to write, being written, or waiting for approval (oldest deadline first)."""

@@ -73,6 +73,37 @@ def add_responses_panel(request, panels):
         panels.append(ResponsesToDoPanel(rows))
 
 
+class PetitionsToAnswerPanel(Component):
+    """Staff were never told in the admin that a petition waited for their answer."""
+
+    name = "participation_petitions"
+    template_name = "participation/admin/petitions_panel.html"
+    order = 81
+
+    def __init__(self, petitions):
+        self.petitions = petitions
+
+    def get_context_data(self, parent_context=None):
+        from django.utils import timezone
+
+        return {
+            "petitions": self.petitions[:50],
+            "count": len(self.petitions),
+            "now": timezone.now(),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_petitions_panel(request, panels):
+    from .selectors import petitions_to_answer
+
+    if request.user.is_superuser:
+        return  # administrators are no agency's writers
+    petitions = list(petitions_to_answer(agencies=agencies_for_user(request.user)))
+    if petitions:
+        panels.append(PetitionsToAnswerPanel(petitions))
+
+
 def _response_button(page, user, priority: int):
     """「回應民眾意見」 on a closed consultation of the user's agency: from the page explorer
     and the page's own header, not only from the admin home's to-do panel (which lists only

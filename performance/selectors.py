@@ -40,6 +40,7 @@ from .models import (
     ProgressReport,
     QuestionState,
     ReportingPeriod,
+    gregorian_year,
 )
 
 CHUNK = 500
@@ -209,9 +210,8 @@ class DashboardFilters:
     @classmethod
     def from_query(cls, query) -> "DashboardFilters":
         year = query.get("year", "")
-        year_value = int(year) if year.isdigit() else None
-        if year_value is not None and year_value < 1000:
-            year_value += 1911  # 民國 years are welcome in the address bar
+        # 民國 years are welcome in the address bar
+        year_value = gregorian_year(int(year)) if year.isdigit() else None
         light = query.get("light", "")
         county = query.get("county", "")
         return cls(
@@ -622,3 +622,15 @@ def program_followed_items(user) -> list:
         )
         for follow in ProgramFollow.objects.filter(user=user).select_related("program")
     ]
+
+
+def questions_to_answer(*, agencies) -> QuerySet[ProgramQuestion]:
+    """For the admin home of agency staff: published citizens' questions on their agencies'
+    programmes still without an answer, the nearest deadline (or the longest overdue) first."""
+    return (
+        ProgramQuestion.objects.filter(
+            program__agency__in=agencies, state=QuestionState.PUBLISHED, answered_at__isnull=True
+        )
+        .select_related("program", "program__agency")
+        .order_by("answer_due_at", "pk")
+    )

@@ -21,7 +21,12 @@ from minyi.agencies.selectors import agencies_for_user
 
 from . import views
 from .models import KPI, Program, ReportingPeriod
-from .selectors import overdue_reports_for_agencies
+from .selectors import (
+    dashboard_page,
+    overdue_reports_for_agencies,
+    program_url,
+    questions_to_answer,
+)
 from .services import program_light_refresh
 
 
@@ -191,3 +196,40 @@ def add_overdue_panel(request, panels):
     overdue = overdue_reports_for_agencies(agencies=agencies)
     if overdue:
         panels.append(OverdueReportsPanel(overdue))
+
+
+class QuestionsToAnswerPanel(Component):
+    """Staff were never told in the admin that citizens' questions waited for their answer."""
+
+    name = "performance_questions"
+    template_name = "performance/admin/questions_panel.html"
+    order = 91
+
+    def __init__(self, questions):
+        self.questions = questions
+
+    def get_context_data(self, parent_context=None):
+        from django.utils import timezone
+
+        page = dashboard_page()
+        return {
+            "rows": [
+                {
+                    "question": question,
+                    "url": f"{program_url(page=page, code=question.program.code)}"
+                    f"#question-{question.pk}",
+                }
+                for question in self.questions[:50]
+            ],
+            "count": len(self.questions),
+            "now": timezone.now(),
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_questions_panel(request, panels):
+    if request.user.is_superuser:
+        return  # administrators answer for no agency
+    questions = list(questions_to_answer(agencies=agencies_for_user(request.user)))
+    if questions:
+        panels.append(QuestionsToAnswerPanel(questions))
