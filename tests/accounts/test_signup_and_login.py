@@ -109,7 +109,15 @@ def test_password_reset_by_email(client, make_user):
     user = make_user(email="forgot@example.org")
     response = client.post(reverse("account_reset_password"), {"email": "forgot@example.org"})
     assert response.status_code == 302
+    # The page after asking leads on: back to sign-in, or send the link again.
+    done = client.get(response.url).content.decode()
+    assert f'href="{reverse("account_login")}">回到登入頁</a>' in done
+    assert f'href="{reverse("account_reset_password")}">重新寄送連結</a>' in done
     (message,) = mail.outbox
+    # Taiwan's wording, said once: no 帳戶 or 點擊, one "ignore this" (the platform's footer).
+    assert "有人要求重設您帳號的密碼" in message.body
+    assert "帳戶" not in message.body and "點擊" not in message.body
+    assert message.body.count("忽略") == 1
     link = re.search(r"https?://[^/\s]+(/[^\s]*password/reset/key/[^\s]+/)", message.body).group(1)
     form_url = client.get(link)["Location"]  # allauth moves the key into the session first
     new_password = "Brand-new-passw0rd-2026"
