@@ -63,3 +63,19 @@ def test_ratios_are_rounded_to_what_a_reader_compares():
     assert shown == ["1.4", "0", "0.5"]
     assert "1.395878" not in _page(table)
     assert table.rows[0][1] == 1.395878  # the exports keep the plain number
+
+
+def test_a_long_text_cell_is_wide_enough_to_read_on_a_phone():
+    """Statements squeezed to four characters a line at 390 px: a long text cell gets a
+    reading width (the table scrolls sideways), a short one does not."""
+    statement = "我覺得UberX目前未依法營業，讓我覺得搭乘時有風險。"
+    table = Table(
+        "groups",
+        "意見群體",
+        ["群體", "參與人數", "內容"],
+        [["群體 A", 808, statement]],
+        numeric={1},
+    )
+    html = _page(table)
+    assert f'<td class="long-text">{statement}</td>' in html
+    assert '<td class="num">808</td>' in html
