@@ -57,7 +57,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.settings",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "minyi.accounts.apps.AccountsUsersConfig",  # wagtail.users, our user forms
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -259,6 +259,9 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[民意 Minyi] "
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# Tell the owner when the password or e-mail address changes (the old address too), so a
+# stolen session cannot take the account over unnoticed.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_PRESERVE_USERNAME_CASING = False
 # Brute-force protection: failed logins per IP and per account (e-mail).
 ACCOUNT_RATE_LIMITS = {

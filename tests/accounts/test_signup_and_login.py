@@ -150,3 +150,20 @@ def test_a_fields_error_runs_on_after_the_full_width_colon(client):
 
     translation.activate("zh-hant")
     assert "Error:</span> " in english
+
+
+def test_the_owner_is_told_when_the_password_changes(client, make_user):
+    user = make_user(email="owner@example.org", password=PASSWORD)
+    client.force_login(user)
+    mail.outbox.clear()
+    new_password = "Another-passw0rd-2026"
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": new_password, "password2": new_password},
+    )
+    assert response.status_code == 302
+    (message,) = mail.outbox
+    assert message.to == ["owner@example.org"]
+    assert "密碼" in message.body and message.body.startswith("您好，這裡是")
+    assert "請立即採取適當的安全措施" in message.body
+    assert "忽略" not in message.body  # a change the owner did not make is not to be ignored
