@@ -40,7 +40,7 @@ from django.core.validators import URLValidator
 from minyi.spreadsheets import csv_document
 
 from .counties import NATIONWIDE_WORDS, county_code_for
-from .models import ControlLevel, Direction, Period
+from .models import ControlLevel, Direction, Period, gregorian_year
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 
@@ -614,9 +614,7 @@ def _parse_year(value: Any) -> int:
     text = str(value).strip().removeprefix("民國").removesuffix("年度").removesuffix("年").strip()
     if not text.isdigit():
         raise ValidationError(f"年度必須是數字（例如 105 或 2016），收到「{_shown(value)}」。")
-    year = int(text)
-    if year < 1000:
-        year += 1911
+    year = gregorian_year(int(text))
     if not 1912 <= year <= 2200:
         raise ValidationError(f"年度超出範圍，收到「{_shown(value)}」。")
     return year

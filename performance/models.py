@@ -28,10 +28,72 @@ from .lights import Light
 PERCENT_VALIDATORS = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 NON_NEGATIVE = [MinValueValidator(Decimal(0))]
 YEAR_VALIDATORS = [MinValueValidator(1912), MaxValueValidator(2200)]
+ROC_OFFSET = 1911  # 民國 1 年 = 1912
 
 
 def roc(year: int | None) -> int | None:
-    return None if year is None else year - 1911
+    return None if year is None else year - ROC_OFFSET
+
+
+def gregorian_year(year: int) -> int:
+    """A year as people type it, 西元 or 民國: below 1000 it is a 民國 year (105 → 2016).
+    The one rule for the admin's year fields, the spreadsheet import and the address bar."""
+    return year + ROC_OFFSET if year < 1000 else year
+
+
+YEAR_HELP = _("A Gregorian or a Minguo (ROC) year, e.g. 2016 or 105.")
+
+
+class YearFormField(forms.IntegerField):
+    """Takes a 西元 or a 民國 year and cleans it to the 西元 year that is stored."""
+
+    def __init__(self, **kwargs):
+        kwargs["help_text"] = kwargs.get("help_text") or YEAR_HELP
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        year = super().to_python(value)
+        return None if year is None else gregorian_year(year)
+
+
+class YearField(models.PositiveSmallIntegerField):
+    """A 西元 year column whose admin form field also takes 民國 years (:class:`YearFormField`).
+
+    Only the form differs: migrations record a plain PositiveSmallIntegerField."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"form_class": YearFormField, **kwargs})
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.PositiveSmallIntegerField", args, kwargs
+
+
+class PlainDecimalInput(forms.NumberInput):
+    """Shows 5 for a stored 5.0000 and 2.5 for 2.5000 (the columns keep four places)."""
+
+    def format_value(self, value):
+        return super().format_value(plain_decimal(value))
+
+
+def plain_decimal(value):
+    """A Decimal without trailing zeros and never in exponent form (100.0000 → 100)."""
+    if isinstance(value, Decimal) and value.is_finite():
+        return format(value.normalize(), "f") if value else "0"
+    return value
+
+
+class PlainDecimalField(models.DecimalField):
+    """A decimal column shown without trailing zeros in the admin (:class:`PlainDecimalInput`).
+
+    Only the form differs: migrations record a plain DecimalField."""
+
+    def formfield(self, **kwargs):
+        return super().formfield(**{"widget": PlainDecimalInput, **kwargs})
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DecimalField", args, kwargs
 
 
 class County(models.Model):
@@ -119,8 +181,8 @@ class Program(ClusterableModel):
         default=ControlLevel.MINISTRY,
     )
     category = models.CharField(_("category"), max_length=100, blank=True)
-    start_year = models.PositiveSmallIntegerField(_("first year"), validators=YEAR_VALIDATORS)
-    end_year = models.PositiveSmallIntegerField(_("last year"), validators=YEAR_VALIDATORS)
+    start_year = YearField(_("first year"), validators=YEAR_VALIDATORS)
+    end_year = YearField(_("last year"), validators=YEAR_VALIDATORS)
     objectives = models.TextField(_("objectives"), blank=True)
     description = models.TextField(_("description"), blank=True)
     nationwide = models.BooleanField(
@@ -170,7 +232,7 @@ class Program(ClusterableModel):
         FieldPanel("consultations"),
         FieldPanel("is_demo"),
         InlinePanel("budgets", heading=_("Budget by year (thousand NTD)"), label=_("year")),
-        InlinePanel("progress_reports", heading=_("Progress reports"), label=_("report")),
+        InlinePanel("progress_reports", heading=_("Progress reports"), label=_("progress report")),
         InlinePanel("milestones", heading=_("Milestones"), label=_("milestone")),
     ]
 
@@ -224,12 +286,10 @@ class KPI(ClusterableModel):
     direction = models.CharField(
         _("direction"), max_length=6, choices=Direction.choices, default=Direction.HIGHER
     )
-    baseline = models.DecimalField(
+    baseline = PlainDecimalField(
         _("baseline"), max_digits=18, decimal_places=4, null=True, blank=True
     )
-    baseline_year = models.PositiveSmallIntegerField(
-        _("baseline year"), null=True, blank=True, validators=YEAR_VALIDATORS
-    )
+    baseline_year = YearField(_("baseline year"), null=True, blank=True, validators=YEAR_VALIDATORS)
     sort_order = models.PositiveSmallIntegerField(default=0, editable=False)
 
     base_form_class = KPIAdminForm
@@ -264,8 +324,8 @@ class KPITarget(models.Model):
     """The target value (目標值) of a KPI for one year."""
 
     kpi = ParentalKey(KPI, on_delete=models.CASCADE, related_name="targets")
-    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
-    value = models.DecimalField(_("target"), max_digits=18, decimal_places=4)
+    year = YearField(_("year"), validators=YEAR_VALIDATORS)
+    value = PlainDecimalField(_("target"), max_digits=18, decimal_places=4)
 
     panels = [FieldRowPanel([FieldPanel("year"), FieldPanel("value")])]
 
@@ -278,7 +338,7 @@ class KPITarget(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kpi} {self.year}: {self.value}"
+        return f"{self.kpi} {self.year}: {plain_decimal(self.value)}"
 
 
 class Period(models.TextChoices):
@@ -294,9 +354,9 @@ class KPIActual(models.Model):
     """A reported value (達成值) of a KPI for one period of a year."""
 
     kpi = ParentalKey(KPI, on_delete=models.CASCADE, related_name="actuals")
-    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
+    year = YearField(_("year"), validators=YEAR_VALIDATORS)
     period = models.CharField(_("period"), max_length=4, choices=Period.choices, default="year")
-    value = models.DecimalField(_("actual"), max_digits=18, decimal_places=4)
+    value = PlainDecimalField(_("actual"), max_digits=18, decimal_places=4)
     reported_on = models.DateField(_("reported on"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     evidence_url = models.URLField(_("evidence link"), max_length=500, blank=True)
@@ -319,18 +379,18 @@ class KPIActual(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kpi} {self.year} {self.period}: {self.value}"
+        return f"{self.kpi} {self.year} {self.period}: {plain_decimal(self.value)}"
 
 
 class BudgetYear(models.Model):
     """A program's budget for one year (預算數), what was spent (執行數) and planned to date."""
 
     program = ParentalKey(Program, on_delete=models.CASCADE, related_name="budgets")
-    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
-    budget = models.DecimalField(
+    year = YearField(_("year"), validators=YEAR_VALIDATORS)
+    budget = PlainDecimalField(
         _("budget (thousand NTD)"), max_digits=16, decimal_places=2, validators=NON_NEGATIVE
     )
-    spent = models.DecimalField(
+    spent = PlainDecimalField(
         _("spent (thousand NTD)"),
         max_digits=16,
         decimal_places=2,
@@ -338,7 +398,7 @@ class BudgetYear(models.Model):
         blank=True,
         validators=NON_NEGATIVE,
     )
-    planned_to_date = models.DecimalField(
+    planned_to_date = PlainDecimalField(
         _("planned spending to date (thousand NTD)"),
         max_digits=16,
         decimal_places=2,
@@ -385,7 +445,7 @@ class Milestone(models.Model):
     name = models.CharField(_("name"), max_length=200)
     planned_date = models.DateField(_("planned date"))
     actual_date = models.DateField(_("actual date"), null=True, blank=True)
-    weight = models.DecimalField(
+    weight = PlainDecimalField(
         _("weight (%)"), max_digits=5, decimal_places=2, default=0, validators=PERCENT_VALIDATORS
     )
 
@@ -422,10 +482,10 @@ class ProgressReport(models.Model):
 
     program = ParentalKey(Program, on_delete=models.CASCADE, related_name="progress_reports")
     period_end = models.DateField(_("period end"))
-    planned_percent = models.DecimalField(
+    planned_percent = PlainDecimalField(
         _("planned progress (%)"), max_digits=5, decimal_places=2, validators=PERCENT_VALIDATORS
     )
-    actual_percent = models.DecimalField(
+    actual_percent = PlainDecimalField(
         _("actual progress (%)"), max_digits=5, decimal_places=2, validators=PERCENT_VALIDATORS
     )
     note = models.TextField(_("note"), blank=True)

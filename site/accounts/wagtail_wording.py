@@ -9,8 +9,10 @@ same msgids there fills Wagtail's gaps; naming them here keeps ``makemessages`` 
 them as obsolete. After a Wagtail upgrade, compare each of its ``locale/en`` catalogues with
 its ``zh_Hant`` one (polib) for msgids still without a translation.
 
-Not here: the image, document, redirect, search-promotion, locale, API-token and user-admin
-screens, which agency staff do not use. The admin's JavaScript strings are in
+Also the administrator's user and group screens, the reports and the keyboard shortcuts, and
+Wagtail zh_Hant's mainland wording (創建, 搜索, 其它) on the screens staff and administrators
+meet. Not here: the redirect, search-promotion, locale and API-token screens, nobody's daily
+work. The admin's JavaScript strings are in
 ``locale/zh_Hant/LC_MESSAGES/djangojs.po``.
 """
 
@@ -403,4 +405,170 @@ TRANSLATED = (
         'The page "%(title)s" has been rejected during "%(task)s" in workflow "%(workflow)s".'
     ),
     gettext_noop('The page "%(title)s" has been rejected during "%(workflow)s".'),
+    # The administrator's user and group screens
+    gettext_noop("Access level"),
+    gettext_noop("Last login"),
+    gettext_noop("Select all users in listing"),
+    gettext_noop("Sorry, no users match your query"),
+    ngettext_lazy("Assign role to 1 user", "Assign role to %(counter)s users", "counter"),
+    gettext_noop("Assign role"),
+    gettext_noop("Are you sure you want to assign this role to these users?"),
+    ngettext_lazy(
+        "You don't have permission to edit this user",
+        "You don't have permission to edit these users",
+        "counter",
+    ),
+    gettext_noop("Yes, assign"),
+    gettext_noop("No, don't assign"),
+    ngettext_lazy("Delete 1 user", "Delete %(counter)s users", "counter"),
+    gettext_noop("Are you sure you want to delete these users?"),
+    ngettext_lazy(
+        "You don't have permission to delete this user",
+        "You don't have permission to delete these users",
+        "counter",
+    ),
+    ngettext_lazy(
+        "Change active state for 1 user", "Change active state for %(counter)s users", "counter"
+    ),
+    gettext_noop("Set active state"),
+    gettext_noop("Are you sure you want to change the active state for these users?"),
+    gettext_noop("You cannot change your own active status"),
+    gettext_noop("Yes, change state"),
+    gettext_noop("No, don't change state"),
+    gettext_noop("Assign role to selected users"),
+    ngettext_lazy(
+        "%(num_parent_objects)d user has been assigned as %(role)s",
+        "%(num_parent_objects)d users have been assigned as %(role)s",
+        "num_parent_objects",
+    ),
+    gettext_noop("Delete selected users"),
+    ngettext_lazy(
+        "%(num_parent_objects)d user has been deleted",
+        "%(num_parent_objects)d users have been deleted",
+        "num_parent_objects",
+    ),
+    gettext_noop("Mark as active"),
+    gettext_noop("Change the active state for selected users"),
+    ngettext_lazy(
+        "%(num_parent_objects)d user has been marked as active",
+        "%(num_parent_objects)d users have been marked as active",
+        "num_parent_objects",
+    ),
+    ngettext_lazy(
+        "%(num_parent_objects)d user has been marked as inactive",
+        "%(num_parent_objects)d users have been marked as inactive",
+        "num_parent_objects",
+    ),
+    ngettext_lazy(
+        "The group '%(group_name)s' has <strong>%(group_user_count)s</strong> member.",
+        "The group '%(group_name)s' has <strong>%(group_user_count)s</strong> members.",
+        "group_user_count",
+    ),
+    gettext_noop("Custom permissions"),
+    gettext_noop("Toggle all"),
+    gettext_noop("Toggle all add permissions"),
+    gettext_noop("Toggle all change permissions"),
+    gettext_noop("Toggle all delete permissions"),
+    gettext_noop("Toggle all custom permissions"),
+    gettext_noop("Can view"),
+    gettext_noop("Collection management permissions"),
+    gettext_noop("Add a collection permission"),
+    gettext_noop("Can access Wagtail admin"),
+    # Reports and the keyboard shortcuts
+    gettext_noop("Shortcuts"),
+    gettext_noop("Aging pages"),
+    gettext_noop("Page types usage"),
+    gettext_noop("Last published before"),
+    gettext_noop("Last published at"),
+    gettext_noop("Last published by"),
+    gettext_noop("No pages found."),
+    gettext_noop("No pages match this report's criteria."),
+    gettext_noop("App"),
+    gettext_noop("Last edited page"),
+    gettext_noop("Last edit"),
+    gettext_noop("No page types found."),
+    gettext_noop("Locked by <b>you</b> at <b>%(locking_date)s</b>"),
+    gettext_noop("Locked by <b>%(locked_by)s</b> at <b>%(locking_date)s</b>"),
+    gettext_noop("Locked at <b>%(locking_date)s</b>"),
+    gettext_noop("Anyone"),
+    gettext_noop("By task"),
+    gettext_noop("Page/Snippet ID"),
+    gettext_noop("Page/Snippet Type"),
+    gettext_noop("Page/Snippet Title"),
+    gettext_noop("account"),
+    gettext_noop("Keyboard shortcuts"),
+    gettext_noop(
+        "Keyboard shortcuts are currently disabled; manage your %(account_link)s to enable them."
+    ),
+    gettext_noop(
+        "Keyboard shortcuts are currently enabled; manage your %(account_link)s to disable them."
+    ),
+    gettext_noop("All keyboard shortcuts"),
+    gettext_noop("Section"),
+    gettext_noop("Keyboard shortcut"),
+    gettext_noop("Show keyboard shortcuts"),
+    gettext_noop("Application"),
+    gettext_noop("Toggle sidebar"),
+    gettext_noop("Close modal dialogs (like this one)"),
+    gettext_noop("Add or show comments"),
+    gettext_noop("Text editing"),
+    gettext_noop("Cut"),
+    gettext_noop("Paste"),
+    gettext_noop("Paste and match style"),
+    gettext_noop("Paste without formatting"),
+    gettext_noop("Text formatting"),
+    gettext_noop("Insert or edit a link"),
+    gettext_noop("Monospace (code)"),
+    gettext_noop("Strike-through"),
+    # Listings
+    gettext_noop(
+        'There are no %(model_name)s to display. Why not <a href="%(add_url)s">add one</a>?'
+    ),
+    gettext_noop('Sorry, there are no matches for "<em>%(search_query)s</em>"'),
+    gettext_noop("item"),
+    gettext_noop("items"),
+    gettext_noop("Sort by '%(label)s' in ascending order."),
+    gettext_noop("Sort by '%(label)s' in descending order."),
+    gettext_noop(
+        "%(start_index)s-%(end_index)s of %(items_count)s %(model_name)s across entire site."
+    ),
+    gettext_noop(
+        "%(start_index)s-%(end_index)s of %(items_count)s %(model_name)s in '<span class=\"w-title-ellipsis\">%(title)s</span>'."
+    ),
+    gettext_noop("Search in '<span class=\"w-title-ellipsis\">%(title)s</span>'"),
+    gettext_noop("No results in '<span class=\"w-title-ellipsis\">%(title)s</span>'."),
+    gettext_noop("Toggle section"),
+    gettext_noop("Toggle side panel"),
+    # Wagtail's zh_Hant says 創建, 搜索 and 其它 (mainland wording): 建立, 搜尋, 其他 here
+    gettext_noop("Other searches"),
+    gettext_noop("Enter a search term above"),
+    gettext_noop("Search groups"),
+    gettext_noop("You cannot edit another user's comment."),
+    gettext_noop("This page is an alias of another page."),
+    gettext_noop("Assign to another page"),
+    gettext_noop("Choose a different task type"),
+    gettext_noop("Choose another item"),
+    gettext_noop("Choose another page"),
+    gettext_noop("Choose another task"),
+    gettext_noop(
+        'No collections have been created. Why not <a href="%(add_collection_url)s">add one</a>?'
+    ),
+    gettext_noop("Create a page in %(title)s"),
+    gettext_noop("Create a page in"),
+    gettext_noop("Choose which type of page you'd like to create."),
+    gettext_noop("Collection '%(object)s' created."),
+    gettext_noop("%(model_name)s '%(object)s' created."),
+    gettext_noop("The %(model_name)s could not be created due to errors."),
+    gettext_noop("Page '%(page_title)s' created."),
+    gettext_noop("Page '%(page_title)s' created and scheduled for publishing."),
+    gettext_noop("Page '%(page_title)s' created and published."),
+    gettext_noop("Page '%(page_title)s' created and submitted for moderation."),
+    gettext_noop("The image could not be created due to errors."),
+    gettext_noop("latest revision created at"),
+    gettext_noop("Site '%(object)s' created."),
+    gettext_noop(
+        'There are no users configured. Why not <a href="%(wagtailusers_add_url)s">add some</a>?'
+    ),
+    gettext_noop("Group '%(object)s' created."),
+    gettext_noop("User '%(object)s' created."),
 )

@@ -112,3 +112,104 @@ def test_workflow_mail_and_dashboard_are_chinese_and_name_people(
     assert "作業提交者" in html and "隱私與存取權限" in html
     assert "Task submitted by" not in html and "Privacy and access" not in html
     assert "交通部承辦人" in html and author.email not in html
+
+
+# --- The administrator's user screens and the rest of the admin (wagtail_users.py) ---------
+
+
+@pytest.fixture
+def administrator(make_user):
+    user = make_user(display_name="網站管理員", email="admin@minyi.example")
+    user.is_superuser = True
+    user.save(update_fields=["is_superuser"])
+    return user
+
+
+def _user_form(user, **changes) -> dict:
+    from django.contrib.auth.models import Group
+
+    data = {
+        "email": user.email,
+        "first_name": "",
+        "last_name": "",
+        "display_name": user.display_name,
+        "password1": "",
+        "password2": "",
+        "is_active": "on",
+        "groups": [str(g.pk) for g in user.groups.all()],
+    }
+    for name, value in changes.items():
+        data[name] = value
+    data.setdefault("groups", [])
+    if "role" in changes:
+        data["groups"].append(str(Group.objects.get(name=data.pop("role")).pk))
+    return data
+
+
+def test_an_administrator_gives_a_role_without_a_real_name(client, administrator, make_user):
+    citizen = make_user(display_name="新承辦")
+    client.force_login(administrator)
+    edit_url = reverse("wagtailusers_users:edit", args=[citizen.pk])
+    html = client.get(edit_url).content.decode()
+    assert "顯示名稱" in html and "新承辦" in html
+    assert "選填，不會公開" in html
+
+    response = client.post(
+        edit_url, _user_form(citizen, role="分析師", display_name="國發會分析師")
+    )
+
+    assert response.status_code == 302, response.context["form"].errors
+    citizen.refresh_from_db()
+    assert set(citizen.groups.values_list("name", flat=True)) >= {"分析師"}
+    assert citizen.display_name == "國發會分析師" and citizen.first_name == ""
+
+
+def test_an_administrator_creates_a_user_without_a_real_name(client, administrator):
+    from minyi.accounts.models import User
+
+    client.force_login(administrator)
+    response = client.post(
+        reverse("wagtailusers_users:add"),
+        {
+            "email": "new.staff@minyi.example",
+            "display_name": "新同仁",
+            "password1": "a-long-Passphrase-2026",
+            "password2": "a-long-Passphrase-2026",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    assert User.objects.get(email="new.staff@minyi.example").display_name == "新同仁"
+
+
+def test_the_walks_admin_leftovers_are_chinese():
+    with translation.override("zh-hant"):
+        for english in ("Shortcuts", "Aging pages", "Page types usage", "Access level"):
+            assert translation.gettext(english) != english, english
+        assert translation.gettext("Last login") == "上次登入"
+        assert translation.gettext("Other searches") == "其他搜尋"
+        assert "創建" not in translation.gettext("User '%(object)s' created.")
+        count = translation.gettext(
+            "%(start_index)s-%(end_index)s of %(items_count)s %(model_name)s"
+        ) % {"start_index": 1, "end_index": 1, "items_count": 1, "model_name": None}
+        assert count == "第 1–1 項，共 1 項"
+
+
+def test_the_users_listing_and_an_empty_snippet_listing_are_chinese(client, administrator, staff):
+    client.force_login(administrator)
+    html = client.get(reverse("wagtailusers_users:index")).content.decode()
+    assert "上次登入" in html and "存取層級" in html
+    assert "Last login" not in html and "Access level" not in html
+
+    _motc, author, _reviewer = staff
+    client.force_login(author)
+    html = client.get(reverse("wagtailsnippets_performance_program:list")).content.decode()
+    assert "Why not" not in html and "沒有可顯示的計畫" in html
+
+
+def test_page_search_counts_without_none(client, staff):
+    motc, author, _reviewer = staff
+    _draft(motc, author, title="數位身分證說明")
+    client.force_login(author)
+    html = client.get(reverse("wagtailadmin_pages:search"), {"q": "數位身分證"}).content.decode()
+    assert "數位身分證說明" in html
+    assert "第 1–1 項，共 1 項" in html and "項None" not in html
