@@ -1,49 +1,228 @@
-"""Wagtail admin: analysts manage topics; administrators see each source's status."""
+"""Wagtail admin: analysts manage topics and sources; administrators may also delete sources."""
 
-from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from sentiment.models import Source, Topic
+from sentiment.models import Source, SourceKind, Topic
+
+from .connectors.upload import FIELDS as UPLOAD_FIELDS
+from .selectors import listening_analysts
+
+#: The configuration key that names what a source of each kind reads (none for uploads).
+SOURCE_TARGET_KEYS = {
+    SourceKind.PTT: "board",
+    SourceKind.DCARD: "forum",
+    SourceKind.FACEBOOK: "page_id",
+    SourceKind.RSS: "url",
+}
+
+#: Optional settings of each kind, with an example (JSON, not translated).
+SOURCE_SETTINGS_HELP = [
+    (
+        SourceKind.PTT,
+        gettext_lazy(
+            "Optional: max_pages (index pages read per run, default 3); revisit_days and "
+            "revisit_limit (how many days back and how many articles are read again for late "
+            "pushes, default 3 and 20)."
+        ),
+        '{"max_pages": 3, "revisit_days": 3, "revisit_limit": 20}',
+    ),
+    (
+        SourceKind.DCARD,
+        gettext_lazy("Optional: limit (posts read per run, default 30)."),
+        '{"limit": 30}',
+    ),
+    (
+        SourceKind.FACEBOOK,
+        gettext_lazy(
+            "Optional: access_token (without it, the site's token is used); max_pages (default 5)."
+        ),
+        '{"max_pages": 5}',
+    ),
+    (SourceKind.RSS, gettext_lazy("No settings needed."), "{}"),
+    (
+        SourceKind.UPLOAD,
+        gettext_lazy(
+            "format (csv or jsonl; by default from the file's extension) and mapping: which "
+            "column of the file holds each field (%(fields)s). text and published_at are "
+            "required; a field left out is read from the column of the same name."
+        ),
+        '{"format": "csv", "mapping": {"text": "內容", "published_at": "發文時間", '
+        '"author": "作者"}}',
+    ),
+]
+
+
+class BooleanYesNoColumn(BooleanColumn):
+    """A tick or a cross, named 是 / 否 for screen readers (Wagtail's says True / False)."""
+
+    cell_template_name = "sentiment/listening/admin/boolean_cell.html"
+
+
+class ListeningTopicForm(WagtailAdminModelForm):
+    """Alerts go to analysts only: citizens and other staff are not offered as recipients."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "analysts" in self.fields:
+            self.fields["analysts"].queryset = listening_analysts()
+
+
+class ListeningSourceForm(WagtailAdminModelForm):
+    """What the source reads is one field (board, forum, page or feed), kept in ``config``."""
+
+    target = forms.CharField(
+        label=gettext_lazy("What to read"),
+        required=False,
+        max_length=500,
+        help_text=gettext_lazy(
+            "PTT: the board's name (e.g. Gossiping); Dcard: the forum's alias (e.g. trending); "
+            "Facebook: the page's ID; RSS/Atom: the feed's address. Leave empty for file uploads."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        config = self.instance.config or {}
+        key = SOURCE_TARGET_KEYS.get(self.instance.kind)
+        if key and isinstance(config, dict):
+            self.initial["target"] = config.get(key, "")
+            self.initial["config"] = {k: v for k, v in config.items() if k != key}
+        if "config" in self.fields:
+            self.fields["config"].label = _("Other settings (JSON)")
+            self.fields["config"].help_text = _(
+                "A JSON object; what each kind accepts is listed above. {} when none."
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        config = cleaned.get("config")
+        if config in (None, ""):
+            config = {}
+        if not isinstance(config, dict):
+            self.add_error(
+                "config", _('Write the settings as one JSON object, e.g. {"limit": 30}.')
+            )
+            return cleaned
+        key = SOURCE_TARGET_KEYS.get(kind)
+        target = (cleaned.get("target") or str(config.get(key) or "")).strip()
+        config = {k: v for k, v in config.items() if k not in SOURCE_TARGET_KEYS.values()}
+        if key:
+            if not target:
+                self.add_error("target", _("Say what this source reads."))
+            elif kind == SourceKind.RSS:
+                target = self._feed_url_clean(target)
+            config[key] = target
+        cleaned["config"] = config
+        return cleaned
+
+    def _feed_url_clean(self, value: str) -> str:
+        try:
+            forms.URLField(assume_scheme="https").clean(value)
+        except ValidationError:
+            self.add_error("target", _("Enter the feed's full address, starting with https://."))
+        return value
+
+
+def source_settings_help_html() -> str:
+    """What each kind of source accepts in its settings, with an example of each."""
+    fields = "、".join(UPLOAD_FIELDS)
+    rows = format_html_join(
+        "",
+        "<dt>{}</dt><dd>{} <code>{}</code></dd>",
+        (
+            (kind.label, str(text) % {"fields": fields}, example)
+            for kind, text, example in SOURCE_SETTINGS_HELP
+        ),
+    )
+    return format_html(
+        "<dl>{}</dl><p>{}</p>",
+        rows,
+        _("Every kind also accepts min_interval_seconds (the pause between two requests)."),
+    )
+
+
+class SourceSettingsHelpPanel(HelpPanel):
+    """The settings of each kind; for a saved upload source, a link to its upload page."""
+
+    class BoundPanel(HelpPanel.BoundPanel):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.content = format_html(
+                "{}{}", source_settings_help_html(), self._upload_help_html()
+            )
+
+        def _upload_help_html(self) -> str:
+            source = self.instance
+            if source is None or not source.pk:
+                return format_html(
+                    "<p>{}</p>", _("File upload sources: after saving, upload files from here.")
+                )
+            if source.kind != SourceKind.UPLOAD:
+                return ""
+            return format_html(
+                '<p>{} <a class="button button-small" href="{}">{}</a></p>',
+                _("Files are uploaded on the source's upload page, where the columns are mapped."),
+                reverse("listening:source_upload", args=[source.pk]),
+                _("Upload a file to this source"),
+            )
 
 
 class ListeningTopicViewSet(SnippetViewSet):
     model = Topic
     icon = "search"
-    menu_label = _("Listening topics")
+    menu_label = gettext_lazy("Listening topics")
     menu_order = 410
     add_to_admin_menu = True
-    list_display = ["name", "query", "active", "alert_z"]
-    search_fields = ["name", "query"]
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("query"),
-        FieldPanel("sources"),
-        MultiFieldPanel(
-            [FieldPanel("consultations"), FieldPanel("programs")], heading=_("Linked to")
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("analysts"),
-                FieldPanel("alert_z"),
-                FieldPanel("alert_min_volume"),
-            ],
-            heading=_("Alerts"),
-        ),
-        FieldPanel("active"),
+    list_display = [
+        "name",
+        "query",
+        BooleanYesNoColumn("active", label=gettext_lazy("active"), sort_key="active"),
+        "alert_z",
     ]
+    search_fields = ["name", "query"]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("query"),
+            FieldPanel("sources"),
+            MultiFieldPanel(
+                [FieldPanel("consultations"), FieldPanel("programs")],
+                heading=gettext_lazy("Linked to"),
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("analysts"),
+                    FieldPanel("alert_z"),
+                    FieldPanel("alert_min_volume"),
+                ],
+                heading=gettext_lazy("Alerts"),
+            ),
+            FieldPanel("active"),
+        ],
+        base_form_class=ListeningTopicForm,
+    )
 
 
 class ListeningSourceViewSet(SnippetViewSet):
     model = Source
     icon = "site"
-    menu_label = _("Listening sources")
+    menu_label = gettext_lazy("Listening sources")
     menu_order = 411
     add_to_admin_menu = True
     list_display = [
         "name",
         "kind",
-        "enabled",
+        BooleanYesNoColumn("enabled", label=gettext_lazy("enabled"), sort_key="enabled"),
         "last_run_at",
         "last_status",
         "last_items",
@@ -52,15 +231,20 @@ class ListeningSourceViewSet(SnippetViewSet):
     ]
     list_filter = ["kind", "last_status", "enabled"]
     search_fields = ["name"]
-    panels = [
-        FieldPanel("name"),
-        FieldPanel("kind"),
-        FieldPanel("config"),
-        FieldPanel("interval_minutes"),
-        FieldPanel("enabled"),
-        FieldPanel("last_run_at", read_only=True),
-        FieldPanel("last_status", read_only=True),
-        FieldPanel("last_items", read_only=True),
-        FieldPanel("items_fetched", read_only=True),
-        FieldPanel("last_error", read_only=True),
-    ]
+    edit_handler = ObjectList(
+        [
+            FieldPanel("name"),
+            FieldPanel("kind"),
+            FieldPanel("target"),
+            SourceSettingsHelpPanel(heading=gettext_lazy("What each kind of source accepts")),
+            FieldPanel("config"),
+            FieldPanel("interval_minutes"),
+            FieldPanel("enabled"),
+            FieldPanel("last_run_at", read_only=True),
+            FieldPanel("last_status", read_only=True),
+            FieldPanel("last_items", read_only=True),
+            FieldPanel("items_fetched", read_only=True),
+            FieldPanel("last_error", read_only=True),
+        ],
+        base_form_class=ListeningSourceForm,
+    )

@@ -32,6 +32,29 @@ class DashboardFilter:
         return Granularity.DAY if days > LONG_RANGE_DAYS else Granularity.HOUR
 
 
+def user_is_analyst(user) -> bool:
+    """Whether ``user`` may read the listening dashboard: the Analyst role or a superuser."""
+    from minyi.agencies.roles import Role
+    from minyi.agencies.selectors import user_has_role
+
+    return user.is_authenticated and (user.is_superuser or user_has_role(user, Role.ANALYST))
+
+
+def listening_analysts():
+    """Active users who may receive a topic's alerts: analysts and superusers."""
+    from django.db.models import Q
+
+    from minyi.accounts.models import User
+    from minyi.agencies.roles import Role
+
+    return (
+        User.objects.filter(is_active=True)
+        .filter(Q(groups__name=Role.ANALYST.group_name) | Q(is_superuser=True))
+        .distinct()
+        .order_by("display_name", "pk")
+    )
+
+
 def topics_for_dashboard():
     return Topic.objects.filter(active=True).order_by("name")
 

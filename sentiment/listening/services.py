@@ -45,7 +45,7 @@ from sentiment.services import analysed_model_labels, analysed_model_register, t
 from .connectors import Connector, ConnectorError, NormalisedPost, connector_for
 from .connectors.upload import upload_decode, upload_rows, upload_size_check
 from .query import QueryError, query_parse, text_normalise
-from .selectors import posts_to_revisit
+from .selectors import listening_analysts, posts_to_revisit
 
 logger = logging.getLogger(__name__)
 
@@ -764,17 +764,10 @@ def alerts_check(*, topic: Topic, hour: datetime) -> list[Alert]:
 
 
 def topic_analysts(topic: Topic):
-    from minyi.accounts.models import User
-    from minyi.agencies.roles import Role
-
     chosen = list(topic.analysts.filter(is_active=True))
     if chosen:
         return chosen
-    return list(
-        User.objects.filter(is_active=True)
-        .filter(Q(groups__name=Role.ANALYST.group_name) | Q(is_superuser=True))
-        .distinct()
-    )
+    return list(listening_analysts())
 
 
 def _alert_raise(topic, metric, hour, value, baseline, z) -> Alert | None:

@@ -29,17 +29,11 @@ from .selectors import (
     topic_posts_filtered,
     topic_source_choices,
     topics_for_dashboard,
+    user_is_analyst,
 )
 from .services import upload_file_store, upload_ingest_start
 
 EXPORT_LIMIT = 100_000
-
-
-def user_is_analyst(user) -> bool:
-    from minyi.agencies.roles import Role
-    from minyi.agencies.selectors import user_has_role
-
-    return user.is_authenticated and (user.is_superuser or user_has_role(user, Role.ANALYST))
 
 
 def analyst_required(view):

@@ -7,6 +7,7 @@ page turn into the report, then downloads each format from the buttons on it.
 import csv
 import io
 import re
+import secrets
 import zipfile
 from pathlib import Path
 
@@ -63,3 +64,27 @@ def test_analyst_generates_a_report_and_downloads_it(people, tmp_path) -> None:
     text = table_csv.read_bytes().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert len(rows) >= 2, f"the table CSV has no data rows:\n{text[:300]}"
+
+
+def test_analyst_adds_a_listening_topic_from_the_dashboard(people) -> None:
+    """From 我的帳號 to the listening dashboard, then a new topic through the admin's form."""
+    analyst = people("analyst")
+    analyst.log_in(ANALYST)
+    page = analyst.page
+    name = f"公車候車亭 {secrets.token_hex(3)}"
+
+    page.goto("/me/")
+    with page.expect_navigation():
+        page.get_by_role("link", name="網路輿情儀表板").click()
+    expect(page.locator("h1")).to_have_text("網路輿情")
+    with page.expect_navigation():
+        page.get_by_role("link", name="新增監測主題").click()
+    page.locator("#id_name").fill(name)
+    page.locator("#id_query").fill("候車亭 OR 公車站")
+    with page.expect_navigation():
+        page.get_by_role("button", name="儲存", exact=True).click()
+    expect(page.locator("main")).to_contain_text(name)
+    analyst.shot("listening-topic-added")
+
+    page.goto("/listening/")
+    expect(page.get_by_role("link", name=name)).to_be_visible()

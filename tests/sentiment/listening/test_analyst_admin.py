@@ -1,0 +1,151 @@
+"""Analysts manage listening topics and sources in the Wagtail admin, and reach the dashboard
+from the admin menu, their account page and the dashboard's own buttons."""
+
+import pytest
+
+from minyi.agencies.roles import Role
+from minyi.agencies.services import user_role_add
+from sentiment.listening.admin import ListeningSourceForm
+from sentiment.models import Source, SourceKind, Topic
+
+pytestmark = pytest.mark.django_db
+
+TOPIC_ADD = "/admin/snippets/sentiment/topic/add/"
+SOURCE_ADD = "/admin/snippets/sentiment/source/add/"
+
+
+@pytest.fixture
+def analyst(make_user):
+    user = make_user(display_name="分析師乙")
+    user_role_add(user=user, role=Role.ANALYST)
+    return user
+
+
+def _source_form(data: dict) -> ListeningSourceForm:
+    form_class = Source.snippet_viewset.get_form_class()
+    assert issubclass(form_class, ListeningSourceForm)
+    base = {"name": "來源", "interval_minutes": 30, "enabled": True, "config": "{}"}
+    return form_class({**base, **data}, instance=Source())
+
+
+def test_analyst_creates_a_topic_in_the_admin(client, analyst):
+    client.force_login(analyst)
+    assert client.get(TOPIC_ADD).status_code == 200
+    response = client.post(
+        TOPIC_ADD,
+        {
+            "name": "多元計程車",
+            "query": "計程車 OR 多元",
+            "alert_z": "3.0",
+            "alert_min_volume": "10",
+            "active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Topic.objects.filter(name="多元計程車").exists()
+
+
+def test_analyst_adds_and_edits_sources_but_may_not_delete_them(client, analyst):
+    source = Source.objects.create(
+        name="八卦板", kind=SourceKind.PTT, config={"board": "Gossiping"}
+    )
+    client.force_login(analyst)
+    assert client.get(SOURCE_ADD).status_code == 200
+    assert client.get(f"/admin/snippets/sentiment/source/edit/{source.pk}/").status_code == 200
+    assert analyst.has_perm("sentiment.change_source")
+    assert not analyst.has_perm("sentiment.delete_source")
+    assert analyst.has_perm("sentiment.add_userdictionaryentry")
+
+
+def test_citizen_still_may_not_add_a_topic(client, make_user):
+    citizen = make_user()
+    assert not citizen.has_perm("sentiment.add_topic")
+    client.force_login(citizen)
+    assert client.get(TOPIC_ADD).status_code == 302
+
+
+def test_alert_recipients_are_analysts_and_superusers_only(analyst, make_user):
+    citizen = make_user(display_name="熱心市民")
+    superuser = make_user(display_name="管理者")
+    superuser.is_superuser = True
+    superuser.save()
+    form_class = Topic.snippet_viewset.get_form_class()
+    choices = set(form_class().fields["analysts"].queryset)
+    assert choices == {analyst, superuser}
+    assert citizen not in choices
+
+
+def test_listings_show_booleans_as_ticks_not_true(client, analyst):
+    Topic.objects.create(name="計程車", query="計程車")
+    Source.objects.create(name="八卦板", kind=SourceKind.PTT, config={"board": "Gossiping"})
+    client.force_login(analyst)
+    for url in ("/admin/snippets/sentiment/topic/", "/admin/snippets/sentiment/source/"):
+        html = client.get(url).content.decode()
+        assert ">True<" not in html and "True\n" not in html, url
+        assert "#icon-check" in html, url
+
+
+def test_source_form_keeps_what_to_read_in_the_configuration():
+    form = _source_form({"kind": "ptt", "target": " Gossiping ", "config": '{"max_pages": 2}'})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["config"] == {"max_pages": 2, "board": "Gossiping"}
+
+    missing = _source_form({"kind": "dcard", "target": ""})
+    assert not missing.is_valid() and "target" in missing.errors
+
+    feed = _source_form({"kind": "rss", "target": "not a url"})
+    assert not feed.is_valid() and "target" in feed.errors
+
+    upload = _source_form({"kind": "upload", "config": '{"format": "csv"}'})
+    assert upload.is_valid(), upload.errors
+
+    not_an_object = _source_form({"kind": "upload", "config": "[1, 2]"})
+    assert not not_an_object.is_valid() and "config" in not_an_object.errors
+
+
+def test_source_form_shows_what_to_read_apart_from_the_other_settings():
+    source = Source.objects.create(
+        name="八卦板", kind=SourceKind.PTT, config={"board": "Gossiping", "max_pages": 2}
+    )
+    form = Source.snippet_viewset.get_form_class()(instance=source)
+    assert form.initial["target"] == "Gossiping"
+    assert form.initial["config"] == {"max_pages": 2}
+
+
+def test_upload_source_edit_page_explains_settings_and_links_to_its_upload(client, analyst):
+    source = Source.objects.create(name="匯入", kind=SourceKind.UPLOAD, config={"format": "csv"})
+    client.force_login(analyst)
+    html = client.get(f"/admin/snippets/sentiment/source/edit/{source.pk}/").content.decode()
+    assert f'href="/listening/sources/{source.pk}/upload/"' in html
+    assert "max_pages" in html and "published_at" in html  # the settings of each kind
+    listing = client.get("/admin/snippets/sentiment/source/").content.decode()
+    assert f"/listening/sources/{source.pk}/upload/" in listing
+
+
+def test_dashboard_offers_adding_a_topic_to_those_allowed(client, analyst, make_user):
+    client.force_login(analyst)
+    html = client.get("/listening/").content.decode()
+    assert f'href="{TOPIC_ADD}"' in html
+    superuser = make_user()
+    superuser.is_superuser = True
+    superuser.save()
+    client.force_login(superuser)
+    assert f'href="{TOPIC_ADD}"' in client.get("/listening/").content.decode()
+
+
+def test_account_page_and_admin_menu_link_the_dashboard_for_analysts_only(
+    client, analyst, make_user
+):
+    sidebar_link = '"url": "/listening/"'  # the admin sidebar is JSON in the page
+    client.force_login(analyst)
+    assert 'href="/listening/"' in client.get("/me/").content.decode()
+    assert sidebar_link in client.get("/admin/").content.decode()
+
+    moderator = make_user()
+    user_role_add(user=moderator, role=Role.MODERATOR)
+    client.force_login(moderator)
+    assert 'href="/listening/"' not in client.get("/me/").content.decode()
+    assert sidebar_link not in client.get("/admin/").content.decode()
+
+    client.force_login(make_user())
+    assert 'href="/listening/"' not in client.get("/me/").content.decode()
