@@ -7,9 +7,9 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.components import Component
 from wagtail.admin.widgets import Button
 
+from minyi.admin_panels import WaitingListPanel
 from minyi.agencies.selectors import agencies_for_user
 from moderation.services import user_is_moderator
 
@@ -52,16 +52,10 @@ def petition_integrity_menu():
     )
 
 
-class ResponsesToDoPanel(Component):
+class ResponsesToDoPanel(WaitingListPanel):
     name = "participation_responses"
     template_name = "participation/admin/responses_panel.html"
     order = 80
-
-    def __init__(self, rows):
-        self.rows = rows
-
-    def get_context_data(self, parent_context=None):
-        return {"rows": self.rows[:50], "count": len(self.rows)}
 
 
 @hooks.register("construct_homepage_panels")
@@ -73,24 +67,12 @@ def add_responses_panel(request, panels):
         panels.append(ResponsesToDoPanel(rows))
 
 
-class PetitionsToAnswerPanel(Component):
+class PetitionsToAnswerPanel(WaitingListPanel):
     """Staff were never told in the admin that a petition waited for their answer."""
 
     name = "participation_petitions"
     template_name = "participation/admin/petitions_panel.html"
     order = 81
-
-    def __init__(self, petitions):
-        self.petitions = petitions
-
-    def get_context_data(self, parent_context=None):
-        from django.utils import timezone
-
-        return {
-            "petitions": self.petitions[:50],
-            "count": len(self.petitions),
-            "now": timezone.now(),
-        }
 
 
 @hooks.register("construct_homepage_panels")

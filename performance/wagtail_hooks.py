@@ -10,13 +10,13 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.components import Component
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from minyi.admin_panels import WaitingListPanel
 from minyi.agencies.selectors import agencies_for_user
 
 from . import views
@@ -176,16 +176,10 @@ def register_import_menu_item():
     )
 
 
-class OverdueReportsPanel(Component):
+class OverdueReportsPanel(WaitingListPanel):
     name = "performance_overdue"
     template_name = "performance/admin/overdue_panel.html"
     order = 90
-
-    def __init__(self, overdue):
-        self.overdue = overdue
-
-    def get_context_data(self, parent_context=None):
-        return {"overdue": self.overdue[:50], "count": len(self.overdue)}
 
 
 @hooks.register("construct_homepage_panels")
@@ -198,32 +192,20 @@ def add_overdue_panel(request, panels):
         panels.append(OverdueReportsPanel(overdue))
 
 
-class QuestionsToAnswerPanel(Component):
+class QuestionsToAnswerPanel(WaitingListPanel):
     """Staff were never told in the admin that citizens' questions waited for their answer."""
 
     name = "performance_questions"
     template_name = "performance/admin/questions_panel.html"
     order = 91
 
-    def __init__(self, questions):
-        self.questions = questions
-
     def get_context_data(self, parent_context=None):
-        from django.utils import timezone
+        self.page = dashboard_page()  # read once for every row's address
+        return super().get_context_data(parent_context)
 
-        page = dashboard_page()
-        return {
-            "rows": [
-                {
-                    "question": question,
-                    "url": f"{program_url(page=page, code=question.program.code)}"
-                    f"#question-{question.pk}",
-                }
-                for question in self.questions[:50]
-            ],
-            "count": len(self.questions),
-            "now": timezone.now(),
-        }
+    def row_context(self, question):
+        url = program_url(page=self.page, code=question.program.code)
+        return {"question": question, "url": f"{url}#question-{question.pk}"}
 
 
 @hooks.register("construct_homepage_panels")

@@ -82,3 +82,24 @@ def test_a_citizens_question_waits_on_the_agencys_admin_home_until_answered(
     program_question_answer(question=question, user=motc_staff, text="已加速辦理。")
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "民眾提問待回覆" not in html
+
+
+def test_the_overdue_reports_panel_lists_programme_and_period(make_agency):
+    """The four to-do panels share minyi.admin_panels.WaitingListPanel: rows, count, now."""
+    from datetime import date
+    from types import SimpleNamespace
+
+    from performance.models import Program
+    from performance.wagtail_hooks import OverdueReportsPanel
+
+    program = Program(
+        code="MOTC-2",
+        name="智慧交通計畫",
+        agency=make_agency("MOTC"),
+        start_year=2024,
+        end_year=2026,
+    )
+    period = SimpleNamespace(label="115年第3季", due_date=date(2026, 10, 31))
+    html = OverdueReportsPanel([(program, period)] * 60).render_html({})
+    assert "60 份進度報告逾期未填報" in html
+    assert html.count("MOTC-2 智慧交通計畫 — 115年第3季") == 50  # the first fifty listed
