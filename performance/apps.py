@@ -40,6 +40,9 @@ class PerformanceConfig(AppConfig):
         from .search import program_search_hits
 
         search_source_register("program", program_search_hits)
+        from .services import moderated_kinds_register
+
+        moderated_kinds_register()
         _notifications_register()
 
         from .dashboard_cache import dashboard_cache_connect

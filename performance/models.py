@@ -586,6 +586,9 @@ ANSWER_MAX_LENGTH = 5000
 class QuestionState(models.TextChoices):
     PUBLISHED = "published", _("Published")
     HELD = "held", _("Awaiting review")
+    # A moderator's decisions (the question is a moderated kind: performance.services)
+    HIDDEN = "hidden", _("Hidden pending review")
+    REJECTED = "rejected", _("Rejected")
 
 
 class ProgramQuestion(models.Model):

@@ -890,3 +890,58 @@ def _programs_write(table: Table, refs: _Refs, summary: ImportSummary) -> list[s
             updated_at=refs.now
         )
     return file_codes
+
+
+# --- Moderation of citizens' questions ----------------------------------------------------------
+# Screening may hold a question; moderators decide it in the same queue as comments
+# (moderation.targets), and a question made public then reaches the agency's staff.
+
+_QUESTION_STATES = {
+    QuestionState.PUBLISHED: "visible",
+    QuestionState.HELD: "held",
+    QuestionState.HIDDEN: "hidden",
+    QuestionState.REJECTED: "rejected",
+}
+
+
+def program_question_moderation_state_set(question: ProgramQuestion, state: str) -> None:
+    """Moderation's hook: publish, hold, hide or reject a question."""
+    was_published = question.state == QuestionState.PUBLISHED
+    question.state = {item: stored for stored, item in _QUESTION_STATES.items()}[state]
+    question.save(update_fields=["state"])
+    if question.state == QuestionState.PUBLISHED and not was_published:
+        _question_asked_notify(question)
+
+
+def _question_text_set(question: ProgramQuestion, text: str) -> None:
+    question.body = text
+    question.save(update_fields=["body"])
+
+
+def _question_url(question: ProgramQuestion) -> str:
+    url = program_url(page=dashboard_page(), code=question.program.code)
+    return f"{url}#question-{question.pk}" if url else ""
+
+
+def moderated_kinds_register() -> None:
+    from moderation.targets import ModeratedKind, moderated_kind_register
+
+    moderated_kind_register(
+        ModeratedKind(
+            label="performance.programquestion",
+            noun_zh="計畫提問",
+            get_state=lambda question: _QUESTION_STATES[question.state],
+            set_state=program_question_moderation_state_set,
+            get_text=lambda question: question.body,
+            set_text=_question_text_set,
+            author_user=lambda question: question.author,
+            url=_question_url,
+            where=lambda question: (question.program.name, _question_url(question)),
+            state_field="state",
+            state_values={item: [str(stored)] for stored, item in _QUESTION_STATES.items()},
+            search_fields=("body",),
+            review_queryset=lambda: ProgramQuestion.objects.filter(
+                state__in=[QuestionState.HELD, QuestionState.HIDDEN]
+            ).select_related("author", "program"),
+        )
+    )

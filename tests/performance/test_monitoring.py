@@ -191,3 +191,39 @@ def test_followed_programs_are_on_my_follows_and_unfollow_in_place(
     client.post("/dashboard/programs/NDC-1/follow/")
     response = client.post("/dashboard/programs/NDC-1/unfollow/", {"next": "https://evil.example/"})
     assert response["Location"] == "/dashboard/programs/NDC-1/#monitoring"
+
+
+def test_a_held_question_waits_in_the_moderation_queue_and_reaches_the_agency_when_approved(
+    client, dashboard, program, make_user, ndc_staff
+):
+    """A question held by screening stayed held for ever, unseen by any moderator."""
+    from minyi.agencies.roles import Role
+    from minyi.agencies.services import user_role_add
+    from moderation.services import item_decide
+
+    asker = make_user()
+    client.force_login(asker)
+    client.post("/dashboard/programs/NDC-1/ask/", {"body": "這個計畫的承辦人是白痴嗎？"})
+    question = ProgramQuestion.objects.get()
+    if question.state != "held":  # the lexicon may let this through; hold it as screening would
+        ProgramQuestion.objects.filter(pk=question.pk).update(state="held")
+        question.refresh_from_db()
+    assert not Notification.objects.filter(user=ndc_staff).exists()
+    moderator = make_user()
+    user_role_add(user=moderator, role=Role.MODERATOR)
+    client.force_login(moderator)
+    from django.urls import reverse
+
+    queue = client.get(reverse("moderation_admin:queue")).content.decode()
+    assert "計畫提問" in queue and "數位韌性計畫" in queue
+
+    item_decide(moderator=moderator, instance=question, action="approve", rule="", note="可刊登")
+    question.refresh_from_db()
+    assert question.state == "published"
+    assert Notification.objects.filter(user=ndc_staff, kind="agency_task").count() == 1
+    item_decide(moderator=moderator, instance=question, action="reject", rule="abuse", note="")
+    question.refresh_from_db()
+    assert question.state == "rejected"
+    client.force_login(asker)  # the author still sees it, marked
+    html = client.get("/dashboard/programs/NDC-1/").content.decode()
+    assert "不予公開" in html
