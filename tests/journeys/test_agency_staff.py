@@ -119,16 +119,16 @@ def _draft_response(staff, path: str) -> None:
     second.locator("summary", has_text="反對意見（1）").click()
     expect(second).to_contain_text("登記制門檻太低，請加強保險規定。")
     page.fill("#response-overall", "感謝各界意見，本部將加強保險規定。")
-    for article, decision in zip(
-        page.locator(".response-article").all(), ("adopted", "partly", "adopted"), strict=True
-    ):
-        article.locator("select").select_option(decision)
+    # Only the article that was commented on takes a decision; the others received none.
+    expect(page.locator(".response-article select")).to_have_count(1)
+    expect(page.locator(".response-article").filter(has_text="第一條")).to_contain_text(
+        "未收到意見"
+    )
+    second.locator("select").select_option("partly")
+    # Partly adopted without a reason: refused beside the field, nothing stored.
     _post(page, page.get_by_role("button", name="儲存並預覽"))
-    # The draft is incomplete (no reason for a partly adopted article): it cannot be submitted.
-    _post(page, page.get_by_role("button", name="送交核可"))
-    expect(page.locator(".messages")).to_contain_text("第二條")
-    _post(page, page.get_by_role("link", name="繼續編輯"))
     second = page.locator(".response-article").filter(has_text="第二條")
+    expect(second).to_contain_text("第二條：請說明此決定的理由。")
     second.locator("textarea").fill("保險規定依意見修正，登記制維持。")
     _post(page, page.get_by_role("button", name="儲存草稿"))
     expect(page.locator(".messages")).to_contain_text("草稿已儲存")
@@ -210,16 +210,15 @@ def test_agency_staff_consultation(people, unique, journey_site, tmp_path):
     row.get_by_role("button", name=f"「{title}」的更多選項").click()
     _post(page, page.get_by_role("link", name="回應民眾意見"))
     expect(page.locator("#response-overall")).to_have_value("感謝各界意見，本部將加強保險規定。")
-    page.fill("#response-correction", "第三條施行日期誤植，更正為部分採納。")
-    third = page.locator(".response-article").filter(has_text="第三條")
-    third.locator("select").select_option("partly")
-    third.locator("textarea").fill("施行日期延後六個月。")
+    page.fill("#response-correction", "第二條決定誤植，更正為採納。")
+    second = page.locator(".response-article").filter(has_text="第二條")
+    second.locator("select").select_option("adopted")
     _post(page, page.get_by_role("button", name="儲存並預覽"))
     _post(page, page.get_by_role("button", name="送交核可"))
     _approve_from_the_bell(reviewer, title)
 
     public.goto(consultation_path)
-    expect(public.locator("#response")).to_contain_text("第三條施行日期誤植")
+    expect(public.locator("#response")).to_contain_text("第二條決定誤植")
     _post(public, public.get_by_role("link", name=re.compile("查看歷次版本")))
     expect(public.locator("h1")).to_contain_text("機關回應的歷次版本")
     expect(public.locator("section.card")).to_have_count(2)

@@ -133,8 +133,10 @@ def test_government_identity_sign_in(people, unique, oidc_provider):
     with page.expect_navigation():
         page.locator("main form button[type=submit]").first.click()
     page.goto("/me/")
-    expect(page.locator("#identity")).to_contain_text("L3")
     expect(page.locator("#identity")).to_contain_text("政府數位身分")
+    # In words, no level codes: every action allowed.
+    expect(page.locator("#identity .ability-yes")).to_have_count(3)
+    expect(page.locator("#identity")).not_to_contain_text("L3")
     citizen.shot("government-id-profile")
     _open_demo_petition(citizen)
     before = _endorsements(page)
