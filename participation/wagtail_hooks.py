@@ -10,7 +10,6 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import Button
 
 from minyi.admin_panels import WaitingListPanel
-from minyi.agencies.selectors import agencies_for_user
 from moderation.services import user_is_moderator
 
 from . import admin_views
@@ -60,11 +59,9 @@ class ResponsesToDoPanel(WaitingListPanel):
 
 @hooks.register("construct_homepage_panels")
 def add_responses_panel(request, panels):
-    if request.user.is_superuser:
-        return  # administrators are no agency's writers or approvers
-    rows = responses_to_do(agencies=agencies_for_user(request.user))
-    if rows:
-        panels.append(ResponsesToDoPanel(rows))
+    ResponsesToDoPanel.add_for_agency_staff(
+        request, panels, lambda agencies: responses_to_do(agencies=agencies)
+    )
 
 
 class PetitionsToAnswerPanel(WaitingListPanel):
@@ -79,11 +76,9 @@ class PetitionsToAnswerPanel(WaitingListPanel):
 def add_petitions_panel(request, panels):
     from .selectors import petitions_to_answer
 
-    if request.user.is_superuser:
-        return  # administrators are no agency's writers
-    petitions = list(petitions_to_answer(agencies=agencies_for_user(request.user)))
-    if petitions:
-        panels.append(PetitionsToAnswerPanel(petitions))
+    PetitionsToAnswerPanel.add_for_agency_staff(
+        request, panels, lambda agencies: petitions_to_answer(agencies=agencies)
+    )
 
 
 def _response_button(page, user, priority: int):

@@ -184,12 +184,9 @@ class OverdueReportsPanel(WaitingListPanel):
 
 @hooks.register("construct_homepage_panels")
 def add_overdue_panel(request, panels):
-    agencies = agencies_for_user(request.user)
-    if request.user.is_superuser:
-        return  # administrators see every agency in the import view instead
-    overdue = overdue_reports_for_agencies(agencies=agencies)
-    if overdue:
-        panels.append(OverdueReportsPanel(overdue))
+    OverdueReportsPanel.add_for_agency_staff(
+        request, panels, lambda agencies: overdue_reports_for_agencies(agencies=agencies)
+    )
 
 
 class QuestionsToAnswerPanel(WaitingListPanel):
@@ -210,8 +207,6 @@ class QuestionsToAnswerPanel(WaitingListPanel):
 
 @hooks.register("construct_homepage_panels")
 def add_questions_panel(request, panels):
-    if request.user.is_superuser:
-        return  # administrators answer for no agency
-    questions = list(questions_to_answer(agencies=agencies_for_user(request.user)))
-    if questions:
-        panels.append(QuestionsToAnswerPanel(questions))
+    QuestionsToAnswerPanel.add_for_agency_staff(
+        request, panels, lambda agencies: questions_to_answer(agencies=agencies)
+    )
