@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from minyi.accounts.models import User
@@ -919,8 +920,7 @@ def _question_text_set(question: ProgramQuestion, text: str) -> None:
 
 
 def _question_url(question: ProgramQuestion) -> str:
-    url = program_url(page=dashboard_page(), code=question.program.code)
-    return f"{url}#question-{question.pk}" if url else ""
+    return reverse("program_question_link", args=[question.pk])
 
 
 def moderated_kinds_register() -> None:

@@ -30,11 +30,12 @@ from . import charts, maps
 from .forms import IMPORT_ENCODINGS, ProgramActionForm, ProgramImportForm, QuestionAnswerForm
 from .importing import ImportFailed, csv_bytes, template_csv_zip, template_xlsx
 from .lights import light_rules
-from .models import PerformanceDashboardPage, ProgramQuestion, ProgressMatch
+from .models import PerformanceDashboardPage, ProgramQuestion, ProgressMatch, QuestionState
 from .opendata import TABLES, TABLES_BY_KEY, metadata, table_rows
 from .selectors import (
     DashboardFilters,
     dashboard_filter_options,
+    dashboard_page,
     dashboard_summary,
     program_by_code,
     program_detail,
@@ -227,6 +228,21 @@ def program_action_view(
     messages.success(request, message)
     # 「我的追蹤」 unfollows in place: back to the list, not to the program.
     return redirect(form.cleaned_data["next"] or f"{target}#{anchor}")
+
+
+@require_GET
+def question_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """A question's lasting address (moderation lists and notices link here, at no query per
+    row): the program page at the question, or the program with a word that it is not shown."""
+    question = get_object_or_404(ProgramQuestion.objects.select_related("program"), pk=pk)
+    page = dashboard_page()
+    if page is None:
+        raise Http404
+    target = _page_url(page, "program", code=question.program.code)
+    if question.state != QuestionState.PUBLISHED:
+        messages.info(request, _("This question is not shown: it awaits or was refused review."))
+        return redirect(f"{target}#questions")
+    return redirect(f"{target}#question-{question.pk}")
 
 
 def question_answer_view(

@@ -227,3 +227,54 @@ def test_a_held_question_waits_in_the_moderation_queue_and_reaches_the_agency_wh
     client.force_login(asker)  # the author still sees it, marked
     html = client.get("/dashboard/programs/NDC-1/").content.decode()
     assert "不予公開" in html
+
+
+def test_a_question_has_a_lasting_address_at_its_place_on_the_program_page(
+    client, dashboard, program, make_user
+):
+    author, due = make_user(), timezone.now() + timedelta(days=14)
+    shown = ProgramQuestion.objects.create(
+        program=program, author=author, body="進度何時公布？", answer_due_at=due
+    )
+    held = ProgramQuestion.objects.create(
+        program=program, author=author, body="待審核的提問", state="held", answer_due_at=due
+    )
+    response = client.get(f"/programmes/questions/{shown.pk}/")
+    assert response["Location"] == f"/dashboard/programs/NDC-1/#question-{shown.pk}"
+    response = client.get(f"/programmes/questions/{held.pk}/", follow=True)
+    assert response.redirect_chain[-1][0] == "/dashboard/programs/NDC-1/#questions"
+    assert "這則提問目前不公開" in response.content.decode()
+    assert client.get("/programmes/questions/999999/").status_code == 404
+
+
+def test_the_moderation_queue_reads_held_questions_at_no_query_per_row(
+    client, dashboard, program, make_user
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from minyi.agencies.roles import Role
+    from minyi.agencies.services import user_role_add
+
+    moderator = make_user()
+    user_role_add(user=moderator, role=Role.MODERATOR)
+    client.force_login(moderator)
+    url = reverse("moderation_admin:queue")
+
+    def queue_queries(held: int) -> int:
+        for number in range(held):
+            ProgramQuestion.objects.create(
+                program=program,
+                author=make_user(),
+                body=f"提問 {number}",
+                state="held",
+                answer_due_at=timezone.now() + timedelta(days=14),
+            )
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        assert "/programmes/questions/" in html
+        return len(queries)
+
+    assert queue_queries(2) == queue_queries(6)
