@@ -80,3 +80,18 @@ def test_seed_demo_lines_the_demo_users_up_in_terminal_columns():
         return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in head)
 
     assert len({columns_before_email(line) for line in lines}) == 1, lines
+
+
+def test_some_demo_agency_staff_keep_the_dashboards_plans():
+    """A staff member trying the dashboard's admin with the demo found no plan of their own:
+    the plans belong to NDC, MOI and others, and the demo staff were MOTC and MODA only."""
+    from performance.models import Program
+    from performance.selectors import user_can_manage_program
+
+    seed()
+    staff = [user for user in User.objects.all() if user_has_role(user, Role.AGENCY_STAFF)]
+    kept = {
+        user.email: sum(user_can_manage_program(user, program) for program in Program.objects.all())
+        for user in staff
+    }
+    assert max(kept.values()) >= 5, kept

@@ -120,6 +120,9 @@ DEMO_USERS = [
     # A second MOTC staff member and a second moderator, so that the rules "a colleague of the
     # same agency approves" and "another moderator decides the appeal" can be tried in the demo.
     ("reviewer.motc@minyi.localhost", "交通部覆核人員", Role.AGENCY_STAFF, "MOTC"),
+    # The e-government plans on the dashboard are the National Development Council's for the
+    # most part: its staff keep their figures and answer citizens' questions about them.
+    ("staff.ndc@minyi.localhost", "國發會承辦人", Role.AGENCY_STAFF, "NDC"),
     ("moderator@minyi.localhost", "審核員阿明", Role.MODERATOR, None),
     ("moderator2@minyi.localhost", "審核員小華", Role.MODERATOR, None),
     ("analyst@minyi.localhost", "政策分析師", Role.ANALYST, None),
@@ -137,7 +140,8 @@ DEMO_MOBILE_NUMBERS = {
 
 class Command(BaseCommand):
     help = (
-        "Create demonstration agencies, users (every role; two MOTC staff and two moderators)"
+        "Create demonstration agencies, users (every role; two MOTC staff, NDC staff keeping the"
+        " dashboard's plans, two moderators)"
         " and pages. Safe to run twice."
     )
 
