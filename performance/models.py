@@ -211,7 +211,7 @@ class Program(ClusterableModel):
     light_reasons = models.JSONField(_("light reasons"), default=list, blank=True, editable=False)
     light_updated_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), default=timezone.now, editable=False)
 
     base_form_class = ProgramAdminForm
     panels = [
