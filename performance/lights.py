@@ -1,5 +1,5 @@
 """Status lights (燈號): a pure function from a program's latest figures to green, yellow, red
-or grey, with a plain Traditional Chinese explanation of each part of the decision.
+or grey, with a plain explanation of each part of the decision (in the reader's language).
 
 The rules (every threshold is a setting, see :func:`light_rules`):
 
@@ -27,7 +27,9 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 
 class Light(models.TextChoices):
@@ -102,7 +104,11 @@ class LightInputs:
 class Reason:
     dimension: str  # progress, budget, kpi, reporting, data
     light: str
-    text: str
+    text: str  # in the site's default language (the API and open data publish it)
+    # Which sentence of REASON_MESSAGES and its values: pages translate the reason when they show
+    # it (reason_text), in the reader's language, instead of reading the stored text.
+    code: str = ""
+    params: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -133,50 +139,163 @@ def _grade(value: Decimal, *, red_below: Decimal, yellow_below: Decimal) -> str:
     return Light.GREEN
 
 
+# The sentences of the reasons (English message ids, translated in site/locale). A reason keeps
+# its code and values so that each page says it in its reader's language; ``year`` is a Gregorian
+# year, written as a 民國 year in Chinese. Nested values (``basis``, ``direction``) are keys of
+# REASON_WORDS.
+REASON_MESSAGES = {
+    "progress_red": _(
+        "Actual progress %(actual)s%%, planned %(planned)s%%: %(gap)s points behind (more than "
+        "%(red)s points behind is red)."
+    ),
+    "progress_yellow": _(
+        "Actual progress %(actual)s%%, planned %(planned)s%%: %(gap)s points behind (%(yellow)s "
+        "to %(red)s points behind is yellow)."
+    ),
+    "progress_behind": _(
+        "Actual progress %(actual)s%%, planned %(planned)s%%: %(gap)s points behind, less than "
+        "%(yellow)s points."
+    ),
+    "progress_ahead": _(
+        "Actual progress %(actual)s%%, planned %(planned)s%%: %(gap)s points ahead of plan."
+    ),
+    "progress_on_plan": _("Actual progress %(actual)s%%, planned %(planned)s%%: on plan."),
+    "budget_nothing_planned": _(
+        "Budget spent in %(year)s: NT$%(spent)s thousand; nothing was planned to be spent yet, "
+        "so the budget is not judged."
+    ),
+    "budget_red": _(
+        "Budget spent in %(year)s: NT$%(spent)s thousand, %(rate)s%% of %(basis)s of NT$"
+        "%(planned)s thousand (below %(red)s%% is red)."
+    ),
+    "budget_yellow": _(
+        "Budget spent in %(year)s: NT$%(spent)s thousand, %(rate)s%% of %(basis)s of NT$"
+        "%(planned)s thousand (%(red)s%% to under %(yellow)s%% is yellow)."
+    ),
+    "budget_green": _(
+        "Budget spent in %(year)s: NT$%(spent)s thousand, %(rate)s%% of %(basis)s of NT$"
+        "%(planned)s thousand (%(yellow)s%% or more)."
+    ),
+    "kpi_red": _(
+        "KPI “%(name)s”%(direction)s: %(actual)s%(unit)s achieved in %(year)s against a target "
+        "of %(target)s%(unit)s, %(rate)s%% of the target (below %(red)s%% is red)."
+    ),
+    "kpi_yellow": _(
+        "KPI “%(name)s”%(direction)s: %(actual)s%(unit)s achieved in %(year)s against a target "
+        "of %(target)s%(unit)s, %(rate)s%% of the target (%(red)s%% to under %(yellow)s%% is "
+        "yellow)."
+    ),
+    "kpi_green": _(
+        "KPI “%(name)s”%(direction)s: %(actual)s%(unit)s achieved in %(year)s against a target "
+        "of %(target)s%(unit)s, %(rate)s%% of the target (target met)."
+    ),
+    "kpi_all_met": ngettext_lazy(
+        "The latest yearly actual of %(count)s KPI meets its target.",
+        "The latest yearly actuals of all %(count)s KPIs meet their targets.",
+        "count",
+    ),
+    "kpi_others_met": ngettext_lazy(
+        "The other %(count)s KPI meets its target.",
+        "The other %(count)s KPIs meet their targets.",
+        "count",
+    ),
+    "reporting_overdue": _(
+        "The progress report for %(period)s is overdue: the light is grey until it is filed."
+    ),
+    "no_data": _("No progress, budget or KPI figures yet: the light cannot be judged."),
+}
+REASON_WORDS = {
+    "budget": _("the budget"),
+    "planned_to_date": _("the amount planned to be spent to date"),
+    "lower_is_better": _(" (lower is better)"),
+}
+
+
+def _reason_render(code: str, params: dict) -> str:
+    """The sentence of ``code`` in the active language."""
+    from minyi.home.dates import english_now
+
+    values = dict(params)
+    if "year" in values and not english_now():
+        values["year"] = roc_year(values["year"])
+    for key in ("basis", "direction"):
+        if key in values:
+            values[key] = str(REASON_WORDS[values[key]]) if values[key] else ""
+    return REASON_MESSAGES[code] % values
+
+
+def reason_text(reason: Reason | dict) -> str:
+    """A reason in the active language; a stored reason from before codes keeps its text."""
+    if isinstance(reason, Reason):
+        reason = asdict(reason)
+    code = reason.get("code") or ""
+    if code in REASON_MESSAGES:
+        try:
+            return _reason_render(code, reason.get("params") or {})
+        except (KeyError, TypeError, ValueError):
+            pass
+    return reason.get("text", "")
+
+
+def _reason(dimension: str, light: str, code: str, **params) -> Reason:
+    with translation.override(settings.LANGUAGE_CODE):
+        text = _reason_render(code, params)
+    return Reason(dimension, light, text, code, params)
+
+
 def _progress_reason(p: ProgressInput, rules: LightRules) -> Reason:
     gap = p.planned - p.actual
-    where = f"實際進度 {number(p.actual)}%，預定進度 {number(p.planned)}%"
+    where = {"actual": number(p.actual), "planned": number(p.planned)}
     if gap > rules.progress_red_gap:
-        return Reason(
+        return _reason(
             "progress",
             Light.RED,
-            f"{where}，落後 {number(gap)} 個百分點（落後超過 {number(rules.progress_red_gap)} "
-            "個百分點為紅燈）。",
+            "progress_red",
+            **where,
+            gap=number(gap),
+            red=number(rules.progress_red_gap),
         )
     if gap >= rules.progress_yellow_gap:
-        return Reason(
+        return _reason(
             "progress",
             Light.YELLOW,
-            f"{where}，落後 {number(gap)} 個百分點（落後 {number(rules.progress_yellow_gap)} 至 "
-            f"{number(rules.progress_red_gap)} 個百分點為黃燈）。",
+            "progress_yellow",
+            **where,
+            gap=number(gap),
+            yellow=number(rules.progress_yellow_gap),
+            red=number(rules.progress_red_gap),
         )
     if gap > 0:
-        detail = f"落後 {number(gap)} 個百分點，未達 {number(rules.progress_yellow_gap)} 個百分點"
-    elif gap < 0:
-        detail = f"超前 {number(-gap)} 個百分點"
-    else:
-        detail = "進度相符"
-    return Reason("progress", Light.GREEN, f"{where}，{detail}。")
+        return _reason(
+            "progress",
+            Light.GREEN,
+            "progress_behind",
+            **where,
+            gap=number(gap),
+            yellow=number(rules.progress_yellow_gap),
+        )
+    if gap < 0:
+        return _reason("progress", Light.GREEN, "progress_ahead", **where, gap=number(-gap))
+    return _reason("progress", Light.GREEN, "progress_on_plan", **where)
 
 
 def _budget_reason(b: BudgetInput, rules: LightRules) -> Reason:
-    head = f"{roc_year(b.year)} 年預算執行數 {number(b.spent)} 千元"
+    head = {"year": b.year, "spent": number(b.spent)}
     if b.planned_to_date <= 0:
-        return Reason("budget", Light.GREEN, f"{head}，尚無預定支用，不列入判斷。")
+        return _reason("budget", Light.GREEN, "budget_nothing_planned", **head)
     rate = b.spent * 100 / b.planned_to_date
     light = _grade(rate, red_below=rules.budget_red_below, yellow_below=rules.budget_yellow_below)
-    basis = "預算數" if b.full_year else "累計預定支用數"
-    text = f"{head}，為{basis} {number(b.planned_to_date)} 千元的 {number(rate)}%"
-    if light == Light.RED:
-        text += f"（低於 {number(rules.budget_red_below)}% 為紅燈）。"
-    elif light == Light.YELLOW:
-        text += (
-            f"（{number(rules.budget_red_below)}% 至未達 {number(rules.budget_yellow_below)}% "
-            "為黃燈）。"
-        )
-    else:
-        text += f"（達 {number(rules.budget_yellow_below)}% 以上）。"
-    return Reason("budget", light, text)
+    return _reason(
+        "budget",
+        light,
+        f"budget_{light}",
+        **head,
+        basis="budget" if b.full_year else "planned_to_date",
+        planned=number(b.planned_to_date),
+        rate=number(rate),
+        red=number(rules.budget_red_below),
+        yellow=number(rules.budget_yellow_below),
+    )
 
 
 def kpi_achievement(k: KPIInput) -> Decimal:
@@ -195,21 +314,20 @@ def kpi_achievement(k: KPIInput) -> Decimal:
 def _kpi_reason(k: KPIInput, rules: LightRules) -> Reason:
     rate = kpi_achievement(k)
     light = _grade(rate, red_below=rules.kpi_red_below, yellow_below=rules.kpi_yellow_below)
-    unit = k.unit if k.unit in {"%", "％"} else (f" {k.unit}" if k.unit else "")
-    direction = "" if k.higher_is_better else "（越低越好）"
-    text = (
-        f"績效指標「{k.name}」{direction}{roc_year(k.year)} 年達成值 {number(k.actual)}{unit}，"
-        f"目標值 {number(k.target)}{unit}，達成率 {number(rate)}%"
+    return _reason(
+        "kpi",
+        light,
+        f"kpi_{light}",
+        name=k.name,
+        direction="" if k.higher_is_better else "lower_is_better",
+        year=k.year,
+        actual=number(k.actual),
+        target=number(k.target),
+        unit=k.unit if k.unit in {"%", "％"} else (f" {k.unit}" if k.unit else ""),
+        rate=number(rate),
+        red=number(rules.kpi_red_below),
+        yellow=number(rules.kpi_yellow_below),
     )
-    if light == Light.RED:
-        text += f"（低於 {number(rules.kpi_red_below)}% 為紅燈）。"
-    elif light == Light.YELLOW:
-        text += (
-            f"（{number(rules.kpi_red_below)}% 至未達 {number(rules.kpi_yellow_below)}% 為黃燈）。"
-        )
-    else:
-        text += "（達成目標）。"
-    return Reason("kpi", light, text)
 
 
 def light_compute(inputs: LightInputs, rules: LightRules | None = None) -> LightResult:
@@ -224,24 +342,22 @@ def light_compute(inputs: LightInputs, rules: LightRules | None = None) -> Light
     reasons.extend(r for r in kpi_reasons if r.light != Light.GREEN)
     met = [r for r in kpi_reasons if r.light == Light.GREEN]
     if met and len(met) == len(kpi_reasons):
-        reasons.append(
-            Reason("kpi", Light.GREEN, f"{len(met)} 項績效指標的最新年度達成值均達目標值。")
-        )
+        reasons.append(_reason("kpi", Light.GREEN, "kpi_all_met", count=len(met)))
     elif met:
-        reasons.append(Reason("kpi", Light.GREEN, f"其餘 {len(met)} 項績效指標達成目標值。"))
+        reasons.append(_reason("kpi", Light.GREEN, "kpi_others_met", count=len(met)))
 
     judged = list(reasons)
     light = max((r.light for r in judged), key=lambda v: _SEVERITY[v], default=None)
     if inputs.overdue and rules.grey_when_overdue:
         overdue = [
-            Reason("reporting", Light.GREY, f"{label}進度報告逾期未填報，燈號暫以灰燈表示。")
+            _reason("reporting", Light.GREY, "reporting_overdue", period=label)
             for label in inputs.overdue
         ]
         return LightResult(Light.GREY, tuple(overdue + reasons))
     if light is None:
         return LightResult(
             Light.GREY,
-            (Reason("data", Light.GREY, "尚無進度、預算執行或績效指標資料，無法判斷燈號。"),),
+            (_reason("data", Light.GREY, "no_data"),),
         )
     # The deciding reasons first.
     reasons.sort(key=lambda r: -_SEVERITY[r.light])

@@ -9,7 +9,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from .counties import COUNTIES
 from .importing import CONTROL_LABELS, DIRECTION_LABELS, PERIOD_LABELS
@@ -33,21 +37,41 @@ LICENCE_URL = "https://data.gov.tw/license"
 LIGHT_NAMES = {Light.GREEN: "綠燈", Light.YELLOW: "黃燈", Light.RED: "紅燈", Light.GREY: "灰燈"}
 
 
+def published(text: str | Promise) -> str:
+    """``text`` in the site's default language: the downloads, the API and their metadata publish
+    one set of names (Traditional Chinese, as data.gov.tw lists them), whatever the reader's."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
+
+
 @dataclass(frozen=True)
 class Field:
     key: str
-    label: str
-    description: str
+    name: str | Promise  # in the reader's language (the page)
+    about: str | Promise
+
+    @property
+    def label(self) -> str:
+        """The column's published name (the CSV header)."""
+        return published(self.name)
+
+    @property
+    def description(self) -> str:
+        return published(self.about)
 
 
 @dataclass(frozen=True)
 class DataTable:
     key: str
-    title: str
-    description: str
+    title: str | Promise  # in the reader's language (the page)
+    about: str | Promise
     fields: tuple[Field, ...]
     rows: Callable[[QuerySet], Iterator[dict[str, Any]]]
     summary: bool = False  # an aggregate of the filtered programs rather than per-program rows
+
+    @property
+    def description(self) -> str:
+        return published(self.about)
 
 
 def _num(value: Decimal | None) -> str:
@@ -212,129 +236,161 @@ def _light_history(programs: QuerySet) -> Iterator[dict[str, Any]]:
 
 
 LIGHT_FIELDS = (
-    Field("red", "紅燈", "紅燈計畫數"),
-    Field("yellow", "黃燈", "黃燈計畫數"),
-    Field("green", "綠燈", "綠燈計畫數"),
-    Field("grey", "灰燈", "灰燈（逾期未填報或無資料）計畫數"),
-    Field("total", "合計", "計畫總數"),
+    Field("red", _("Red"), _("Programs with a red light")),
+    Field("yellow", _("Yellow"), _("Programs with a yellow light")),
+    Field("green", _("Green"), _("Programs with a green light")),
+    Field("grey", _("Grey"), _("Programs with a grey light (report overdue or no data)")),
+    Field("total", _("Total"), _("Total number of programs")),
 )
 
 TABLES: tuple[DataTable, ...] = (
     DataTable(
         "programs",
-        "計畫清單",
-        "各機關計畫的基本資料、管制層級、期程、服務縣市與目前燈號。",
+        _("Program list"),
+        _(
+            "Each agency's programs: basic facts, control level, period, counties served and "
+            "current light."
+        ),
         (
-            Field("code", "計畫代碼", "計畫的唯一代碼"),
-            Field("name", "計畫名稱", "計畫名稱"),
-            Field("agency_code", "主管機關代碼", "主管機關的代碼"),
-            Field("agency", "主管機關", "主管機關名稱"),
-            Field("control_level", "管制層級", "院管制、部會管制或自行管制"),
-            Field("category", "類別", "計畫類別"),
-            Field("start_year", "開始年度", "民國年"),
-            Field("end_year", "結束年度", "民國年"),
-            Field("light", "燈號", "綠燈、黃燈、紅燈或灰燈"),
-            Field("light_reasons", "燈號說明", "判斷燈號的理由"),
-            Field("counties", "服務縣市", "計畫服務的縣市；全國表示全國各縣市"),
-            Field("county_codes", "縣市代碼", "內政部行政區域代碼，以分號分隔"),
-            Field("is_demo", "示範資料", "是：部分數字為示範用的合成資料"),
-            Field("updated_at", "更新時間", "ISO 8601 時間"),
+            Field("code", _("Program code"), _("The program's unique code")),
+            Field("name", _("Program name"), _("Program name")),
+            Field("agency_code", _("Responsible agency code"), _("The responsible agency's code")),
+            Field("agency", _("Agency in charge"), _("The responsible agency's name")),
+            Field(
+                "control_level", _("Control level"), _("Executive Yuan, ministry or agency control")
+            ),
+            Field("category", _("Category"), _("The program's category")),
+            Field("start_year", _("Start year"), _("ROC year")),
+            Field("end_year", _("End year"), _("ROC year")),
+            Field("light", _("Light"), _("Green, yellow, red or grey")),
+            Field("light_reasons", _("Light reasons"), _("Why the light is what it is")),
+            Field(
+                "counties",
+                _("Counties served"),
+                _("The counties the program serves; 全國 means the whole country"),
+            ),
+            Field(
+                "county_codes",
+                _("County codes"),
+                _("Ministry of the Interior administrative area codes, separated by semicolons"),
+            ),
+            Field(
+                "is_demo",
+                _("Demonstration data"),
+                _("是 (yes): some figures are synthetic demonstration data"),
+            ),
+            Field("updated_at", _("Updated at"), _("ISO 8601 date and time")),
         ),
         _programs,
     ),
     DataTable(
         "kpi_values",
-        "績效指標目標值與達成值",
-        "每項績效指標各年度的目標值、全年達成值與達成率。",
+        _("KPI targets and actuals"),
+        _("Each KPI's yearly target, year-end actual and achievement rate."),
         (
-            Field("program_code", "計畫代碼", "計畫的唯一代碼"),
-            Field("kpi", "指標名稱", "績效指標名稱"),
-            Field("unit", "單位", "指標單位"),
-            Field("direction", "方向", "越高越好或越低越好"),
-            Field("year", "年度", "民國年"),
-            Field("target", "目標值", "年度目標值"),
-            Field("actual", "達成值", "全年達成值"),
+            Field("program_code", _("Program code"), _("The program's unique code")),
+            Field("kpi", _("Indicator"), _("The KPI's name")),
+            Field("unit", _("Unit"), _("The indicator's unit")),
+            Field("direction", _("Direction"), _("Higher is better or lower is better")),
+            Field("year", _("Year"), _("ROC year")),
+            Field("target", _("Target"), _("The year's target")),
+            Field("actual", _("Actual"), _("Year-end actual")),
             Field(
-                "achievement", "達成率(%)", "達成值相對目標值的百分比（越低越好者為目標值÷達成值）"
+                "achievement",
+                _("Achievement (%)"),
+                _(
+                    "The actual as a percentage of the target (target ÷ actual where lower is "
+                    "better)"
+                ),
             ),
         ),
         _kpis,
     ),
     DataTable(
         "kpi_actuals",
-        "績效指標填報紀錄",
-        "各期（全年、上半年、各季）填報的達成值，含填報日期、說明與佐證連結。",
+        _("KPI reports"),
+        _(
+            "The actuals reported for each period (year, first half, quarters), with the date "
+            "reported, a note and a link to evidence."
+        ),
         (
-            Field("program_code", "計畫代碼", "計畫的唯一代碼"),
-            Field("kpi", "指標名稱", "績效指標名稱"),
-            Field("year", "年度", "民國年"),
-            Field("period", "期別", "全年、上半年或第1季至第4季"),
-            Field("value", "達成值", "該期達成值"),
-            Field("reported_on", "填報日期", "ISO 8601 日期"),
-            Field("note", "說明", "填報說明"),
-            Field("evidence_url", "佐證連結", "佐證資料網址"),
+            Field("program_code", _("Program code"), _("The program's unique code")),
+            Field("kpi", _("Indicator"), _("The KPI's name")),
+            Field("year", _("Year"), _("ROC year")),
+            Field("period", _("Period reported"), _("Whole year, first half, or quarter 1 to 4")),
+            Field("value", _("Actual"), _("The period's actual")),
+            Field("reported_on", _("Reported on"), _("ISO 8601 date")),
+            Field("note", _("Notes"), _("Note with the report")),
+            Field("evidence_url", _("Evidence link"), _("Address of the evidence")),
         ),
         _actuals,
     ),
     DataTable(
         "budgets",
-        "年度預算與執行",
-        "各計畫每年的預算數、執行數、累計預定支用數與支用比，單位為千元。",
+        _("Budget and spending by year"),
+        _(
+            "Each program's yearly budget, amount spent, amount planned to date and spending "
+            "rate, in thousand NTD."
+        ),
         (
-            Field("program_code", "計畫代碼", "計畫的唯一代碼"),
-            Field("year", "年度", "民國年"),
-            Field("budget", "預算數(千元)", "年度預算數"),
-            Field("spent", "執行數(千元)", "已執行數"),
-            Field("planned_to_date", "累計預定支用數(千元)", "至今預定支用數；空白表示年度已結束"),
-            Field("execution_rate", "支用比(%)", "執行數÷預算數"),
+            Field("program_code", _("Program code"), _("The program's unique code")),
+            Field("year", _("Year"), _("ROC year")),
+            Field("budget", _("Budget (thousand NTD)"), _("The year's budget")),
+            Field("spent", _("Spent (thousand NTD)"), _("Amount spent")),
+            Field(
+                "planned_to_date",
+                _("Planned to date (thousand NTD)"),
+                _("Amount planned to be spent so far; blank once the year is over"),
+            ),
+            Field("execution_rate", _("Spending rate (%)"), _("Spent ÷ budget")),
         ),
         _budgets,
     ),
     DataTable(
         "progress",
-        "計畫進度",
-        "各計畫每月或每季的累計預定進度與實際進度。",
+        _("Progress"),
+        _("Each program's cumulative planned and actual progress, by month or quarter."),
         (
-            Field("program_code", "計畫代碼", "計畫的唯一代碼"),
-            Field("period_end", "期末日期", "ISO 8601 日期"),
-            Field("planned_percent", "預定進度(%)", "累計預定進度"),
-            Field("actual_percent", "實際進度(%)", "累計實際進度"),
-            Field("note", "說明", "進度說明"),
+            Field("program_code", _("Program code"), _("The program's unique code")),
+            Field("period_end", _("Period end"), _("ISO 8601 date")),
+            Field("planned_percent", _("Planned progress (%)"), _("Cumulative planned progress")),
+            Field("actual_percent", _("Actual progress (%)"), _("Cumulative actual progress")),
+            Field("note", _("Notes"), _("Note on progress")),
         ),
         _progress,
     ),
     DataTable(
         "milestones",
-        "查核點",
-        "各計畫的查核點、預定與實際完成日及權重。",
+        _("Milestones"),
+        _("Each program's milestones, with planned and actual completion dates and weights."),
         (
-            Field("program_code", "計畫代碼", "計畫的唯一代碼"),
-            Field("name", "查核點", "查核點名稱"),
-            Field("planned_date", "預定完成日", "ISO 8601 日期"),
-            Field("actual_date", "實際完成日", "ISO 8601 日期；空白表示尚未完成"),
-            Field("weight", "權重(%)", "查核點權重"),
+            Field("program_code", _("Program code"), _("The program's unique code")),
+            Field("name", _("Milestones"), _("The milestone's name")),
+            Field("planned_date", _("Planned completion"), _("ISO 8601 date")),
+            Field("actual_date", _("Actual completion"), _("ISO 8601 date; blank while not done")),
+            Field("weight", _("Weight (%)"), _("The milestone's weight")),
         ),
         _milestones,
     ),
     DataTable(
         "light_history",
-        "燈號變動紀錄",
-        "各計畫燈號每次變動的時間與理由。",
+        _("Light changes"),
+        _("When and why each program's light changed."),
         (
-            Field("program_code", "計畫代碼", "計畫的唯一代碼"),
-            Field("light", "燈號", "變動後的燈號"),
-            Field("changed_at", "變動時間", "ISO 8601 時間"),
-            Field("reasons", "理由", "判斷燈號的理由"),
+            Field("program_code", _("Program code"), _("The program's unique code")),
+            Field("light", _("Light"), _("The light after the change")),
+            Field("changed_at", _("Changed at"), _("ISO 8601 date and time")),
+            Field("reasons", _("Reasons"), _("Why the light is what it is")),
         ),
         _light_history,
     ),
     DataTable(
         "lights_by_agency",
-        "各機關燈號統計",
-        "依主管機關統計的各燈號計畫數。",
+        _("Light counts by agency"),
+        _("The number of programs with each light, by responsible agency."),
         (
-            Field("agency_code", "機關代碼", "主管機關代碼"),
-            Field("agency", "機關", "主管機關名稱"),
+            Field("agency_code", _("Agency code"), _("Responsible agency code")),
+            Field("agency", _("Agency"), _("The responsible agency's name")),
             *LIGHT_FIELDS,
         ),
         lambda programs: iter(()),
@@ -342,34 +398,49 @@ TABLES: tuple[DataTable, ...] = (
     ),
     DataTable(
         "lights_by_category",
-        "各類別燈號統計",
-        "依計畫類別統計的各燈號計畫數。",
-        (Field("category", "類別", "計畫類別"), *LIGHT_FIELDS),
+        _("Light counts by category"),
+        _("The number of programs with each light, by program category."),
+        (Field("category", _("Category"), _("The program's category")), *LIGHT_FIELDS),
         lambda programs: iter(()),
         summary=True,
     ),
     DataTable(
         "counties",
-        "各縣市計畫數",
-        "服務各縣市的計畫數（含全國性計畫）。",
+        _("Program counts by county"),
+        _("The number of programs serving each county (nationwide programs included)."),
         (
-            Field("county_code", "縣市代碼", "內政部行政區域代碼"),
-            Field("county", "縣市", "縣市名稱"),
-            Field("programs", "計畫數", "服務該縣市的計畫數（含全國性計畫）"),
-            Field("local_programs", "地方計畫數", "明列該縣市的計畫數（不含全國性計畫）"),
+            Field(
+                "county_code",
+                _("County codes"),
+                _("Ministry of the Interior administrative area code"),
+            ),
+            Field("county", _("County"), _("The county's name")),
+            Field(
+                "programs",
+                _("Number of programs"),
+                _("Programs serving the county (nationwide programs included)"),
+            ),
+            Field(
+                "local_programs",
+                _("Local programs"),
+                _("Programs naming the county (nationwide programs not included)"),
+            ),
         ),
         lambda programs: iter(()),
         summary=True,
     ),
     DataTable(
         "budget_years",
-        "年度預算執行統計",
-        "篩選後計畫每年的預算數、執行數合計與支用比，單位為千元。",
+        _("Budget and spending by year, all programs"),
+        _(
+            "Yearly budget and spending of the filtered programs added up, with the spending "
+            "rate, in thousand NTD."
+        ),
         (
-            Field("year", "年度", "民國年"),
-            Field("budget", "預算數(千元)", "預算數合計"),
-            Field("spent", "執行數(千元)", "執行數合計"),
-            Field("execution_rate", "支用比(%)", "執行數÷預算數"),
+            Field("year", _("Year"), _("ROC year")),
+            Field("budget", _("Budget (thousand NTD)"), _("Total budget")),
+            Field("spent", _("Spent (thousand NTD)"), _("Total spent")),
+            Field("execution_rate", _("Spending rate (%)"), _("Spent ÷ budget")),
         ),
         lambda programs: iter(()),
         summary=True,
@@ -434,9 +505,9 @@ def table_rows(
 
 
 def metadata(*, table: DataTable, publisher: str, update_frequency: str, url: str = "") -> dict:
-    """data.gov.tw-style metadata of one table."""
+    """data.gov.tw-style metadata of one table, in the site's default language."""
     return {
-        "name": table.title,
+        "name": published(table.title),
         "description": table.description,
         "fields": [
             {"key": f.key, "name": f.label, "description": f.description} for f in table.fields

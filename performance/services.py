@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from minyi.accounts.models import User
 from minyi.agencies.models import Agency
@@ -22,6 +23,7 @@ from minyi.agencies.selectors import agencies_for_user
 from minyi.agencies.services import agency_staff_notify
 from minyi.home.dates import format_minguo_date
 from minyi.notifications.services import notifications_store
+from minyi.notifications.text import NotificationText
 from minyi.ratelimit import rate_limit_exceeded
 from moderation.models import Outcome
 from moderation.services import screen_text, submission_record
@@ -43,7 +45,7 @@ from .importing import (
     Upload,
     read_files,
 )
-from .lights import LightResult, light_compute, light_rules
+from .lights import Light, LightResult, light_compute, light_rules
 from .models import (
     ANSWER_MAX_LENGTH,
     KPI,
@@ -119,7 +121,11 @@ def program_lights_refresh(
         for program in changed_light:
             program_followers_notify(
                 program=program,
-                title=f"「{program.name}」燈號變更為{program.get_light_display()}",
+                title=NotificationText(
+                    gettext_noop("The light of “%(name)s” changed to %(light)s"),
+                    name=program.name,
+                    light=NotificationText(LIGHT_CHANGE_WORDS[program.light]),
+                ),
             )
         if changed_any:
             dashboard_changed()  # bulk writes send no signals
@@ -132,7 +138,16 @@ def program_light_refresh(*, program: Program, today: date | None = None) -> Pro
     return program
 
 
-def program_followers_notify(*, program: Program, title: str) -> int:
+# A light's name in a follower's notice (the choices' labels, marked again for NotificationText).
+LIGHT_CHANGE_WORDS = {
+    Light.GREEN: gettext_noop("Green: on track"),
+    Light.YELLOW: gettext_noop("Yellow: needs attention"),
+    Light.RED: gettext_noop("Red: behind"),
+    Light.GREY: gettext_noop("Grey: report overdue or no data"),
+}
+
+
+def program_followers_notify(*, program: Program, title: str | NotificationText) -> int:
     """An in-site notification to every follower of ``program``; returns how many."""
     url = program_url(page=dashboard_page(), code=program.code)
     recipients = program_follower_users(program=program).values_list("pk", flat=True)
@@ -617,7 +632,7 @@ def programs_import(
         if reported:
             _followers_notify_many(
                 programs=[p for p in programs if p.pk in reported],
-                title="「{name}」有新的進度或績效報告",
+                title=gettext_noop("“%(name)s” has new progress or performance reports"),
             )
     summary.programs = sorted(p.code for p in programs)
     return summary
@@ -633,7 +648,7 @@ def _followers_notify_many(*, programs: list[Program], title: str) -> None:
         notices=(
             (
                 user_id,
-                title.format(name=by_pk[program_id].name),
+                NotificationText(title, name=by_pk[program_id].name),
                 program_url(page=page, code=by_pk[program_id].code),
             )
             for program_id, user_id in ProgramFollow.objects.filter(

@@ -178,6 +178,8 @@ def program_view(request: HttpRequest, page: PerformanceDashboardPage, code: str
             )
         ],
     }
+    # A column of dashes says nothing: most agencies report no planned spending to date.
+    context["budgets_planned"] = any(b.planned_to_date is not None for b in detail["budgets"])
     for question in detail["questions"]:
         question.answer_url = _page_url(page, "question_answer", pk=question.pk)
     return page.render(

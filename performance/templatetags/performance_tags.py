@@ -38,7 +38,7 @@ def performance_nav_item(context) -> str:
         '<li><a href="{}"{}>{}</a></li>',
         url,
         mark_safe(' aria-current="page"') if current else "",
-        _("Performance dashboard"),
+        _("Performance"),  # short: the English header fits one line at 1280 px
     )
 
 
@@ -87,6 +87,22 @@ def percent_of(part, whole) -> str:
         return num(Decimal(str(part)) * 100 / Decimal(str(whole)), 1) + "%"
     except (ArithmeticError, ValueError):
         return "—"
+
+
+@register.filter
+def light_reason(reason) -> str:
+    """A stored light reason in the reader's language (performance.lights.reason_text)."""
+    from performance.lights import reason_text
+
+    return reason_text(reason)
+
+
+@register.filter
+def opendata_table(key):
+    """The open-data table ``key`` (performance.opendata): its names in the reader's language."""
+    from performance.opendata import TABLES_BY_KEY
+
+    return TABLES_BY_KEY.get(key)
 
 
 @register.filter

@@ -19,6 +19,9 @@ class Notification(models.Model):
     # new kind needs no migration here.
     kind = models.CharField(_("kind"), max_length=30)
     title = models.CharField(_("title"), max_length=200)
+    # The title as a message id and its values (minyi.notifications.text), so that it is shown
+    # in the reader's language; empty for a plain title.
+    message = models.JSONField(_("message"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -32,6 +35,18 @@ class Notification(models.Model):
         indexes = [models.Index(fields=["user", "read_at"], name="notifications_user_unread")]
 
     def __str__(self) -> str:
+        return self.title
+
+    @property
+    def display_title(self) -> str:
+        """The title in the active language (the stored title for a plain one)."""
+        from .text import message_render
+
+        if self.message:
+            try:
+                return message_render(self.message)[:200]
+            except (KeyError, TypeError, ValueError):
+                pass
         return self.title
 
     @property

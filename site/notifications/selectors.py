@@ -70,7 +70,7 @@ def notifications_data_export(user) -> dict:
         "notifications": [
             {
                 "kind": note.kind_label,
-                "title": note.title,
+                "title": note.display_title,
                 "url": note.url,
                 "created_at": note.created_at.isoformat(),
                 "read_at": note.read_at.isoformat() if note.read_at else None,

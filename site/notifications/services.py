@@ -21,6 +21,14 @@ from minyi.accounts.models import User
 from .kinds import notification_kind_require
 from .models import EmailFrequency, Notification, NotificationSettings
 from .selectors import absolute_url, unsubscribe_url
+from .text import NotificationText
+
+
+def _title_and_message(title: str | NotificationText) -> tuple[str, dict]:
+    """The stored title (the site's default language) and the message shown in the reader's."""
+    if isinstance(title, NotificationText):
+        return title.published()[:200], title.as_json()
+    return str(title)[:200], {}
 
 
 def email_frequency_set(*, user: User, frequency: str) -> NotificationSettings:
@@ -73,7 +81,7 @@ def notifications_send(
     *,
     users: Iterable[User],
     kind: str,
-    title: str,
+    title: str | NotificationText,
     url: str = "",
     email_subject: str | None = None,
     email_text: str = "",
@@ -81,9 +89,11 @@ def notifications_send(
 ) -> int:
     """Tell these users something: an in-site notice, plus e-mail as each of them prefers.
 
-    ``kind`` must be registered (:mod:`minyi.notifications.kinds`), else ``ValueError``.
+    ``kind`` must be registered (:mod:`minyi.notifications.kinds`), else ``ValueError``. A
+    :class:`~minyi.notifications.text.NotificationText` title is shown in each reader's language.
     """
     notification_kind_require(kind)
+    stored_title, message = _title_and_message(title)
     recipients = [user for user in users if user.is_active]
     if not recipients:
         return 0
@@ -105,7 +115,8 @@ def notifications_send(
         Notification(
             user=user,
             kind=kind,
-            title=title[:200],
+            title=stored_title,
+            message=message,
             url=url,
             # Nothing to e-mail later for people who get it now or never want e-mail.
             emailed_at=now
@@ -115,15 +126,17 @@ def notifications_send(
         for user in recipients
     )
     if immediate:
-        subject = (email_subject or title)[:150]
-        lines = [email_text or title]
+        subject = str(email_subject or title)[:150]
+        lines = [str(email_text or title)]
         if email_url or url:
             lines.append(email_url or absolute_url(url))
         _emails_queue([_email_message(user, subject, lines) for user in immediate])
     return len(recipients)
 
 
-def notifications_store(*, kind: str, notices: Iterable[tuple[int, str, str]]) -> int:
+def notifications_store(
+    *, kind: str, notices: Iterable[tuple[int, str | NotificationText, str]]
+) -> int:
     """In-site notices only, no immediate e-mail: ``(user_id, title, url)`` each, in batches.
 
     For bulk updates (a program's followers after an import): daily-digest readers still get
@@ -132,8 +145,9 @@ def notifications_store(*, kind: str, notices: Iterable[tuple[int, str, str]]) -
     notification_kind_require(kind)
     created = Notification.objects.bulk_create(
         (
-            Notification(user_id=user_id, kind=kind, title=title[:200], url=url)
+            Notification(user_id=user_id, kind=kind, title=stored, message=message, url=url)
             for user_id, title, url in notices
+            for stored, message in [_title_and_message(title)]
         ),
         batch_size=500,
     )
