@@ -322,6 +322,19 @@ def statement_create(*, consultation: ConsultationPage, user: User, text: str) -
     text_analysis_request(instance=statement)
     follow_add(user=user, consultation=consultation)
     if verdict.visible:
+        # As in Pol.is, whoever writes a statement agrees with it: the author is not asked to
+        # vote on their own words before seeing where they stand.
+        votes_cast_batch(
+            votes=[
+                VoteRequest(
+                    statement_id=statement.pk,
+                    participant_id=participant.pk,
+                    consultation_id=consultation.pk,
+                    value=VoteValue.AGREE,
+                )
+            ]
+        )
+        statement.refresh_from_db()
         live_event_send(
             consultation_stream(consultation),
             {"kind": "statement", "id": statement.pk, "text": statement.text},

@@ -88,12 +88,16 @@ def test_citizen_votes_card_by_card_and_reviews_their_votes(people, unique) -> N
     confirmation.get_by_role("button", name="關閉這則訊息").click()
     expect(confirmation).to_have_count(0)
 
-    # 我的表態: the seven votes, each with the vote given; change one.
+    # 我的表態: the seven votes, each with the vote given, and my own statement, which its
+    # author agrees with (as in Pol.is); change one.
     _post(page, card.get_by_role("link", name="我的表態"))
     expect(page.locator("h1")).to_have_text("意見陳述")
-    expect(page.locator(".page-intro")).to_contain_text("共 7 則")
+    expect(page.locator(".page-intro")).to_contain_text("共 8 則")
     rows = page.locator(".statement-list > li")
-    expect(rows).to_have_count(7)
+    expect(rows).to_have_count(8)
+    mine = rows.filter(has_text=f"網路叫車平台應公開司機的保險資訊 {unique}")
+    expect(mine).to_contain_text("您的表態：同意")
+    voted.append(mine.get_attribute("data-statement-id"))
     assert sorted(rows.evaluate_all("rs => rs.map(r => r.dataset.statementId)")) == sorted(voted)
     first = page.locator(f'.statement-list > li[data-statement-id="{voted[1]}"]')
     expect(first).to_contain_text("您的表態：不同意")
@@ -108,7 +112,7 @@ def test_citizen_votes_card_by_card_and_reviews_their_votes(people, unique) -> N
     # 尚未表態: the statements voted on are gone from it.
     _post(page, page.locator(".filter-links a", has_text="尚未表態"))
     count = int(re.search(r"共 (\d+) 則", page.locator(".page-intro").inner_text()).group(1))
-    assert count >= total - 7  # others may add statements meanwhile; mine counts too
+    assert count >= total - 7  # others may add statements meanwhile
     for statement in voted:
         row = page.locator(f'.statement-list > li[data-statement-id="{statement}"]')
         expect(row).to_have_count(0)
@@ -121,7 +125,7 @@ def test_citizen_votes_card_by_card_and_reviews_their_votes(people, unique) -> N
     # Back on the consultation page the card goes on where it stopped.
     page.goto(CONSULTATION)
     now_left, now_total = _left(card)
-    assert now_left == now_total - 7 and now_total > total  # my own statement is new to it
+    assert now_left == now_total - 8 and now_total > total  # mine is new, and voted on
 
     # A comment's permalink opens the all-comments page on that comment.
     page.locator("input[name=stance][value=suggest]").check()

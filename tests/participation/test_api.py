@@ -58,7 +58,7 @@ def test_reads_expose_no_personal_data(client, consultation_with_content):
             "id": statement.pk,
             "external_id": "",
             "text": "應開放網路叫車",
-            "agrees": 0,
+            "agrees": 1,  # its author's
             "disagrees": 0,
             "passes": 0,
         }
@@ -95,7 +95,7 @@ def test_writes_need_sign_in_and_csrf(consultation_with_content, make_user):
         url, {"value": 1}, content_type="application/json", HTTP_X_CSRFTOKEN=token
     )
     assert response.status_code == 200
-    assert response.json() == {"statement": statement.pk, "agrees": 1, "disagrees": 0, "passes": 0}
+    assert response.json() == {"statement": statement.pk, "agrees": 2, "disagrees": 0, "passes": 0}
 
 
 def test_comment_endpoint_masks_and_explains(client, consultation_with_content, make_user):

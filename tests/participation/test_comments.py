@@ -182,9 +182,10 @@ def test_vote_view_and_state_json(client, make_consultation, make_user):
         {"value": "1"},
         HTTP_ACCEPT="application/json",
     )
-    assert response.json()["tally"] == {"agree": 1, "disagree": 0, "pass": 0}
+    # the author's own agreement and this vote
+    assert response.json()["tally"] == {"agree": 2, "disagree": 0, "pass": 0}
     state = client.get(reverse("participation:state", args=[page.pk])).json()
-    assert state["tallies"] == {str(statement.pk): [1, 0, 0]}
+    assert state["tallies"] == {str(statement.pk): [2, 0, 0]}
 
 
 def test_consultation_page_queries_do_not_grow_with_comments(client, make_consultation, make_user):

@@ -97,7 +97,7 @@ def test_staff_readers_and_query_strings_are_never_cached(client, make_consultat
 def _citizens_setup(make_consultation, make_user):
     """A consultation where two citizens differ in everything a page shows of its reader:
     ``author`` commented, voted and follows (taking part follows); ``other`` only reads."""
-    from participation.services import statement_create, statement_vote_cast
+    from participation.services import statement_create
 
     page = make_consultation()
     author, other = make_user(display_name="寫留言的人"), make_user(display_name="只看的讀者")
@@ -110,10 +110,9 @@ def _citizens_setup(make_consultation, make_user):
         section=page.sections.first(),
     )
     theirs = comment_create(consultation=page, user=third, body="別人的留言", stance="oppose")
-    first = statement_create(consultation=page, user=third, text="計程車應該納管")
-    second = statement_create(consultation=page, user=third, text="共享乘車應該開放")
-    statement_vote_cast(statement=second, user=third, value=0)
-    statement_vote_cast(statement=first, user=author, value=1)  # now 1 vote each
+    # Each author agrees with their own statement: one vote each, and the author has voted.
+    statement_create(consultation=page, user=author, text="計程車應該納管")
+    statement_create(consultation=page, user=third, text="共享乘車應該開放")
     return page, author, other, mine, theirs
 
 

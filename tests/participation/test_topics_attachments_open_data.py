@@ -79,7 +79,7 @@ def test_tallies_download_matches_the_command(client, make_consultation, make_us
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
     assert rows == [
         ["statement_id", "external_id", "agrees", "disagrees", "passes"],
-        [str(statement.pk), "", "2", "1", "1"],
+        [str(statement.pk), "", "3", "1", "1"],  # its author agrees too
     ]
     assert (
         reverse("participation:tallies_csv", args=[page.pk])

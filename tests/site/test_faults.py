@@ -205,8 +205,8 @@ def test_redis_down_comments_and_votes_are_stored(
             HTTP_ACCEPT="application/json",
         )
     assert response.status_code == 200, response.content
-    assert response.json()["tally"]["agree"] == 1
-    assert Vote.objects.filter(statement=statement).count() == 1
+    assert response.json()["tally"]["agree"] == 2  # its author's and this one
+    assert Vote.objects.filter(statement=statement).count() == 2
 
     not_sent = [r for r in caplog.records if "not sent" in r.getMessage()]
     assert len(not_sent) == 2  # the comment's and the vote's live events, each logged once
