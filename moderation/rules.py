@@ -12,6 +12,9 @@ class HouseRule:
     code: str
     title_zh: str
     summary_zh: str
+    # Whether a reader can see the breach and report it; screening alone applies the others
+    # (stripped control characters, a flood of posts from one account).
+    reportable: bool = True
 
 
 _RULES = (
@@ -54,6 +57,7 @@ _RULES = (
         "spam-flood",
         "禁止短時間大量發文",
         "同一帳號或來源在短時間內發文過於頻繁時，內容將暫緩公開。",
+        reportable=False,
     ),
     HouseRule(
         "spam-duplicate",
@@ -69,10 +73,12 @@ _RULES = (
         "unsafe-text",
         "文字格式限制",
         "控制字元、雙向文字覆寫字元與零寬字元會被移除，過長的內容會被截斷。",
+        reportable=False,
     ),
 )
 
 RULES: dict[str, HouseRule] = {rule.code: rule for rule in _RULES}
+REPORTABLE_RULES: dict[str, HouseRule] = {rule.code: rule for rule in _RULES if rule.reportable}
 
 
 def rule_title(code: str) -> str:

@@ -54,6 +54,9 @@ class QueueItem:
     def automatic_outcome_label(self) -> str:
         if self.automatic_outcome == Outcome.PUBLISH:
             return _("No problem found")
+        if self.automatic_outcome == Outcome.PUBLISH_MASKED:
+            # Not "published": a petition waits for a moderator whatever screening found.
+            return _("Personal data masked; nothing else found")
         return Outcome(self.automatic_outcome).label if self.automatic_outcome else ""
 
     @property

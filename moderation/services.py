@@ -32,7 +32,7 @@ from .models import (
     ReportStatus,
     Submission,
 )
-from .rules import RULES
+from .rules import REPORTABLE_RULES, RULES
 from .screening import apply_masks, screen
 from .screening.personal_data import find_personal_data
 from .screening.text import clean_text, strip_invisible
@@ -256,7 +256,8 @@ def report_create(*, reporter: User, instance: models.Model, rule: str, note: st
     author = kind.author_user(instance)
     if author is not None and author.pk == reporter.pk:
         raise ValidationError(_("You cannot report your own content."))
-    _rule_required(rule)
+    if rule not in REPORTABLE_RULES:
+        raise ValidationError(_("Choose the house rule this is about."))
     note = " ".join(clean_text(note or "").split())
     if len(note) > 500:
         raise ValidationError(_("A note has at most 500 characters."))

@@ -12,7 +12,7 @@ from minyi.forms import form_messages, form_refuse, form_value
 
 from .forms import AppealForm, ReportForm
 from .models import Appeal, Decision
-from .rules import RULES
+from .rules import REPORTABLE_RULES, RULES
 from .selectors import author_decision_rows, house_rules_url
 from .services import appeal_create, report_create
 from .targets import ItemState, moderated_kind
@@ -51,7 +51,7 @@ def report_view(request: HttpRequest, content_type_id: int, pk: int) -> HttpResp
             "noun": kind.noun_zh,
             "text": kind.get_text(instance),
             "back_url": kind.url(instance),
-            "rules": RULES.values(),
+            "rules": REPORTABLE_RULES.values(),
             "values": values,
             "errors": errors,
         },

@@ -91,3 +91,57 @@ def test_the_appeal_reads_with_a_full_width_colon(client, held_comment, moderato
     html = client.get(reverse("moderation_admin:appeals")).content.decode()
     assert "作者的申訴：</strong>" in html
     assert "作者的申訴:" not in html
+    # The outcomes are a group with its question, one under the other; the note has room.
+    assert "<legend>您對申訴的決定</legend>" in html
+    assert html.count('class="minyi-choice"><input type="radio" name="outcome"') == 2
+    assert '<textarea name="note"' in html
+
+
+def test_a_petition_masked_by_screening_is_not_said_to_be_published_while_it_waits():
+    """The queue read 「自動篩檢：已發表（個人資料已遮蔽）」 beside 「待審核」 for a petition."""
+    from django.utils import translation
+
+    from moderation.models import Outcome
+    from moderation.selectors import QueueItem
+
+    item = QueueItem(
+        instance=None,
+        kind_label="participation.petition",
+        noun_zh="提議",
+        state="held",
+        text="",
+        author=None,
+        submitted_at=None,
+        automatic_outcome=Outcome.PUBLISH_MASKED,
+    )
+    with translation.override("zh-hant"):
+        assert str(item.state_label) == "待審核"
+        assert "發表" not in item.automatic_outcome_label
+        assert "遮蔽" in item.automatic_outcome_label
+
+
+def test_citizens_are_offered_only_rules_they_can_see_broken(client, make_consultation, make_user):
+    """The report form offered 「文字格式限制」 (control characters screening strips) and
+    「禁止短時間大量發文」 (a rate no reader can see)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.exceptions import ValidationError
+
+    from moderation.services import report_create
+
+    comment = comment_create(
+        consultation=make_consultation(),
+        user=make_user(),
+        body="公車候車亭應該加裝遮雨棚。",
+        stance="support",
+    )
+    reader = make_user()
+    client.force_login(reader)
+    url = reverse(
+        "moderation:report", args=[ContentType.objects.get_for_model(comment).pk, comment.pk]
+    )
+    html = client.get(url).content.decode()
+    assert "禁止人身攻擊與粗俗辱罵" in html
+    assert "文字格式限制" not in html and "禁止短時間大量發文" not in html
+    with pytest.raises(ValidationError):
+        report_create(reporter=reader, instance=comment, rule="unsafe-text")
+    assert report_create(reporter=reader, instance=comment, rule="abuse").rule == "abuse"
