@@ -113,7 +113,8 @@ def participation(inputs: ReportInputs) -> dict:
 
     per_day: dict[str, Counter] = {}
     for c in comments:
-        per_day.setdefault(c["date"], Counter())["comments"] += 1
+        if c["parent_id"] is None:  # as "comments received": the day's sum is that figure
+            per_day.setdefault(c["date"], Counter())["comments"] += 1
     for s in inputs.statements:
         per_day.setdefault(s["date"], Counter())["statements"] += 1
     for day, n in inputs.votes_per_day.items():
@@ -424,6 +425,11 @@ def moderation(inputs: ReportInputs) -> Moderation:
     decisions: dict[tuple[str, str], int] = Counter(
         (d["action"], d["rule"] or "") for d in inputs.decisions
     )
+    # A decision another moderator overturned on appeal still happened, but it no longer
+    # stands: the count says how many of each no longer do.
+    overturned: Counter = Counter(
+        (d["action"], d["rule"] or "") for d in inputs.decisions if d.get("overturned")
+    )
     comment_states = Counter(c["state"] for c in inputs.comments)
     statement_states = Counter(s["state"] for s in inputs.statements)
     return {
@@ -433,7 +439,7 @@ def moderation(inputs: ReportInputs) -> Moderation:
             for rule, c in sorted(rules.items(), key=lambda e: (-sum(e[1].values()), e[0]))
         ],
         "decisions": [
-            {"action": action, "rule": rule, "count": n}
+            {"action": action, "rule": rule, "count": n, "overturned": overturned[action, rule]}
             for (action, rule), n in sorted(decisions.items(), key=lambda e: (-e[1], e[0]))
         ],
         "comment_states": dict(sorted(comment_states.items())),

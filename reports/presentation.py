@@ -463,12 +463,17 @@ def _moderation_tables(data: ReportData) -> list[Table]:
         Table(
             "moderation-decisions",
             _("Moderators' decisions"),
-            [_("Decision"), _("Rule"), _("Count")],
+            [_("Decision"), _("Rule"), _("Count"), _("Overturned on appeal")],
             [
-                [action_label(d["action"]), rule_title(d["rule"]) if d["rule"] else "—", d["count"]]
+                [
+                    action_label(d["action"]),
+                    rule_title(d["rule"]) if d["rule"] else "—",
+                    d["count"],
+                    d.get("overturned", 0),
+                ]
                 for d in mod["decisions"]
             ],
-            numeric={2},
+            numeric={2, 3},
         )
     )
     found.append(
@@ -522,25 +527,18 @@ def social_tables(social: Social) -> list[Table]:
     if not social.get("connected"):
         return []
     topics = social["topics"]
-    words_columns = [
-        _("Word"),
-        _("Posts with it"),
-        _("Share of posts"),
-        _("Comments with it"),
-        _("Share of comments"),
-        _("Ratio"),
-    ]
+    # With no published comment there is nothing to hold the posts' words against: the comment
+    # columns would be zeros and the ratio a number without meaning.
+    compared = social["comments"] > 0
+    words_columns = [_("Word"), _("Posts with it"), _("Share of posts")]
+    if compared:
+        words_columns += [_("Comments with it"), _("Share of comments"), _("Ratio")]
+    words_numeric = set(range(1, len(words_columns)))
 
     def word_rows(rows: list[dict]) -> list[list[Any]]:
         return [
-            [
-                r["word"],
-                r["posts"],
-                percent(r["post_share"]),
-                r["comments"],
-                percent(r["comment_share"]),
-                f"{r['lift']:.1f}",
-            ]
+            [r["word"], r["posts"], percent(r["post_share"])]
+            + ([r["comments"], percent(r["comment_share"]), f"{r['lift']:.1f}"] if compared else [])
             for r in rows
         ]
 
@@ -610,14 +608,14 @@ def social_tables(social: Social) -> list[Table]:
             _("Words frequent on social media but rare in the comments"),
             words_columns,
             word_rows(social["missed"]),
-            numeric={1, 2, 3, 4, 5},
+            numeric=words_numeric,
         ),
         Table(
             "social-top-words",
             _("Most frequent words on social media"),
             words_columns,
             word_rows(social["top_outside"]),
-            numeric={1, 2, 3, 4, 5},
+            numeric=words_numeric,
         ),
     ]
 
@@ -676,15 +674,32 @@ def social_charts(social: Social) -> dict[str, Chart]:
             "social-sentiment",
             _("Net sentiment of social media per day"),
             sentiment,
-            _(
-                "Net sentiment, (positive − negative) / (positive + negative), per day and topic, "
-                "from −1 (all negative) to +1 (all positive); for comparison, the published "
-                "comments on the platform stand at %(platform)s. The table below lists every day."
-            )
-            % {"platform": _net(social["platform_net_sentiment"])},
+            _social_sentiment_caption(social),
             "social-per-day",
         ),
     }
+
+
+def _social_sentiment_caption(social: Social) -> str:
+    """The caption holds the posts against the platform's comments only when there is a tone to
+    hold them against."""
+    rule = _(
+        "Net sentiment, (positive − negative) / (positive + negative), per day and topic, "
+        "from −1 (all negative) to +1 (all positive)."
+    )
+    if not social["comments"]:
+        comparison = _("The consultation has no published comment to compare them with.")
+    elif social["platform_net_sentiment"] is None:
+        comparison = _(
+            "The published comments on the platform are neither positive nor negative, so "
+            "there is no net sentiment to compare them with."
+        )
+    else:
+        comparison = _(
+            "For comparison, the published comments on the platform stand at %(platform)s."
+        ) % {"platform": _net(social["platform_net_sentiment"])}
+    gap = " " if english_now() else ""  # between sentences: none in Chinese
+    return gap.join((rule, comparison, _("The table below lists every day.")))
 
 
 def table_by_slug(data: ReportData, slug: str) -> Table | None:
@@ -1076,8 +1091,9 @@ def _moderation_charts(data: ReportData) -> dict[str, Chart]:
                 "layout": chart_layout(height=240, yaxis=count_axis(max(outcome_totals.values()))),
             },
             _(
-                "Screened submissions: %(total)s; held for a moderator: %(held)s; "
-                "rejected: %(rejected)s."
+                "Submissions screened automatically: %(total)s (a new text and each edit count "
+                "once); screening held %(held)s for a moderator and rejected %(rejected)s. "
+                "Moderators' later decisions are in the figures above."
             )
             % {
                 "total": on_page(sum(outcome_totals.values())),

@@ -209,6 +209,7 @@ class DecisionCount(TypedDict):
     action: str
     rule: str
     count: int
+    overturned: NotRequired[int]  # of ``count``, overturned on appeal (snapshots since 12.2026)
 
 
 class Moderation(TypedDict):

@@ -428,10 +428,19 @@ def _moderation_rows(consultation: ConsultationPage, cutoff: datetime):
             submissions.append(
                 {"kind": kind, "object_id": object_id, "outcome": outcome, "rules": rules}
             )
-        for object_id, action, rule in Decision.objects.filter(
+        for object_id, action, rule, appeal, appeal_at in Decision.objects.filter(
             content_type=content_type, object_id__in=ids, decided_at__lte=cutoff
-        ).values_list("object_id", "action", "rule"):
-            decisions.append({"kind": kind, "object_id": object_id, "action": action, "rule": rule})
+        ).values_list("object_id", "action", "rule", "appeal__outcome", "appeal__decided_at"):
+            overturned = appeal == "overturned" and appeal_at is not None and appeal_at <= cutoff
+            decisions.append(
+                {
+                    "kind": kind,
+                    "object_id": object_id,
+                    "action": action,
+                    "rule": rule,
+                    "overturned": overturned,
+                }
+            )
     return submissions, decisions
 
 

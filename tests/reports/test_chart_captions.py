@@ -68,3 +68,45 @@ def test_counts_in_the_sentences_have_thousands_separators(generated):
     data["summary"]["stance"] |= {"support": 1200, "oppose": 34}
     with translation.override("zh-hant"):
         assert charts(data)["stance"].alt.startswith("1,234 則公開意見中")
+
+
+def _social(comments: int, platform_net):
+    day = {"date": "2026-11-30", "volume": 3, "positive": 1, "neutral": 1, "negative": 1}
+    word = {"word": "uber", "posts": 2, "post_share": 0.6667, "comments": 0}
+    return {
+        "connected": True,
+        "topics": [
+            {
+                "name": "UberX 與計程車",
+                "query": "Uber",
+                "posts": 3,
+                "sentiment": {"positive": 1, "neutral": 1, "negative": 1, "unanalysed": 0},
+                "net_sentiment": 0.0,
+                "days": [day | {"net_sentiment": 0.0}],
+                "sources": [{"source": "PTT", "n": 3}],
+            }
+        ],
+        "comments": comments,
+        "platform_net_sentiment": platform_net,
+        "missed": [],
+        "top_outside": [word | {"comment_share": 0.0, "lift": 0.6}],
+    }
+
+
+def test_social_words_are_not_held_against_comments_that_do_not_exist():
+    """The UberX demo (Pol.is statements, no comment) showed every word 「提及的留言數 0」 with a
+    ratio of 0.6, and a comparison with the comments' net sentiment of 「—」."""
+    from reports.presentation import social_charts, social_tables
+
+    with translation.override("zh-hant"):
+        alone = {t.slug: t for t in social_tables(_social(0, None))}
+        compared = {t.slug: t for t in social_tables(_social(12, -0.25))}
+        caption_alone = social_charts(_social(0, None))["social_sentiment"].alt
+        caption_compared = social_charts(_social(12, -0.25))["social_sentiment"].alt
+        caption_neutral = social_charts(_social(12, None))["social_sentiment"].alt
+    assert alone["social-top-words"].columns == ["詞", "提及的貼文數", "占貼文比例"]
+    assert alone["social-top-words"].rows == [["uber", 2, "66.7%"]]
+    assert len(compared["social-top-words"].columns) == 6
+    assert "—" not in caption_alone and "沒有公開的留言可以比較" in caption_alone
+    assert "-0.25" in caption_compared or "−0.25" in caption_compared
+    assert "—" not in caption_neutral

@@ -98,7 +98,7 @@ def test_participation_counts(world):
 def test_per_day(world):
     consultation = world["consultation"]
     expected = defaultdict(Counter)
-    for c in Comment.objects.filter(consultation=consultation):
+    for c in Comment.objects.filter(consultation=consultation, parent__isnull=True):
         expected[local_day(c.created_at)]["comments"] += 1
     for s in Statement.objects.filter(consultation=consultation):
         expected[local_day(s.created_at)]["statements"] += 1
@@ -112,6 +112,9 @@ def test_per_day(world):
     ):
         expected[local_day(p.created_at)]["petitions"] += 1
     got = {d["date"]: d for d in world["data"]["summary"]["per_day"]}
+    # The table of days adds up to the summary's "comments received" (it counted replies too).
+    summary = world["data"]["summary"]
+    assert sum(d["comments"] for d in got.values()) == summary["comments_submitted"]
     assert sorted(got) == sorted(expected)
     for day, counts in expected.items():
         for key in ("comments", "statements", "votes", "petitions"):
@@ -398,7 +401,8 @@ def test_moderation(world):
         for outcome in ("publish", "publish_masked", "hold", "reject"):
             assert r[outcome] == rules[r["rule"]][outcome]
     assert mod["decisions"] == [
-        {"action": d.action, "rule": d.rule, "count": 1} for d in Decision.objects.all()
+        {"action": d.action, "rule": d.rule, "count": 1, "overturned": 0}
+        for d in Decision.objects.all()
     ]
     states = Counter(Comment.objects.values_list("state", flat=True))
     assert mod["comment_states"] == dict(states)
@@ -505,3 +509,39 @@ def test_response_table(world):
         for line in row["summary"]:
             assert line["comment_id"] in section["comment_ids"]
             assert stance_of[line["comment_id"]] == line["stance"]
+
+
+def test_a_decision_overturned_on_appeal_is_counted_as_no_longer_standing(
+    make_consultation, make_user
+):
+    """The report listed 「不予公開 · 保護個人資料 1」 for a comment restored on appeal."""
+    from types import SimpleNamespace
+
+    from django.utils import timezone
+
+    from minyi.agencies.roles import Role
+    from minyi.agencies.services import user_role_add
+    from moderation.services import appeal_create, appeal_decide, item_decide
+    from participation.services import comment_create
+    from reports.builder import moderation
+    from reports.selectors import _moderation_rows
+
+    consultation = make_consultation()
+    first, second = make_user(), make_user()
+    for moderator in (first, second):
+        user_role_add(user=moderator, role=Role.MODERATOR)
+    comments = [
+        comment_create(consultation=consultation, user=make_user(), body=text, stance="oppose")
+        for text in ("廣告看板會擋住視線。", "夜間照明不足。")
+    ]
+    decisions = [
+        item_decide(moderator=first, instance=comment, action="reject", rule="off-topic")
+        for comment in comments
+    ]
+    appeal = appeal_create(author=comments[0].author, decision=decisions[0], reason="有關。")
+    appeal_decide(moderator=second, appeal=appeal, outcome="overturned")
+    submissions, rows = _moderation_rows(consultation, timezone.now())
+    inputs = SimpleNamespace(submissions=submissions, decisions=rows, comments=[], statements=[])
+    assert moderation(inputs)["decisions"] == [
+        {"action": "reject", "rule": "off-topic", "count": 2, "overturned": 1}
+    ]
