@@ -17,7 +17,6 @@ from participation.feeds import (
     consultation_ical,
     consultation_short_link,
 )
-from performance.views import question_link
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -63,7 +62,7 @@ urlpatterns += i18n_patterns(
     ),
     path("consultations/<int:pk>/closing.ics", consultation_ical, name="consultation_ical"),
     path("c/<int:pk>/", consultation_short_link, name="consultation_short"),
-    path("programmes/questions/<int:pk>/", question_link, name="program_question_link"),
+    path("programmes/", include("performance.lasting_urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

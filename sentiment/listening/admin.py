@@ -1,5 +1,7 @@
 """Wagtail admin: analysts manage topics and sources; administrators may also delete sources."""
 
+import datetime as dt
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -11,6 +13,7 @@ from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel, ObjectL
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from minyi.home.dates import english_now, format_english_datetime, format_minguo_datetime
 from sentiment.models import Source, SourceKind, Topic
 
 from .connectors.upload import FIELDS as UPLOAD_FIELDS
@@ -177,6 +180,28 @@ class SourceSettingsHelpPanel(HelpPanel):
             )
 
 
+class RunStatusPanel(FieldPanel):
+    """A source's last run, read only: not shown while the source is being created (it read
+    「None」 there); a run that has not happened reads 「—」, and times are 民國."""
+
+    def __init__(self, field_name, **kwargs):
+        kwargs["read_only"] = True
+        super().__init__(field_name, **kwargs)
+
+    def format_value_for_display(self, value):
+        if value is None or value == "":
+            return "—"
+        if isinstance(value, dt.datetime):
+            return (
+                format_english_datetime(value) if english_now() else format_minguo_datetime(value)
+            )
+        return super().format_value_for_display(value)
+
+    class BoundPanel(FieldPanel.BoundPanel):
+        def is_shown(self):
+            return bool(getattr(self.instance, "pk", None)) and super().is_shown()
+
+
 class ListeningTopicViewSet(SnippetViewSet):
     model = Topic
     icon = "search"
@@ -240,11 +265,11 @@ class ListeningSourceViewSet(SnippetViewSet):
             FieldPanel("config"),
             FieldPanel("interval_minutes"),
             FieldPanel("enabled"),
-            FieldPanel("last_run_at", read_only=True),
-            FieldPanel("last_status", read_only=True),
-            FieldPanel("last_items", read_only=True),
-            FieldPanel("items_fetched", read_only=True),
-            FieldPanel("last_error", read_only=True),
+            RunStatusPanel("last_run_at"),
+            RunStatusPanel("last_status"),
+            RunStatusPanel("last_items"),
+            RunStatusPanel("items_fetched"),
+            RunStatusPanel("last_error"),
         ],
         base_form_class=ListeningSourceForm,
     )

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_noop, ngettext_lazy
 
 OVERRIDDEN = (
     gettext_noop("Successfully signed in as %(name)s."),
+    gettext_noop("Confirmation email sent to %(email)s."),  # theirs: 「發至 …@… 。」
     gettext_noop("Already have an account? Then please %(link)ssign in%(end_link)s."),
     gettext_noop("Password (again)"),
     gettext_noop("New Password (again)"),

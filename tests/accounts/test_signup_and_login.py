@@ -167,3 +167,17 @@ def test_the_owner_is_told_when_the_password_changes(client, make_user):
     assert "密碼" in message.body and message.body.startswith("您好，這裡是")
     assert "請立即採取適當的安全措施" in message.body
     assert "忽略" not in message.body  # a change the owner did not make is not to be ignored
+
+
+def test_the_verification_notice_offers_a_way_to_get_the_link_again(client):
+    """allauth's notice said 「請與我們聯繫」 with nothing to contact: signing in resends it."""
+    from django.core.cache import cache
+
+    html = signup(client, email="wang@example.org").content.decode()
+    page = client.get(reverse("account_email_verification_sent")).content.decode()
+    assert "請與我們聯繫" not in page and "登入就會再寄一次驗證連結" in page
+    assert f'href="{reverse("account_login")}"' in page
+    assert len(mail.outbox) == 1, html
+    cache.clear()  # a few minutes later: allauth sends one link per address per 3 minutes
+    client.post(reverse("account_login"), {"login": "wang@example.org", "password": PASSWORD})
+    assert len(mail.outbox) == 2 and "confirm-email" in mail.outbox[1].body

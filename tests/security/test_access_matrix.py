@@ -75,6 +75,7 @@ EXPECTED: dict[str, set[str]] = {
     "consultation_short": NOBODY,  # a redirect to the consultation's page, for everyone
     "privacy": EVERYONE,
     "participation:comment_link": NOBODY,  # a redirect to the comment's list page or its page
+    "program_question_link": NOBODY,  # a redirect to the question on its programme's page
     "participation:state": EVERYONE,
     "participation:tallies_csv": EVERYONE,
     "participation:section_comments": EVERYONE,

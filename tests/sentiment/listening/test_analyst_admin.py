@@ -149,3 +149,21 @@ def test_account_page_and_admin_menu_link_the_dashboard_for_analysts_only(
 
     client.force_login(make_user())
     assert 'href="/listening/"' not in client.get("/me/").content.decode()
+
+
+def test_a_new_source_shows_no_run_status_and_a_saved_one_reads_it_in_minguo(client, analyst):
+    """The new-source form showed 「上次執行 None」; saved sources showed Gregorian times."""
+    from datetime import UTC, datetime
+
+    client.force_login(analyst)
+    html = client.get(SOURCE_ADD).content.decode()
+    assert ">None<" not in html and "None\n" not in html
+    assert "上次執行" not in html
+    source = Source.objects.create(
+        name="八卦板",
+        kind=SourceKind.PTT,
+        config={"board": "Gossiping"},
+        last_run_at=datetime(2026, 12, 6, 8, 0, tzinfo=UTC),
+    )
+    html = client.get(f"/admin/snippets/sentiment/source/edit/{source.pk}/").content.decode()
+    assert "115年12月6日 16:00" in html and "2026" not in html.split("上次執行")[1][:400]
