@@ -95,3 +95,16 @@ def test_some_demo_agency_staff_keep_the_dashboards_plans():
         for user in staff
     }
     assert max(kept.values()) >= 5, kept
+
+
+def test_the_demo_has_a_petition_for_motc_staff_to_answer():
+    """No demo petition was near its 5,000 endorsements: staff had nothing to answer."""
+    from minyi.agencies.selectors import agencies_for_user
+    from participation.models import Petition
+
+    seed()
+    staff = User.objects.get(email="staff.motc@minyi.localhost")
+    waiting = Petition.objects.filter(
+        reached_at__isnull=False, agency__in=agencies_for_user(staff)
+    )
+    assert waiting.count() == 1 and waiting.get().response_due_at is not None

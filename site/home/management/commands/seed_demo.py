@@ -326,7 +326,28 @@ class Command(BaseCommand):
         )
         for email in ("analyst@minyi.localhost", "staff.moda@minyi.localhost"):
             petition_endorse(petition=petition, user=User.objects.get(email=email))
-        self.stdout.write("Petition board: 1 demo petition open for endorsement.")
+        # One that has reached its threshold, so that MOTC staff have a petition to answer in
+        # the demo: its threshold is the demo's two endorsers (the site's stays 5,000).
+        reached = petition_create(
+            user=citizen,
+            title="臺鐵車站無障礙電梯增設時程應公開",
+            body=(
+                "仍有不少臺鐵車站沒有無障礙電梯，輪椅族與推嬰兒車的家長只能繞道或求助站務員。"
+                "建議交通部公開各站增設電梯的預定時程與進度，並每季更新。"
+            ),
+            agency=Agency.objects.get(code="MOTC"),
+        )
+        petition_moderation_approve(
+            petition=reached, moderator=User.objects.get(email="moderator@minyi.localhost")
+        )
+        Petition.objects.filter(pk=reached.pk).update(threshold=2)  # set when it opened
+        reached.refresh_from_db()
+        for email in ("analyst@minyi.localhost", "staff.moda@minyi.localhost"):
+            petition_endorse(petition=reached, user=User.objects.get(email=email))
+        self.stdout.write(
+            "Petition board: 2 demo petitions, one open for endorsement and one that reached"
+            " its threshold (MOTC to answer)."
+        )
 
     def _seed_listening(self) -> None:
         from sentiment.listening.demo import listening_demo_seed
