@@ -19,6 +19,7 @@ from .models import (
     Submission,
 )
 from .rules import RULES
+from .services import personal_data_mask
 from .targets import ITEM_STATE_LABELS, ItemState, moderated_kind, moderated_kinds
 
 
@@ -35,6 +36,8 @@ class QueueItem:
     automatic_reasons: list[dict] = field(default_factory=list)
     report_count: int = 0
     report_rules: list[str] = field(default_factory=list)
+    # What reporters wrote, personal data masked (a moderator had to open the audit log for it)
+    report_notes: list[str] = field(default_factory=list)
     reading: str = ""  # the NLP model's tone, for the moderator (never shown to the public)
     where_title: str = ""
     where_url: str = ""
@@ -144,6 +147,9 @@ def moderation_queue(*, kind: str = "", state: str = "", rule: str = "") -> list
             automatic_reasons=submission.reasons if submission else [],
             report_count=len(item_reports),
             report_rules=sorted({report.rule for report in item_reports}),
+            report_notes=[
+                personal_data_mask(text=report.note) for report in item_reports if report.note
+            ],
             reading=moderated.reading_of(instance) if moderated.reading_of else "",
         )
         if moderated.where is not None:

@@ -145,3 +145,26 @@ def test_citizens_are_offered_only_rules_they_can_see_broken(client, make_consul
     with pytest.raises(ValidationError):
         report_create(reporter=reader, instance=comment, rule="unsafe-text")
     assert report_create(reporter=reader, instance=comment, rule="abuse").rule == "abuse"
+
+
+def test_the_queue_shows_what_reporters_wrote_masked(client, make_consultation, make_user):
+    """The reporter's note reached moderators only through the audit log."""
+    from moderation.services import report_create
+
+    comment = comment_create(
+        consultation=make_consultation(),
+        user=make_user(),
+        body="公車候車亭應該加裝遮雨棚。",
+        stance="support",
+    )
+    report_create(
+        reporter=make_user(),
+        instance=comment,
+        rule="off-topic",
+        note="這是廣告，請聯絡 0912-345-678 查證",
+    )
+    moderator = make_user()
+    user_role_add(user=moderator, role=Role.MODERATOR)
+    client.force_login(moderator)
+    html = client.get(reverse("moderation_admin:queue")).content.decode()
+    assert "這是廣告，請聯絡" in html and "0912-345-678" not in html
