@@ -167,6 +167,15 @@ def moderation_queue(*, kind: str = "", state: str = "", rule: str = "") -> list
     return items
 
 
+def user_has_reported(*, user, instance) -> bool:
+    """Whether ``user`` has reported ``instance`` already (one report per person and item)."""
+    return Report.objects.filter(
+        content_type=ContentType.objects.get_for_model(instance),
+        object_id=instance.pk,
+        reporter=user,
+    ).exists()
+
+
 def moderation_waiting_count() -> int:
     """How many items wait for a moderator now: exactly what the queue lists (the desk panel
     on the dashboard and the metrics page both say this number)."""

@@ -13,7 +13,7 @@ from minyi.forms import form_messages, form_refuse, form_value
 from .forms import AppealForm, ReportForm
 from .models import Appeal, Decision
 from .rules import REPORTABLE_RULES, RULES
-from .selectors import author_decision_rows, house_rules_url
+from .selectors import author_decision_rows, house_rules_url, user_has_reported
 from .services import appeal_create, report_create
 from .targets import ItemState, moderated_kind
 
@@ -52,6 +52,7 @@ def report_view(request: HttpRequest, content_type_id: int, pk: int) -> HttpResp
             "text": kind.get_text(instance),
             "back_url": kind.url(instance),
             "rules": REPORTABLE_RULES.values(),
+            "already_reported": user_has_reported(user=request.user, instance=instance),
             "values": values,
             "errors": errors,
         },

@@ -145,6 +145,9 @@ def test_citizens_are_offered_only_rules_they_can_see_broken(client, make_consul
     with pytest.raises(ValidationError):
         report_create(reporter=reader, instance=comment, rule="unsafe-text")
     assert report_create(reporter=reader, instance=comment, rule="abuse").rule == "abuse"
+    # Once reported, the form says so instead of taking a second report it would refuse.
+    html = client.get(url).content.decode()
+    assert "您已檢舉過這則內容" in html and 'name="rule"' not in html
 
 
 def test_the_queue_shows_what_reporters_wrote_masked(client, make_consultation, make_user):
