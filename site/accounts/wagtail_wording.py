@@ -21,6 +21,9 @@ from django.utils.translation import gettext_noop, ngettext_lazy
 TRANSLATED = (
     gettext_noop("Autosave is paused"),
     gettext_noop("View Wagtail quick actions"),  # the userbar's button on public pages
+    gettext_noop(
+        'See our <a href="%(guide_link)s" target="_blank">content checks guide</a> for more information on how content metrics are calculated.'
+    ),
     gettext_noop("Autosave is <span>paused</span>"),
     gettext_noop("Saved"),
     gettext_noop("There are validation errors, click save to highlight them."),
