@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -16,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from minyi.home.dates import english_now, format_english_datetime, format_minguo_datetime
 from minyi.private_files import private_storage
 
 from . import exports, presentation
@@ -229,12 +228,35 @@ def _meta(consultation, report: Report) -> list[tuple[str, str]]:
         (_("Consultation"), consultation.title),
         (_("Agency"), consultation.agency.name_zh),
         (_("Version"), str(report.version)),
-        (_("Generated at"), report.generated_at.isoformat() if report.generated_at else ""),
-        (_("Data cut-off"), report.data_cutoff.isoformat() if report.data_cutoff else ""),
+        (_("Generated at"), _moment(report.generated_at)),
+        (_("Data cut-off"), _moment(report.data_cutoff)),
         (_("Published"), _("Yes") if report.published else _("No (draft)")),
         (_("Why generated"), str(report.get_reason_display())),
-        (_("Models"), json.dumps(report.model_versions, ensure_ascii=False)),
+        (_("Models"), _models_text(report.model_versions or {})),
     ]
+
+
+def _moment(value) -> str:
+    """For people in the reader's calendar, with the exact ISO time kept for machines."""
+    if not value:
+        return ""
+    shown = format_english_datetime(value) if english_now() else format_minguo_datetime(value)
+    return f"{shown} ({value.isoformat()})"
+
+
+def _models_text(versions: dict) -> str:
+    """The stages and their model versions as the HTML report lists them, one per line (the
+    sheet showed the raw JSON)."""
+    lines = []
+    for name, version in versions.items():
+        if isinstance(version, dict):
+            counted = "、".join(
+                _("%(model)s (%(n)s comments)") % {"model": model, "n": count}
+                for model, count in version.items()
+            )
+            version = counted or _("no comment analysed yet")
+        lines.append(f"{name}: {version}")
+    return "\n".join(lines)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -216,6 +216,10 @@ def test_xlsx_has_every_table(client, generated):
     assert [c.value for c in stance["B"]][1:] == list(
         generated["report"].data["summary"]["stance"].values()
     )
+    # The first sheet reads as the HTML report does: 民國 times, models by stage, no JSON.
+    about = {row[0].value: row[1].value for row in book.worksheets[0].iter_rows()}
+    assert re.match(r"\d{3}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} \(20\d\d-", about["產生時間"])
+    assert "{" not in about["模型"] and "sentiment: " in about["模型"]
 
 
 def test_response_table_exports(client, generated):
