@@ -115,6 +115,8 @@ def test_citizen_takes_part_and_hears_back(people, unique) -> None:
     page.goto(CONSULTATION)
     bell = page.locator("a.nav-bell")
     expect(bell).to_contain_text("1 則未讀")
+    # The badge does not push the header onto a second row (it did on a phone).
+    assert page.locator(".site-header").bounding_box()["height"] < 80
     me.shot("bell")
     _post(page, bell)
     notice = page.locator(".notification-list li").filter(has_text="回覆了您在")
