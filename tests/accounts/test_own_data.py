@@ -36,6 +36,8 @@ def test_profile_updates_display_name(client, make_user):
     # Chinese sentences and labels run on: no space after 。 or before （選填）
     assert "目前登入身分：新名字。註冊日期：" in html
     assert '姓<span class="field-optional">（選填）</span>' in html
+    # Moderators' decisions on one's content were reachable only from a notification.
+    assert f'href="{reverse("moderation:my_decisions")}"' in html
 
 
 def test_profile_refuses_taken_name(client, make_user):
