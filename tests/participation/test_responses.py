@@ -1,6 +1,7 @@
 """Agency responses to closed consultations (對照表): draft, approval by a second staff member
 of the agency, publication, corrections as versions, and the notifications they send."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -314,6 +315,14 @@ def test_staff_screens_draft_preview_submit_approve(
     support = html[html.index(f'id="article-{first.pk}"') :]
     assert "應納管" in support[: support.index(f'id="article-{second.pk}"')]
     assert "response-comments-support" in html and "stance-strip" in html
+    # Every stance that has comments is open (an article's only comment, a suggestion, was
+    # folded away because suggestions come third).
+    groups = re.findall(
+        r'<details class="response-comments response-comments-\w+"( open)?>\s*<summary>[^<]*?'
+        r"(\d+)\D*</summary>",
+        html,
+    )
+    assert groups and all(bool(opened) == (int(count) > 0) for opened, count in groups), groups
 
     bad = client.post(url, {"overall": "回應", f"decision-{first.pk}": "maybe"})
     assert bad.status_code == 400 and not ConsultationResponse.objects.exists()
