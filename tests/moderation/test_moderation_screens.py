@@ -171,3 +171,13 @@ def test_the_queue_shows_what_reporters_wrote_masked(client, make_consultation, 
     client.force_login(moderator)
     html = client.get(reverse("moderation_admin:queue")).content.decode()
     assert "這是廣告，請聯絡" in html and "0912-345-678" not in html
+
+
+def test_no_decision_is_chosen_for_the_moderator(client, held_comment, moderator):
+    """Every item's form on 所有項目 came with 「核准（公開）」 already chosen."""
+    client.force_login(moderator)
+    for name in ("moderation_admin:queue", "moderation_admin:items"):
+        html = client.get(reverse(name)).content.decode()
+        assert '<select name="action" required><option value="" selected>請選擇決定</option>' in (
+            html
+        ), name
