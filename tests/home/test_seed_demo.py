@@ -108,3 +108,16 @@ def test_the_demo_has_a_petition_for_motc_staff_to_answer():
         reached_at__isnull=False, agency__in=agencies_for_user(staff)
     )
     assert waiting.count() == 1 and waiting.get().response_due_at is not None
+
+
+def test_the_demo_has_a_closed_consultation_waiting_for_motc_to_answer(client):
+    """Staff could answer comments only after a comment period ended: no demo one had."""
+    from participation.models import ConsultationPage
+
+    seed()
+    waiting = ConsultationPage.objects.get(slug="scooter-parking")
+    assert not waiting.is_open and waiting.comments.count() == 3
+    assert not waiting.agency_responses.exists()
+    client.force_login(User.objects.get(email="staff.motc@minyi.localhost"))
+    html = client.get(waiting.url).content.decode()
+    assert f"/participate/consultations/{waiting.pk}/response/" in html

@@ -95,6 +95,43 @@ ANSWERED_CONSULTATION = {
     },
 }
 
+# A consultation that closed and now waits for MOTC's response: staff can write, preview and
+# submit one in the demo without waiting for a comment period to end.
+AWAITING_CONSULTATION = {
+    "slug": "scooter-parking",
+    "title": "機車停車位收費及管理要點草案",
+    "summary": (
+        "路邊機車停車位全面收費與身心障礙者專用停車位的管理草案，已截止，待機關回應（示範資料）。"
+    ),
+    "sections": [
+        ("第一點", "直轄市及縣市政府得就路邊機車停車位全面收費。", "以收費調節停車需求。"),
+        ("第二點", "身心障礙者專用機車停車位應占總數百分之二以上。", "保障行動不便者。"),
+    ],
+    "comments": [
+        (
+            "participant1@minyi.localhost",
+            "市民甲",
+            "第一點",
+            "oppose",
+            "機車族多是通勤族，全面收費負擔太重。",
+        ),
+        (
+            "participant2@minyi.localhost",
+            "市民乙",
+            "第一點",
+            "support",
+            "收費才能讓車位流動，支持。",
+        ),
+        (
+            "participant2@minyi.localhost",
+            "市民乙",
+            "第二點",
+            "suggest",
+            "專用車位應標示清楚並加強取締占用。",
+        ),
+    ],
+}
+
 # (code, Chinese name, English name, parent code, website)
 DEMO_AGENCIES = [
     ("EY", "行政院", "Executive Yuan", None, "https://www.ey.gov.tw/"),
@@ -244,38 +281,14 @@ class Command(BaseCommand):
 
         self._seed_small_consultation()
         self._seed_answered_consultation()
+        self._seed_awaiting_consultation()
 
     def _seed_answered_consultation(self) -> None:
         """Commented while open, closed, then answered through the two-person workflow."""
         demo = ANSWERED_CONSULTATION
         if ConsultationPage.objects.filter(slug=demo["slug"]).exists():
             return
-        now = timezone.now()
-        consultation = _motc_consultation_add(
-            demo, sections=demo["sections"], opens_in_days=-70, closes_in_days=1
-        )
-        sections = {section.number: section for section in consultation.sections.all()}
-        for email, name, number, stance, body in demo["comments"]:
-            author = User.objects.filter(email=email).first() or user_create(
-                email=email,
-                password=secrets.token_urlsafe(16),
-                display_name=name,
-                email_verified=True,
-            )
-            comment = comment_create(
-                consultation=consultation,
-                user=author,
-                body=body,
-                stance=stance,
-                section=sections[number],
-            )
-            # Written during the comment period, not on the day the demo is seeded.
-            Comment.objects.filter(pk=comment.pk).update(created_at=now - timedelta(days=40))
-        # Its comment period ended ten days ago.
-        ConsultationPage.objects.filter(pk=consultation.pk).update(
-            closes_at=now - timedelta(days=10)
-        )
-        consultation.refresh_from_db()
+        consultation, sections = _closed_consultation_seed(demo, closed_days_ago=10)
         writer = User.objects.get(email="staff.motc@minyi.localhost")
         draft = consultation_response_draft_save(
             consultation=consultation,
@@ -288,6 +301,13 @@ class Command(BaseCommand):
             response=draft, user=User.objects.get(email="reviewer.motc@minyi.localhost")
         )
         self.stdout.write(f"Consultation {demo['slug']!r}: closed and answered.")
+
+    def _seed_awaiting_consultation(self) -> None:
+        demo = AWAITING_CONSULTATION
+        if ConsultationPage.objects.filter(slug=demo["slug"]).exists():
+            return
+        _closed_consultation_seed(demo, closed_days_ago=3)
+        self.stdout.write(f"Consultation {demo['slug']!r}: closed, awaiting MOTC's response.")
 
     def _seed_small_consultation(self) -> None:
         if ConsultationPage.objects.filter(slug=SMALL_CONSULTATION["slug"]).exists():
@@ -389,6 +409,38 @@ def _motc_consultation_add(
         )
     agency.root_page.add_child(instance=consultation)
     return consultation
+
+
+def _closed_consultation_seed(demo: dict, *, closed_days_ago: int):
+    """A MOTC consultation commented on while open (its comments dated forty days back) whose
+    comment period ended ``closed_days_ago`` days ago; returns it and its sections by number.
+    Its commenters are demo participants without a password."""
+    now = timezone.now()
+    consultation = _motc_consultation_add(
+        demo, sections=demo["sections"], opens_in_days=-70, closes_in_days=1
+    )
+    sections = {section.number: section for section in consultation.sections.all()}
+    for email, name, number, stance, body in demo["comments"]:
+        author = User.objects.filter(email=email).first() or user_create(
+            email=email,
+            password=secrets.token_urlsafe(16),
+            display_name=name,
+            email_verified=True,
+        )
+        comment = comment_create(
+            consultation=consultation,
+            user=author,
+            body=body,
+            stance=stance,
+            section=sections[number],
+        )
+        # Written during the comment period, not on the day the demo is seeded.
+        Comment.objects.filter(pk=comment.pk).update(created_at=now - timedelta(days=40))
+    ConsultationPage.objects.filter(pk=consultation.pk).update(
+        closes_at=now - timedelta(days=closed_days_ago)
+    )
+    consultation.refresh_from_db()
+    return consultation, sections
 
 
 def _pad_to_columns(text: str, columns: int) -> str:
