@@ -16,6 +16,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from minyi.admin_columns import minguo_date_column
 from minyi.admin_panels import WaitingListPanel
 from minyi.agencies.selectors import agencies_for_user
 
@@ -92,7 +93,13 @@ class ProgramViewSet(SnippetViewSet):
     model = Program
     icon = "doc-full"
     menu_label = _("Programs")
-    list_display = ["code", "name", "agency", "light", "updated_at"]
+    list_display = [
+        "code",
+        "name",
+        "agency",
+        "light",
+        minguo_date_column(Program, "updated_at", with_time=True),
+    ]
     list_filter = ["light", "control_level"]
     search_fields = ["code", "name"]
     search_backend_name = None
@@ -125,7 +132,11 @@ class ReportingPeriodViewSet(SnippetViewSet):
     model = ReportingPeriod
     icon = "date"
     menu_label = _("Reporting periods")
-    list_display = ["label", "period_end", "due_date"]
+    list_display = [
+        "label",
+        minguo_date_column(ReportingPeriod, "period_end"),
+        minguo_date_column(ReportingPeriod, "due_date"),
+    ]
 
 
 class PerformanceGroup(SnippetViewSetGroup):

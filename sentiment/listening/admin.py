@@ -13,6 +13,7 @@ from wagtail.admin.panels import FieldPanel, HelpPanel, MultiFieldPanel, ObjectL
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from minyi.admin_columns import minguo_date_column
 from minyi.home.dates import english_now, format_english_datetime, format_minguo_datetime
 from sentiment.models import Source, SourceKind, Topic
 
@@ -248,7 +249,7 @@ class ListeningSourceViewSet(SnippetViewSet):
         "name",
         "kind",
         BooleanYesNoColumn("enabled", label=gettext_lazy("enabled"), sort_key="enabled"),
-        "last_run_at",
+        minguo_date_column(Source, "last_run_at", with_time=True),
         "last_status",
         "last_items",
         "items_fetched",

@@ -104,9 +104,7 @@ def test_the_demo_has_a_petition_for_motc_staff_to_answer():
 
     seed()
     staff = User.objects.get(email="staff.motc@minyi.localhost")
-    waiting = Petition.objects.filter(
-        reached_at__isnull=False, agency__in=agencies_for_user(staff)
-    )
+    waiting = Petition.objects.filter(reached_at__isnull=False, agency__in=agencies_for_user(staff))
     assert waiting.count() == 1 and waiting.get().response_due_at is not None
 
 

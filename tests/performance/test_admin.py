@@ -136,3 +136,22 @@ def test_staff_edit_their_program_in_the_admin_and_the_light_follows(
     assert set(mine.counties.values_list("code", flat=True)) == {"63000", "10015"}
     assert mine.light == "red"  # 600 of 1,000 planned: under 70 %
     assert "60%" in mine.light_reasons[0]["text"]
+
+
+def test_admin_lists_write_dates_in_minguo_like_the_public_pages(client, admin_user, make_program):
+    """The periods list showed 「105年第4季」 beside 「2016年12月31日」 on one row."""
+    from datetime import UTC, datetime
+
+    program = make_program(code="NDC-9", name="日期計畫")
+    Program.objects.filter(pk=program.pk).update(
+        updated_at=datetime(2026, 12, 6, 7, 55, tzinfo=UTC)
+    )
+    ReportingPeriod.objects.create(
+        label="105年第4季", period_end=date(2016, 12, 31), due_date=date(2017, 1, 31)
+    )
+    client.force_login(admin_user)
+    periods = client.get(url("reportingperiod", "list")).content.decode()
+    assert "105年12月31日" in periods and "106年1月31日" in periods
+    assert "2016年12月31日" not in periods
+    programs = client.get(url("program", "list")).content.decode()
+    assert "115年12月6日 15:55" in programs and "更新時間" in programs

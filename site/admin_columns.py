@@ -1,0 +1,47 @@
+"""Columns of the Wagtail admin's lists that several apps share.
+
+Dates in the admin's lists read as on the public pages: 民國 in Chinese (「115年12月6日」), not
+Django's Gregorian 「2026年12月6日」 beside a 「105年第4季」 on the same row.
+"""
+
+import datetime as dt
+
+from django.db import models
+from wagtail.admin.ui.tables import Column
+
+from minyi.home.dates import (
+    english_now,
+    format_english_date,
+    format_english_datetime,
+    format_minguo_date,
+    format_minguo_datetime,
+)
+
+
+class MinguoDateColumn(Column):
+    """A date or time field in the reader's calendar; "—" when there is none."""
+
+    def __init__(self, name: str, *, with_time: bool = False, **kwargs):
+        self.with_time = with_time
+        super().__init__(name, **kwargs)
+
+    def get_value(self, instance):
+        value = super().get_value(instance)
+        if not isinstance(value, dt.date):
+            return "—"
+        english = english_now()
+        if self.with_time and isinstance(value, dt.datetime):
+            return (format_english_datetime if english else format_minguo_datetime)(value)
+        return (format_english_date if english else format_minguo_date)(value)
+
+
+def minguo_date_column(
+    model: type[models.Model], field: str, *, with_time: bool = False
+) -> MinguoDateColumn:
+    """The column of ``model.field``, labelled and sorted as Wagtail would label and sort it."""
+    return MinguoDateColumn(
+        field,
+        label=model._meta.get_field(field).verbose_name,
+        sort_key=field,
+        with_time=with_time,
+    )
