@@ -24,3 +24,5 @@ def test_linked_consultations_comments_show_on_the_topic_page(client, make_consu
     html = client.get(f"/listening/topics/{topic.pk}/").content.decode()
     assert 'id="comments-heading"' in html and "計程車應納管。" in html
     assert page.title in html
+    # Authors appear as short codes, explained (a table of hex hashes said nothing).
+    assert "發文最多的作者" in html and "無法回推帳號的代號" in html
