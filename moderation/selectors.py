@@ -237,6 +237,54 @@ def author_decisions(*, user) -> QuerySet[Decision]:
 
 
 @dataclass
+class WaitingItemRow:
+    noun_zh: str
+    text: str  # as it would be published (personal data already masked)
+    rule_titles: list[str]
+    where_title: str = ""
+    where_url: str = ""
+    submitted_at: datetime | None = None
+
+
+def author_waiting_items(*, user) -> list[WaitingItemRow]:
+    """The author's items that screening held (or that wait for approval, as petitions do):
+    they vanished from the author's sight with one message, and nowhere said what waited."""
+    rows: list[WaitingItemRow] = []
+    for kind in moderated_kinds():
+        if not kind.author_lookup:
+            continue
+        held = [
+            instance
+            for instance in kind.review_queryset().filter(**{kind.author_lookup: user})
+            if kind.get_state(instance) == ItemState.HELD
+        ]
+        if not held:
+            continue
+        content_type = ContentType.objects.get_for_model(held[0])
+        screened = {
+            submission.object_id: submission
+            for submission in Submission.objects.filter(
+                content_type=content_type, object_id__in=[item.pk for item in held]
+            ).order_by("submitted_at", "pk")
+        }
+        for instance in held:
+            submission = screened.get(instance.pk)
+            row = WaitingItemRow(
+                noun_zh=kind.noun_zh,
+                text=kind.get_text(instance),
+                rule_titles=_rule_titles(
+                    reason.get("rule") for reason in (submission.reasons if submission else [])
+                ),
+                submitted_at=submission.submitted_at if submission else None,
+            )
+            if kind.where is not None:
+                row.where_title, row.where_url = kind.where(instance)
+            rows.append(row)
+    rows.sort(key=lambda row: (row.submitted_at is None, row.submitted_at), reverse=True)
+    return rows
+
+
+@dataclass
 class AuthorDecisionRow:
     decision: Decision
     rule: object | None

@@ -51,6 +51,9 @@ class ModeratedKind:
     state_values: dict[str, list[str]] | None = None
     search_fields: tuple[str, ...] = ()
     consultation_field: str = ""
+    # The lookup from the item to its author's user ("author", "author__user"), so that an
+    # author can see what of theirs waits for a moderator ("" when the kind cannot say).
+    author_lookup: str = ""
 
 
 _KINDS: dict[str, ModeratedKind] = {}

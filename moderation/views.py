@@ -13,7 +13,12 @@ from minyi.forms import form_messages, form_refuse, form_value
 from .forms import AppealForm, ReportForm
 from .models import Appeal, Decision
 from .rules import REPORTABLE_RULES, RULES
-from .selectors import author_decision_rows, house_rules_url, user_has_reported
+from .selectors import (
+    author_decision_rows,
+    author_waiting_items,
+    house_rules_url,
+    user_has_reported,
+)
 from .services import appeal_create, report_create
 from .targets import ItemState, moderated_kind
 
@@ -67,6 +72,7 @@ def my_decisions(request: HttpRequest) -> HttpResponse:
         "moderation/my_decisions.html",
         {
             "decisions": author_decision_rows(user=request.user),
+            "waiting": author_waiting_items(user=request.user),
             "house_rules_url": house_rules_url(),
         },
     )

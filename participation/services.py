@@ -1315,6 +1315,7 @@ def moderated_kinds_register() -> None:
             state_values=_state_values(_COMMENT_STATES),
             search_fields=("body",),
             consultation_field="consultation",
+            author_lookup="author",
             review_queryset=lambda: Comment.objects.filter(
                 state__in=[CommentState.HELD, CommentState.HIDDEN]
             ).select_related("author", "consultation"),
@@ -1338,6 +1339,7 @@ def moderated_kinds_register() -> None:
             state_field="moderation_state",
             state_values=_state_values(_PETITION_STATES),
             search_fields=("title", "body"),
+            author_lookup="author",
         )
     )
     moderated_kind_register(
@@ -1358,6 +1360,7 @@ def moderated_kinds_register() -> None:
             state_values=_state_values(_STATEMENT_STATES),
             search_fields=("text",),
             consultation_field="consultation",
+            author_lookup="author__user",
             review_queryset=lambda: Statement.objects.filter(
                 moderation_state__in=[ModerationState.HELD, ModerationState.HIDDEN]
             ).select_related("author__user", "consultation"),

@@ -955,6 +955,7 @@ def moderated_kinds_register() -> None:
             state_field="state",
             state_values={item: [str(stored)] for stored, item in _QUESTION_STATES.items()},
             search_fields=("body",),
+            author_lookup="author",
             review_queryset=lambda: ProgramQuestion.objects.filter(
                 state__in=[QuestionState.HELD, QuestionState.HIDDEN]
             ).select_related("author", "program"),

@@ -181,3 +181,13 @@ def test_no_decision_is_chosen_for_the_moderator(client, held_comment, moderator
         assert '<select name="action" required><option value="" selected>請選擇決定</option>' in (
             html
         ), name
+
+
+def test_an_author_sees_what_of_theirs_waits_for_a_moderator(client, held_comment, make_user):
+    """A held comment vanished from its author's sight: nothing said it was waiting."""
+    client.force_login(held_comment.author)
+    html = client.get(reverse("moderation:my_decisions")).content.decode()
+    assert "等候審核" in html and held_comment.body in html
+    assert "禁止人身攻擊與粗俗辱罵" in html  # what screening asked a moderator to check
+    client.force_login(make_user())
+    assert held_comment.body not in client.get(reverse("moderation:my_decisions")).content.decode()
