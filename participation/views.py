@@ -114,7 +114,10 @@ def comment_post(request: HttpRequest, pk: int) -> HttpResponse:
             "reasons": verdict.reasons_text
         }
     elif comment.state == CommentState.HELD:
-        message = _("Your comment will appear after a moderator has reviewed it.")
+        message = _(
+            "Your comment will appear after a moderator has reviewed it; you can follow it under "
+            "Moderation of my content in your account."
+        )
     elif verdict.reasons:
         message = _("Your comment is published; some personal data was masked: %(reasons)s") % {
             "reasons": verdict.reasons_text
@@ -227,7 +230,10 @@ def statement_post(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         return _refused(request, page, error, anchor="statement-form")
     if statement.moderation_state == ModerationState.HELD:
-        message = _("Your statement will appear after a moderator has reviewed it.")
+        message = _(
+            "Your statement will appear after a moderator has reviewed it; you can follow it "
+            "under Moderation of my content in your account."
+        )
     else:
         message = _("Your statement has been added.")
     return _done(

@@ -216,7 +216,10 @@ def program_action_view(
             message = (
                 _("Your question is published; the agency has been asked to answer it.")
                 if question.moderation_verdict.visible
-                else _("Your question will appear after a moderator has reviewed it.")
+                else _(
+                    "Your question will appear after a moderator has reviewed it; you can follow "
+                    "it under Moderation of my content in your account."
+                )
             )
         else:
             progress_rating_set(

@@ -318,6 +318,7 @@ def test_held_statement_author_is_told_it_awaits_review_and_closed_pages_lose_th
         follow=True,
     )
     assert "將在審核員審核後顯示" in response.content.decode()
+    assert "「我的內容審核紀錄」查看進度" in response.content.decode()  # where to follow it
     assert reverse("consultation_ical", args=[page.pk]) in client.get(page.url).content.decode()
     closed = make_consultation(
         slug="closed", opens_in=timedelta(days=-10), closes_in=timedelta(days=-1)
