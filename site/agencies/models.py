@@ -90,6 +90,13 @@ class Agency(index.Indexed, models.Model):
     def __str__(self) -> str:
         return self.name_zh
 
+    @property
+    def name(self) -> str:
+        """The agency's name in the reader's language (Chinese when it has no English one)."""
+        from minyi.home.dates import english_now
+
+        return self.name_en if self.name_en and english_now() else self.name_zh
+
 
 class AgencyMembership(models.Model):
     """A staff member of an agency."""

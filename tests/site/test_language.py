@@ -90,3 +90,20 @@ def test_the_language_switch_keeps_the_query_and_refuses_other_sites(client):
         reverse("set_language"), {"language": "zh-hant", "next": "https://example.com/en/"}
     )
     assert elsewhere["Location"] == "/"
+
+
+def test_agencies_are_named_in_the_readers_language(client, make_agency, make_consultation):
+    """English pages named every agency in Chinese although each has an English name."""
+    from django.utils import translation
+
+    from minyi.agencies.models import Agency
+
+    page = make_consultation(slug="bus", agency_code="MOTC")
+    Agency.objects.filter(code="MOTC").update(
+        name_zh="交通部", name_en="Ministry of Transportation and Communications"
+    )
+    assert "交通部 ·" in client.get(page.url).content.decode()
+    english = client.get(f"/en{page.url}").content.decode()
+    translation.activate("zh-hant")
+    assert "Ministry of Transportation and Communications ·" in english
+    assert "交通部 ·" not in english
