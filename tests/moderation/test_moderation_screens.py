@@ -181,6 +181,7 @@ def test_no_decision_is_chosen_for_the_moderator(client, held_comment, moderator
         assert '<select name="action" required><option value="" selected>請選擇決定</option>' in (
             html
         ), name
+        assert "「不予公開」用於尚未公開的內容" in html  # the two removals told apart
 
 
 def test_an_author_sees_what_of_theirs_waits_for_a_moderator(client, held_comment, make_user):
