@@ -83,6 +83,10 @@ class ListeningTopicForm(WagtailAdminModelForm):
 class ListeningSourceForm(WagtailAdminModelForm):
     """What the source reads is one field (board, forum, page or feed), kept in ``config``."""
 
+    class Media:
+        # Shows the settings of the chosen kind only (all of them without JavaScript).
+        js = ["sentiment/listening/source_form.js"]
+
     target = forms.CharField(
         label=gettext_lazy("What to read"),
         required=False,
@@ -142,9 +146,9 @@ def source_settings_help_html() -> str:
     fields = "、".join(UPLOAD_FIELDS)
     rows = format_html_join(
         "",
-        "<dt>{}</dt><dd>{} <code>{}</code></dd>",
+        '<dt data-kind="{}">{}</dt><dd data-kind="{}">{} <code>{}</code></dd>',
         (
-            (kind.label, str(text) % {"fields": fields}, example)
+            (kind.value, kind.label, kind.value, str(text) % {"fields": fields}, example)
             for kind, text, example in SOURCE_SETTINGS_HELP
         ),
     )

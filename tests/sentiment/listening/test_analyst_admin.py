@@ -157,6 +157,8 @@ def test_a_new_source_shows_no_run_status_and_a_saved_one_reads_it_in_minguo(cli
 
     client.force_login(analyst)
     html = client.get(SOURCE_ADD).content.decode()
+    # each kind's settings are marked, and a script keeps the chosen kind's in view
+    assert 'dd data-kind="ptt"' in html and "sentiment/listening/source_form" in html
     assert ">None<" not in html and "None\n" not in html
     assert "上次執行" not in html
     source = Source.objects.create(
