@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
 
 @pytest.fixture(autouse=True)
@@ -14,6 +14,9 @@ def _test_settings(settings, tmp_path):
 
     cache.clear()
     vote_lookups_forget()  # statement and participant keys are reused after a rollback
+    # Each test starts in the site's language: a request to /en/… leaves English active in this
+    # thread, and names that follow the reader's language (Agency.name) would follow it.
+    translation.activate(settings.LANGUAGE_CODE)
     # Static files are not collected in tests; run tasks in-process unless a test asks otherwise.
     settings.STORAGES = {
         **settings.STORAGES,
