@@ -324,8 +324,9 @@ WAGTAIL_SITE_NAME = "民意 Minyi"
 # No Gravatar: it would send a hash of every staff member's e-mail address to a third party.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
-# Every sign-in goes through allauth, which rate-limits failed attempts.
-WAGTAILADMIN_LOGIN_URL = "account_login"
+# Every sign-in goes through allauth, which rate-limits failed attempts; a signed-in person
+# without admin access is told so there (minyi.accounts.views.admin_login) instead of looping.
+WAGTAILADMIN_LOGIN_URL = "admin_login"
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hant", "繁體中文"), ("en", "English")]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}

@@ -2,12 +2,12 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from minyi.accounts import urls as account_urls
+from minyi.accounts import views as account_views
 from minyi.api import api
 from minyi.health import healthz
 from minyi.home import views as home_views
@@ -25,13 +25,10 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("assets/performance/", include("performance.urls")),
     # Every sign-in goes through allauth, which rate-limits failed attempts.
-    path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
+    path("admin/login/", account_views.admin_login, name="admin_login"),
     path("admin/", include(wagtailadmin_urls)),
     # Django's admin only shows the task queue to administrators (linked from Wagtail).
-    path(
-        "django-admin/login/",
-        RedirectView.as_view(pattern_name="account_login", query_string=True),
-    ),
+    path("django-admin/login/", account_views.admin_login),
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/setlang/", home_views.language_set, name="set_language"),

@@ -200,3 +200,14 @@ def mobile_code(request: HttpRequest) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
+
+
+@require_GET
+def admin_login(request: HttpRequest) -> HttpResponse:
+    """Where Wagtail and Django send whoever may not use their admin. Signing in goes through
+    allauth (its rate limits); a signed-in person without the role is told so, instead of
+    being sent to sign in, which sent them back to the admin, and round again."""
+    if request.user.is_authenticated:
+        return render(request, "403.html", status=403)
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(reverse("account_login") + (f"?{query}" if query else ""))

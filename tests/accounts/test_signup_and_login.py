@@ -181,3 +181,24 @@ def test_the_verification_notice_offers_a_way_to_get_the_link_again(client):
     cache.clear()  # a few minutes later: allauth sends one link per address per 3 minutes
     client.post(reverse("account_login"), {"login": "wang@example.org", "password": PASSWORD})
     assert len(mail.outbox) == 2 and "confirm-email" in mail.outbox[1].body
+
+
+def test_a_citizen_opening_the_admin_is_told_they_may_not(client, make_user):
+    """A signed-in citizen at /admin/ went to sign-in, back to /admin/, and round again until
+    the browser gave up (ERR_TOO_MANY_REDIRECTS)."""
+    client.force_login(make_user(display_name="熱心市民"))
+    url, seen = "/admin/", []
+    for _hop in range(5):
+        response = client.get(url)
+        if response.status_code != 302:
+            break
+        seen.append(url)
+        url = response["Location"]
+    assert response.status_code == 403, seen
+    html = response.content.decode()
+    assert "您無法開啟這個頁面" in html and "熱心市民" in html
+    assert client.get("/django-admin/").status_code in {302, 403}
+    assert client.get("/django-admin/login/").status_code == 403
+    # Every refusal is the site's own page, in Chinese (it was a bare English "403 Forbidden").
+    refused = client.get("/listening/")
+    assert refused.status_code == 403 and "您無法開啟這個頁面" in refused.content.decode()
