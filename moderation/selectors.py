@@ -149,7 +149,7 @@ def moderation_queue(*, kind: str = "", state: str = "", rule: str = "") -> list
             report_rules=sorted({report.rule for report in item_reports}),
             report_notes=[
                 personal_data_mask(text=report.note) for report in item_reports if report.note
-            ],
+            ],  # masked again: reports filed before notes were masked on the way in
             reading=moderated.reading_of(instance) if moderated.reading_of else "",
         )
         if moderated.where is not None:
@@ -345,6 +345,11 @@ class AuditRow:
     def rule_title(self) -> str:
         rule = RULES.get(self.entry.rule)
         return rule.title_zh if rule else self.entry.rule
+
+    @property
+    def note(self) -> str:
+        """The note with personal data masked (entries written before notes were masked)."""
+        return personal_data_mask(text=self.entry.note or "")
 
     @property
     def before_label(self) -> str:

@@ -192,3 +192,36 @@ def test_an_author_sees_what_of_theirs_waits_for_a_moderator(client, held_commen
     assert "禁止人身攻擊與粗俗辱罵" in html  # what screening asked a moderator to check
     client.force_login(make_user())
     assert held_comment.body not in client.get(reverse("moderation:my_decisions")).content.decode()
+
+
+def test_reporters_notes_and_appeals_keep_no_phone_number_anywhere(
+    client, held_comment, moderator, make_user
+):
+    """The queue masked a reporter's phone number; the audit log showed it whole."""
+    from moderation.models import Appeal, AuditEntry, Report
+    from moderation.services import report_create
+
+    comment = comment_create(
+        consultation=held_comment.consultation,
+        user=make_user(),
+        body="公車候車亭應該加裝遮雨棚。",
+        stance="support",
+    )
+    report_create(
+        reporter=make_user(), instance=comment, rule="off-topic", note="請撥 0912-345-678 查證"
+    )
+    decision = item_decide(
+        moderator=moderator, instance=held_comment, action="reject", rule="abuse"
+    )
+    appeal_create(
+        author=held_comment.author, decision=decision, reason="請打 0912-345-678 給我說明。"
+    )
+    stored = [
+        *Report.objects.values_list("note", flat=True),
+        *Appeal.objects.values_list("reason", flat=True),
+        *AuditEntry.objects.values_list("note", flat=True),
+    ]
+    assert not any("345-678" in text for text in stored), stored
+    client.force_login(moderator)
+    html = client.get(reverse("moderation_admin:audit_log")).content.decode()
+    assert "0912-***-678" in html and "0912-345-678" not in html
