@@ -119,3 +119,18 @@ def test_the_demo_has_a_closed_consultation_waiting_for_motc_to_answer(client):
     client.force_login(User.objects.get(email="staff.motc@minyi.localhost"))
     html = client.get(waiting.url).content.decode()
     assert f"/participate/consultations/{waiting.pk}/response/" in html
+
+
+def test_a_demo_seeded_before_a_petition_was_added_gets_it_when_seeded_again():
+    """seed_demo skipped every petition once any existed: older demo sites never got the one
+    staff answer."""
+    from participation.models import Petition
+
+    seed()
+    from django.core.cache import cache
+
+    Petition.objects.filter(title="臺鐵車站無障礙電梯增設時程應公開").delete()
+    cache.clear()  # a later day: the proposer's rate limit has passed
+    seed()
+    assert Petition.objects.filter(title="臺鐵車站無障礙電梯增設時程應公開").count() == 1
+    assert Petition.objects.count() == 2

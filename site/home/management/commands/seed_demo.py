@@ -132,6 +132,24 @@ AWAITING_CONSULTATION = {
     ],
 }
 
+# (title, text, threshold): the second has reached its threshold, so that MOTC staff have a
+# petition to answer in the demo; its threshold is the demo's two endorsers (the site's setting
+# stays 5,000). None keeps the site's.
+DEMO_PETITIONS = [
+    (
+        "公車動態資訊全面提供無障礙語音播報",
+        "許多長者與視障朋友無法閱讀站牌上的動態資訊。建議各縣市公車站牌與 App "
+        "全面提供語音播報與大字模式，並開放資料格式供民間加值應用。",
+        None,
+    ),
+    (
+        "臺鐵車站無障礙電梯增設時程應公開",
+        "仍有不少臺鐵車站沒有無障礙電梯，輪椅族與推嬰兒車的家長只能繞道或求助站務員。"
+        "建議交通部公開各站增設電梯的預定時程與進度，並每季更新。",
+        2,
+    ),
+]
+
 # (code, Chinese name, English name, parent code, website)
 DEMO_AGENCIES = [
     ("EY", "行政院", "Executive Yuan", None, "https://www.ey.gov.tw/"),
@@ -327,46 +345,28 @@ class Command(BaseCommand):
         )
 
     def _seed_petitions(self, home: HomePage) -> None:
+        """Each demo petition once, by title: a site seeded before one was added gets it too."""
         if not PetitionIndexPage.objects.exists():
             home.add_child(instance=PetitionIndexPage(title="提點子", slug="petitions"))
-        if Petition.objects.exists():
-            return
         citizen = User.objects.get(email="citizen@minyi.localhost")
-        petition = petition_create(
-            user=citizen,
-            title="公車動態資訊全面提供無障礙語音播報",
-            body=(
-                "許多長者與視障朋友無法閱讀站牌上的動態資訊。建議各縣市公車站牌與 App "
-                "全面提供語音播報與大字模式，並開放資料格式供民間加值應用。"
-            ),
-            agency=Agency.objects.get(code="MOTC"),
-        )
-        petition_moderation_approve(
-            petition=petition, moderator=User.objects.get(email="moderator@minyi.localhost")
-        )
-        for email in ("analyst@minyi.localhost", "staff.moda@minyi.localhost"):
-            petition_endorse(petition=petition, user=User.objects.get(email=email))
-        # One that has reached its threshold, so that MOTC staff have a petition to answer in
-        # the demo: its threshold is the demo's two endorsers (the site's stays 5,000).
-        reached = petition_create(
-            user=citizen,
-            title="臺鐵車站無障礙電梯增設時程應公開",
-            body=(
-                "仍有不少臺鐵車站沒有無障礙電梯，輪椅族與推嬰兒車的家長只能繞道或求助站務員。"
-                "建議交通部公開各站增設電梯的預定時程與進度，並每季更新。"
-            ),
-            agency=Agency.objects.get(code="MOTC"),
-        )
-        petition_moderation_approve(
-            petition=reached, moderator=User.objects.get(email="moderator@minyi.localhost")
-        )
-        Petition.objects.filter(pk=reached.pk).update(threshold=2)  # set when it opened
-        reached.refresh_from_db()
-        for email in ("analyst@minyi.localhost", "staff.moda@minyi.localhost"):
-            petition_endorse(petition=reached, user=User.objects.get(email=email))
+        moderator = User.objects.get(email="moderator@minyi.localhost")
+        added = 0
+        for title, body, threshold in DEMO_PETITIONS:
+            if Petition.objects.filter(title=title).exists():
+                continue
+            petition = petition_create(
+                user=citizen, title=title, body=body, agency=Agency.objects.get(code="MOTC")
+            )
+            petition_moderation_approve(petition=petition, moderator=moderator)
+            if threshold:
+                Petition.objects.filter(pk=petition.pk).update(threshold=threshold)
+                petition.refresh_from_db()  # the threshold is fixed when a petition opens
+            for email in ("analyst@minyi.localhost", "staff.moda@minyi.localhost"):
+                petition_endorse(petition=petition, user=User.objects.get(email=email))
+            added += 1
         self.stdout.write(
-            "Petition board: 2 demo petitions, one open for endorsement and one that reached"
-            " its threshold (MOTC to answer)."
+            f"Petition board: {added} demo petitions added ({len(DEMO_PETITIONS)} in the demo:"
+            " one open for endorsement, one past its threshold for MOTC to answer)."
         )
 
     def _seed_listening(self) -> None:
