@@ -278,8 +278,10 @@ def test_board_page_lists_states_and_marks_overdue(make_petition, make_user, hom
     assert "petition-overdue" in html
     assert html.count("petition-overdue") == 1
 
+    assert "所有提議</h2>" in html
     html = client.get(board.url, {"state": "open"}).content.decode()
     assert "開放中的點子" in html and "逾期的點子" not in html
+    assert "符合篩選條件的提議</h2>" in html  # it still said 「所有提議」 when filtered
     html = client.get(board.url, {"state": "overdue"}).content.decode()
     assert "逾期的點子" in html and "開放中的點子" not in html
 
