@@ -24,6 +24,24 @@ class _RealNameOptional(forms.ModelForm):
         required=False, max_length=150, label=_("Last Name"), help_text=REAL_NAME_HELP
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = self.fields.get("groups")
+        if groups is not None:
+            # An agency's group is named by its code (「機關 MOTC 人員」): show the agency.
+            from minyi.agencies.models import Agency
+            from minyi.agencies.roles import agency_group_name
+
+            labels = {
+                agency_group_name(agency.code): _("Staff of %(agency)s") % {"agency": agency.name}
+                for agency in Agency.objects.only("code", "name_zh", "name_en")
+            }
+            groups.label_from_instance = lambda group: labels.get(group.name, group.name)
+            groups.help_text = _(
+                "A role says what the person may do; an agency's staff group says whose pages "
+                "and programmes they may edit. Agency staff need both."
+            )
+
 
 class AdminUserCreationForm(_RealNameOptional, UserCreationForm):
     class Meta(UserCreationForm.Meta):

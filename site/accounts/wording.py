@@ -12,6 +12,23 @@ from django.utils.translation import gettext_noop, ngettext_lazy
 OVERRIDDEN = (
     gettext_noop("Successfully signed in as %(name)s."),
     gettext_noop("Confirmation email sent to %(email)s."),  # theirs: 「發至 …@… 。」
+    # The administrator's user form (Django's and Wagtail's wording: 用戶, 帳戶, 對象, 配置, 組)
+    gettext_noop(
+        "Designates whether this user should be treated as active. Unselect this instead of "
+        "deleting accounts."
+    ),
+    gettext_noop(
+        "Designates that this user has all permissions without explicitly assigning them."
+    ),
+    gettext_noop(
+        "The groups this user belongs to. A user will get all permissions granted to each of "
+        "their groups."
+    ),
+    gettext_noop("Administrators have full access to manage any object or setting."),
+    gettext_noop("Designates whether the user can log into this admin site."),
+    gettext_noop("Raw passwords are not stored, so there is no way to see the user’s password."),
+    gettext_noop("Enable password-based authentication for this user by setting a password."),
+    gettext_noop("groups"),
     gettext_noop("Already have an account? Then please %(link)ssign in%(end_link)s."),
     gettext_noop("Password (again)"),
     gettext_noop("New Password (again)"),

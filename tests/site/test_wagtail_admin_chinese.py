@@ -213,3 +213,17 @@ def test_page_search_counts_without_none(client, staff):
     html = client.get(reverse("wagtailadmin_pages:search"), {"q": "數位身分證"}).content.decode()
     assert "數位身分證說明" in html
     assert "第 1–1 項，共 1 項" in html and "項None" not in html
+
+
+def test_the_user_form_speaks_taiwans_wording_and_names_agencies(client, make_user, make_agency):
+    """The administrator's user form said 用戶, 帳戶, 對象, 配置 and 「組」, and listed agency
+    groups by code (「機關 MOTC 人員」)."""
+    make_agency("MOTC", "交通部")
+    admin = make_user()
+    admin.is_superuser = True
+    admin.save()
+    client.force_login(admin)
+    html = client.get(f"/admin/users/edit/{make_user().pk}/").content.decode()
+    for mainland in ("用戶", "帳戶", "對象", "配置"):
+        assert mainland not in html, mainland
+    assert "交通部 人員" in html and "機關 MOTC 人員" not in html
