@@ -78,6 +78,11 @@ def test_administrators_see_failed_jobs(client, make_user):
     response = client.get(url)
     assert response.status_code == 200
     assert "fragile" in response.content.decode()
+    # The queue reads in Chinese (django-tasks ships no zh_Hant: "Tasks Database Backend").
+    html = response.content.decode()
+    assert "背景工作佇列" in html and "背景工作紀錄" in html
+    for english in ("Tasks Database Backend", "Task Result", ">Failed<", ">Ready<"):
+        assert english not in html, english
 
     citizen = make_user()
     client.force_login(citizen)
