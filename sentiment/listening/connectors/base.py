@@ -123,7 +123,8 @@ class HttpClient:
                 % {"status": last_error.response.status_code, "url": url}
             )
         raise ConnectorError(
-            _("Could not reach %(url)s: %(error)s") % {"url": url, "error": last_error}
+            _("Could not reach %(url)s: %(error)s")
+            % {"url": url, "error": connection_error_words(last_error)}
         )
 
     def json(self, url: str, **kwargs):
@@ -231,3 +232,18 @@ class Connector:
 
     def fetch(self, cursor: dict) -> tuple[list[NormalisedPost], dict]:
         raise NotImplementedError
+
+
+def connection_error_words(error: Exception | None) -> str:
+    """Why a connection failed, in words an analyst can act on (the source list showed
+    「[Errno -2] Name or service not known」)."""
+    if isinstance(error, httpx.TimeoutException):
+        return _("the server did not answer in time")
+    if isinstance(error, httpx.ConnectError):
+        text = str(error).lower()
+        if "name or service" in text or "nodename" in text or "name resolution" in text:
+            return _("no server has that name (check the address, or this network's DNS)")
+        if "refused" in text:
+            return _("the server refused the connection")
+        return _("no connection could be made (check the address and this network)")
+    return _("the connection failed (%(kind)s)") % {"kind": type(error).__name__}

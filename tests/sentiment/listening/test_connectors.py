@@ -1,5 +1,6 @@
 import httpx
 import pytest
+from django.utils import translation
 
 from sentiment.listening.connectors import ConnectorError, connector_for
 from sentiment.listening.connectors.base import USER_AGENT, HttpClient, parse_datetime_loose
@@ -165,8 +166,19 @@ def test_http_client_retries_with_backoff_then_reports(no_sleep):
     client = HttpClient(
         rate_key="t2", min_interval=0, transport=httpx.MockTransport(failing), sleep=no_sleep
     )
-    with pytest.raises(ConnectorError, match="Could not reach"):
+    with pytest.raises(ConnectorError, match=r"Could not reach|無法連線到") as error:
         client.get("https://x.test/b")
+    assert "timed out" not in str(error.value)  # in words, not the library's
+
+    def unknown_host(request):
+        raise httpx.ConnectError("[Errno -2] Name or service not known")
+
+    client = HttpClient(
+        rate_key="t3", min_interval=0, transport=httpx.MockTransport(unknown_host), sleep=no_sleep
+    )
+    with translation.override("zh-hant"), pytest.raises(ConnectorError) as error:
+        client.get("https://x.test/c")
+    assert "找不到這個主機名稱" in str(error.value) and "Errno" not in str(error.value)
 
 
 def test_rate_limit_waits_between_requests():
