@@ -209,6 +209,9 @@ def test_only_responsible_agency_staff_respond(make_petition, make_user, make_ag
     with pytest.raises(ValidationError):
         petition_response_publish(petition=petition, user=staff, text="   ")
     client.force_login(staff)
+    # Staff read what they answer: the petition's text and its support, beside the form.
+    form = client.get(url).content.decode()
+    assert petition.body.split("\n")[0][:20] in form and 'data-live="endorsements"' in form
     response = client.post(url, {"response": "本部將於明年試辦公車專用道。"})
     assert response.status_code == 302
     petition.refresh_from_db()
