@@ -21,6 +21,10 @@ from django.utils.translation import gettext_noop, ngettext_lazy
 TRANSLATED = (
     gettext_noop("Autosave is paused"),
     gettext_noop("View Wagtail quick actions"),  # the userbar's button on public pages
+    # Saved, created, deleted: 「」 instead of ASCII quotes (and 建立 instead of 創建)
+    gettext_noop("%(model_name)s '%(object)s' updated."),
+    gettext_noop("%(model_name)s '%(object)s' created."),
+    gettext_noop("%(model_name)s '%(object)s' deleted."),
     gettext_noop(
         'See our <a href="%(guide_link)s" target="_blank">content checks guide</a> for more information on how content metrics are calculated.'
     ),
