@@ -138,7 +138,10 @@ def test_staff_edit_their_program_in_the_admin_and_the_light_follows(
     assert "60%" in mine.light_reasons[0]["text"]
     # Wagtail's confirmation quotes the name in 「」 (it wrote '…' 已更新).
     listing = client.get(response["Location"]).content.decode()
-    assert "「NDC-1 國發會計畫（修正）」已更新。" in listing or "「國發會計畫（修正）」已更新。" in listing
+    assert (
+        "「NDC-1 國發會計畫（修正）」已更新。" in listing
+        or "「國發會計畫（修正）」已更新。" in listing
+    )
 
 
 def test_admin_lists_write_dates_in_minguo_like_the_public_pages(client, admin_user, make_program):
