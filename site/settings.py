@@ -78,7 +78,7 @@ INSTALLED_APPS = [
     # own static files instead of jsDelivr (a government intranet has no CDN).
     "ninja",
     "django_tasks",
-    "minyi.jobs.apps.TaskResultsConfig",  # django_tasks_db, named in the admin's language
+    "minyi.jobs.task_queue_app.TaskResultsConfig",  # django_tasks_db, named in the admin's language
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
