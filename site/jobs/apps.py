@@ -9,4 +9,3 @@ class JobsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import signals  # noqa: F401  (connects the retry handler)
-
