@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop, ngettext_lazy
 TRANSLATED = (
     gettext_noop("Autosave is paused"),
     gettext_noop("View Wagtail quick actions"),  # the userbar's button on public pages
+    gettext_noop("You do not have permission to access the admin."),  # above our 403 page
     # Saved, created, deleted: 「」 instead of ASCII quotes (and 建立 instead of 創建)
     gettext_noop("%(model_name)s '%(object)s' updated."),
     gettext_noop("%(model_name)s '%(object)s' created."),

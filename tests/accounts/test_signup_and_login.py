@@ -197,6 +197,7 @@ def test_a_citizen_opening_the_admin_is_told_they_may_not(client, make_user):
     assert response.status_code == 403, seen
     html = response.content.decode()
     assert "您無法開啟這個頁面" in html and "熱心市民" in html
+    assert "You do not have permission" not in html  # Wagtail's message, in Chinese
     assert client.get("/django-admin/").status_code in {302, 403}
     assert client.get("/django-admin/login/").status_code == 403
     # Every refusal is the site's own page, in Chinese (it was a bare English "403 Forbidden").
