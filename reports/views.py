@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from minyi.home.dates import english_now, format_english_datetime, format_minguo_datetime
+from minyi.home.dates import format_reader_date
 from minyi.private_files import private_storage
 
 from . import exports, presentation
@@ -240,8 +240,7 @@ def _moment(value) -> str:
     """For people in the reader's calendar, with the exact ISO time kept for machines."""
     if not value:
         return ""
-    shown = format_english_datetime(value) if english_now() else format_minguo_datetime(value)
-    return f"{shown} ({value.isoformat()})"
+    return f"{format_reader_date(value, with_time=True)} ({value.isoformat()})"
 
 
 def _models_text(versions: dict) -> str:

@@ -9,13 +9,7 @@ import datetime as dt
 from django.db import models
 from wagtail.admin.ui.tables import Column
 
-from minyi.home.dates import (
-    english_now,
-    format_english_date,
-    format_english_datetime,
-    format_minguo_date,
-    format_minguo_datetime,
-)
+from minyi.home.dates import format_reader_date
 
 
 class MinguoDateColumn(Column):
@@ -29,10 +23,7 @@ class MinguoDateColumn(Column):
         value = super().get_value(instance)
         if not isinstance(value, dt.date):
             return "—"
-        english = english_now()
-        if self.with_time and isinstance(value, dt.datetime):
-            return (format_english_datetime if english else format_minguo_datetime)(value)
-        return (format_english_date if english else format_minguo_date)(value)
+        return format_reader_date(value, with_time=self.with_time)
 
 
 def minguo_date_column(

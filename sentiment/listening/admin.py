@@ -14,7 +14,7 @@ from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from minyi.admin_columns import minguo_date_column
-from minyi.home.dates import english_now, format_english_datetime, format_minguo_datetime
+from minyi.home.dates import format_reader_date
 from sentiment.models import Source, SourceKind, Topic
 
 from .connectors.upload import FIELDS as UPLOAD_FIELDS
@@ -197,9 +197,7 @@ class RunStatusPanel(FieldPanel):
         if value is None or value == "":
             return "—"
         if isinstance(value, dt.datetime):
-            return (
-                format_english_datetime(value) if english_now() else format_minguo_datetime(value)
-            )
+            return format_reader_date(value, with_time=True)
         return super().format_value_for_display(value)
 
     class BoundPanel(FieldPanel.BoundPanel):

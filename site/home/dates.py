@@ -78,6 +78,13 @@ def format_english_datetime(value: dt.date | dt.datetime) -> str:
     return f"{format_english_date(local)}, {local:%H:%M}"
 
 
+def format_reader_date(value: dt.date | dt.datetime, *, with_time: bool = False) -> str:
+    """The date (and time) in the reader's calendar: 民國 in Chinese, Gregorian in English."""
+    if english_now():
+        return format_english_datetime(value) if with_time else format_english_date(value)
+    return format_minguo_datetime(value) if with_time else format_minguo_date(value)
+
+
 def iso_value(value: dt.date | dt.datetime) -> str:
     """The machine-readable value for ``<time datetime=...>``, with the +08:00 offset."""
     local = to_taipei(value)

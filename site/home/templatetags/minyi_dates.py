@@ -42,13 +42,7 @@ def tw_date(value: object, arg: str = "") -> SafeString | str:
     if not _is_date(value):
         return ""
     with_time = arg == "time" and isinstance(value, dt.datetime)
-    english = dates.english_now()
-    if english:
-        text = (
-            dates.format_english_datetime(value) if with_time else dates.format_english_date(value)
-        )
-    else:
-        text = dates.format_minguo_datetime(value) if with_time else dates.format_minguo_date(value)
+    text = dates.format_reader_date(value, with_time=with_time)
     local = dates.to_taipei(value)
     title = f"{local:%Y-%m-%d %H:%M}" if with_time else f"{dates.taipei_date(local):%Y-%m-%d}"
     return format_html(
