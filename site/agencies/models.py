@@ -140,6 +140,14 @@ class AgencyPage(Page):
         verbose_name = _("agency section")
         verbose_name_plural = _("agency sections")
 
+    @property
+    def reader_title(self) -> str:
+        """The title for breadcrumbs: the agency's English name on English pages (the page's
+        title is its Chinese name), the page's own title otherwise."""
+        from minyi.home.dates import english_now
+
+        return self.agency.name_en if english_now() and self.agency.name_en else self.title
+
 
 class AgencySubPage(Page):
     """A plain information page inside an agency's section."""

@@ -12,7 +12,8 @@ pytestmark = pytest.mark.browser
 
 PHONE = {"width": 390, "height": 844}
 LIMITS = {"normal": 0.20, "larger": 0.35}
-PAGES = ["/", "/motc/uberx/"]
+# The English pages too: their longer button labels had wrapped the header onto two rows.
+PAGES = ["/", "/motc/uberx/", "/en/", "/en/motc/uberx/"]
 
 CHROME_HEIGHT = "() => document.querySelector('main').getBoundingClientRect().top"
 
@@ -22,6 +23,9 @@ def _chrome_shares(page, who: str, text_size: str) -> dict[str, float]:
     for path in PAGES:
         page.goto(path)
         shares[path] = page.evaluate(CHROME_HEIGHT) / PHONE["height"]
+        if text_size == "normal":  # one row: site name, menu, bell and settings side by side
+            header = page.locator(".site-header").bounding_box()["height"]
+            assert header < 80, f"{path} {who}: the header wraps ({header:.0f} px)"
         print(f"\n{path} {who} at text size {text_size}: chrome {shares[path]:.1%} of 844 px")  # noqa: T201
     return shares
 

@@ -347,3 +347,19 @@ def test_html_lang(code, tag):
 )
 def test_tel_href(phone, href):
     assert tel_href(phone) == href
+
+
+def test_breadcrumbs_name_the_agency_in_the_readers_language(client, make_agency):
+    from minyi.agencies.models import AgencySubPage
+
+    section = make_agency("MODA", "數位發展部", name_en="Ministry of Digital Affairs").section_page
+    sub = section.add_child(instance=AgencySubPage(title="業務簡介", slug="about", body="<p>x</p>"))
+
+    def crumbs(url: str) -> str:
+        content = client.get(url).content.decode()
+        return re.search(r'<nav class="breadcrumbs".*?</nav>', content, re.S).group(0)
+
+    assert "數位發展部" in crumbs(sub.url)
+    english = crumbs("/en" + sub.url)
+    assert "Ministry of Digital Affairs" in english
+    assert "數位發展部" not in english

@@ -84,3 +84,14 @@ def highlight(text: object, terms) -> SafeString:
         last = found.end()
     pieces.append(escape(text[last:]))
     return format_html_join("", "{}", ((piece,) for piece in pieces))
+
+
+@register.filter
+def reader_title(page) -> str:
+    """A page's name for the breadcrumbs in the reader's language.
+
+    An agency section's title is its Chinese name; English readers get the agency's English
+    name there. Other pages keep their title (their content is written in one language).
+    """
+    specific = page.specific_deferred
+    return getattr(specific, "reader_title", None) or page.title
