@@ -101,6 +101,8 @@ def _close_consultation(journey_site, title: str) -> None:
 def _approve_from_the_bell(reviewer, title: str) -> None:
     page = reviewer.page
     page.goto("/")
+    # Staff's longer menu (管理後台) and the bell keep the header one row, phone and desktop.
+    assert page.locator(".site-header").bounding_box()["height"] < 80
     _post(page, page.locator("a.nav-bell"))
     notice = page.locator(".notification-list li").filter(has_text=f"待您核可：「{title}」").first
     _post(page, notice.get_by_role("link"))
