@@ -8,8 +8,12 @@ comment, which works identically on SQLite and PostgreSQL (where trigram indexes
 see migration 0007). Results are ranked by where and how often the words occur.
 """
 
+from collections import Counter
+from dataclasses import dataclass
+
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from minyi.search import SearchHit, search_sources_find, text_score, text_snippet
 
@@ -48,7 +52,8 @@ def query_terms(query: str) -> list[str]:
     return list(dict.fromkeys(meaningful))[:MAX_TERMS]
 
 
-def site_search(query: str, *, limit: int = 50) -> tuple[list[str], list[SearchHit]]:
+def site_search(query: str, *, limit: int | None = None) -> tuple[list[str], list[SearchHit]]:
+    """Every public match of every term, best first (at most ``CANDIDATES`` of each kind)."""
     terms = query_terms(query)
     if not terms:
         return [], []
@@ -132,7 +137,7 @@ def site_search(query: str, *, limit: int = 50) -> tuple[list[str], list[SearchH
     hits += _petition_hits(terms)
     hits += search_sources_find(terms)  # what other apps hold (performance: programmes)
     hits.sort(key=lambda hit: -hit.score)
-    return terms, hits[:limit]
+    return terms, hits if limit is None else hits[:limit]
 
 
 def _petition_hits(terms: list[str]) -> list[SearchHit]:
@@ -153,3 +158,27 @@ def _petition_hits(terms: list[str]) -> list[SearchHit]:
         )
         for petition in petitions
     ]
+
+
+@dataclass(frozen=True)
+class SearchKind:
+    kind: str
+    label: str
+    count: int
+
+
+def search_kinds(hits: list[SearchHit]) -> list[SearchKind]:
+    """The kinds among the results, each with its name and count, in a fixed order."""
+    counts = Counter(hit.kind for hit in hits)
+    labels = {hit.kind: hit.kind_label for hit in hits if hit.kind_label}
+    labels |= {
+        "consultation": _("Consultation"),
+        "petition": _("Petition"),
+        "statement": _("Statement"),
+        "comment": _("Comment"),
+    }
+    order = ["consultation", "petition", *sorted(k for k in counts if k not in BUILT_IN), "statement", "comment"]
+    return [SearchKind(kind, str(labels[kind]), counts[kind]) for kind in order if counts[kind]]
+
+
+BUILT_IN = {"consultation", "petition", "statement", "comment"}

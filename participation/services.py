@@ -835,6 +835,7 @@ def petition_endorse(*, petition: Petition, user: User) -> PetitionEndorsement:
         raise ValidationError(_("You have already endorsed this petition.")) from None
     Petition.objects.filter(pk=petition.pk).update(endorsement_count=F("endorsement_count") + 1)
     petition.refresh_from_db(fields=["endorsement_count"])
+    follow_add(user=user, petition=petition)  # listed in 我的追蹤, as commenting follows
     if petition.endorsement_count >= petition.threshold:
         now = timezone.now()
         due = now + timezone.timedelta(days=participation_settings().petition_response_days)

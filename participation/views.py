@@ -507,15 +507,34 @@ def tallies_csv(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    from .search import MAX_QUERY_LENGTH, site_search
+    """Results 20 a page, with links that narrow them to one kind (each with its count)."""
+    from django.core.paginator import Paginator
+
+    from .search import MAX_QUERY_LENGTH, search_kinds, site_search
 
     query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
     terms, hits = site_search(query) if query else ([], [])
+    kinds = search_kinds(hits)
+    kind = request.GET.get("kind", "")
+    if kind not in {entry.kind for entry in kinds}:
+        kind = ""
+    shown = [hit for hit in hits if hit.kind == kind] if kind else hits
+    results = Paginator(shown, SEARCH_RESULTS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "participation/search.html",
-        {"query": query, "terms": terms, "hits": hits},
+        {
+            "query": query,
+            "terms": terms,
+            "total": len(hits),
+            "kinds": kinds,
+            "kind": kind,
+            "results": results,
+        },
     )
+
+
+SEARCH_RESULTS_PER_PAGE = 20
 
 
 COMMENTS_PER_PAGE = 20

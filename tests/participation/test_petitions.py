@@ -232,6 +232,12 @@ def test_endorse_through_the_page(make_petition, make_user, client):
     petition.refresh_from_db()
     assert petition.endorsement_count == 1
     assert "withdraw" in response.content.decode()
+    # Endorsing follows the petition: it is listed under 我的追蹤, as a comment follows.
+    from participation.models import Follow
+
+    endorser = petition.endorsements.get().user
+    assert Follow.objects.filter(user=endorser, petition=petition).exists()
+    assert petition.title in client.get(reverse("notifications:list")).content.decode()
     response = client.post(reverse("participation:petition_withdraw", args=[petition.pk]))
     petition.refresh_from_db()
     assert petition.endorsement_count == 0

@@ -111,3 +111,28 @@ def test_highlight_marks_every_term_and_escapes_the_rest():
     assert highlight("Uber 與 uber", ["UBER"]) == "<mark>Uber</mark> 與 <mark>uber</mark>"
     assert highlight("a<b", []) == "a&lt;b"
     assert highlight(None, ["x"]) == ""
+
+
+def test_every_result_is_reachable_page_by_page_and_by_kind(corpus, make_user, client):
+    from participation.views import SEARCH_RESULTS_PER_PAGE
+
+    taxi, _other = corpus
+    for n in range(SEARCH_RESULTS_PER_PAGE + 5):  # more comments than one page holds
+        comment_create(
+            consultation=taxi, user=make_user(), body=f"計程車第{n}號意見。", stance="support"
+        )
+    url = reverse("participation:search")
+    total = len(site_search("計程車")[1])
+    assert total == SEARCH_RESULTS_PER_PAGE + 5 + 2  # the consultation and the first comment
+    first = client.get(url, {"q": "計程車"}).content.decode()
+    assert f"{total} 筆結果" in first and "第 1 頁，共 2 頁" in first
+    assert first.count('<li class="card">') == SEARCH_RESULTS_PER_PAGE
+    second = client.get(url, {"q": "計程車", "page": 2}).content.decode()
+    assert second.count('<li class="card">') == total - SEARCH_RESULTS_PER_PAGE
+    # Narrowed to one kind, with each kind's count on its link.
+    assert f"留言 ({total - 1})" in first and "諮詢 (1)" in first
+    only = client.get(url, {"q": "計程車", "kind": "consultation"}).content.decode()
+    assert only.count('<li class="card">') == 1
+    assert 'aria-current="page">' in only
+    # An unknown kind or page shows everything from the start, not an error.
+    assert client.get(url, {"q": "計程車", "kind": "x", "page": "zz"}).status_code == 200
