@@ -177,7 +177,13 @@ def search_kinds(hits: list[SearchHit]) -> list[SearchKind]:
         "statement": _("Statement"),
         "comment": _("Comment"),
     }
-    order = ["consultation", "petition", *sorted(k for k in counts if k not in BUILT_IN), "statement", "comment"]
+    order = [
+        "consultation",
+        "petition",
+        *sorted(k for k in counts if k not in BUILT_IN),
+        "statement",
+        "comment",
+    ]
     return [SearchKind(kind, str(labels[kind]), counts[kind]) for kind in order if counts[kind]]
 
 

@@ -78,7 +78,11 @@ def test_sign_up_verify_email_and_log_in(page: Page, live_site) -> None:
         confirm_form.first.locator("button[type=submit], input[type=submit]").first.click()
     assert "/confirm-email/" not in page.url, f"confirmation refused: {page.url}"
 
-    # 5. Log in: LOGIN_REDIRECT_URL leads to the profile page, showing the display name.
-    _log_in(page, email, PASSWORD)
+    # 5. Confirming in the browser that signed up signs in: the profile shows the display name.
     expect(page).to_have_url(re.compile(r"/me/$"))
     assert display_name in page.content()
+
+    # 6. Later, signing in with the password leads to the same profile page.
+    page.locator("form[action*='logout'] button").first.click()
+    _log_in(page, email, PASSWORD)
+    expect(page).to_have_url(re.compile(r"/me/$"))

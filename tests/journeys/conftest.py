@@ -304,7 +304,7 @@ class Person:
             pytest.fail(f"{email} could not sign in: {page.locator('main').inner_text()[:500]}")
 
     def sign_up(self, *, email: str, display_name: str, password: str = PASSWORD) -> None:
-        """Sign up, open the confirmation link from the e-mail (the server log), sign in."""
+        """Sign up and open the confirmation link from the e-mail (the server log): signed in."""
         page = self.page
         page.goto("/accounts/signup/")
         form = page.locator("main form:has(input[name=password1])")
@@ -319,7 +319,8 @@ class Person:
         page.goto(link.group(0))
         with page.expect_navigation():
             page.locator("main form[method=post] button[type=submit]").first.click()
-        self.log_in(email, password)
+        # Confirming in the browser that signed up signs in, to the profile.
+        expect(page).to_have_url(re.compile(r"/me/$"))
 
     def verify_mobile(self, number: str) -> None:
         """On the verification form: enter the number, read the code from the text message (the
