@@ -582,6 +582,8 @@ class ParticipationSettings(BaseSiteSetting):
 # --- Petitions (提點子) -------------------------------------------------------------------
 
 PETITION_TITLE_MAX_LENGTH = 60
+# A title says what is proposed in a phrase (「增設路燈」); two characters (「路燈」) do not.
+PETITION_TITLE_MIN_LENGTH = 4
 PETITION_BODY_MAX_LENGTH = 3000
 RESPONSE_MAX_LENGTH = 10000
 

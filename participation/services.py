@@ -38,6 +38,7 @@ from .models import (
     COMMENT_MAX_LENGTH,
     PETITION_BODY_MAX_LENGTH,
     PETITION_TITLE_MAX_LENGTH,
+    PETITION_TITLE_MIN_LENGTH,
     RESPONSE_MAX_LENGTH,
     STATEMENT_MAX_LENGTH,
     Comment,
@@ -712,18 +713,28 @@ def _petition_agency(agency: Agency | None) -> Agency:
     return agency
 
 
+def _petition_title(title: str | None) -> str:
+    title = _clean_text(
+        " ".join((title or "").split()),
+        limit=PETITION_TITLE_MAX_LENGTH,
+        empty_message=_("A petition needs a title."),
+        long_message=_(
+            "A petition title has at most %(limit)d characters; this one has %(length)d."
+        ),
+    )
+    if len(title) < PETITION_TITLE_MIN_LENGTH:
+        raise ValidationError(
+            _("A petition title needs at least %(minimum)d characters: say what you propose.")
+            % {"minimum": PETITION_TITLE_MIN_LENGTH}
+        )
+    return title
+
+
 def petition_create(*, user: User, title: str, body: str, agency: Agency | None) -> Petition:
     """Propose a petition; it opens after moderation (see Petition.state)."""
     _require_citizen(user, action="petition_propose")
     checked = _all_checked(
-        title=lambda: _clean_text(
-            " ".join((title or "").split()),
-            limit=PETITION_TITLE_MAX_LENGTH,
-            empty_message=_("A petition needs a title."),
-            long_message=_(
-                "A petition title has at most %(limit)d characters; this one has %(length)d."
-            ),
-        ),
+        title=lambda: _petition_title(title),
         agency=lambda: _petition_agency(agency),  # in the form's order
         body=lambda: _clean_text(
             body,

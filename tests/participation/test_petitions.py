@@ -89,9 +89,20 @@ def test_only_moderators_approve(make_petition, make_user):
     [
         ("", "內容", True, "A petition needs a title."),
         ("長" * 61, "內容", True, "A petition title has at most 60 characters; this one has 61."),
-        ("標題", "  ", True, "Describe your proposal."),
-        ("標題", "長" * 3001, True, "A proposal has at most 3000 characters; this one has 3001."),
-        ("標題", "內容", False, "Choose the agency responsible for this proposal."),
+        (
+            "路燈",
+            "內容",
+            True,
+            "A petition title needs at least 4 characters: say what you propose.",
+        ),
+        ("增設路燈", "  ", True, "Describe your proposal."),
+        (
+            "增設路燈",
+            "長" * 3001,
+            True,
+            "A proposal has at most 3000 characters; this one has 3001.",
+        ),
+        ("增設路燈", "內容", False, "Choose the agency responsible for this proposal."),
     ],
 )
 def test_bad_petitions_store_nothing(make_user, make_agency, title, body, agency, message):
@@ -261,7 +272,12 @@ def test_propose_through_the_form(make_agency, make_user, client):
     bad = client.post(url, {"title": "", "body": "內容", "agency": agency.code})
     assert bad.status_code == 400
     assert not Petition.objects.exists()
-    response = client.post(url, {"title": "標題", "body": "內容", "agency": agency.code})
+    # Two characters do not say what is proposed: refused next to the title, text kept.
+    short = client.post(url, {"title": "路燈", "body": "巷口太暗。", "agency": agency.code})
+    assert short.status_code == 400 and not Petition.objects.exists()
+    html = short.content.decode()
+    assert "提議標題至少需要 4 個字" in html and "巷口太暗。" in html
+    response = client.post(url, {"title": "增設路燈", "body": "內容", "agency": agency.code})
     petition = Petition.objects.get()
     assert response.status_code == 302 and response.url == petition.get_absolute_url()
     # The author sees the pending proposal; nobody else does.
