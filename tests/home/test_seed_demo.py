@@ -134,3 +134,16 @@ def test_a_demo_seeded_before_a_petition_was_added_gets_it_when_seeded_again():
     seed()
     assert Petition.objects.filter(title="臺鐵車站無障礙電梯增設時程應公開").count() == 1
     assert Petition.objects.count() == 2
+
+
+def test_the_demo_site_record_points_where_dev_run_serves():
+    """Wagtail's e-mails link pages by the site record: not the migration's localhost:80."""
+    from wagtail.models import Site
+
+    call_command("seed_demo", "--site-address", "127.0.0.1:8000", stdout=StringIO())
+    site = Site.objects.get(is_default_site=True)
+    assert site.root_url == "http://127.0.0.1:8000"
+    # A site an administrator has set is left alone.
+    Site.objects.filter(pk=site.pk).update(hostname="join.example.gov.tw", port=443)
+    call_command("seed_demo", "--site-address", "127.0.0.1:8001", stdout=StringIO())
+    assert Site.objects.get(pk=site.pk).hostname == "join.example.gov.tw"

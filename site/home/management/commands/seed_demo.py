@@ -193,6 +193,16 @@ DEMO_MOBILE_NUMBERS = {
 }
 
 
+def _demo_site_address_set(address: str) -> None:
+    """Point the default site at the demo's address, unless someone has set it already."""
+    from wagtail.models import Site
+
+    hostname, _colon, port = address.rpartition(":")
+    Site.objects.filter(is_default_site=True, hostname="localhost", port=80).update(
+        hostname=hostname or address, port=int(port) if port.isdigit() else 80
+    )
+
+
 class Command(BaseCommand):
     help = (
         "Create demonstration agencies, users (every role; two MOTC staff, NDC staff keeping the"
@@ -201,11 +211,22 @@ class Command(BaseCommand):
     )
 
     @transaction.atomic
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--site-address",
+            metavar="HOST:PORT",
+            help="where the demo is served (./dev run passes it): the Wagtail site record, "
+            "which links in Wagtail's e-mails use, is set to it while it is still the "
+            "migration's localhost:80",
+        )
+
     def handle(self, *args, **options) -> None:
         home = HomePage.objects.first()
         if home is None:
             self.stderr.write("No home page: run `manage.py migrate` first.")
             raise SystemExit(1)
+        if options.get("site_address"):
+            _demo_site_address_set(options["site_address"])
 
         created_agencies = 0
         for code, name_zh, name_en, parent_code, website in DEMO_AGENCIES:
