@@ -89,3 +89,22 @@ def test_phone_menus_open_from_the_keyboard_and_pass_axe(browser, live_site, axe
         assert page.locator("nav.site-nav a").first.is_visible()
     finally:
         context.close()
+
+
+WIDEST_SCROLL = "() => document.documentElement.scrollWidth"
+
+
+def test_text_at_twice_the_size_never_scrolls_sideways(browser, live_site) -> None:
+    """WCAG 1.4.4/1.4.10: a phone whose reader sets text to 200 % (the root font size) still
+    reads each page top to bottom. Petition cards (a progress bar 10em wide) and comment times
+    (never wrapping) had pushed the page wider than the screen."""
+    context = new_context(browser, live_site, viewport=PHONE)
+    try:
+        page = context.new_page()
+        for path in ["/", "/petitions/", "/motc/uberx/", "/motc/bus-shelters/", "/en/petitions/"]:
+            page.goto(path)
+            page.evaluate("document.documentElement.style.fontSize = '200%'")
+            width = page.evaluate(WIDEST_SCROLL)
+            assert width <= PHONE["width"], f"{path} at 200 % text is {width} px wide"
+    finally:
+        context.close()
