@@ -111,3 +111,27 @@ def test_without_javascript_a_vote_lands_back_on_the_card_with_its_confirmation(
         expect(page.locator(".messages")).not_to_contain_text("您的投票已記錄")
     finally:
         context.close()
+
+
+def test_on_a_phone_the_confirmation_does_not_cover_the_new_comment(browser, live_site) -> None:
+    """After posting, the page lands on the new comment with the confirmation pinned above it;
+    a long confirmation (the masking notice) had covered the comment's author and heading."""
+    context = new_context(browser, live_site, viewport=PHONE)
+    try:
+        page = context.new_page()
+        sign_up_and_log_in(page, live_site)
+        page.goto(CONSULTATION)
+        page.select_option("#comment-section", label="第一條")
+        page.locator("input[name=stance][value=suggest]").check()
+        page.fill("#comment-body", "請公布申訴專線，我的電話是 0912-345-678，歡迎聯絡。")
+        with page.expect_navigation():
+            page.locator("#comment-form button[type=submit]").click()
+        messages = page.locator("main > .messages")
+        expect(messages).to_contain_text("個人資料")
+        comment = page.locator(".comment:target")
+        expect(comment).to_be_in_viewport()
+        page.wait_for_timeout(300)  # the script measures the message and scrolls again
+        covered_to = messages.bounding_box()["y"] + messages.bounding_box()["height"]
+        assert comment.bounding_box()["y"] >= covered_to, (comment.bounding_box(), covered_to)
+    finally:
+        context.close()

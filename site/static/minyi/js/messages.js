@@ -17,4 +17,13 @@
       message.appendChild(button);
     });
   });
+
+  // The sticky messages must not cover what the page scrolled to: a long message (a masking
+  // notice) is taller than the CSS's 6rem margin on a phone, so measure it and scroll again.
+  var target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  var sticky = document.querySelector("main > .messages");
+  if (target && sticky && sticky.querySelector(".message")) {
+    target.style.scrollMarginTop = sticky.offsetHeight + 16 + "px";
+    target.scrollIntoView();
+  }
 })();
