@@ -43,6 +43,9 @@ def test_signup_requires_email_verification_then_allows_login(client):
     (message,) = mail.outbox
     # the platform greets by its name, not by the host it was reached on
     assert "民意 Minyi" in message.body and "來自testserver" not in message.body
+    # In plain Taiwanese wording ("Email" and a missing space had read as machine translation).
+    assert "以這個電子郵件地址在 testserver 註冊帳號（顯示名稱：熱心市民）" in message.body
+    assert "Email" not in message.body.replace("[民意 Minyi]", "")
     link = re.search(r"https?://[^/\s]+(/[^\s]*confirm-email/[^\s]+/)", message.body).group(1)
     assert client.get(link).status_code == 200
     assert client.post(link).status_code == 302
@@ -203,3 +206,8 @@ def test_a_citizen_opening_the_admin_is_told_they_may_not(client, make_user):
     # Every refusal is the site's own page, in Chinese (it was a bare English "403 Forbidden").
     refused = client.get("/listening/")
     assert refused.status_code == 403 and "您無法開啟這個頁面" in refused.content.decode()
+
+
+def test_the_sign_in_page_points_to_sign_up_in_one_sentence(client):
+    html = client.get(reverse("account_login")).content.decode()
+    assert re.search(r"還沒有帳號嗎？請先<a [^>]*>註冊</a>。", html), "no sign-up sentence"
