@@ -363,3 +363,15 @@ def test_breadcrumbs_name_the_agency_in_the_readers_language(client, make_agency
     english = crumbs("/en" + sub.url)
     assert "Ministry of Digital Affairs" in english
     assert "數位發展部" not in english
+
+
+def test_the_footer_offers_the_other_language(client, home_page):
+    footer = re.search(
+        r'<footer class="site-footer">.*?</footer>', client.get("/").content.decode(), re.S
+    )
+    assert 'value="en" lang="en">English</button>' in footer.group(0)
+    english = client.get("/en/").content.decode()
+    footer = re.search(r'<footer class="site-footer">.*?</footer>', english, re.S).group(0)
+    assert "繁體中文</button>" in footer and ">English</button>" not in footer
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302 and response.url.startswith("/en/")

@@ -152,9 +152,9 @@ def test_citizen_takes_part_and_hears_back(people, unique) -> None:
     # Reading in English and coming back to 中文 on the same page.
     page.goto(CONSULTATION)
     page.locator("summary", has_text="顯示設定").click()
-    _post(page, page.get_by_role("button", name="English"))
+    _post(page, page.locator(".preferences").get_by_role("button", name="English"))
     assert page.url.endswith("/en" + CONSULTATION), page.url
     page.locator("summary", has_text="Settings").click()
-    _post(page, page.get_by_role("button", name="繁體中文"))
+    _post(page, page.locator("footer").get_by_role("button", name="繁體中文"))
     assert page.url.endswith(CONSULTATION) and "/en/" not in page.url, page.url
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hant-TW")
