@@ -340,6 +340,7 @@ def statement_create(*, consultation: ConsultationPage, user: User, text: str) -
             consultation_stream(consultation),
             {"kind": "statement", "id": statement.pk, "text": statement.text},
         )
+    statement.moderation_verdict = verdict  # for the view: tell the author what was masked
     return statement
 
 

@@ -235,6 +235,10 @@ def statement_post(request: HttpRequest, pk: int) -> HttpResponse:
             "Your statement will appear after a moderator has reviewed it; you can follow it "
             "under Moderation of my content in your account."
         )
+    elif statement.moderation_verdict.reasons:
+        message = _("Your statement has been added; some personal data was masked: %(reasons)s") % {
+            "reasons": statement.moderation_verdict.reasons_text
+        }
     else:
         message = _("Your statement has been added.")
     return _done(
@@ -375,6 +379,12 @@ def petition_new(request: HttpRequest) -> HttpResponse:
                         "Your proposal was received; it opens for endorsement after a moderator"
                         " has reviewed it."
                     ),
+                )
+            if petition.moderation_verdict.reasons:
+                messages.warning(
+                    request,
+                    _("Some personal data in your proposal was masked: %(reasons)s")
+                    % {"reasons": petition.moderation_verdict.reasons_text},
                 )
             return redirect(petition.get_absolute_url())
     return render(

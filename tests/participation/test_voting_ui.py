@@ -153,3 +153,27 @@ def test_all_comments_sort_and_permalinks(client, make_consultation, make_user):
     # The consultation page links its comments there.
     body = client.get(page.url).content.decode()
     assert f"?section=general&amp;comment={comments[44].pk}#comment-{comments[44].pk}" in body
+
+
+def test_proposing_a_statement_or_petition_with_a_phone_number_says_it_was_masked(
+    client, make_consultation, make_user
+):
+    """Only comments had said so; statements and proposals were masked silently."""
+    page = make_consultation()
+    client.force_login(make_user())
+    response = client.post(
+        reverse("participation:statement_post", args=[page.pk]),
+        {"text": "有問題請打 0912-345-678 給我，公車應該加開班次。"},
+        follow=True,
+    )
+    assert "您的意見陳述已新增；部分個人資料已遮蔽" in response.content.decode()
+    response = client.post(
+        reverse("participation:petition_new"),
+        {
+            "title": "加開深夜公車",
+            "body": "聯絡我 0912-345-678。請加開深夜公車。",
+            "agency": "MOTC",
+        },
+        follow=True,
+    )
+    assert "您的提議中有部分個人資料已遮蔽" in response.content.decode()
