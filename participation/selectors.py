@@ -804,3 +804,51 @@ def petition_integrity(*, petition: Petition) -> dict:
         row["cumulative"] = running
         row["bar"] = round(60 * row["total"] / busiest) if busiest else 0  # px
     return {"summary": summary, "days": rows, "new_account_days": NEW_ACCOUNT_DAYS}
+
+
+MY_CONTRIBUTIONS_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class MyContributions:
+    """What one person wrote and supported, newest first (each list at most the limit)."""
+
+    comments: list
+    comment_count: int
+    statements: list
+    statement_count: int
+    petitions: list
+    endorsements: list
+
+
+def my_contributions(*, user) -> MyContributions:
+    """The author's own comments and statements in every state (withdrawn ones left out: the
+    author took them back), the petitions they proposed and those they endorsed."""
+    comments = (
+        Comment.objects.filter(author=user)
+        .exclude(state=CommentState.WITHDRAWN)
+        .select_related("consultation", "section")
+        .order_by("-created_at")
+    )
+    statements = (
+        Statement.objects.filter(author__user=user)
+        .select_related("consultation")
+        .order_by("-created_at")
+    )
+    petitions = (
+        Petition.objects.filter(author=user).select_related("agency").order_by("-created_at")
+    )
+    endorsed = (
+        Petition.objects.filter(endorsements__user=user)
+        .select_related("agency")
+        .order_by("-endorsements__created_at")
+    )
+    limit = MY_CONTRIBUTIONS_LIMIT
+    return MyContributions(
+        comments=list(comments[:limit]),
+        comment_count=comments.count(),
+        statements=list(statements[:limit]),
+        statement_count=statements.count(),
+        petitions=list(petitions[:limit]),
+        endorsements=list(endorsed[:limit]),
+    )

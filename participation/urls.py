@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("consultations/<int:pk>/all-statements/", views.statements_view, name="statements"),
     path("consultations/<int:pk>/where-i-stand/", views.standing_view, name="standing"),
+    path("me/", views.my_contributions_view, name="my_contributions"),
     path("comments/<int:pk>/", views.comment_link, name="comment_link"),
     path("comments/<int:pk>/edit/", views.comment_edit_view, name="comment_edit"),
     path("comments/<int:pk>/history/", views.comment_history_view, name="comment_history"),

@@ -670,3 +670,20 @@ def standing_view(request: HttpRequest, pk: int) -> HttpResponse:
             "min_participants": MIN_PARTICIPANTS,
         },
     )
+
+
+@login_required
+@never_cache
+@require_GET
+def my_contributions_view(request: HttpRequest) -> HttpResponse:
+    """我的參與: one's comments, statements, proposals and endorsements, with their states."""
+    from .selectors import consultation_index_url, my_contributions
+
+    return render(
+        request,
+        "participation/my_contributions.html",
+        {
+            "mine": my_contributions(user=request.user),
+            "consultations_url": consultation_index_url(),
+        },
+    )
