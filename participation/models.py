@@ -288,6 +288,12 @@ class ConsultationSection(Orderable):
     number = models.CharField(_("article number (條次)"), max_length=40)
     text = models.TextField(_("article text (條文)"))
     explanation = models.TextField(_("explanation (說明)"), blank=True)
+    # Set when the text is changed after people commented on it: the page says so and keeps the
+    # wording they answered (only the database decides, see save()).
+    revised_at = models.DateTimeField(_("revised at"), null=True, blank=True, editable=False)
+    text_before_revision = models.TextField(
+        _("text before the revision"), blank=True, default="", editable=False
+    )
 
     panels = [FieldPanel("number"), FieldPanel("text"), FieldPanel("explanation")]
 
@@ -297,6 +303,28 @@ class ConsultationSection(Orderable):
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args, **kwargs) -> None:
+        """Publishing a revision writes the sections from its stored copy, whose revision marks
+        may be older than the database's: the database's marks are kept, and new ones set when
+        the text of an article with comments changes."""
+        stored = (
+            ConsultationSection.objects.filter(pk=self.pk)
+            .values("text", "revised_at", "text_before_revision")
+            .first()
+            if self.pk
+            else None
+        )
+        if stored:
+            self.revised_at = stored["revised_at"]
+            self.text_before_revision = stored["text_before_revision"]
+            if stored["text"].strip() != self.text.strip() and self.comments.exists():
+                self.revised_at = timezone.now()
+                self.text_before_revision = stored["text"]
+                update_fields = kwargs.get("update_fields")
+                if update_fields is not None:
+                    kwargs["update_fields"] = {*update_fields, "revised_at", "text_before_revision"}
+        super().save(*args, **kwargs)
 
 
 class Participant(models.Model):
