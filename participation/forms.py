@@ -94,9 +94,12 @@ class PetitionForm(forms.Form):
 
 
 class PetitionResponseForm(forms.Form):
-    """The agency's answer to a petition; what it must hold is the service's rule."""
+    """The agency's answer to a petition, or a colleague's decision on it; what each action
+    needs is the services' rule."""
 
     response = TextField()
+    note = TextField()  # the correction's reason, or why it is sent back
+    action = TextField()  # "submit" (the default), "approve" or "return"
 
 
 class ResponseDraftForm(forms.Form):

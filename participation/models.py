@@ -721,6 +721,21 @@ class Petition(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # The response (or its correction) waiting for a colleague's approval, as for consultations:
+    # one staff member writes, another of the same agency approves, then it is published.
+    response_draft = models.TextField(_("response awaiting approval"), blank=True)
+    response_draft_note = models.TextField(_("what the correction changes"), blank=True)
+    response_drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    response_submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    response_return_note = models.TextField(_("returned with"), blank=True)
+    response_correction_note = models.TextField(_("what was corrected and why"), blank=True)
 
     class Meta:
         verbose_name = _("petition")
@@ -781,6 +796,25 @@ class Petition(models.Model):
     def progress_under_one_percent(self) -> bool:
         """Some endorsements, not yet 1 %: 「不到 1%」 reads better than 0 % beside them."""
         return self.endorsement_count > 0 and self.endorsement_count * 100 < self.threshold
+
+
+class PetitionResponseEarlier(models.Model):
+    """A published petition response that a correction replaced: it stays readable."""
+
+    petition = models.ForeignKey(
+        Petition, on_delete=models.CASCADE, related_name="earlier_responses"
+    )
+    text = models.TextField(_("agency response"))
+    published_at = models.DateTimeField(_("published at"))
+    replaced_at = models.DateTimeField(_("replaced at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("earlier petition response")
+        verbose_name_plural = _("earlier petition responses")
+        ordering = ["-published_at"]
+
+    def __str__(self) -> str:
+        return f"{self.petition_id} @ {self.published_at:%Y-%m-%d}"
 
 
 class PetitionEndorsement(models.Model):

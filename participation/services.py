@@ -53,6 +53,7 @@ from .models import (
     Petition,
     PetitionEndorsement,
     PetitionModeration,
+    PetitionResponseEarlier,
     PetitionState,
     ResponseState,
     SectionResponse,
@@ -891,39 +892,140 @@ def _require_agency_staff(user: User, agency: Agency, message: str) -> None:
         raise ValidationError(message)
 
 
-@transaction.atomic
-def petition_response_publish(*, petition: Petition, user: User, text: str) -> Petition:
-    """The responsible agency answers a petition that reached its threshold."""
+def _petition_for_response(petition: Petition, user: User) -> Petition:
     petition = Petition.objects.select_for_update().select_related("agency").get(pk=petition.pk)
     _require_agency_staff(
         user, petition.agency, _("Only staff of the responsible agency can respond.")
     )
-    if petition.state != PetitionState.REACHED:
-        raise ValidationError(_("Only a petition that reached its threshold can be answered."))
-    text = _clean_text(
-        text,
-        limit=RESPONSE_MAX_LENGTH,
-        empty_message=_("The response cannot be empty."),
-        long_message=_("A response has at most %(limit)d characters; this one has %(length)d."),
+    return petition
+
+
+def _petition_reviewers(petition: Petition, user: User):
+    from minyi.agencies.selectors import agency_staff_users
+
+    return agency_staff_users(petition.agency).exclude(
+        pk__in=[user.pk, petition.response_drafted_by_id or user.pk]
     )
-    petition.response = text
-    petition.responded_at = timezone.now()
+
+
+@transaction.atomic
+def petition_response_submit(
+    *, petition: Petition, user: User, text: str, correction_note: str = ""
+) -> Petition:
+    """Write the agency's answer (or a correction of it) and send it to a colleague of the same
+    agency for approval, as consultation responses are; nothing is public before that."""
+    petition = _petition_for_response(petition, user)
+    correcting = petition.state == PetitionState.RESPONDED
+    if petition.state != PetitionState.REACHED and not correcting:
+        raise ValidationError(_("Only a petition that reached its threshold can be answered."))
+    checked = _all_checked(
+        response=lambda: _clean_text(
+            text,
+            limit=RESPONSE_MAX_LENGTH,
+            empty_message=_("The response cannot be empty."),
+            long_message=_("A response has at most %(limit)d characters; this one has %(length)d."),
+        ),
+        correction_note=lambda: (
+            _clean_text(
+                correction_note,
+                limit=RESPONSE_MAX_LENGTH,
+                empty_message=_("Say what the correction changes and why."),
+                long_message=_("A note has at most %(limit)d characters; this one has %(length)d."),
+            )
+            if correcting
+            else ""
+        ),
+    )
+    petition.response_draft = checked["response"]
+    petition.response_draft_note = checked["correction_note"]
+    petition.response_drafted_by = user
+    petition.response_submitted_at = timezone.now()
+    petition.response_return_note = ""
+    petition.save(
+        update_fields=[
+            "response_draft",
+            "response_draft_note",
+            "response_drafted_by",
+            "response_submitted_at",
+            "response_return_note",
+        ]
+    )
+    notifications_send(
+        users=list(_petition_reviewers(petition, user)),
+        kind=notification_kinds.PETITION_RESPONSE,
+        title=_("Awaiting your approval: the response to the petition “%(title)s”")
+        % {"title": petition.title},
+        url=reverse("participation:petition_response", args=[petition.pk]),
+    )
+    return petition
+
+
+def _require_petition_reviewer(petition: Petition, user: User) -> None:
+    if petition.response_submitted_at is None:
+        raise ValidationError(_("No response is waiting for approval."))
+    if petition.response_drafted_by_id == user.pk:
+        raise ValidationError(
+            _("Another staff member of the agency approves the response, not its writer.")
+        )
+
+
+@transaction.atomic
+def petition_response_return(*, petition: Petition, user: User, note: str) -> Petition:
+    """A colleague sends the written response back to its writer, saying what to change."""
+    petition = _petition_for_response(petition, user)
+    _require_petition_reviewer(petition, user)
+    petition.response_return_note = _clean_text(
+        note,
+        limit=RESPONSE_MAX_LENGTH,
+        empty_message=_("Say what should change before it is published."),
+        long_message=_("A note has at most %(limit)d characters; this one has %(length)d."),
+    )
+    petition.response_submitted_at = None
+    petition.save(update_fields=["response_return_note", "response_submitted_at"])
+    if petition.response_drafted_by_id:
+        notifications_send(
+            users=[petition.response_drafted_by],
+            kind=notification_kinds.PETITION_RESPONSE,
+            title=_("Returned for changes: the response to the petition “%(title)s”")
+            % {"title": petition.title},
+            url=reverse("participation:petition_response", args=[petition.pk]),
+        )
+    return petition
+
+
+@transaction.atomic
+def petition_response_approve(*, petition: Petition, user: User) -> Petition:
+    """A colleague of the writer approves: the response (or correction) is published; a
+    corrected one stays readable, and those who follow the petition are told."""
+    petition = _petition_for_response(petition, user)
+    _require_petition_reviewer(petition, user)
+    now = timezone.now()
+    correcting = petition.responded_at is not None
+    if correcting:
+        PetitionResponseEarlier.objects.create(
+            petition=petition, text=petition.response, published_at=petition.responded_at
+        )
+    petition.response = petition.response_draft
+    petition.response_correction_note = petition.response_draft_note
+    petition.responded_at = now
     petition.responded_by = user
-    petition.save(update_fields=["response", "responded_at", "responded_by"])
+    petition.response_draft = petition.response_draft_note = ""
+    petition.response_submitted_at = None
+    petition.save()
     recipients = User.objects.filter(
         Q(pk=petition.author_id)
         | Q(petition_endorsements__petition=petition)
         | Q(follows__petition=petition),
         is_active=True,
     ).distinct()
-    title = _("%(agency)s responded to the petition “%(title)s”") % {
-        "agency": petition.agency.name_zh,
-        "title": petition.title,
-    }
+    if correcting:
+        title = _("%(agency)s corrected its response to the petition “%(title)s”")
+    else:
+        title = _("%(agency)s responded to the petition “%(title)s”")
     notifications_send(
         users=list(recipients),
         kind=notification_kinds.PETITION_RESPONSE,
-        title=title,
+        title=title % {"agency": petition.agency.name_zh, "title": petition.title},
         url=f"{petition.get_absolute_url()}#response",
     )
     live_event_send(petition_stream(petition), _petition_event(petition))

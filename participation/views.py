@@ -59,7 +59,9 @@ from .services import (
     petition_create,
     petition_endorse,
     petition_endorsement_withdraw,
-    petition_response_publish,
+    petition_response_approve,
+    petition_response_return,
+    petition_response_submit,
     statement_create,
     statement_vote_cast,
 )
@@ -423,7 +425,7 @@ def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "verify_url": _verification_url(petition.get_absolute_url()),
             "following": user_follows(user=request.user, petition=petition),
             "can_respond": (
-                petition.state == PetitionState.REACHED
+                petition.state in {PetitionState.REACHED, PetitionState.RESPONDED}
                 and request.user.is_authenticated
                 and user_can_manage_agency(request.user, petition.agency)
             ),
@@ -457,25 +459,47 @@ def petition_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def petition_response_view(request: HttpRequest, pk: int) -> HttpResponse:
-    """Staff of the responsible agency answer a petition that reached its threshold."""
+    """Staff of the responsible agency write the answer to a petition that reached its
+    threshold (or a correction of it); a colleague approves it or sends it back."""
     petition = _petition_or_404(request, pk)
     if not user_can_manage_agency(request.user, petition.agency):
         raise PermissionDenied
-    text, errors = "", []
+    text = petition.response_draft or ("" if petition.responded_at is None else petition.response)
+    note, errors = petition.response_draft_note, []
     if request.method == "POST":
         form = PetitionResponseForm(request.POST)
-        text = form.cleaned_data["response"] if form.is_valid() else ""
+        form.is_valid()  # every field optional: the services say what each action needs
+        action = form.cleaned_data.get("action", "")
+        text, note = form.cleaned_data.get("response", ""), form.cleaned_data.get("note", "")
+        done = {
+            "approve": (petition_response_approve, {}, _("The response is published.")),
+            "return": (petition_response_return, {"note": note}, _("Returned to its writer.")),
+        }.get(action) or (
+            petition_response_submit,
+            {"text": text, "correction_note": note},
+            _("Sent to a colleague of your agency for approval; it is published once approved."),
+        )
+        service, arguments, message = done
         try:
-            petition_response_publish(petition=petition, user=request.user, text=text)
+            service(petition=petition, user=request.user, **arguments)
         except ValidationError as error:
             errors = error.messages
         else:
-            messages.success(request, _("The response is published."))
-            return redirect(f"{petition.get_absolute_url()}#response")
+            messages.success(request, message)
+            if action == "approve":
+                return redirect(f"{petition.get_absolute_url()}#response")
+            return redirect(request.path)
     return render(
         request,
         "participation/petition_response_form.html",
-        {"petition": petition, "text": text, "errors": errors},
+        {
+            "petition": petition,
+            "text": text,
+            "note": note,
+            "errors": errors,
+            "waiting": petition.response_submitted_at is not None,
+            "i_wrote_it": petition.response_drafted_by_id == request.user.pk,
+        },
         status=400 if errors else 200,
     )
 

@@ -85,9 +85,22 @@ def test_petition(people, unique):
     page.goto(petition_url)
     page.get_by_role("link", name="撰寫機關回應").click()
     page.locator("#petition-response").fill("本部將於明年度評估主要幹道增設公車專用道。")
-    page.get_by_role("button", name="發布回應").click()
-    expect(page.locator("#response")).to_contain_text("本部將於明年度評估")
-    staff.shot("responded")
+    page.get_by_role("button", name="送交核可").click()
+    expect(page.locator(".messages")).to_contain_text("已送交本機關另一位人員核可")
+    staff.shot("response-sent")
+
+    # A colleague of the same agency approves it from the bell; then it is public.
+    reviewer = people("reviewer")
+    reviewer.log_in("reviewer.motc@minyi.localhost")
+    review = reviewer.page
+    review.goto("/notifications/")
+    review.locator(".notification-list li").filter(
+        has_text=f"待您核可：提議「{title}」"
+    ).first.get_by_role("link").click()
+    expect(review.locator("main")).to_contain_text("本部將於明年度評估主要幹道增設公車專用道。")
+    review.get_by_role("button", name="核可並發布").click()
+    expect(review.locator("#response")).to_contain_text("本部將於明年度評估")
+    reviewer.shot("responded")
 
     # The overdue board lists petitions past their reply deadline; this one was answered.
     page.goto("/petitions/?state=overdue")

@@ -29,7 +29,7 @@ from participation.services import (
     petition_endorse,
     petition_endorsement_withdraw,
     petition_moderation_approve,
-    petition_response_publish,
+    petition_response_submit,
 )
 
 pytestmark = pytest.mark.django_db
@@ -207,7 +207,7 @@ def test_only_responsible_agency_staff_respond(make_petition, make_user, make_ag
     outsider = make_user()
     agency_staff_add(user=outsider, agency=make_agency("MOHW"))
     with pytest.raises(ValidationError):
-        petition_response_publish(petition=petition, user=outsider, text="我們會研議。")
+        petition_response_submit(petition=petition, user=outsider, text="我們會研議。")
     client.force_login(outsider)
     url = reverse("participation:petition_response", args=[petition.pk])
     assert client.get(url).status_code == 403
@@ -218,18 +218,40 @@ def test_only_responsible_agency_staff_respond(make_petition, make_user, make_ag
     staff = make_user()
     agency_staff_add(user=staff, agency=petition.agency)
     with pytest.raises(ValidationError):
-        petition_response_publish(petition=petition, user=staff, text="   ")
+        petition_response_submit(petition=petition, user=staff, text="   ")
     client.force_login(staff)
     # Staff read what they answer: the petition's text and its support, beside the form.
     form = client.get(url).content.decode()
     assert petition.body.split("\n")[0][:20] in form and 'data-live="endorsements"' in form
+    colleague = make_user()
+    agency_staff_add(user=colleague, agency=petition.agency)
     response = client.post(url, {"response": "本部將於明年試辦公車專用道。"})
     assert response.status_code == 302
     petition.refresh_from_db()
+    # Written, not yet public: a colleague of the same agency approves it (the writer cannot).
+    assert petition.state == PetitionState.REACHED and petition.response == ""
+    assert "本部將於明年" not in client.get(petition.get_absolute_url()).content.decode()
+    assert client.post(url, {"action": "approve"}).status_code == 400
+    assert Notification.objects.filter(user=colleague, title__contains="待您核可").exists()
+    client.force_login(colleague)
+    review = client.get(url).content.decode()
+    assert "本部將於明年試辦公車專用道。" in review and "核可並發布" in review
+    assert client.post(url, {"action": "approve"}).status_code == 302
+    petition.refresh_from_db()
     assert petition.state == PetitionState.RESPONDED
-    assert petition.responded_by == staff
+    assert petition.responded_by == colleague
     assert Notification.objects.filter(user=endorser, url__contains="#response").exists()
     assert Notification.objects.filter(user=petition.author).exists()
+
+    # A correction: said why, approved the same way; the first text stays readable.
+    client.force_login(staff)
+    assert client.post(url, {"response": "本部將於後年試辦。"}).status_code == 400  # no reason
+    client.post(url, {"response": "本部將於後年試辦。", "note": "年度誤植，更正為後年。"})
+    client.force_login(colleague)
+    client.post(url, {"action": "approve"})
+    page = client.get(petition.get_absolute_url()).content.decode()
+    assert "本部將於後年試辦。" in page and "年度誤植，更正為後年。" in page
+    assert "本部將於明年試辦公車專用道。" in page  # the earlier version, kept
 
 
 def test_endorse_through_the_page(make_petition, make_user, client):
