@@ -956,6 +956,7 @@ def petition_response_submit(
         title=_("Awaiting your approval: the response to the petition “%(title)s”")
         % {"title": petition.title},
         url=reverse("participation:petition_response", args=[petition.pk]),
+        duty=True,
     )
     return petition
 
@@ -1193,6 +1194,7 @@ def consultation_response_submit(
         title=_("Awaiting your approval: the response to “%(title)s”")
         % {"title": consultation.title},
         url=reverse("participation:consultation_response_review", args=[consultation.pk]),
+        duty=True,
     )
     return response
 

@@ -1,7 +1,9 @@
 """Writes for agencies, memberships and roles."""
 
+from collections.abc import Iterable
+
 from django.contrib.auth.models import Group, Permission
-from django.db import transaction
+from django.db import models, transaction
 from wagtail.models import (
     Collection,
     GroupCollectionPermission,
@@ -89,9 +91,9 @@ def agency_sync_access(*, agency: Agency, section_parent: Page | None = None) ->
         agency.root_page = section
     if agency.collection_id is None:
         agency.collection = Collection.get_first_root_node().add_child(name=agency.name_zh)
-    agency.save(update_fields=["root_page", "collection"])
+    group = _agency_staff_group_ensure(agency=agency)
+    agency.save(update_fields=["root_page", "collection", "staff_group"])
 
-    group, _ = Group.objects.get_or_create(name=agency_group_name(agency.code))
     if agency.root_page_id is not None:
         for codename in AGENCY_PAGE_PERMISSIONS:
             GroupPagePermission.objects.get_or_create(
@@ -109,6 +111,19 @@ def agency_sync_access(*, agency: Agency, section_parent: Page | None = None) ->
             collection=agency.collection,
             permission=Permission.objects.get(content_type__app_label=app_label, codename=codename),
         )
+    return group
+
+
+def _agency_staff_group_ensure(*, agency: Agency) -> Group:
+    """The agency's staff group, named after the agency (renamed with it); not saved here."""
+    name = agency_group_name(agency.name_zh)
+    group = agency.staff_group
+    if group is None:
+        group, _ = Group.objects.get_or_create(name=name)
+        agency.staff_group = group
+    elif group.name != name and not Group.objects.filter(name=name).exists():
+        group.name = name
+        group.save(update_fields=["name"])
     return group
 
 
@@ -140,10 +155,31 @@ def agency_staff_add(*, agency: Agency, user: User, title: str = "") -> AgencyMe
 
 @transaction.atomic
 def agency_staff_remove(*, agency: Agency, user: User) -> None:
+    """Take ``user`` off ``agency``'s staff: membership and group (and the role after the last)."""
     AgencyMembership.objects.filter(agency=agency, user=user).delete()
-    user.groups.remove(*Group.objects.filter(name=agency_group_name(agency.code)))
+    if agency.staff_group_id is not None:
+        user.groups.remove(agency.staff_group_id)
     if not AgencyMembership.objects.filter(user=user).exists():
         user_role_remove(user=user, role=Role.AGENCY_STAFF)
+
+
+@transaction.atomic
+def user_agencies_set(*, user: User, agencies: Iterable[Agency]) -> None:
+    """Put ``user`` on the staff of exactly ``agencies``.
+
+    The one way the admin's user form and the agency-staff screen change who works where: both
+    end in ``agency_staff_add`` / ``agency_staff_remove``, which write the membership (what the
+    agency's work, its answers due, reports and notices, follows) and the staff group (what
+    pages and media the person may edit) together, so the two never part.
+    """
+    wanted = {agency.pk: agency for agency in agencies}
+    for agency in wanted.values():
+        agency_staff_add(agency=agency, user=user)
+    held = Agency.objects.filter(
+        models.Q(memberships__user=user) | models.Q(staff_group__user=user)
+    ).distinct()
+    for agency in held.exclude(pk__in=wanted):
+        agency_staff_remove(agency=agency, user=user)
 
 
 # --- Work waiting for an agency -------------------------------------------------------------
@@ -162,5 +198,5 @@ def agency_staff_notify(*, agency: Agency, title: str, url: str) -> int:
     from .selectors import agency_staff_users
 
     return notifications_send(
-        users=agency_staff_users(agency), kind=AGENCY_TASK, title=title, url=url
+        users=agency_staff_users(agency), kind=AGENCY_TASK, title=title, url=url, duty=True
     )

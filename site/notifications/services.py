@@ -59,7 +59,13 @@ def _email_body(user: User, lines: list[str]) -> str:
     return "\n\n".join([*lines, "—", footer])
 
 
-def _email_message(user: User, subject: str, lines: list[str]) -> dict:
+def _email_message(user: User, subject: str, lines: list[str], *, duty: bool = False) -> dict:
+    if duty:  # part of the person's work: no unsubscribe link that would silence a deadline
+        footer = _(
+            "You receive this as staff of your agency on Minyi: it is part of your work and is "
+            "sent whatever your e-mail settings. Your administrator can change your duties."
+        )
+        return {"to": user.email, "subject": subject, "body": "\n\n".join([*lines, "—", footer])}
     return {
         "to": user.email,
         "subject": subject,
@@ -86,11 +92,14 @@ def notifications_send(
     email_subject: str | None = None,
     email_text: str = "",
     email_url: str | None = None,
+    duty: bool = False,
 ) -> int:
     """Tell these users something: an in-site notice, plus e-mail as each of them prefers.
 
     ``kind`` must be registered (:mod:`minyi.notifications.kinds`), else ``ValueError``. A
     :class:`~minyi.notifications.text.NotificationText` title is shown in each reader's language.
+    ``duty``: work for staff (an answer due, a colleague's approval): e-mailed at once whatever
+    their e-mail settings, without an unsubscribe link.
     """
     notification_kind_require(kind)
     stored_title, message = _title_and_message(title)
@@ -107,7 +116,7 @@ def notifications_send(
         user
         for user in recipients
         if user.email
-        and frequencies.get(user.pk, EmailFrequency.IMMEDIATE) == EmailFrequency.IMMEDIATE
+        and (duty or frequencies.get(user.pk, EmailFrequency.IMMEDIATE) == EmailFrequency.IMMEDIATE)
     ]
     immediate_ids = {user.pk for user in immediate}
     never_ids = {pk for pk, value in frequencies.items() if value == EmailFrequency.NEVER}
@@ -130,7 +139,7 @@ def notifications_send(
         lines = [str(email_text or title)]
         if email_url or url:
             lines.append(email_url or absolute_url(url))
-        _emails_queue([_email_message(user, subject, lines) for user in immediate])
+        _emails_queue([_email_message(user, subject, lines, duty=duty) for user in immediate])
     return len(recipients)
 
 

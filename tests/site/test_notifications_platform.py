@@ -130,3 +130,25 @@ def test_the_bell_counts_unread_on_any_page(client, make_user, home_page):
     client.force_login(user)
     html = client.get(reverse("accounts:profile")).content.decode()
     assert 'data-unread="1"' in html and 'href="/notifications/"' in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_staff_duties_are_emailed_whatever_the_settings_and_cannot_be_unsubscribed(
+    make_user, make_agency, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A clerk who once clicked 「停止接收所有電子郵件」 must still hear of a deadline."""
+    from minyi.agencies.services import agency_staff_add, agency_staff_notify
+    from minyi.notifications.services import email_frequency_set
+
+    clerk = make_user(display_name="王小明")
+    agency_staff_add(user=clerk, agency=make_agency("MOTC"))
+    email_frequency_set(user=clerk, frequency="never")
+    with django_capture_on_commit_callbacks(execute=True):
+        agency_staff_notify(
+            agency=clerk.agency_memberships.get().agency, title="有提議待回應", url="/"
+        )
+        notifications_send(users=[clerk], kind="agency_task", title="一般通知", url="/")
+    duty = [m for m in mailoutbox if "有提議待回應" in m.subject]
+    assert len(duty) == 1 and "List-Unsubscribe" not in duty[0].extra_headers
+    assert "職務通知" in duty[0].body and "/notifications/unsubscribe/" not in duty[0].body
+    assert not [m for m in mailoutbox if "一般通知" in m.subject]  # the setting still holds
