@@ -87,7 +87,13 @@ class AccountDeleteForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     confirm = forms.BooleanField(
-        label=gettext_lazy("I understand that my account cannot be restored."), required=True
+        label=gettext_lazy("I understand that my account cannot be restored."),
+        required=True,
+        error_messages={
+            "required": gettext_lazy(
+                "Tick the box to confirm that you understand your account cannot be restored."
+            )
+        },
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -87,6 +87,9 @@ def test_account_deletion_erases_identity_and_keeps_rows(client, make_user, make
     response = client.post(reverse("accounts:delete"), {"password": "wrong", "confirm": "on"})
     assert response.status_code == 200
     assert User.objects.get(pk=user.pk).is_active
+    # Without the box ticked: one plain sentence (not 「…無法復原。：必要欄位」).
+    html = client.post(reverse("accounts:delete"), {"password": "x"}).content.decode()
+    assert "請勾選下方方框，確認您了解帳號刪除後無法復原。" in html and "。：" not in html
 
     response = client.post(
         reverse("accounts:delete"), {"password": "correct-horse-battery-42", "confirm": "on"}

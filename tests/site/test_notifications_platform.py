@@ -132,7 +132,7 @@ def test_the_bell_counts_unread_on_any_page(client, make_user, home_page):
     assert 'data-unread="1"' in html and 'href="/notifications/"' in html
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_staff_duties_are_emailed_whatever_the_settings_and_cannot_be_unsubscribed(
     make_user, make_agency, mailoutbox, django_capture_on_commit_callbacks
 ):
