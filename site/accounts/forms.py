@@ -10,9 +10,24 @@ from .models import User
 from .validators import normalize_display_name, validate_display_name
 
 
-def clean_unique_display_name(value: str, *, exclude_pk: int | None = None) -> str:
+def clean_unique_display_name(value: str, *, user: User | None = None) -> str:
+    """A display name ``user`` (None when signing up) may take: valid, not an agency's, free."""
+    from minyi.agencies.selectors import agency_impersonated_by
+
     name = normalize_display_name(value)
     validate_display_name(name)
+    agency = agency_impersonated_by(name, user=user)
+    if agency is not None:
+        raise forms.ValidationError(
+            _(
+                "A display name cannot be or contain the name of a government agency "
+                "(%(agency)s): readers would take what you write for the agency's word. "
+                "Replies from an agency's staff are marked on the site."
+            )
+            % {"agency": agency.name_zh},
+            code="agency",
+        )
+    exclude_pk = user.pk if user is not None else None
     taken = User.objects.filter(display_name__iexact=name)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
@@ -57,9 +72,7 @@ class ProfileForm(forms.ModelForm):
         self.fields["display_name"].required = True
 
     def clean_display_name(self) -> str:
-        return clean_unique_display_name(
-            self.cleaned_data["display_name"], exclude_pk=self.instance.pk
-        )
+        return clean_unique_display_name(self.cleaned_data["display_name"], user=self.instance)
 
 
 class MobileNumberForm(forms.Form):

@@ -4,6 +4,10 @@ Wagtail's own forms require a first and a last name; on this site the real name 
 and private (see ``User``), and people appear under their display name. So an administrator
 can give someone a role without inventing a name, and sees and edits the display name there.
 
+The agency groups in the role list are how an administrator puts someone on an agency's staff:
+saving calls ``user_agencies_set``, the same service as the agency-staff screen, so the
+membership (the agency's work) follows the group (its pages).
+
 Wired in through ``AccountsUsersConfig`` (``apps.py``), which replaces ``wagtail.users`` in
 ``INSTALLED_APPS`` and names :class:`UserViewSet` as its ``user_viewset``.
 """
@@ -26,21 +30,52 @@ class _RealNameOptional(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        superuser = self.fields.get("is_superuser")
+        if superuser is not None:
+            # Wagtail calls it 「管理員」, like our 管理員 role below it: two different things.
+            superuser.label = _("Full administrative access (superuser)")
+            superuser.help_text = _(
+                "Everything in the admin, every agency and setting, whatever the roles say. "
+                "Keep it for very few people: the Administrator role below is what platform "
+                "administrators normally need."
+            )
         groups = self.fields.get("groups")
         if groups is not None:
-            # An agency's group is named by its code (「機關 MOTC 人員」): show the agency.
-            from minyi.agencies.models import Agency
-            from minyi.agencies.roles import agency_group_name
-
-            labels = {
-                agency_group_name(agency.code): _("Staff of %(agency)s") % {"agency": agency.name}
-                for agency in Agency.objects.only("code", "name_zh", "name_en")
-            }
-            groups.label_from_instance = lambda group: labels.get(group.name, group.name)
             groups.help_text = _(
-                "A role says what the person may do; an agency's staff group says whose pages "
-                "and programmes they may edit. Agency staff need both."
+                "A role says what the person may do. Ticking an agency's staff group puts the "
+                "person on its staff: they edit its pages and get its work (answers due, "
+                "reports, notices), with the Agency staff role; unticking it takes them off."
             )
+
+    def clean(self):
+        cleaned = super().clean()
+        from minyi.agencies.roles import Role
+
+        groups = cleaned.get("groups")
+        if (
+            groups is not None
+            and groups.filter(name=Role.AGENCY_STAFF.group_name).exists()
+            and not _agencies_of(groups).exists()
+        ):
+            self.add_error(
+                "groups", _("Agency staff work for an agency: tick that agency's staff group too.")
+            )
+        return cleaned
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if commit and "groups" in self.cleaned_data:
+            from minyi.agencies.services import user_agencies_set
+
+            # The agency groups ticked here decide the person's agencies, memberships included.
+            user_agencies_set(user=user, agencies=_agencies_of(self.cleaned_data["groups"]))
+        return user
+
+
+def _agencies_of(groups):
+    from minyi.agencies.models import Agency
+
+    return Agency.objects.filter(staff_group__in=groups)
 
 
 class AdminUserCreationForm(_RealNameOptional, UserCreationForm):

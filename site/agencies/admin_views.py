@@ -64,8 +64,10 @@ class AgencyStaffView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, form=None, **kwargs):
         agency_code = self.request.GET.get("agency", "")
+        # A deactivated account keeps its membership (reactivated, it works again) but gets no
+        # work meanwhile (``agency_staff_users``): it is listed last, marked as such.
         memberships = AgencyMembership.objects.select_related("agency", "user").order_by(
-            "agency__code", "user__display_name"
+            "agency__code", "-user__is_active", "user__display_name"
         )
         if agency_code:
             memberships = memberships.filter(agency__code=agency_code)

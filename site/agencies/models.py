@@ -54,6 +54,17 @@ class Agency(index.Indexed, models.Model):
         related_name="+",
         editable=False,
     )
+    # The group that carries the agency's page and collection permissions; the services keep
+    # its members and the memberships below in step (``agencies.services.user_agencies_set``).
+    staff_group = models.OneToOneField(
+        "auth.Group",
+        verbose_name=_("staff group"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="agency",
+        editable=False,
+    )
     staff = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         through="AgencyMembership",

@@ -39,6 +39,8 @@ _ROLE_LABELS = {
 }
 
 
-def agency_group_name(agency_code: str) -> str:
-    """The group that carries one agency's page and collection permissions."""
-    return f"機關 {agency_code} 人員"
+def agency_group_name(agency_name_zh: str) -> str:
+    """The name of the group that carries one agency's page and collection permissions: the
+    agency's Chinese name (「交通部 人員」), as the admin's group list and user form show it.
+    Code finds the group through ``Agency.staff_group``, never by this name."""
+    return f"{agency_name_zh} 人員"

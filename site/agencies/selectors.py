@@ -118,3 +118,31 @@ def user_is_citizen_only(user: User) -> bool:
 def agency_staff_users(agency: Agency) -> QuerySet[User]:
     """The active members of an agency's staff (administrators are not members)."""
     return User.objects.filter(is_active=True, agency_memberships__agency=agency).order_by("pk")
+
+
+def agency_impersonated_by(display_name: str, *, user: User | None = None) -> Agency | None:
+    """The agency a display name would pass for: one whose Chinese or English name or code it
+    is (whoever asks: an agency speaks through the badge on its staff's replies, not through a
+    name), or whose Chinese name it contains (「交通部客服」), unless ``user`` is on that
+    agency's staff (「交通部承辦人」)."""
+    from minyi.accounts.validators import display_name_key
+
+    key = display_name_key(display_name)
+    if not key:
+        return None
+    own: set[int] = set()
+    if user is not None and user.pk is not None:
+        own = set(user.agency_memberships.values_list("agency_id", flat=True))
+    for agency in Agency.objects.only("pk", "code", "name_zh", "name_en"):
+        chinese = display_name_key(agency.name_zh)
+        if key in {chinese, display_name_key(agency.code), display_name_key(agency.name_en)}:
+            return agency
+        if chinese and chinese in key and agency.pk not in own:
+            return agency
+    return None
+
+
+def agency_member_ids(agency: Agency) -> frozenset[int]:
+    """Everyone on the agency's staff, deactivated accounts too (what they wrote as the agency
+    stays the agency's)."""
+    return frozenset(agency.memberships.values_list("user_id", flat=True))

@@ -34,6 +34,13 @@ def create_agency_access(request, instance):
         agency_sync_access(agency=instance, section_parent=HomePage.objects.first())
 
 
+@hooks.register("after_edit_snippet")
+def rename_agency_access(request, instance):
+    # The staff group is named after the agency (「交通部 人員」): a renamed agency renames it.
+    if isinstance(instance, Agency):
+        agency_sync_access(agency=instance)
+
+
 @hooks.register("register_admin_urls")
 def agency_staff_urls():
     return [path("agency-staff/", admin_views.AgencyStaffView.as_view(), name="agency_staff")]
