@@ -11,7 +11,6 @@ from django.views.generic import TemplateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from minyi.forms import form_messages
-from minyi.publishing import publishable_texts
 from minyi.spreadsheets import csv_stream
 
 from .forms import AppealDecisionForm, ItemDecisionForm, QueueDecisionForm
@@ -19,6 +18,8 @@ from .models import Appeal, AppealOutcome, AuditAction, DecisionAction, Outcome
 from .rules import RULES
 from .selectors import (
     QUEUE_STATE_LABELS,
+    audit_export_header,
+    audit_export_rows,
     audit_log,
     audit_rows,
     moderation_consultations,
@@ -27,7 +28,7 @@ from .selectors import (
     moderation_queue,
     open_appeals,
 )
-from .services import appeal_decide, item_decide, personal_data_mask, user_is_moderator
+from .services import appeal_decide, item_decide, user_is_moderator
 from .targets import ITEM_STATE_LABELS, moderated_kind, moderated_kinds
 
 
@@ -54,6 +55,19 @@ def _instance(key: str):
     return get_object_or_404(kind.review_queryset().model._default_manager, pk=pk)
 
 
+def _kept_decision(data, errors: list[str]) -> dict:
+    """What the moderator chose in a decision form that failed, to show it again with the
+    errors (the page used to reload blank and the decision and note were lost)."""
+    return {
+        "action": data.get("action", ""),
+        "rule": data.get("rule", ""),
+        "note": data.get("note", ""),
+        "masked_text": data.get("masked_text", ""),
+        "items": data.getlist("items"),
+        "errors": errors,
+    }
+
+
 class QueueView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
     template_name = "moderation/admin/queue.html"
     page_title = gettext_lazy("Moderation queue")
@@ -76,9 +90,10 @@ class QueueView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
     def post(self, request):
         form = QueueDecisionForm(request.POST)
         if not form.is_valid():
-            for message in form_messages(form):
+            errors = form_messages(form)
+            for message in errors:
                 messages.error(request, message)
-            return redirect(request.get_full_path())
+            return self._again(_kept_decision(request.POST, errors))
         decision = form.decision()
         done, failed = 0, []
         for key in form.cleaned_data["items"]:
@@ -91,7 +106,12 @@ class QueueView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
             messages.success(request, _("%(count)d decisions recorded.") % {"count": done})
         for message in sorted(set(failed)):
             messages.error(request, message)
+        if failed and not done:  # nothing recorded: the same choices, to correct them
+            return self._again(_kept_decision(request.POST, sorted(set(failed))))
         return redirect(request.get_full_path())
+
+    def _again(self, kept: dict):
+        return self.render_to_response(self.get_context_data(kept=kept))
 
 
 class ItemsView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
@@ -118,6 +138,7 @@ class ItemsView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
             pk=filters["id"],
         )
         page = Paginator(items, 30).get_page(self.request.GET.get("p"))
+        kept = kwargs.pop("kept", {})  # a failed decision's choices, shown again on its item
         rows = []
         for instance in page.object_list:
             where = kind.where(instance) if kind.where else ("", "")
@@ -134,6 +155,7 @@ class ItemsView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
                     "where_title": where[0],
                     "where_url": where[1],
                     "url": kind.url(instance) if state == "visible" else "",
+                    "kept": kept if kept.get("item") == f"{kind.label}:{instance.pk}" else {},
                 }
             )
         query = self.request.GET.copy()
@@ -164,8 +186,9 @@ class ItemsView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
         except ValidationError as error:
             for message in error.messages:
                 messages.error(request, message)
-        else:
-            messages.success(request, _("The decision was recorded and the author told."))
+            kept = {**_kept_decision(request.POST, error.messages), "item": form.data.get("item")}
+            return self.render_to_response(self.get_context_data(kept=kept))
+        messages.success(request, _("The decision was recorded and the author told."))
         return redirect(request.get_full_path())
 
 
@@ -227,56 +250,12 @@ class AuditLogView(ModeratorOnly, WagtailAdminTemplateMixin, TemplateView):
         )
 
 
-class _PublishedText:
-    """The text as published now of an audited item ("" when it is not visible), remembered."""
-
-    def __init__(self) -> None:
-        self._texts: dict[tuple[str, int], str] = {}
-
-    def of(self, label: str, pk: int) -> str:
-        if (label, pk) not in self._texts:
-            try:
-                self._texts[(label, pk)] = publishable_texts(label, [pk]).get(pk, "")
-            except LookupError:  # a kind without a public text
-                self._texts[(label, pk)] = ""
-        return self._texts[(label, pk)]
-
-
 def _audit_csv(request) -> HttpResponse:
-    """The audit log as a file. A file leaves the platform, so it carries the states and the
-    text as published now, never the text a moderator removed (that stays on screen, in the
-    admin, for appeals); notes are masked for personal data like any published text."""
+    """The audit log as a file, worded as the screen words it (see audit_export_rows)."""
     filters = {key: request.GET.get(key, "") for key in ("action", "object_key")}
-    published = _PublishedText()
-    header = [
-        "time",
-        "actor",
-        "action",
-        "item",
-        "rule",
-        "note",
-        "state_before",
-        "state_after",
-        "text_published_now",
-    ]
-
-    def rows():
-        for entry in audit_log(**filters).iterator(chunk_size=500):
-            label = f"{entry.content_type.app_label}.{entry.content_type.model}"
-            yield [
-                entry.created_at.isoformat(),
-                entry.actor.email if entry.actor else "system",
-                entry.action,
-                f"{label}:{entry.object_id}",
-                entry.rule,
-                personal_data_mask(text=entry.note or ""),
-                (entry.before or {}).get("state", ""),
-                (entry.after or {}).get("state", ""),
-                published.of(label, entry.object_id),
-            ]
-
     response = StreamingHttpResponse(
-        csv_stream(header, rows()), content_type="text/csv; charset=utf-8"
+        csv_stream(audit_export_header(), audit_export_rows(**filters)),
+        content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="moderation-audit-log.csv"'
     return response

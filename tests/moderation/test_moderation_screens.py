@@ -65,7 +65,7 @@ def test_metrics_say_what_waits_as_the_queue_counts_it(client, held_comment, mod
     assert "<dt>待審核員審核</dt>" not in html  # no longer reads as a waiting item
 
 
-def test_audit_log_shows_minguo_times_and_the_csv_keeps_iso(client, held_comment, moderator):
+def test_audit_log_shows_minguo_times_and_the_csv_adds_taipei_iso(client, held_comment, moderator):
     client.force_login(moderator)
     url = reverse("moderation_admin:audit_log")
     html = client.get(url).content.decode()
@@ -76,8 +76,8 @@ def test_audit_log_shows_minguo_times_and_the_csv_keeps_iso(client, held_comment
     assert f'datetime="{iso_value(entry.created_at)}"' in html
     assert not re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}", html)  # no Western timestamp
     exported = b"".join(client.get(url, {"format": "csv"}).streaming_content).decode()
-    rows = list(csv.reader(io.StringIO(exported)))
-    assert entry.created_at.isoformat() in rows[1]
+    rows = list(csv.reader(io.StringIO(exported.lstrip("\ufeff"))))
+    assert rows[1][:2] == [format_minguo_datetime(entry.created_at), iso_value(entry.created_at)]
 
 
 def test_the_appeal_reads_with_a_full_width_colon(client, held_comment, moderator, make_user):

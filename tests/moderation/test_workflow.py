@@ -110,11 +110,11 @@ def test_three_reports_hide_an_item_and_a_moderator_restores_it(
     export = client.get(reverse("moderation_admin:audit_log") + "?format=csv")
     body = b"".join(export.streaming_content).decode("utf-8")
     assert body.startswith("\ufeff")
-    assert body.count("report") >= 3
+    assert body.count("民眾檢舉") >= 3
     rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff"))))
-    approve = next(row for row in rows if row[2] == "decide-approve")
+    approve = next(row for row in rows if row[3] == "審核員核准公開")
     # A file leaves the platform: states, and the text as published now (never removed text).
-    assert approve[6:9] == ["hidden", "visible", "這條規定不合理。"]
+    assert approve[8:11] == ["已隱藏", "公開中", "這條規定不合理。"]
 
 
 def test_screening_holds_are_in_the_audit_log(make_consultation, make_user):
