@@ -5,7 +5,8 @@ Definitions (the report page repeats them for readers):
 
 * **comments** in stance, sentiment, section and campaign figures are the *published top-level*
   comments (replies carry no stance; held, rejected, hidden and withdrawn comments are counted
-  under moderation only);
+  under moderation only); **public replies** are published replies under a published comment
+  (the consultation page shows no reply of a comment it does not show);
 * **participants** are the distinct people who commented (any state), wrote a statement or voted;
 * **per day** counts what was submitted that day (Asia/Taipei), whatever its moderation; votes are
   dated by their latest change;
@@ -73,6 +74,17 @@ def published_top_level(comments: list[dict]) -> list[dict]:
     return [c for c in comments if c["state"] == "published" and c["parent_id"] is None]
 
 
+def public_replies(comments: list[dict]) -> list[dict]:
+    """Replies the public sees: published, under a published comment (the consultation page
+    shows no reply of a hidden, held or withdrawn comment, an agency's reply included)."""
+    published = {c["id"] for c in comments if c["state"] == "published"}
+    return [
+        c
+        for c in comments
+        if c["parent_id"] and c["id"] in published and c["parent_id"] in published
+    ]
+
+
 def stance_counts(comments: list[dict]) -> dict[str, int]:
     counts = Counter(c["stance"] for c in comments)
     return {s: counts.get(s, 0) for s in STANCES}
@@ -126,7 +138,7 @@ def participation(inputs: ReportInputs) -> dict:
         "voters": len(voters),
         "comments_submitted": sum(1 for c in comments if c["parent_id"] is None),
         "comments": len(published),
-        "replies": sum(1 for c in comments if c["parent_id"] and c["state"] == "published"),
+        "replies": len(public_replies(comments)),
         "statements": sum(1 for s in inputs.statements if s["in_groups"]),
         "statements_submitted": len(inputs.statements),
         "votes": len(inputs.vote_values),

@@ -1,4 +1,5 @@
-"""Exports of a stored report: CSV per table (UTF-8 with BOM, for Excel), XLSX, the response
+"""Exports of a stored report: CSV per table (UTF-8 with BOM, for Excel; ISO days, for
+machines), XLSX (days as the page writes them), the response
 table as XLSX and as Word-compatible HTML, a self-contained HTML file and PDF (headless
 Chromium, which embeds the fonts it uses)."""
 
@@ -13,9 +14,10 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from minyi.home.dates import format_reader_date
 from minyi.spreadsheets import csv_document, spreadsheet_safe
 
-from .presentation import Table
+from .presentation import Table, iso_day
 
 PDF_TIMEOUT_SECONDS = 120
 
@@ -35,6 +37,13 @@ def _sheet_title(text: str, used: set[str]) -> str:
     return title
 
 
+def _sheet_value(value):
+    """A cell as the workbook's reader gets it: an ISO day (``2026-12-06``) in the reader's
+    calendar as the page and the PDF write it (「115年12月6日」); citizen text made safe."""
+    day = iso_day(value)
+    return format_reader_date(day) if day is not None else spreadsheet_safe(value)
+
+
 def _write_sheet(sheet, table: Table, *, widths: dict[int, int] | None = None) -> None:
     from openpyxl.styles import Alignment, Font
 
@@ -42,7 +51,7 @@ def _write_sheet(sheet, table: Table, *, widths: dict[int, int] | None = None) -
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in table.rows:
-        sheet.append([spreadsheet_safe(v) for v in row])
+        sheet.append([_sheet_value(v) for v in row])
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, str) and cell.value.startswith("="):

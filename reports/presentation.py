@@ -19,16 +19,16 @@ from minyi.charts import layout as chart_layout
 from minyi.home.dates import english_now, format_english_date, format_minguo_date
 from minyi.numbers import format_figure, format_percent
 
-from .schema import ReportData, SectionRow, Social
+from .schema import Moderation, ReportData, SectionRow, Social
 from .selectors import (
     action_label,
     adoption_decision_label,
-    comment_state_label,
+    item_state_label,
+    item_state_of,
     outcome_label,
     rule_title,
     sentiment_label,
     stance_label,
-    statement_state_label,
 )
 
 STANCE_COLOURS = {"support": "#1d6b3a", "oppose": "#a32a1c", "suggest": "#5b6770"}
@@ -44,10 +44,72 @@ MAX_ROWS_ON_PAGE = 50  # longer tables are cut on the page (the CSV and XLSX hav
 
 def prose_day(iso: str) -> str:
     """An ISO day as the sentences around a chart write dates: 民國 in Chinese. (The tables'
-    rows keep ISO days for the CSV and spreadsheet exports; the page shows them as the
-    site's dates, see ``Table.cells``.)"""
+    rows keep ISO days for the CSV export; the page (``Table.cells``) and the workbook
+    (``exports``) show them as the site's dates.)"""
     day = date.fromisoformat(iso)
     return format_english_date(day) if english_now() else format_minguo_date(day)
+
+
+# --- the models and methods a version rests on ------------------------------------------------
+
+
+def _method_stage_names() -> dict[str, str]:
+    return {
+        "sentiment": _("Tone model"),
+        "segmenter": _("Word segmentation"),
+        "keywords": _("Keywords"),
+        "summary": _("Summaries"),
+        "opinion_groups": _("Opinion groups"),
+        "near_duplicates": _("Near-duplicate detection"),
+        "report_schema": _("Report data format"),
+    }
+
+
+def _described(stage: str, stored: Any) -> str:
+    """What a stage's stored record (an English technical line, kept as it was written for
+    reproducing the figures) means, in the reader's language; the record itself when it does
+    not have the expected form."""
+    text = str(stored)
+    if stage == "segmenter" and (found := re.search(r"@(\w+)", text)):
+        return _("jieba with its Traditional Chinese dictionary (dictionary %(version)s)") % {
+            "version": found.group(1)
+        }
+    if stage == "keywords":
+        return _("TF-IDF and TextRank keywords of each comment, added up per section")
+    if stage == "summary":
+        return _("the sentences closest to the centre (TF-IDF) of the comments")
+    if stage == "opinion_groups" and (found := re.search(r"k=(\d+)-(\d+).*min_votes=(\d+)", text)):
+        low, high, votes = found.groups()
+        return _(
+            "the Pol.is method: votes reduced to two dimensions (PCA), %(low)s to %(high)s "
+            "groups by k-means, the number chosen by silhouette; people with fewer than "
+            "%(votes)s votes are left out"
+        ) % {"low": low, "high": high, "votes": votes}
+    if stage == "near_duplicates" and (found := re.search(r">=\s*([\d.]+)", text)):
+        return _(
+            "MinHash-LSH on runs of 5 characters; comments at least %(threshold)s alike "
+            "(Jaccard) count as copies of one another"
+        ) % {"threshold": found.group(1)}
+    if stage == "report_schema":
+        return _("version %(version)s") % {"version": text}
+    return text
+
+
+def method_lines(model_versions: dict) -> list[tuple[str, str]]:
+    """(stage, what it is) for each model and method a version rests on, in the reader's
+    language: the report page and the workbook's 「關於本報告」 sheet list these."""
+    names = _method_stage_names()
+    lines = []
+    for stage, stored in model_versions.items():
+        if isinstance(stored, dict):  # the tone model(s): name → comments read with it
+            text = "、".join(
+                _("%(model)s (%(n)s comments)") % {"model": model, "n": on_page(count)}
+                for model, count in stored.items()
+            ) or _("no comment analysed yet")
+        else:
+            text = _described(stage, stored)
+        lines.append((names.get(stage, stage), text))
+    return lines
 
 
 def percent(share: float) -> str:
@@ -413,6 +475,42 @@ def _campaign_tables(data: ReportData) -> list[Table]:
     return found
 
 
+# The states a moderation table and its sentence list, in this order (the screens' words).
+ITEM_STATES = ("visible", "held", "hidden", "rejected", "withdrawn")
+NOT_PUBLIC = ("held", "hidden", "rejected")
+
+
+def moderation_states(mod: Moderation) -> dict[str, dict[str, int]]:
+    """kind → item state → count: the stored states (``published``, ``accepted``…) in the words
+    moderators' screens use, so that the table and the sentence above it say the same."""
+    out: dict[str, dict[str, int]] = {}
+    stored_states = {"comment": mod["comment_states"], "statement": mod["statement_states"]}
+    for kind, stored in stored_states.items():
+        counts: dict[str, int] = {}
+        for code, n in stored.items():
+            state = item_state_of(kind, code)
+            counts[state] = counts.get(state, 0) + n
+        if counts:
+            order = {state: i for i, state in enumerate(ITEM_STATES)}
+            out[kind] = dict(sorted(counts.items(), key=lambda e: order.get(e[0], len(order))))
+    return out
+
+
+def moderation_not_public(data: ReportData) -> str:
+    """The section's first sentence: what is not public at the cut-off, by the same states and
+    words as the table 「Where submissions stand now」 (the sentence said 「held: 0」 beside a
+    table that listed a hidden comment)."""
+    totals = dict.fromkeys(NOT_PUBLIC, 0)
+    for states in moderation_states(data["moderation"]).values():
+        for state in NOT_PUBLIC:
+            totals[state] += states.get(state, 0)
+    parts = [
+        _("%(state)s: %(count)s") % {"state": item_state_label(state), "count": on_page(n)}
+        for state, n in totals.items()
+    ]
+    return _("Not public at the data cut-off: %(states)s.") % {"states": _("; ").join(parts)}
+
+
 def _moderation_tables(data: ReportData) -> list[Table]:
     """What moderation held, hid and rejected."""
     found: list[Table] = []
@@ -437,7 +535,6 @@ def _moderation_tables(data: ReportData) -> list[Table]:
             _("Submissions by house rule"),
             [
                 _("Rule"),
-                _("Code"),
                 _("Submissions"),
                 outcome_label("publish"),
                 outcome_label("publish_masked"),
@@ -447,7 +544,6 @@ def _moderation_tables(data: ReportData) -> list[Table]:
             [
                 [
                     rule_title(r["rule"]),
-                    r["rule"],
                     r["total"],
                     r["publish"],
                     r["publish_masked"],
@@ -456,7 +552,7 @@ def _moderation_tables(data: ReportData) -> list[Table]:
                 ]
                 for r in mod["rules"]
             ],
-            numeric={2, 3, 4, 5, 6},
+            numeric={1, 2, 3, 4, 5},
         )
     )
     found.append(
@@ -482,12 +578,9 @@ def _moderation_tables(data: ReportData) -> list[Table]:
             _("Where submissions stand now"),
             [_("Kind"), _("State"), _("Count")],
             [
-                [kinds["comment"], comment_state_label(s), n]
-                for s, n in mod["comment_states"].items()
-            ]
-            + [
-                [kinds["statement"], statement_state_label(s), n]
-                for s, n in mod["statement_states"].items()
+                [kinds[kind], item_state_label(state), n]
+                for kind, states in moderation_states(mod).items()
+                for state, n in states.items()
             ],
             numeric={2},
         )
@@ -1093,9 +1186,10 @@ def _moderation_charts(data: ReportData) -> dict[str, Chart]:
             _(
                 "Submissions screened automatically: %(total)s (a new text and each edit count "
                 "once); screening held %(held)s for a moderator and rejected %(rejected)s. "
-                "Moderators' later decisions are in the figures above."
+                "What moderators decided afterwards is in the table “%(decisions)s” below."
             )
             % {
+                "decisions": _("Moderators' decisions"),
                 "total": on_page(sum(outcome_totals.values())),
                 "held": on_page(outcome_totals.get("hold", 0)),
                 "rejected": on_page(outcome_totals.get("reject", 0)),

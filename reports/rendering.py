@@ -49,10 +49,12 @@ def report_context(request: HttpRequest, consultation, report: Report) -> dict:
         "groups": data["opinion_groups"],
         "campaigns": data["campaigns"],
         "moderation": data["moderation"],
+        "moderation_not_public": presentation.moderation_not_public(data),
         "social": data["social"],
         "summary": data["summary"],
         "agency_decided": presentation.agency_decided(data),
         "model_versions": report.model_versions,
+        "method_lines": presentation.method_lines(report.model_versions or {}),
         "can_see_drafts": user_can_see_drafts(user=request.user, consultation=consultation),
         "can_publish": user_can_publish(user=request.user, consultation=consultation),
     }

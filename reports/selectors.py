@@ -12,16 +12,18 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minyi.accounts.models import User
 from minyi.agencies.roles import Role
-from minyi.agencies.selectors import user_can_manage_agency, user_has_role
+from minyi.agencies.selectors import agencies_for_user, user_can_manage_agency, user_has_role
 from minyi.publishing import publishable_texts
 from participation.models import (
     Comment,
     ConsultationPage,
     ConsultationResponse,
+    ConsultationStatus,
     Participant,
     Petition,
     PetitionModeration,
@@ -216,6 +218,21 @@ def _analyses(model, pks) -> dict[int, dict]:
     }
 
 
+def public_comment_texts(comments: list[tuple[int, int | None]]) -> dict[int, str]:
+    """pk → text of the ``(pk, parent pk)`` comments the public sees now: published, and for
+    a reply its comment too (the consultation page shows replies only under a published
+    comment, so a reply under a hidden one is not public, even an agency's)."""
+    parent_of = dict(comments)
+    texts = publishable_texts("participation.comment", list(parent_of))
+    outside = {p for p in parent_of.values() if p is not None and p not in parent_of}
+    public_parents = set(texts) | set(publishable_texts("participation.comment", outside))
+    return {
+        pk: text
+        for pk, text in texts.items()
+        if parent_of[pk] is None or parent_of[pk] in public_parents
+    }
+
+
 def report_inputs(*, consultation: ConsultationPage, cutoff: datetime) -> ReportInputs:
     tz = local_tz()
     sections = [
@@ -234,8 +251,8 @@ def report_inputs(*, consultation: ConsultationPage, cutoff: datetime) -> Report
             "pk", "section_id", "parent_id", "author_id", "stance", "state", "created_at"
         )
     )
-    # Only what is published now is read with its words; the rest counts in figures only.
-    bodies = publishable_texts("participation.comment", [row["pk"] for row in comment_rows])
+    # Only what the public sees now is read with its words; the rest counts in figures only.
+    bodies = public_comment_texts([(row["pk"], row["parent_id"]) for row in comment_rows])
     analyses = _analyses(Comment, list(bodies))
     comments = []
     for row in comment_rows:
@@ -458,12 +475,12 @@ def comment_readings(*, consultation: ConsultationPage) -> list[dict]:
         .select_related("section")
         .order_by("-created_at", "-pk")
     )
-    texts = publishable_texts("participation.comment", [c.pk for c in comments])
+    texts = public_comment_texts([(c.pk, c.parent_id) for c in comments])
     readings = _analyses(Comment, list(texts))
     rows = []
     for comment in comments:
         if comment.pk not in texts:
-            continue  # not published now: no words, no reading
+            continue  # not public now: no words, no reading
         reading = readings.get(comment.pk)
         rows.append(
             {
@@ -514,16 +531,25 @@ def rule_title(code: str) -> str:
     return rule.title_zh if rule else code
 
 
-def comment_state_label(code: str) -> str:
-    from participation.models import CommentState
-
-    return str(CommentState(code).label) if code in CommentState.values else code
+# The kinds a report counts, by the keys its moderation figures use.
+_STATE_KINDS = {"comment": "participation.comment", "statement": "participation.statement"}
 
 
-def statement_state_label(code: str) -> str:
-    from participation.models import ModerationState
+def item_state_of(kind: str, code: str) -> str:
+    """A stored state (``published``, ``accepted``…) of a report's ``comment`` or ``statement``
+    as moderation names it for every kind (``visible``, ``held``, ``hidden``, ``rejected``,
+    ``withdrawn``); an unknown code is returned as it is."""
+    from moderation.targets import moderated_kind
 
-    return str(ModerationState(code).label) if code in ModerationState.values else code
+    values = moderated_kind(_STATE_KINDS[kind]).state_values or {}
+    return next((state for state, codes in values.items() if code in codes), code)
+
+
+def item_state_label(state: str) -> str:
+    """The words moderators' screens use for an item state (「已隱藏」, 「暫緩待審」)."""
+    from moderation.targets import ITEM_STATE_LABELS
+
+    return str(ITEM_STATE_LABELS[state]) if state in ITEM_STATE_LABELS else state
 
 
 def adoption_decision_labels() -> list[str]:
@@ -562,3 +588,60 @@ def consultation_get(pk: int) -> ConsultationPage:
 def consultation_stream(consultation_id: int) -> str:
     """The consultation's live stream (its cached pages key on its version)."""
     return ConsultationPage.stream_of(consultation_id)
+
+
+# --- the admin's 「決策報告」 list and home panel ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConsultationReports:
+    consultation: ConsultationPage
+    status: ConsultationStatus
+    latest: Report | None  # the newest version, draft or published
+    published: Report | None  # the newest published version
+    versions: int
+
+
+def user_may_read_reports(user: User) -> bool:
+    """Analysts, agency staff and administrators: those who see reports' drafts
+    (user_can_see_drafts) for at least one consultation."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    # By role, which the request has read already (the admin menu asks on every page); agency
+    # staff hold their agency's membership with the role (minyi.agencies.services).
+    readers = (Role.ANALYST, Role.AGENCY_STAFF, Role.ADMINISTRATOR)
+    return user.is_superuser or any(user_has_role(user, role) for role in readers)
+
+
+def consultations_with_reports(
+    *, user: User, closed_only: bool = False
+) -> list[ConsultationReports]:
+    """The live consultations whose reports ``user`` may read (every one for analysts, their
+    agencies' for staff), the most recently closing first, each with its newest reports."""
+    if not user_may_read_reports(user):
+        return []
+    now = timezone.now()
+    consultations = ConsultationPage.objects.live().select_related("agency")
+    if not user_has_role(user, Role.ANALYST):
+        consultations = consultations.filter(agency__in=agencies_for_user(user))
+    if closed_only:
+        consultations = consultations.filter(closes_at__lte=now)
+    consultations = list(consultations.order_by("-closes_at", "-pk"))
+    reports: dict[int, list[Report]] = {}
+    for report in (
+        Report.objects.filter(consultation__in=consultations).defer("data").order_by("-version")
+    ):
+        reports.setdefault(report.consultation_id, []).append(report)
+    rows = []
+    for consultation in consultations:
+        versions = reports.get(consultation.pk, [])
+        rows.append(
+            ConsultationReports(
+                consultation=consultation,
+                status=consultation.status_at(now),
+                latest=versions[0] if versions else None,
+                published=next((r for r in versions if r.published), None),
+                versions=len(versions),
+            )
+        )
+    return rows

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from minyi.home.dates import format_reader_date
+from minyi.home.dates import english_now, format_reader_date, iso_value
 from minyi.private_files import private_storage
 
 from . import exports, presentation
@@ -240,22 +240,14 @@ def _moment(value) -> str:
     """For people in the reader's calendar, with the exact ISO time kept for machines."""
     if not value:
         return ""
-    return f"{format_reader_date(value, with_time=True)} ({value.isoformat()})"
+    return f"{format_reader_date(value, with_time=True)} ({iso_value(value)})"  # Taipei, +08:00
 
 
 def _models_text(versions: dict) -> str:
-    """The stages and their model versions as the HTML report lists them, one per line (the
-    sheet showed the raw JSON)."""
-    lines = []
-    for name, version in versions.items():
-        if isinstance(version, dict):
-            counted = "、".join(
-                _("%(model)s (%(n)s comments)") % {"model": model, "n": count}
-                for model, count in version.items()
-            )
-            version = counted or _("no comment analysed yet")
-        lines.append(f"{name}: {version}")
-    return "\n".join(lines)
+    """The stages and what they are, as the report page lists them, one per line (the sheet
+    showed the raw JSON, then the English technical records)."""
+    colon = ": " if english_now() else "："
+    return "\n".join(f"{stage}{colon}{text}" for stage, text in presentation.method_lines(versions))
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

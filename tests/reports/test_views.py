@@ -219,7 +219,20 @@ def test_xlsx_has_every_table(client, generated):
     # The first sheet reads as the HTML report does: 民國 times, models by stage, no JSON.
     about = {row[0].value: row[1].value for row in book.worksheets[0].iter_rows()}
     assert re.match(r"\d{3}年\d{1,2}月\d{1,2}日 \d{2}:\d{2} \(20\d\d-", about["產生時間"])
-    assert "{" not in about["模型"] and "sentiment: " in about["模型"]
+    assert re.search(r"\(20\d\d-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00\)$", about["產生時間"])
+    assert "{" not in about["模型"] and "sentiment" not in about["模型"]
+    # One line per stage, named and described in Chinese (it was the English records).
+    lines = about["模型"].split("\n")
+    assert lines[0] == "語氣判讀模型：test-model-2（6 則意見）、test-model-1（6 則意見）"
+    assert all(re.match(r"[\u4e00-\u9fff]+：", line) for line in lines), lines
+    for english in ("per comment", "over segmented", "method:", "shingles", "by silhouette"):
+        assert english not in about["模型"]
+    assert "分成 2 至 5 群" in about["模型"] and "少於 7 票" in about["模型"]
+    # Days as the page and the PDF write them (民國), not ISO.
+    per_day = book.worksheets[1 + list(expected).index("per_day")]
+    days = [c.value for c in per_day["A"]][1:]
+    expected_days = [d["date"] for d in generated["report"].data["summary"]["per_day"]]
+    assert days == [f"{int(d[:4]) - 1911}年{int(d[5:7])}月{int(d[8:])}日" for d in expected_days]
 
 
 def test_response_table_exports(client, generated):
