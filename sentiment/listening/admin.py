@@ -65,6 +65,61 @@ SOURCE_SETTINGS_HELP = [
 ]
 
 
+# What each setting may hold: a whole number of at least 1, a number of at least 0, text, one of
+# some words, or an object (the upload mapping, which the upload page writes).
+_COUNT, _NUMBER, _TEXT, _OBJECT = "count", "number", "text", "object"
+#: The settings each kind of source reads (base_url: a mirror of the site, for tests).
+SOURCE_SETTINGS: dict[str, dict[str, object]] = {
+    SourceKind.PTT: {
+        "max_pages": _COUNT,
+        "revisit_days": _NUMBER,
+        "revisit_limit": _COUNT,
+        "base_url": _TEXT,
+    },
+    SourceKind.DCARD: {"limit": _COUNT, "base_url": _TEXT},
+    SourceKind.FACEBOOK: {"access_token": _TEXT, "max_pages": _COUNT, "base_url": _TEXT},
+    SourceKind.RSS: {},
+    SourceKind.UPLOAD: {"format": ("csv", "jsonl"), "mapping": _OBJECT},
+}
+COMMON_SETTINGS = {"min_interval_seconds": _NUMBER}
+
+
+def _setting_error(key: str, rule, value) -> str:
+    """Why ``value`` cannot be setting ``key`` ("" when it can)."""
+    if rule == _COUNT and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        return _("“%(key)s” must be a whole number of 1 or more, e.g. 3.") % {"key": key}
+    if rule == _NUMBER and (
+        isinstance(value, bool) or not isinstance(value, int | float) or value < 0
+    ):
+        return _("“%(key)s” must be a number of 0 or more, e.g. 3.") % {"key": key}
+    if rule == _TEXT and not isinstance(value, str):
+        return _("“%(key)s” must be text in double quotes.") % {"key": key}
+    if rule == _OBJECT and not isinstance(value, dict):
+        return _('“%(key)s” must be an object in braces, e.g. {"text": "內容"}.') % {"key": key}
+    if isinstance(rule, tuple) and value not in rule:
+        return _("“%(key)s” must be one of: %(values)s.") % {"key": key, "values": "、".join(rule)}
+    return ""
+
+
+def source_settings_errors(kind: str, config: dict) -> list[str]:
+    """What is wrong with the other settings of a source of ``kind``, in words."""
+    accepted = {**SOURCE_SETTINGS.get(kind, {}), **COMMON_SETTINGS}
+    errors = []
+    for key, value in config.items():
+        if key not in accepted:
+            errors.append(
+                _("A %(kind)s source has no setting “%(key)s”. Its settings: %(keys)s.")
+                % {
+                    "kind": SourceKind(kind).label if kind in SourceKind.values else kind,
+                    "key": key,
+                    "keys": "、".join(k for k in accepted if k != "base_url"),
+                }
+            )
+        elif message := _setting_error(key, accepted[key], value):
+            errors.append(message)
+    return errors
+
+
 class BooleanYesNoColumn(BooleanColumn):
     """A tick or a cross, named 是 / 否 for screen readers (Wagtail's says True / False)."""
 
@@ -105,9 +160,14 @@ class ListeningSourceForm(WagtailAdminModelForm):
             self.initial["target"] = config.get(key, "")
             self.initial["config"] = {k: v for k, v in config.items() if k != key}
         if "config" in self.fields:
-            self.fields["config"].label = _("Other settings (JSON)")
-            self.fields["config"].help_text = _(
-                "A JSON object; what each kind accepts is listed above. {} when none."
+            config_field = self.fields["config"]
+            config_field.required = False
+            config_field.label = _("Other settings (optional, JSON)")
+            config_field.help_text = _(
+                'Most sources need none: leave {} as it is. To change a default, write the setting as in the examples above, e.g. {"max_pages": 5} (names and text in double quotes, separated by commas).'  # noqa: E501
+            )
+            config_field.error_messages["invalid"] = _(
+                'The other settings are not written correctly: write them as in the examples above, e.g. {"max_pages": 5}, with double quotes, or {} for none.'  # noqa: E501
             )
 
     def clean(self):
@@ -118,12 +178,15 @@ class ListeningSourceForm(WagtailAdminModelForm):
             config = {}
         if not isinstance(config, dict):
             self.add_error(
-                "config", _('Write the settings as one JSON object, e.g. {"limit": 30}.')
+                "config",
+                _('Write the settings as one JSON object, e.g. {"limit": 30}.'),
             )
             return cleaned
         key = SOURCE_TARGET_KEYS.get(kind)
         target = (cleaned.get("target") or str(config.get(key) or "")).strip()
         config = {k: v for k, v in config.items() if k not in SOURCE_TARGET_KEYS.values()}
+        for message in source_settings_errors(kind, config) if kind else []:
+            self.add_error("config", message)
         if key:
             if not target:
                 self.add_error("target", _("Say what this source reads."))

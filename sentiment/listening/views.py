@@ -19,7 +19,6 @@ from sentiment.models import Source, SourceKind, Topic
 
 from . import charts
 from .connectors import ConnectorError
-from .connectors.upload import FIELDS
 from .forms import UploadFileForm, UploadMappingForm
 from .panels import topic_panels
 from .selectors import (
@@ -178,7 +177,7 @@ def topic_export(request: HttpRequest, topic_id: int, fmt: str) -> HttpResponse:
 def source_upload(request: HttpRequest, source_id: int) -> HttpResponse:
     """Two steps: choose a file (its columns are read), then map columns to fields and ingest."""
     source = get_object_or_404(Source, pk=source_id, kind=SourceKind.UPLOAD)
-    context = {"source": source, "fields": FIELDS, "error": "", "columns": []}
+    context = {"source": source, "error": "", "mapping_form": None}
     session_key = f"listening_upload_{source.pk}"
     if request.method == "POST" and "file" in request.FILES:
         form = UploadFileForm(request.POST, request.FILES)
@@ -188,17 +187,22 @@ def source_upload(request: HttpRequest, source_id: int) -> HttpResponse:
         except ConnectorError as error:
             context["error"] = str(error)
         else:
-            request.session[session_key] = path
-            mapping = (source.config or {}).get("mapping") or {}
-            context.update(columns=columns, mapping=mapping)
+            request.session[session_key] = {"path": path, "columns": columns}
+            remembered = (source.config or {}).get("mapping") or {}
+            context["mapping_form"] = UploadMappingForm(columns=columns, mapping=remembered)
         return render(request, "sentiment/listening/upload.html", context)
     if request.method == "POST":
-        path = request.session.pop(session_key, None)
+        stored = request.session.get(session_key) or {}
+        path = stored.get("path") if isinstance(stored, dict) else None
         if not path or not Path(path).exists():
+            request.session.pop(session_key, None)
             context["error"] = _("The uploaded file is missing; choose it again.")
             return render(request, "sentiment/listening/upload.html", context)
-        form = UploadMappingForm(request.POST)
-        form.is_valid()  # every column is optional here; the import checks text and date
+        form = UploadMappingForm(request.POST, columns=stored.get("columns") or [])
+        if not form.is_valid():  # text or date not chosen: the same file, mapped again
+            context["mapping_form"] = form
+            return render(request, "sentiment/listening/upload.html", context)
+        request.session.pop(session_key, None)
         upload_ingest_start(source=source, path=path, mapping=form.mapping())
         return redirect(reverse("listening:source_upload", args=[source.pk]) + "?queued=1")
     context["queued"] = request.GET.get("queued") == "1"

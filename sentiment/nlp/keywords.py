@@ -13,7 +13,8 @@ whole, by three rules applied in order:
    for :meth:`KeywordExtractor.corpus_keywords`).
 
 Punctuation, numbers alone, placeholders (⟨URL⟩, ⟨@⟩), emoji, stop words and single-character
-function words never become keywords.
+function words never become keywords, and neither does any part of a masked personal datum
+(A12****789, 0912-***-678, **** 1111: what moderation's personal-data masking writes).
 """
 
 from __future__ import annotations
@@ -122,6 +123,47 @@ def _drop_placeholders(tokens: list[str]) -> list[str]:
     return out
 
 
+# Personal-data masking (moderation.screening.personal_data) writes asterisks over the hidden
+# characters and keeps a few visible ones: A12****789, 0912-***-678, (02)****-*789, ****
+# 1111, 松仁路**巷**號. The visible parts are fragments of someone's number, never a topic.
+_MASK_MARK = "**"
+# Between the parts of one masked value: separators and the masks' lone asterisks.
+_MASK_JOINER_RE = re.compile(r"^[\-.()#/+:*]+$")
+# A visible part: letters and digits with at least one digit (A12, AB1, a-c0, 789), or the one
+# letter an e-mail mask keeps (w***@…). Words without digits (Uber) are not parts of a mask.
+_MASK_PART_RE = re.compile(r"^(?=[^\d]*\d)[A-Za-z0-9]+(?:[-.][A-Za-z0-9]+)*$|^[A-Za-z]$")
+_MASK_ADDRESS_UNITS = frozenset("巷弄號樓之")
+
+
+def _masked_token_indices(tokens: list[str]) -> set[int]:
+    """Indices of the tokens of every masked value: a run of asterisks and, on each side, the
+    joiners and visible parts glued to it (two parts in a row mean a new word has begun)."""
+    found: set[int] = set()
+    for i, token in enumerate(tokens):
+        if _MASK_MARK not in token:
+            continue
+        found.add(i)
+        for step in (-1, 1):
+            j, after_part = i + step, False
+            while 0 <= j < len(tokens):
+                part = tokens[j].strip()
+                if _MASK_MARK in part or (part and _MASK_JOINER_RE.match(part)):
+                    after_part = False
+                elif not after_part and (_MASK_PART_RE.match(part) or part in _MASK_ADDRESS_UNITS):
+                    after_part = True
+                else:
+                    break
+                found.add(j)
+                j += step
+    return found
+
+
+def _drop_masked(tokens: list[str]) -> list[str]:
+    """Replace every token of a masked personal datum by a boundary token."""
+    masked = _masked_token_indices(tokens)
+    return [" " if i in masked else token for i, token in enumerate(tokens)] if masked else tokens
+
+
 def merge_phrases(tokens: list[str], phrases, max_span: int = 4) -> list[str]:
     """Join runs of adjacent tokens that form a known phrase or an alphanumeric compound."""
     phrases_lower = phrases if isinstance(phrases, frozenset) else {p.lower() for p in phrases}
@@ -223,7 +265,10 @@ MAX_COLLOCATION_SHARE = 0.2
 
 def _prepare(token_lists, *, min_count: float, min_ratio: float) -> list[list[str]]:
     static = _phrase_set()
-    merged = [merge_phrases(_drop_placeholders(list(tokens)), static) for tokens in token_lists]
+    merged = [
+        merge_phrases(_drop_placeholders(_drop_masked(list(tokens))), static)
+        for tokens in token_lists
+    ]
     for _round in range(2):  # two rounds: a pair, then a pair and its neighbour (三字以上的詞組)
         # Identical texts (a mail-merge campaign) are counted once, or every adjacent pair of
         # the campaign letter would look like a phrase.

@@ -107,6 +107,7 @@ EXPECTED: dict[str, set[str]] = {
     "openid_connect_login": NOBODY,
     "openid_connect_callback": NOBODY,
     "moderation:my_decisions": SIGNED_IN,
+    "participation:my_contributions": SIGNED_IN,
     "moderation:report": SIGNED_IN - {"citizen_author"},
     "moderation:appeal": NOBODY,  # only the item's author, who is none of these roles
     "participation:comment_post": NOBODY,  # POST only
@@ -156,6 +157,8 @@ EXPECTED: dict[str, set[str]] = {
     "reports:table_csv": NOBODY,
     "reports:response_xlsx": NOBODY,
     "reports:response_doc": NOBODY,
+    # The admin's 「決策報告」 list: analysts, agency staff (their agency's) and administrators.
+    "reports_admin_index": {"analyst", "staff_a", "staff_b", "admin"},
     # Wagtail's public admin assets and its password-reset forms (no data behind them)
     "wagtailadmin_sprite": EVERYONE,
     "wagtailadmin_javascript_catalog": EVERYONE,

@@ -169,3 +169,37 @@ def test_a_new_source_shows_no_run_status_and_a_saved_one_reads_it_in_minguo(cli
     )
     html = client.get(f"/admin/snippets/sentiment/source/edit/{source.pk}/").content.decode()
     assert "115年12月6日 16:00" in html and "2026" not in html.split("上次執行")[1][:400]
+
+
+def test_bad_other_settings_are_refused_in_chinese_and_nothing_is_saved(client, analyst):
+    """「其他設定（JSON）」 took anything: broken JSON got a bare 「輸入有效的 JSON。」, a typo in a
+    setting's name or a word for a number was saved and failed at the next run."""
+    client.force_login(analyst)
+    base = {"name": "八卦板", "kind": "ptt", "target": "Gossiping", "interval_minutes": 30}
+    for config, expected in [
+        ("{max_pages: 5}", "「其他設定」的格式不正確"),
+        ('{"maxpages": 5}', "「PTT 看板」來源沒有「maxpages」這項設定。可用的設定：max_pages"),
+        ('{"max_pages": "five"}', "「max_pages」必須是 1 以上的整數"),
+    ]:
+        response = client.post(
+            SOURCE_ADD, {**base, "config": config}, HTTP_ACCEPT_LANGUAGE="zh-Hant"
+        )
+        assert response.status_code == 200, config
+        assert expected in response.content.decode(), config
+    assert not Source.objects.exists()
+
+    response = client.post(SOURCE_ADD, {**base, "config": '{"max_pages": 5}'})
+    assert response.status_code == 302
+    assert Source.objects.get().config == {"max_pages": 5, "board": "Gossiping"}
+
+
+def test_other_settings_are_checked_per_kind():
+    upload = _source_form({"kind": "upload", "config": '{"format": "xlsx"}'})
+    assert not upload.is_valid() and "config" in upload.errors
+    mapped = _source_form({"kind": "upload", "config": '{"mapping": {"text": "內容"}}'})
+    assert mapped.is_valid(), mapped.errors
+    empty = _source_form({"kind": "rss", "target": "https://example.org/feed", "config": ""})
+    assert empty.is_valid(), empty.errors
+    assert empty.cleaned_data["config"] == {"url": "https://example.org/feed"}
+    dcard = _source_form({"kind": "dcard", "target": "trending", "config": '{"limit": 0}'})
+    assert not dcard.is_valid() and "config" in dcard.errors
