@@ -28,6 +28,35 @@ def _f(value: Decimal | int | None) -> float | None:
     return None if value is None else float(value)
 
 
+def _unit_layout(unit: str) -> dict[str, Any]:
+    """The y axis's unit written level on a line of its own above the legend (plotly turns an
+    axis title sideways, which 「件」 and 「千元」 do not read well; beside the legend it ran
+    into it on a phone)."""
+    if not unit:
+        return {}
+    return {
+        "annotations": [
+            {
+                "text": _("Unit: %(unit)s") % {"unit": unit},
+                "xref": "paper",
+                "yref": "paper",
+                "x": 0,
+                "y": 1,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "yshift": 30,
+                "showarrow": False,
+            }
+        ],
+        "margin": {"l": 48, "r": 16, "t": 64, "b": 48},
+    }
+
+
+# Progress is drawn up to 100 %; the top of the axis sits a little above it so that lines and
+# markers at 100 % are not cut by the plot's edge.
+PROGRESS_AXIS_TOP = 108
+
+
 def lights_stacked(rows: list[dict], *, label_key: str) -> dict[str, Any]:
     """Horizontal stacked bars: programs per light for each agency or category."""
     labels = [row[label_key] for row in rows]
@@ -92,7 +121,8 @@ def budget_years(rows: list[dict]) -> dict[str, Any]:
             barmode="group",
             xaxis={"type": "category", "title": {"text": _("Year (ROC)")}},
             # Whole thousands with separators: plotly's default "1M" next to 千元 misleads.
-            yaxis={"title": {"text": _("Thousand NTD")}, "tickformat": ",.0f"},
+            yaxis={"tickformat": ",.0f"},
+            **_unit_layout(_("Thousand NTD")),
         ),
     }
 
@@ -120,13 +150,14 @@ def kpi_target_actual(kpi) -> dict[str, Any]:
             barmode="group",
             height=280,
             xaxis={"type": "category", "title": {"text": _("Year (ROC)")}},
-            yaxis={"title": {"text": kpi.unit or ""}},
+            **_unit_layout(kpi.unit),
         ),
     }
 
 
 def progress_curve(reports: list) -> dict[str, Any]:
     dates = [report.period_end.isoformat() for report in reports]
+    values = [_f(r.planned_percent) for r in reports] + [_f(r.actual_percent) for r in reports]
     return {
         "data": [
             {
@@ -147,7 +178,12 @@ def progress_curve(reports: list) -> dict[str, Any]:
             },
         ],
         "layout": chart_layout(
-            xaxis=minguo_day_axis(dates), yaxis={"range": [0, 100], "ticksuffix": "%"}
+            xaxis=minguo_day_axis(dates),
+            yaxis={
+                "range": [0, max([PROGRESS_AXIS_TOP, *(v * 1.08 for v in values if v)])],
+                "tickvals": [0, 20, 40, 60, 80, 100],
+                "ticksuffix": "%",
+            },
         ),
     }
 

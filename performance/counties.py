@@ -49,3 +49,11 @@ def county_code_for(text: str) -> str | None:
 
 def county_name(code: str) -> str:
     return COUNTIES.get(code, (code, code))[0]
+
+
+def county_label(code: str) -> str:
+    """The county's name in the reader's language: 臺北市, or Taipei City on English pages."""
+    from minyi.home.dates import english_now
+
+    name_zh, name_en = COUNTIES.get(code, (code, code))
+    return name_en if english_now() else name_zh

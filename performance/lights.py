@@ -29,7 +29,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
+from django.utils.translation import ngettext_lazy, pgettext_lazy
 
 
 class Light(models.TextChoices):
@@ -362,3 +362,48 @@ def light_compute(inputs: LightInputs, rules: LightRules | None = None) -> Light
     # The deciding reasons first.
     reasons.sort(key=lambda r: -_SEVERITY[r.light])
     return LightResult(light, tuple(reasons))
+
+
+# What each dimension's own check found, said without a light's colour: on a page whose light
+# is red, a green dot beside "progress" read as if the program were green.
+DIMENSION_NAMES = {
+    "progress": _("Progress"),
+    "budget": _("Budget execution"),
+    "kpi": _("Indicators"),
+    "reporting": _("Reporting"),
+    "data": pgettext_lazy("light check", "Data"),
+}
+CHECK_OUTCOMES = {
+    Light.GREEN: _("on track"),
+    Light.YELLOW: _("needs attention"),
+    Light.RED: _("behind"),
+    Light.GREY: _("not judged"),
+}
+
+
+@dataclass(frozen=True)
+class ReasonsSplit:
+    deciding: tuple[dict, ...]  # the checks that set the light, shown with it
+    others: tuple[dict, ...]  # the other checks, which did not change the light
+
+
+def reasons_split(light: str, reasons: list[dict] | tuple[Reason, ...]) -> ReasonsSplit:
+    """The reasons behind ``light`` and, apart, the other checks' results (stored order kept).
+
+    A check sets the light when its own result is that light (the worst one wins; grey when a
+    report is overdue or nothing can be judged). Reasons stored without a light, or none that
+    matches it, are all shown as deciding, as they were before."""
+    as_dicts = [asdict(r) if isinstance(r, Reason) else dict(r) for r in reasons]
+    deciding = [r for r in as_dicts if r.get("light", light) == light]
+    if not deciding:
+        return ReasonsSplit(deciding=tuple(as_dicts), others=())
+    others = [
+        {
+            **r,
+            "dimension_name": DIMENSION_NAMES.get(r.get("dimension", ""), ""),
+            "outcome": CHECK_OUTCOMES.get(r["light"], ""),
+        }
+        for r in as_dicts
+        if r.get("light", light) != light
+    ]
+    return ReasonsSplit(deciding=tuple(deciding), others=tuple(others))

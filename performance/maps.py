@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .counties import county_label
+
 GEOJSON_PATH = Path(__file__).parent / "static" / "performance" / "geo" / "taiwan-counties.geojson"
 WIDTH = 400  # the SVG's user units; it scales to its box
 # Sequential blues from ColorBrewer (colour-blind safe), lightest for the fewest programs.
@@ -138,7 +140,7 @@ def county_map(*, counts: dict[str, int], urls: dict[str, str], selected: str) -
     counties = [
         MapCounty(
             code=shape.code,
-            name=shape.name,
+            name=county_label(shape.code),
             path=shape.path,
             fill=_fill(counts.get(shape.code, 0), legend),
             programs=counts.get(shape.code, 0),

@@ -111,6 +111,13 @@ class County(models.Model):
     def __str__(self) -> str:
         return self.name_zh
 
+    @property
+    def name(self) -> str:
+        """The name in the reader's language (like Agency.name)."""
+        from minyi.home.dates import english_now
+
+        return self.name_en if self.name_en and english_now() else self.name_zh
+
     @classmethod
     def sync(cls) -> None:
         for code, (name_zh, name_en) in COUNTIES.items():

@@ -19,7 +19,7 @@ from minyi.accounts.models import User
 from minyi.agencies.models import Agency
 from minyi.agencies.selectors import agencies_for_user
 
-from .counties import COUNTIES
+from .counties import COUNTIES, county_label
 from .lights import BudgetInput, KPIInput, Light, LightInputs, ProgressInput
 from .models import (
     KPI,
@@ -284,13 +284,17 @@ def dashboard_summary(filters: DashboardFilters) -> dict[str, Any]:
     agency_table = _light_counts(
         programs.values_list("agency__code", "light").annotate(n=Count("pk")).order_by()
     )
-    agency_names = dict(
-        Agency.objects.filter(code__in=list(agency_table)).values_list("code", "name_zh")
-    )
+    agencies = {
+        a.code: a
+        for a in Agency.objects.filter(code__in=list(agency_table)).only(
+            "code", "name_zh", "name_en"
+        )
+    }
     by_agency = [
         {
             "code": code,
-            "name": agency_names.get(code, code),
+            "name": agencies[code].name_zh if code in agencies else code,  # open data's name
+            "label": agencies[code].name if code in agencies else code,  # the reader's
             **counts,
             "total": sum(counts.values()),
         }
@@ -337,6 +341,7 @@ def dashboard_summary(filters: DashboardFilters) -> dict[str, Any]:
             "code": code,
             "name": name_zh,
             "name_en": name_en,
+            "label": county_label(code),
             "programs": per_county.get(code, 0) + nationwide,
             "local": per_county.get(code, 0),
         }
@@ -357,11 +362,12 @@ def dashboard_summary(filters: DashboardFilters) -> dict[str, Any]:
 
 
 def dashboard_filter_options() -> dict[str, Any]:
-    agencies = list(
-        Agency.objects.filter(pk__in=Program.objects.values("agency_id"))
+    agencies = [
+        (agency.code, agency.name)
+        for agency in Agency.objects.filter(pk__in=Program.objects.values("agency_id"))
         .order_by("code")
-        .values_list("code", "name_zh")
-    )
+        .only("code", "name_zh", "name_en")
+    ]
     categories = list(
         Program.objects.exclude(category="")
         .order_by("category")
@@ -374,7 +380,7 @@ def dashboard_filter_options() -> dict[str, Any]:
         "agencies": agencies,
         "categories": categories,
         "years": years,
-        "counties": [(code, name) for code, (name, _en) in COUNTIES.items()],
+        "counties": [(code, county_label(code)) for code in COUNTIES],
         "lights": [(value, label) for value, label in Light.choices],
     }
 
@@ -504,6 +510,8 @@ def program_detail(*, program: Program, user: User) -> dict[str, Any]:
             }
             for year in years
         ]
+        kpi.has_notes = any(row["note"] for row in kpi.rows)
+        kpi.has_evidence = any(row["evidence_url"] for row in kpi.rows)
         kpi.interim = [a for a in actual_rows[kpi.pk] if a.period != Period.YEAR]
         kpi.has_actuals = bool(actual_rows[kpi.pk])
 

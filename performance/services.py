@@ -109,6 +109,7 @@ def program_lights_refresh(
             )
             if not first:
                 changed_light.append(program)
+                program.updated_at = now
         program.light = result.light
         program.light_reasons = reasons
         program.light_updated_at = now
@@ -117,6 +118,11 @@ def program_lights_refresh(
         Program.objects.bulk_update(
             changed_any, ["light", "light_reasons", "light_updated_at"], batch_size=500
         )
+        # A new light is news on the program: the admin list's 更新時間 says so.
+        for start in range(0, len(changed_light), 500):
+            Program.objects.filter(
+                pk__in=[p.pk for p in changed_light[start : start + 500]]
+            ).update(updated_at=now)
         ProgramLight.objects.bulk_create(history, batch_size=500)
         for program in changed_light:
             program_followers_notify(
@@ -136,6 +142,15 @@ def program_light_refresh(*, program: Program, today: date | None = None) -> Pro
     """Recompute one program's light (see :func:`program_lights_refresh`)."""
     program_lights_refresh(programs=[program], today=today)
     return program
+
+
+def program_edit_record(*, program: Program) -> Program:
+    """After staff saved a program or one of its KPIs in the admin: the program's 更新時間 is
+    now (its budget, progress, milestones or KPI figures may have changed, which its own
+    fields do not show), then its light is recomputed."""
+    program.updated_at = timezone.now()
+    Program.objects.filter(pk=program.pk).update(updated_at=program.updated_at)
+    return program_light_refresh(program=program)
 
 
 # A light's name in a follower's notice (the choices' labels, marked again for NotificationText).
@@ -672,10 +687,10 @@ def _sync(
     fields: list[str],
     make,
     model,
-) -> tuple[list, list]:
+) -> tuple[list, list, list]:
     """Create, update or delete so that ``existing`` matches ``desired``.
 
-    Returns the created and the updated objects.
+    Returns the created, the updated and the deleted objects.
     """
     created, updated = [], []
     for key, values in desired.items():
@@ -700,7 +715,7 @@ def _sync(
     summary.add(sheet, "created", len(created))
     summary.add(sheet, "updated", len(updated))
     summary.add(sheet, "deleted", len(stale))
-    return created, updated
+    return created, updated, list(existing.values())
 
 
 def _sync_counties(
@@ -786,7 +801,7 @@ def _sheet_sync(
     refs: _Refs,
     summary: ImportSummary,
     always: tuple[str, ...] = (),
-) -> tuple[list, list]:
+) -> tuple[list, list, list]:
     """Apply one sheet: only the columns the file has are compared (plus ``always``)."""
     return _sync(
         sheet=spec.sheet,
@@ -816,6 +831,7 @@ def _import_write(upload: Upload, summary: ImportSummary) -> tuple[set[int], set
     referenced = sorted({row.values["program"] for table in tables.values() for row in table.rows})
     refs.program_ids = _program_ids(referenced)
     reported: set[int] = set()
+    figures_changed: set[int] = set()
     for spec in _SPECS[1:]:
         table = tables.get(spec.sheet.key)
         if table is None:
@@ -835,7 +851,7 @@ def _import_write(upload: Upload, summary: ImportSummary) -> tuple[set[int], set
                 values["sort_order"] = min(positions[program_id], 32000)
                 positions[program_id] += 1
             always = ("sort_order",)
-        created, _updated = _sheet_sync(
+        created, updated, deleted = _sheet_sync(
             spec,
             table,
             desired=desired,
@@ -844,13 +860,26 @@ def _import_write(upload: Upload, summary: ImportSummary) -> tuple[set[int], set
             summary=summary,
             always=always,
         )
+        kpi_program = {pk: program_id for (program_id, _name), pk in (refs.kpi_ids or {}).items()}
+        figures_changed.update(_row_program_ids([*created, *updated, *deleted], kpi_program))
         # New actuals and progress reports are news for the programs' followers.
         if spec.sheet is ACTUALS:
-            kpi_program = {pk: program_id for (program_id, _name), pk in refs.kpi_ids.items()}
             reported.update(kpi_program[a.kpi_id] for a in created)
         elif spec.sheet is PROGRESS:
             reported.update(p.program_id for p in created)
+    # A program whose figures changed was updated, like one whose own row changed.
+    ids = sorted(figures_changed)
+    for start in range(0, len(ids), 500):
+        Program.objects.filter(pk__in=ids[start : start + 500]).update(updated_at=refs.now)
     return touched, reported
+
+
+def _row_program_ids(rows: list[Model], kpi_program: dict[int, int]) -> set[int]:
+    """The programs of imported rows: their own, or their KPI's."""
+    return {
+        row.program_id if hasattr(row, "program_id") else kpi_program.get(row.kpi_id)
+        for row in rows
+    } - {None}
 
 
 def _program_ids(codes: list[str]) -> dict[str, int]:
@@ -889,7 +918,7 @@ def _programs_write(table: Table, refs: _Refs, summary: ImportSummary) -> list[s
     file_codes = [code for (code,) in desired]
     existing = _existing(spec, file_codes)
     before = {code: p.nationwide for (code,), p in existing.items()}
-    created, updated = _sheet_sync(
+    created, updated, _deleted = _sheet_sync(
         spec, table, desired=desired, existing=dict(existing), refs=refs, summary=summary
     )
     refs.program_ids = _program_ids(file_codes)

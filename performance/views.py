@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET
 from . import charts, maps
 from .forms import IMPORT_ENCODINGS, ProgramActionForm, ProgramImportForm, QuestionAnswerForm
 from .importing import ImportFailed, csv_bytes, template_csv_zip, template_xlsx
-from .lights import light_rules
+from .lights import light_rules, reasons_split
 from .models import PerformanceDashboardPage, ProgramQuestion, ProgressMatch, QuestionState
 from .opendata import TABLES, TABLES_BY_KEY, metadata, table_rows
 from .selectors import (
@@ -108,7 +108,9 @@ def dashboard_view(request: HttpRequest, page: PerformanceDashboardPage) -> Http
         ],
         "licence": metadata(table=TABLES[0], publisher=page.publisher, update_frequency=""),
         "charts": [
-            _chart("chart-agencies", charts.lights_stacked(summary["by_agency"], label_key="name")),
+            _chart(
+                "chart-agencies", charts.lights_stacked(summary["by_agency"], label_key="label")
+            ),
             _chart(
                 "chart-categories",
                 charts.lights_stacked(summary["by_category"], label_key="category"),
@@ -148,6 +150,7 @@ def program_view(request: HttpRequest, page: PerformanceDashboardPage, code: str
     program_url = _page_url(page, "program", code=program.code)
     context = {
         "program": program,
+        "reasons": reasons_split(program.light, program.light_reasons or []),
         **detail,
         "charts": chart_list,
         "program_url": program_url,

@@ -28,7 +28,7 @@ from .selectors import (
     program_url,
     questions_to_answer,
 )
-from .services import program_light_refresh
+from .services import program_edit_record
 
 
 class AgencyScopedPolicy(ModelPermissionPolicy):
@@ -152,11 +152,11 @@ register_snippet(PerformanceGroup)
 
 @hooks.register("after_create_snippet")
 @hooks.register("after_edit_snippet")
-def refresh_light_after_edit(request, instance):
+def record_program_edit(request, instance):
     if isinstance(instance, Program):
-        program_light_refresh(program=instance)
+        program_edit_record(program=instance)
     elif isinstance(instance, KPI):
-        program_light_refresh(program=instance.program)
+        program_edit_record(program=instance.program)
 
 
 @hooks.register("register_admin_urls")

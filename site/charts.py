@@ -64,9 +64,13 @@ def minguo_day_axis(dates: list[str]) -> dict[str, Any]:
 
     Plotly formats dates in the Gregorian calendar only, so the ticks are chosen here: every day
     over two weeks or less, evenly spaced days up to four months, the first of each month up to
-    three years, each new year beyond. ``dates`` are ISO dates, oldest first."""
+    three years, each new year beyond. ``dates`` are ISO dates, oldest first. English pages get
+    Gregorian labels (2013, Jan 2013, 22 Nov), as ``minyi.home.dates.format_reader_date``."""
     from datetime import date, timedelta
 
+    from minyi.home.dates import ENGLISH_MONTHS, english_now
+
+    english = english_now()
     axis: dict[str, Any] = {"type": "date", "hoverformat": "%Y-%m-%d"}
     if not dates:
         return axis
@@ -75,7 +79,12 @@ def minguo_day_axis(dates: list[str]) -> dict[str, Any]:
     if span <= 120:
         step = max(1, -(-(span + 1) // MAX_DATE_TICKS)) if span > 14 else 1
         ticks = [first + timedelta(days=n) for n in range(0, span + 1, step)]
-        labels = [f"{d.year - ROC_OFFSET}/{d.month}/{d.day}" for d in ticks]
+        labels = [
+            f"{d.day} {ENGLISH_MONTHS[d.month - 1]}"
+            if english
+            else f"{d.year - ROC_OFFSET}/{d.month}/{d.day}"
+            for d in ticks
+        ]
     elif span <= 3 * 366:
         months = [
             date(first.year + (first.month - 1 + n) // 12, (first.month - 1 + n) % 12 + 1, 1)
@@ -83,12 +92,17 @@ def minguo_day_axis(dates: list[str]) -> dict[str, Any]:
         ]
         step = max(1, -(-len(months) // MAX_DATE_TICKS))
         ticks = months[::step] or [first]
-        labels = [f"{d.year - ROC_OFFSET}年{d.month}月" for d in ticks]
+        labels = [
+            f"{ENGLISH_MONTHS[d.month - 1]} {d.year}"
+            if english
+            else f"{d.year - ROC_OFFSET}年{d.month}月"
+            for d in ticks
+        ]
     else:
         years = [date(year, 1, 1) for year in range(first.year + 1, last.year + 1)]
         step = max(1, -(-len(years) // MAX_DATE_TICKS))
         ticks = years[::step] or [first]
-        labels = [f"{d.year - ROC_OFFSET}年" for d in ticks]
+        labels = [str(d.year) if english else f"{d.year - ROC_OFFSET}年" for d in ticks]
     axis["tickvals"] = [d.isoformat() for d in ticks]
     axis["ticktext"] = labels
     return axis

@@ -115,10 +115,14 @@ def get_item(mapping, key):
 
 @register.filter
 def sub_num(value, other) -> str:
-    """``value − other`` with a sign, for differences in percentage points."""
+    """``value − other`` with a sign and one decimal, for differences in percentage points: a
+    column of them reads −1.0, −1.2, +0.5 (not −1 beside −1.2), rounded half up like share."""
     try:
-        difference = Decimal(str(value)) - Decimal(str(other))
+        difference = (Decimal(str(value)) - Decimal(str(other))).quantize(
+            Decimal("0.1"), rounding=ROUND_HALF_UP
+        )
     except (ArithmeticError, ValueError):
         return "—"
-    sign = "+" if difference > 0 else ""
-    return sign + num(difference)
+    if difference == 0:
+        return "0.0"
+    return f"{difference:+,.1f}"

@@ -44,7 +44,7 @@ def test_light_reasons_are_english_on_the_english_program_page(client, dashboard
     assert "KPI “使用者滿意度”: 70% achieved in 2016 against a target of 80%" in html
     for chinese in ("實際進度", "預算執行數", "績效指標「", "紅燈：", "越低越好的指標"):
         assert chinese not in html, chinese
-    assert "(%, " in html and "（%，" not in html  # the KPI's unit and direction
+    assert "(unit: %; higher is better)" in html and "（%，" not in html  # unit, direction
     assert "Progress: <a" in html and "計畫進度" not in html  # the program's open data
 
 
