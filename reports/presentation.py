@@ -99,12 +99,16 @@ def method_lines(model_versions: dict) -> list[tuple[str, str]]:
     """(stage, what it is) for each model and method a version rests on, in the reader's
     language: the report page and the workbook's 「關於本報告」 sheet list these."""
     names = _method_stage_names()
+    # In the stages' own order, not the stored one: PostgreSQL's jsonb keeps keys sorted by
+    # length, so the same version read "summary" first there and "sentiment" first on SQLite.
+    order = {stage: n for n, stage in enumerate(names)}
     lines = []
-    for stage, stored in model_versions.items():
+    for stage, stored in sorted(model_versions.items(), key=lambda item: order.get(item[0], 99)):
         if isinstance(stored, dict):  # the tone model(s): name → comments read with it
+            most_used_first = sorted(stored.items(), key=lambda item: (-item[1], item[0]))
             text = "、".join(
                 _("%(model)s (%(n)s comments)") % {"model": model, "n": on_page(count)}
-                for model, count in stored.items()
+                for model, count in most_used_first
             ) or _("no comment analysed yet")
         else:
             text = _described(stage, stored)
