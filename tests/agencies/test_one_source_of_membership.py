@@ -21,15 +21,6 @@ PASSWORD = "correct-horse-battery-42"
 
 
 @pytest.fixture
-def admin_client(client, make_user):
-    admin = make_user(display_name="管理者")
-    admin.is_superuser = True
-    admin.save()
-    client.force_login(admin)
-    return client
-
-
-@pytest.fixture
 def closed_motc_consultation(make_consultation):
     from participation.models import ConsultationPage
 

@@ -12,15 +12,6 @@ pytestmark = pytest.mark.django_db
 URL = "/admin/agency-staff/"
 
 
-@pytest.fixture
-def admin_client(client, make_user):
-    admin = make_user(display_name="管理者")
-    admin.is_superuser = True
-    admin.save()
-    client.force_login(admin)
-    return client
-
-
 def test_the_screen_is_in_the_admin_menu(admin_client):
     assert reverse("agency_staff") == URL
     page = admin_client.get("/admin/").content.decode()

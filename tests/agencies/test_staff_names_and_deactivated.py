@@ -14,15 +14,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def admin_client(client, make_user):
-    admin = make_user(display_name="管理者")
-    admin.is_superuser = True
-    admin.save()
-    client.force_login(admin)
-    return client
-
-
-@pytest.fixture
 def deactivated_staff(make_agency, make_user):
     motc = make_agency("MOTC", "交通部")
     active = make_user(display_name="交通部在職人員")
