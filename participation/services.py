@@ -900,12 +900,12 @@ def _petition_for_response(petition: Petition, user: User) -> Petition:
     return petition
 
 
-def _petition_reviewers(petition: Petition, user: User):
+def _response_reviewers(agency: Agency, *, writers: list[int | None]) -> list[User]:
+    """Who approves an agency's response: its other staff, never those who wrote it (the same
+    rule for consultation and petition responses)."""
     from minyi.agencies.selectors import agency_staff_users
 
-    return agency_staff_users(petition.agency).exclude(
-        pk__in=[user.pk, petition.response_drafted_by_id or user.pk]
-    )
+    return list(agency_staff_users(agency).exclude(pk__in=[pk for pk in writers if pk]))
 
 
 @transaction.atomic
@@ -951,7 +951,7 @@ def petition_response_submit(
         ]
     )
     notifications_send(
-        users=list(_petition_reviewers(petition, user)),
+        users=_response_reviewers(petition.agency, writers=[user.pk]),
         kind=notification_kinds.PETITION_RESPONSE,
         title=_("Awaiting your approval: the response to the petition “%(title)s”")
         % {"title": petition.title},
@@ -1183,13 +1183,8 @@ def consultation_response_submit(
     response.submitted_at = timezone.now()
     response.return_note = ""
     response.save()
-    from minyi.agencies.selectors import agency_staff_users
-
-    reviewers = agency_staff_users(consultation.agency).exclude(
-        pk__in=[user.pk, response.drafted_by_id or user.pk]
-    )
     notifications_send(
-        users=list(reviewers),
+        users=_response_reviewers(consultation.agency, writers=[user.pk, response.drafted_by_id]),
         kind=notification_kinds.CONSULTATION_RESPONSE,
         title=_("Awaiting your approval: the response to “%(title)s”")
         % {"title": consultation.title},

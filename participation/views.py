@@ -471,17 +471,21 @@ def petition_response_view(request: HttpRequest, pk: int) -> HttpResponse:
         form.is_valid()  # every field optional: the services say what each action needs
         action = form.cleaned_data.get("action", "")
         text, note = form.cleaned_data.get("response", ""), form.cleaned_data.get("note", "")
-        done = {
-            "approve": (petition_response_approve, {}, _("The response is published.")),
-            "return": (petition_response_return, {"note": note}, _("Returned to its writer.")),
-        }.get(action) or (
-            petition_response_submit,
-            {"text": text, "correction_note": note},
-            _("Sent to a colleague of your agency for approval; it is published once approved."),
-        )
-        service, arguments, message = done
         try:
-            service(petition=petition, user=request.user, **arguments)
+            if action == "approve":
+                petition_response_approve(petition=petition, user=request.user)
+                message = _("The response is published.")
+            elif action == "return":
+                petition_response_return(petition=petition, user=request.user, note=note)
+                message = _("Returned to its writer.")
+            else:
+                petition_response_submit(
+                    petition=petition, user=request.user, text=text, correction_note=note
+                )
+                message = _(
+                    "Sent to a colleague of your agency for approval; it is published once "
+                    "approved."
+                )
         except ValidationError as error:
             errors = error.messages
         else:
