@@ -501,5 +501,10 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # A line for every task started and finished (the listening tick runs each minute)
+        # buries what matters; failures are logged at ERROR whatever this says.
+        "django_tasks": {"level": env.str("TASK_LOG_LEVEL", default="WARNING")},
+    },
 }

@@ -56,6 +56,12 @@ class Command(DbWorkerCommand):
                 beat.join(timeout=5)  # let it close its database connection
                 worker_heartbeat_stop(worker_id=worker_id)
 
+    def configure_logging(self, verbosity: int) -> None:
+        # db_worker turns a line per task on at the default verbosity; let settings.LOGGING
+        # (TASK_LOG_LEVEL) decide there, and keep -v 0 (silent) and -v 2 (debug) as they were.
+        if verbosity != 1:
+            super().configure_logging(verbosity)
+
     @staticmethod
     def _beat(*, worker_id: str, queues: str, stop: threading.Event) -> None:
         started_at = timezone.now()
