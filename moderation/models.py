@@ -11,6 +11,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from minyi.home.english import EnglishVersionMixin
+
 from .rules import RULES
 
 RULE_CHOICES = [(rule.code, rule.title_zh) for rule in RULES.values()]
@@ -247,7 +249,7 @@ class AuditEntry(models.Model):
         raise PermissionError("The moderation audit log cannot be changed.")
 
 
-class HouseRulesPage(Page):
+class HouseRulesPage(EnglishVersionMixin, Page):
     """The house rules (留言規範), edited by staff; every moderation reason links here.
 
     Each rule's code is fixed (reasons in stored records refer to it); its title and the
@@ -259,6 +261,7 @@ class HouseRulesPage(Page):
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
+        EnglishVersionMixin.english_panel(),
         InlinePanel("rules", label=_("Rules")),
     ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
@@ -275,8 +278,24 @@ class HouseRuleText(Orderable):
     code = models.CharField(_("rule"), max_length=32, choices=RULE_CHOICES)
     title = models.CharField(_("title"), max_length=100)
     explanation = models.TextField(_("explanation"))
+    title_en = models.CharField(_("title (English)"), max_length=100, blank=True)
+    explanation_en = models.TextField(_("explanation (English)"), blank=True)
 
-    panels = [FieldPanel("code"), FieldPanel("title"), FieldPanel("explanation")]
+    panels = [
+        FieldPanel("code"),
+        FieldPanel("title"),
+        FieldPanel("explanation"),
+        FieldPanel("title_en"),
+        FieldPanel("explanation_en"),
+    ]
+
+    @property
+    def reader_title(self) -> str:
+        return EnglishVersionMixin.for_reader(self.title, self.title_en)
+
+    @property
+    def reader_explanation(self) -> str:
+        return EnglishVersionMixin.for_reader(self.explanation, self.explanation_en)
 
     class Meta(Orderable.Meta):
         verbose_name = _("house rule")

@@ -478,6 +478,16 @@ def appeal_decide(*, moderator: User, appeal: Appeal, outcome: str, note: str = 
     return appeal
 
 
+HOUSE_RULES_INTRO = (
+    "<p>民意平台歡迎不同意見。為了讓討論聚焦、保護每個人的個人資料，"
+    "所有留言、意見陳述與提議都適用以下規範。</p>"
+)
+HOUSE_RULES_INTRO_EN = (
+    "<p>Minyi welcomes differing views. To keep discussions focused and everyone's personal "
+    "data safe, these rules apply to every comment, statement and petition.</p>"
+)
+
+
 # no caller: the page's default text for seed_demo; on a new site an administrator adds it
 def house_rules_page_ensure(*, parent) -> HouseRulesPage:
     """Publish the house rules page with every rule's default text, once (seed and setup)."""
@@ -487,15 +497,19 @@ def house_rules_page_ensure(*, parent) -> HouseRulesPage:
     page = HouseRulesPage(
         title="留言規範",
         slug="house-rules",
-        intro=(
-            "<p>民意平台歡迎不同意見。為了讓討論聚焦、保護每個人的個人資料，"
-            "所有留言、意見陳述與提議都適用以下規範。</p>"
-        ),
+        intro=HOUSE_RULES_INTRO,
+        title_en="House rules",
+        intro_en=HOUSE_RULES_INTRO_EN,
     )
     for order, rule in enumerate(RULES.values()):
         page.rules.add(
             HouseRuleText(
-                code=rule.code, title=rule.title_zh, explanation=rule.summary_zh, sort_order=order
+                code=rule.code,
+                title=rule.title_zh,
+                explanation=rule.summary_zh,
+                title_en=rule.title_en,
+                explanation_en=rule.summary_en,
+                sort_order=order,
             )
         )
     parent.add_child(instance=page)

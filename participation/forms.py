@@ -160,3 +160,18 @@ class ResponseDraftForm(forms.Form):
 
 class ResponseReturnForm(forms.Form):
     note = TextField()
+
+
+class EarlyCloseForm(forms.Form):
+    """Why staff close a consultation before its announced time (提前截止); the service checks
+    the rest."""
+
+    reason = forms.CharField(
+        label=_("Reason for closing early"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Kept in the consultation's record and sent to its participants and followers."
+        ),
+        error_messages={"required": _("Say why the consultation closes early.")},
+    )

@@ -17,6 +17,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from minyi.agencies.models import AgencyPage
+from minyi.home.english import EnglishVersionMixin
 
 STATEMENT_MAX_LENGTH = 140
 
@@ -47,12 +48,16 @@ def consultation_status_q(status: str, *, moment, prefix: str = "") -> models.Q:
     return rules[ConsultationStatus(status)]
 
 
-class ConsultationIndexPage(Page):
+class ConsultationIndexPage(EnglishVersionMixin, Page):
     """All consultations, across agencies."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        EnglishVersionMixin.english_panel(),
+    ]
     parent_page_types = ["home.HomePage"]
     subpage_types: list[str] = []
     max_count = 1
@@ -104,6 +109,18 @@ class ConsultationPageForm(WagtailAdminPageForm):
         opens_at, closes_at = cleaned.get("opens_at"), cleaned.get("closes_at")
         if opens_at and closes_at and closes_at <= opens_at:
             self.add_error("closes_at", _("The closing time must be after the opening time."))
+        closed_early_at = getattr(self.instance, "closed_early_at", None)
+        if closed_early_at and closes_at and closes_at > closed_early_at:
+            from minyi.home.dates import format_reader_date
+
+            self.add_error(
+                "closes_at",
+                _(
+                    "This consultation was closed early on %(date)s; "
+                    "its closing time cannot be moved later."
+                )
+                % {"date": format_reader_date(closed_early_at, with_time=True)},
+            )
         return cleaned
 
 
@@ -121,6 +138,11 @@ class ConsultationPage(Page):
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
     responded_at = models.DateTimeField(_("responded at"), null=True, blank=True, editable=False)
+    # Set by consultation_close_early (提前截止), never by editors; the who and why are in its
+    # ConsultationEarlyClose. No revision published later can move the closing time past it.
+    closed_early_at = models.DateTimeField(
+        _("closed early at"), null=True, blank=True, editable=False
+    )
     topics = ClusterTaggableManager(
         verbose_name=_("topics"),
         through="participation.ConsultationTopic",
@@ -189,6 +211,10 @@ class ConsultationPage(Page):
         # publishing an older revision must not clear it.
         obj = super().with_content_json(content)
         obj.responded_at = self.responded_at
+        # Nor may it reopen a consultation closed early (提前截止).
+        obj.closed_early_at = self.closed_early_at
+        if self.closed_early_at is not None and obj.closes_at > self.closed_early_at:
+            obj.closes_at = self.closed_early_at
         return obj
 
     @staticmethod
@@ -251,6 +277,38 @@ class ConsultationPage(Page):
         )
         context.update(consultation_response_context(consultation=self, user=request.user))
         return context
+
+
+class ConsultationEarlyClose(models.Model):
+    """A consultation closed before its announced time (提前截止): when, by whom and why.
+
+    Written only by ``participation.services.consultation_close_early``; the page keeps the
+    moment in ``closed_early_at`` and its ``closes_at`` becomes that moment.
+    """
+
+    consultation = models.OneToOneField(
+        ConsultationPage,
+        verbose_name=_("consultation"),
+        on_delete=models.CASCADE,
+        related_name="early_close",
+    )
+    closed_at = models.DateTimeField(_("closed at"))
+    scheduled_closes_at = models.DateTimeField(_("announced closing time"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), max_length=1000)
+
+    class Meta:
+        verbose_name = _("early closing")
+        verbose_name_plural = _("early closings")
+
+    def __str__(self) -> str:
+        return f"{self.consultation} ({self.closed_at:%Y-%m-%d %H:%M})"
 
 
 class ConsultationTopic(TaggedItemBase):
@@ -616,12 +674,16 @@ PETITION_BODY_MAX_LENGTH = 3000
 RESPONSE_MAX_LENGTH = 10000
 
 
-class PetitionIndexPage(Page):
+class PetitionIndexPage(EnglishVersionMixin, Page):
     """The public petition board: every petition past moderation, by state."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        EnglishVersionMixin.english_panel(),
+    ]
     parent_page_types = ["home.HomePage"]
     subpage_types: list[str] = []
     max_count = 1
@@ -661,6 +723,8 @@ class PetitionModeration(models.TextChoices):
     PENDING = "pending", _("Awaiting review")
     APPROVED = "approved", _("Approved")
     REJECTED = "rejected", _("Rejected")
+    # The proposer took it back before review (petition_proposal_withdraw); only they see it.
+    WITHDRAWN = "withdrawn", _("Withdrawn by the proposer")
 
 
 class PetitionState(models.TextChoices):
@@ -670,6 +734,7 @@ class PetitionState(models.TextChoices):
     RESPONDED = "responded", _("Responded")
     EXPIRED = "expired", _("Not reached in time")
     REJECTED = "rejected", _("Rejected")
+    WITHDRAWN = "withdrawn", _("Withdrawn by the proposer")
 
     @classmethod
     def public_values(cls) -> list[str]:
@@ -757,6 +822,8 @@ class Petition(models.Model):
     def state_at(self, moment) -> PetitionState:
         if self.moderation_state == PetitionModeration.REJECTED:
             return PetitionState.REJECTED
+        if self.moderation_state == PetitionModeration.WITHDRAWN:
+            return PetitionState.WITHDRAWN
         if self.moderation_state == PetitionModeration.PENDING or self.closes_at is None:
             return PetitionState.PENDING
         if self.responded_at is not None:

@@ -346,6 +346,8 @@ def _petition_state_q(state: str, now) -> Q:
         return Q(moderation_state=PetitionModeration.PENDING)
     if state == PetitionState.REJECTED:
         return Q(moderation_state=PetitionModeration.REJECTED)
+    if state == PetitionState.WITHDRAWN:
+        return Q(moderation_state=PetitionModeration.WITHDRAWN)
     if state == PetitionState.RESPONDED:
         return approved & Q(responded_at__isnull=False)
     if state == PetitionState.REACHED:
@@ -454,6 +456,16 @@ def user_can_respond_to_consultation(*, consultation: ConsultationPage, user) ->
     from minyi.agencies.selectors import user_can_manage_agency
 
     return user.is_authenticated and user_can_manage_agency(user, consultation.agency)
+
+
+def user_can_close_early(*, consultation: ConsultationPage, user) -> bool:
+    """Whether ``user`` may close this open consultation before its time (提前截止): staff of its
+    agency (or an administrator) who may edit the page."""
+    return (
+        consultation.status == ConsultationStatus.OPEN
+        and user_can_respond_to_consultation(consultation=consultation, user=user)
+        and consultation.permissions_for_user(user).can_edit()
+    )
 
 
 def user_can_respond_now(*, consultation: ConsultationPage, user) -> bool:

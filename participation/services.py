@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from minyi.accounts.models import User
 from minyi.accounts.selectors import assurance_require, user_identity_key
 from minyi.agencies.models import Agency
-from minyi.agencies.selectors import user_can_manage_agency
+from minyi.agencies.selectors import agency_member_ids, user_can_manage_agency
 from minyi.agencies.services import agency_staff_notify
 from minyi.home.dates import format_minguo_date
 from minyi.live.events import live_event_send
@@ -44,6 +44,7 @@ from .models import (
     Comment,
     CommentRevision,
     CommentState,
+    ConsultationEarlyClose,
     ConsultationPage,
     ConsultationResponse,
     ConsultationSection,
@@ -67,6 +68,7 @@ from .selectors import (
     consultation_participant_users,
     participation_settings,
     section_stance_counts,
+    user_can_close_early,
 )
 
 _COUNT_FIELD = {
@@ -159,6 +161,9 @@ def _comment_event(comment: Comment) -> dict:
         "stance": comment.stance,
         "author": comment.author.public_name,
         "body": comment.body,
+        # Written by the consultation's agency's staff (as the agency_voice template tag decides):
+        # the page marks it with the agency's badge at once, not only after a reload.
+        "agency_voice": comment.author_id in agency_member_ids(comment.consultation.agency),
     }
 
 
@@ -732,9 +737,8 @@ def _petition_title(title: str | None) -> str:
     return title
 
 
-def petition_create(*, user: User, title: str, body: str, agency: Agency | None) -> Petition:
-    """Propose a petition; it opens after moderation (see Petition.state)."""
-    _require_citizen(user, action="petition_propose")
+def _petition_checked(*, title: str, body: str, agency: Agency | None) -> tuple[str, str]:
+    """The proposal's title and text, cleaned; every problem with them at once."""
     checked = _all_checked(
         title=lambda: _petition_title(title),
         agency=lambda: _petition_agency(agency),  # in the form's order
@@ -745,7 +749,13 @@ def petition_create(*, user: User, title: str, body: str, agency: Agency | None)
             long_message=_("A proposal has at most %(limit)d characters; this one has %(length)d."),
         ),
     )
-    title, body = checked["title"], checked["body"]
+    return checked["title"], checked["body"]
+
+
+def petition_create(*, user: User, title: str, body: str, agency: Agency | None) -> Petition:
+    """Propose a petition; it opens after moderation (see Petition.state)."""
+    _require_citizen(user, action="petition_propose")
+    title, body = _petition_checked(title=title, body=body, agency=agency)
     _require_within_rate(user=user, kind="petition", per_minute=2, per_hour=10)
     # One screening of title and body together: the title holds no line break,
     # so the published text splits back at the first one.
@@ -764,6 +774,52 @@ def petition_create(*, user: User, title: str, body: str, agency: Agency | None)
     text_analysis_request(instance=petition)
     follow_add(user=user, petition=petition)  # hear about endorsements and the response
     petition.moderation_verdict = verdict  # for the view: tell the author what happens next
+    return petition
+
+
+def _petition_pending_of(petition: Petition, user: User) -> Petition:
+    """The author's own proposal, locked, while it still awaits a moderator."""
+    petition = Petition.objects.select_for_update().get(pk=petition.pk)
+    if not user.is_authenticated or petition.author_id != user.pk:
+        raise ValidationError(_("Only the proposer can change this proposal."))
+    if petition.moderation_state != PetitionModeration.PENDING:
+        raise ValidationError(
+            _("This proposal is no longer awaiting review: it can no longer be changed.")
+        )
+    return petition
+
+
+@transaction.atomic
+def petition_proposal_edit(
+    *, petition: Petition, user: User, title: str, body: str, agency: Agency | None
+) -> Petition:
+    """The proposer corrects a proposal before a moderator has reviewed it. It is screened
+    again, and the moderator reviews the corrected text (the latest submission)."""
+    petition = _petition_pending_of(petition, user)
+    title, body = _petition_checked(title=title, body=body, agency=agency)
+    _require_within_rate(user=user, kind="petition_edit", per_minute=5, per_hour=30)
+    text = f"{title}\n{body}"
+    verdict = screen_text(text=text, author=user)
+    if verdict.outcome == Outcome.REJECT:
+        raise ValidationError(_rejection_message(verdict))
+    published_title, _sep, published_body = verdict.published_text.partition("\n")
+    petition.title = published_title[:PETITION_TITLE_MAX_LENGTH] or title
+    petition.body = published_body or body
+    petition.agency = agency
+    petition.save(update_fields=["title", "body", "agency"])
+    submission_record(content_object=petition, author=user, text=text, verdict=verdict)
+    text_analysis_request(instance=petition)
+    petition.moderation_verdict = verdict  # for the view, as after petition_create
+    return petition
+
+
+@transaction.atomic
+def petition_proposal_withdraw(*, petition: Petition, user: User) -> Petition:
+    """The proposer takes back a proposal before review: it leaves the moderators' queue and
+    is never published; the proposer still sees it (marked withdrawn) in 我的參與."""
+    petition = _petition_pending_of(petition, user)
+    petition.moderation_state = PetitionModeration.WITHDRAWN
+    petition.save(update_fields=["moderation_state"])
     return petition
 
 
@@ -1270,6 +1326,101 @@ def consultation_response_approve(
     return response
 
 
+EARLY_CLOSE_REASON_MAX_LENGTH = 1000
+EARLY_CLOSE_LOG_ACTION = "minyi.consultation_close_early"
+
+
+@transaction.atomic
+def consultation_close_early(
+    *, consultation: ConsultationPage, user: User, reason: str, now=None
+) -> ConsultationEarlyClose:
+    """Close an open consultation now, before its announced time (提前截止).
+
+    The page's ``closes_at`` (and its latest draft's, so that publishing the draft cannot reopen
+    it) becomes now and ``closed_early_at`` keeps the moment; who closed it and why are kept in a
+    :class:`ConsultationEarlyClose` and in the page's history. Readers' pages hear the new status
+    as they do when a response is published, and participants and followers are told.
+    """
+    from wagtail.log_actions import log
+
+    now = now or timezone.now()
+    consultation = (
+        ConsultationPage.objects.select_for_update()
+        .select_related("agency")
+        .get(pk=consultation.pk)
+    )
+    if consultation.status_at(now) != ConsultationStatus.OPEN:
+        raise ValidationError(
+            _("Only a consultation that is open for comment can be closed early.")
+        )
+    if not user_can_close_early(consultation=consultation, user=user):
+        raise ValidationError(
+            _("Only staff of %(agency)s can close this consultation early.")
+            % {"agency": consultation.agency.name_zh}
+        )
+    reason = _clean_text(
+        reason,
+        limit=EARLY_CLOSE_REASON_MAX_LENGTH,
+        empty_message=_("Say why the consultation closes early; it is kept in the record."),
+        long_message=_("A reason has at most %(limit)d characters; this one has %(length)d."),
+    )
+    scheduled = consultation.closes_at
+    record = ConsultationEarlyClose.objects.create(
+        consultation=consultation,
+        closed_at=now,
+        scheduled_closes_at=scheduled,
+        closed_by=user,
+        reason=reason,
+    )
+    ConsultationPage.objects.filter(pk=consultation.pk).update(closes_at=now, closed_early_at=now)
+    consultation.closes_at = consultation.closed_early_at = now
+    revision = consultation.latest_revision
+    if revision is not None and revision.content.get("closes_at"):
+        revision.content["closes_at"] = now.isoformat()
+        revision.content["closed_early_at"] = now.isoformat()
+        revision.save(update_fields=["content"])
+    log(
+        instance=consultation,
+        action=EARLY_CLOSE_LOG_ACTION,
+        user=user,
+        data={"reason": reason, "scheduled_closes_at": scheduled.isoformat()},
+    )
+    live_event_send(
+        consultation_stream(consultation),
+        {
+            "kind": "status",
+            "status": str(ConsultationStatus.CLOSED),
+            "label": str(ConsultationStatus.CLOSED.label),
+        },
+    )
+    _consultation_closed_early_notify(consultation=consultation, reason=reason, user=user)
+    return record
+
+
+def _consultation_closed_early_notify(
+    *, consultation: ConsultationPage, reason: str, user: User
+) -> None:
+    recipients = {
+        person.pk: person
+        for person in [
+            *consultation_participant_users(consultation=consultation),
+            *User.objects.filter(follows__consultation=consultation, is_active=True),
+        ]
+        if person.pk != user.pk
+    }
+    if not recipients:
+        return
+    names = {"agency": consultation.agency.name_zh, "title": consultation.title}
+    title = _("%(agency)s closed “%(title)s” for comment early") % names
+    notifications_send(
+        users=list(recipients.values()),
+        kind=notification_kinds.CLOSING_SOON,
+        title=title,
+        url=consultation.url or "",
+        email_text=title + "。" + _("Reason: %(reason)s") % {"reason": reason},
+    )
+
+
 def _consultation_participants_notify(
     *, consultation: ConsultationPage, response: ConsultationResponse
 ) -> None:
@@ -1374,6 +1525,7 @@ _PETITION_STATES = {
     PetitionModeration.PENDING: "held",
     PetitionModeration.APPROVED: "visible",
     PetitionModeration.REJECTED: "rejected",
+    PetitionModeration.WITHDRAWN: "withdrawn",
 }
 
 

@@ -48,6 +48,12 @@ urlpatterns = [
     path("petitions/<int:pk>/", views.petition_detail, name="petition_detail"),
     path("petitions/<int:pk>/endorse/", views.petition_endorse_view, name="petition_endorse"),
     path("petitions/<int:pk>/withdraw/", views.petition_withdraw_view, name="petition_withdraw"),
+    path("petitions/<int:pk>/edit/", views.petition_proposal_edit_view, name="petition_edit"),
+    path(
+        "petitions/<int:pk>/withdraw-proposal/",
+        views.petition_proposal_withdraw_view,
+        name="petition_proposal_withdraw",
+    ),
     path("petitions/<int:pk>/response/", views.petition_response_view, name="petition_response"),
     # Moved to minyi.notifications (/notifications/); old links and bookmarks still work.
     path(

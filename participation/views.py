@@ -39,6 +39,7 @@ from .models import (
     ConsultationPage,
     ModerationState,
     Petition,
+    PetitionModeration,
     PetitionState,
     Stance,
     Statement,
@@ -59,6 +60,8 @@ from .services import (
     petition_create,
     petition_endorse,
     petition_endorsement_withdraw,
+    petition_proposal_edit,
+    petition_proposal_withdraw,
     petition_response_approve,
     petition_response_return,
     petition_response_submit,
@@ -83,9 +86,17 @@ def refusal_tag(anchor: str) -> str:
     return f"refused-{anchor}"
 
 
-def _refused(request, page, error: ValidationError, *, anchor: str) -> HttpResponse:
+# The session key of what the reader typed in a refused form (refused_draft shows it again).
+REFUSED_DRAFT = "participation_refused_draft"
+
+
+def _refused(
+    request, page, error: ValidationError, *, anchor: str, draft: dict | None = None
+) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"ok": False, "error": "；".join(error.messages)}, status=400)
+    if draft is not None:  # the form shows the text again, not an empty box to type it anew
+        request.session[REFUSED_DRAFT] = {"anchor": anchor, **draft}
     # One message a fault, shown in the form; at the top of the page too where the page has
     # no such form any more (the consultation just closed, the comment was hidden).
     for text in error.messages:
@@ -105,18 +116,24 @@ def comment_post(request: HttpRequest, pk: int) -> HttpResponse:
     # A reply's errors go to its own form, under the comment it answers.
     parent = form.data.get("parent", "")
     anchor = f"reply-form-{parent}" if parent.isdigit() else "comment-form"
+    draft = {name: form_value(form, name) for name in ("body", "stance", "section")}
     if not form.is_valid():
-        return _refused(request, page, ValidationError(form_messages(form)), anchor=anchor)
+        return _refused(
+            request, page, ValidationError(form_messages(form)), anchor=anchor, draft=draft
+        )
     try:
         comment = comment_create(consultation=page, user=request.user, **form.cleaned_data)
     except ValidationError as error:
-        return _refused(request, page, error, anchor=anchor)
+        return _refused(request, page, error, anchor=anchor, draft=draft)
     verdict = comment.moderation_verdict
     if comment.state == CommentState.REJECTED:
+        # Refused, not done: shown in red in the form it came from (the comment it would have
+        # landed on is not shown), not as a green confirmation.
         message = _("Your comment was not published: %(reasons)s") % {
             "reasons": verdict.reasons_text
         }
-    elif comment.state == CommentState.HELD:
+        return _refused(request, page, ValidationError(message), anchor=anchor, draft=draft)
+    if comment.state == CommentState.HELD:
         message = _(
             "Your comment will appear after a moderator has reviewed it; you can follow it under "
             "Moderation of my content in your account."
@@ -382,13 +399,15 @@ def petition_new(request: HttpRequest) -> HttpResponse:
                         " has reviewed it."
                     ),
                 )
-            if petition.moderation_verdict.reasons:
-                messages.warning(
-                    request,
-                    _("Some personal data in your proposal was masked: %(reasons)s")
-                    % {"reasons": petition.moderation_verdict.reasons_text},
-                )
+            _masked_warning(request, petition)
             return redirect(petition.get_absolute_url())
+    return _petition_form_page(request, values=values, errors=errors, assurance=assurance)
+
+
+def _petition_form_page(
+    request, *, values: dict, errors: list[str], assurance=None, petition: Petition | None = None
+) -> HttpResponse:
+    """The proposal form: a new proposal, or (``petition``) the correction of a pending one."""
     return render(
         request,
         "participation/petition_form.html",
@@ -402,9 +421,69 @@ def petition_new(request: HttpRequest) -> HttpResponse:
             "body_max": PETITION_BODY_MAX_LENGTH,
             "assurance": assurance,
             "verify_url": _verification_url(request.path),
+            "petition": petition,
         },
         status=400 if errors else 200,
     )
+
+
+def _masked_warning(request, petition: Petition) -> None:
+    if petition.moderation_verdict.reasons:
+        messages.warning(
+            request,
+            _("Some personal data in your proposal was masked: %(reasons)s")
+            % {"reasons": petition.moderation_verdict.reasons_text},
+        )
+
+
+@login_required
+def petition_proposal_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """The proposer corrects a proposal that still awaits review."""
+    petition = _petition_or_404(request, pk)
+    if petition.author_id != request.user.pk:
+        raise Http404
+    if petition.moderation_state != PetitionModeration.PENDING:
+        messages.error(
+            request, _("This proposal is no longer awaiting review: it can no longer be changed.")
+        )
+        return redirect(petition.get_absolute_url())
+    values = {"title": petition.title, "body": petition.body, "agency": petition.agency.code}
+    errors: list[str] = []
+    if request.method == "POST":
+        form = PetitionForm(request.POST)
+        form.is_valid()  # every field optional: the service checks them, with its messages
+        values = {key: form.cleaned_data[key] for key in values}
+        agency = Agency.objects.filter(code=values["agency"]).first() if values["agency"] else None
+        try:
+            petition = petition_proposal_edit(
+                petition=petition,
+                user=request.user,
+                title=values["title"],
+                body=values["body"],
+                agency=agency,
+            )
+        except ValidationError as error:
+            errors = error.messages
+        else:
+            messages.success(request, _("Your proposal was updated; it still awaits review."))
+            _masked_warning(request, petition)
+            return redirect(petition.get_absolute_url())
+    return _petition_form_page(request, values=values, errors=errors, petition=petition)
+
+
+@login_required
+@require_POST
+def petition_proposal_withdraw_view(request: HttpRequest, pk: int) -> HttpResponse:
+    petition = _petition_or_404(request, pk)
+    try:
+        petition_proposal_withdraw(petition=petition, user=request.user)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(
+            request, _("You withdrew your proposal. It will not be reviewed or published.")
+        )
+    return redirect(petition.get_absolute_url())
 
 
 @require_GET

@@ -4,6 +4,7 @@ Every chart on a page has a data table beside it with the same figures, so reade
 screen readers, and pages without JavaScript, lose nothing.
 """
 
+import textwrap
 from decimal import Decimal
 from typing import Any
 
@@ -57,9 +58,16 @@ def _unit_layout(unit: str) -> dict[str, Any]:
 PROGRESS_AXIS_TOP = 108
 
 
+def _axis_label(text: str, width: int = 18) -> str:
+    """A long English name on two or three lines, so that a phone keeps room for the bars
+    (Chinese names are short and have no spaces to break at)."""
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    return "<br>".join(lines) if " " in text else text
+
+
 def lights_stacked(rows: list[dict], *, label_key: str) -> dict[str, Any]:
     """Horizontal stacked bars: programs per light for each agency or category."""
-    labels = [row[label_key] for row in rows]
+    labels = [_axis_label(str(row[label_key])) for row in rows]
     data = [
         {
             "type": "bar",
@@ -71,7 +79,8 @@ def lights_stacked(rows: list[dict], *, label_key: str) -> dict[str, Any]:
         }
         for light in (Light.RED, Light.YELLOW, Light.GREEN, Light.GREY)
     ]
-    height = max(200, 36 * len(rows) + 90)
+    lines = max((label.count("<br>") + 1 for label in labels), default=1)
+    height = max(200, (22 + 14 * lines) * len(rows) + 90)
     return {
         "data": data,
         "layout": chart_layout(

@@ -117,6 +117,7 @@ def demo_rows() -> dict[str, list[list[Any]]]:
                 p["agency"],
                 p["control"],
                 p["category"],
+                p.get("category_en", ""),
                 p["start"],
                 p["end"],
                 p["objectives"],
@@ -196,6 +197,14 @@ def performance_demo_seed(*, home, importer: User) -> ImportSummary:
                     "<p>政府計畫的目標、進度、預算執行與績效指標一目了然。"
                     "示範資料取自第四階段電子化政府計畫；預算執行數與進度為合成資料。</p>"
                 ),
+                title_en="Government performance dashboard",
+                intro_en=(
+                    "<p>The goals, progress, budget execution and performance indicators of "
+                    "government programs at a glance. The demonstration programs come from the "
+                    "4th-stage e-government plan; their spending and progress are synthetic.</p>"
+                ),
+                publisher_en="National Development Council",
+                update_frequency_en="Quarterly",
             )
         )
     _reporting_periods_ensure()

@@ -42,6 +42,7 @@ def import_rows(*, agencies: QuerySet[Agency]) -> dict[str, list[list[Any]]]:
                 p.agency.code,
                 CONTROL_LABELS[p.control_level],
                 p.category,
+                p.category_en,
                 p.start_year - 1911,
                 p.end_year - 1911,
                 p.objectives,

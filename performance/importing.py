@@ -120,6 +120,7 @@ PROGRAMS = Sheet(
             help="院管制、部會管制或自行管制（空白為部會管制）",
         ),
         Column("category", "類別", max_length=100),
+        Column("category_en", "類別(英文)", max_length=100, help="英文網站顯示的類別名稱"),
         Column("start_year", "開始年度", "year", required=True, help="民國或西元年"),
         Column("end_year", "結束年度", "year", required=True),
         Column("objectives", "計畫目標"),

@@ -22,6 +22,8 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path, re_pat
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from minyi.home.english import EnglishVersionMixin
+
 from .counties import COUNTIES
 from .lights import Light
 
@@ -188,6 +190,12 @@ class Program(ClusterableModel):
         default=ControlLevel.MINISTRY,
     )
     category = models.CharField(_("category"), max_length=100, blank=True)
+    category_en = models.CharField(
+        _("category (English)"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown on the English site; programs of one category share it."),
+    )
     start_year = YearField(_("first year"), validators=YEAR_VALIDATORS)
     end_year = YearField(_("last year"), validators=YEAR_VALIDATORS)
     objectives = models.TextField(_("objectives"), blank=True)
@@ -225,7 +233,8 @@ class Program(ClusterableModel):
         FieldPanel("code"),
         FieldPanel("name"),
         FieldPanel("agency"),
-        FieldRowPanel([FieldPanel("control_level"), FieldPanel("category")]),
+        FieldPanel("control_level"),
+        FieldRowPanel([FieldPanel("category"), FieldPanel("category_en")]),
         FieldRowPanel([FieldPanel("start_year"), FieldPanel("end_year")]),
         FieldPanel("objectives"),
         FieldPanel("description"),
@@ -261,6 +270,13 @@ class Program(ClusterableModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
+
+    @property
+    def category_label(self) -> str:
+        """The category in the reader's language (like County.name)."""
+        from minyi.home.dates import english_now
+
+        return self.category_en if self.category_en and english_now() else self.category
 
     @property
     def start_roc(self) -> int:
@@ -668,7 +684,7 @@ class ProgressRating(models.Model):
 # --- The public dashboard page ---------------------------------------------------------------
 
 
-class PerformanceDashboardPage(RoutablePageMixin, Page):
+class PerformanceDashboardPage(EnglishVersionMixin, RoutablePageMixin, Page):
     """The public GPMnet dashboard: every program, its light, KPIs, budget and progress."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -684,12 +700,21 @@ class PerformanceDashboardPage(RoutablePageMixin, Page):
         default="每季",
         help_text=_("Shown in the open-data metadata, e.g. 每季 or 每月."),
     )
+    publisher_en = models.CharField(_("publisher (English)"), max_length=100, blank=True)
+    update_frequency_en = models.CharField(
+        _("update frequency (English)"),
+        max_length=40,
+        blank=True,
+        help_text=_("e.g. Quarterly."),
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldPanel("intro"),
-        FieldPanel("publisher"),
-        FieldPanel("update_frequency"),
+        FieldRowPanel([FieldPanel("publisher"), FieldPanel("update_frequency")]),
+        EnglishVersionMixin.english_panel(
+            FieldRowPanel([FieldPanel("publisher_en"), FieldPanel("update_frequency_en")])
+        ),
     ]
     parent_page_types = ["home.HomePage"]
     subpage_types: list[str] = []
@@ -697,6 +722,14 @@ class PerformanceDashboardPage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("performance dashboard")
+
+    @property
+    def reader_publisher(self) -> str:
+        return self.for_reader(self.publisher, self.publisher_en)
+
+    @property
+    def reader_update_frequency(self) -> str:
+        return self.for_reader(self.update_frequency, self.update_frequency_en)
 
     @property
     def live_stream(self) -> str:

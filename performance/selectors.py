@@ -300,8 +300,14 @@ def dashboard_summary(filters: DashboardFilters) -> dict[str, Any]:
         }
         for code, counts in sorted(agency_table.items())
     ]
+    category_names = category_labels()
     by_category = [
-        {"category": category or "—", **counts, "total": sum(counts.values())}
+        {
+            "category": category or "—",  # open data's name
+            "label": category_names.get(category, category) or "—",  # the reader's
+            **counts,
+            "total": sum(counts.values()),
+        }
         for category, counts in sorted(
             _light_counts(
                 programs.values_list("category", "light").annotate(n=Count("pk")).order_by()
@@ -361,6 +367,25 @@ def dashboard_summary(filters: DashboardFilters) -> dict[str, Any]:
     }
 
 
+def category_labels() -> dict[str, str]:
+    """Each program category (the Chinese name, which filters and open data use), in order,
+    with its name in the reader's language: the English one any program of it gives."""
+    from minyi.home.dates import english_now
+
+    english = english_now()
+    labels: dict[str, str] = {}
+    rows = (
+        Program.objects.exclude(category="")
+        .order_by("category", "-category_en")
+        .values_list("category", "category_en")
+        .distinct()
+    )
+    for category, category_en in rows:
+        if category not in labels:
+            labels[category] = category_en if english and category_en else category
+    return labels
+
+
 def dashboard_filter_options() -> dict[str, Any]:
     agencies = [
         (agency.code, agency.name)
@@ -368,12 +393,7 @@ def dashboard_filter_options() -> dict[str, Any]:
         .order_by("code")
         .only("code", "name_zh", "name_en")
     ]
-    categories = list(
-        Program.objects.exclude(category="")
-        .order_by("category")
-        .values_list("category", flat=True)
-        .distinct()
-    )
+    categories = list(category_labels().items())
     span = Program.objects.aggregate(first=Min("start_year"), last=Max("end_year"))
     years = list(range(span["first"], span["last"] + 1)) if span["first"] else []
     return {

@@ -386,6 +386,7 @@ _SPECS: tuple[_SheetSpec, ...] = (
             _Field("agency", "agency_id", convert=lambda code, refs: refs.agency_ids[code]),
             _Field("control_level", "control_level", ControlLevel.MINISTRY),
             _Field("category", "category", ""),
+            _Field("category_en", "category_en", ""),
             _Field("start_year", "start_year"),
             _Field("end_year", "end_year"),
             _Field("objectives", "objectives", ""),

@@ -113,7 +113,7 @@ def dashboard_view(request: HttpRequest, page: PerformanceDashboardPage) -> Http
             ),
             _chart(
                 "chart-categories",
-                charts.lights_stacked(summary["by_category"], label_key="category"),
+                charts.lights_stacked(summary["by_category"], label_key="label"),
             ),
             _chart("chart-budget", charts.budget_years(summary["budget_years"])),
         ],

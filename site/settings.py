@@ -399,6 +399,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 # break editing; SAMEORIGIN still blocks framing by any other site.
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The development database cannot hold a constraint with NULLS NOT DISTINCT; PostgreSQL,
+    # where it matters, does. Without this every ./dev command starts with a warning.
+    SILENCED_SYSTEM_CHECKS.append("models.W047")
 if env.bool("BEHIND_TLS_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
@@ -474,6 +478,7 @@ MINYI_RATE_LIMITS = {
     },
     "statement": {"per_minute": 3, "per_hour": 20},
     "petition": {"per_minute": 2, "per_hour": 10},
+    "petition_edit": {"per_minute": 5, "per_hour": 30},  # corrections before review
     "endorse": {"per_minute": 10, "per_hour": 100},
     "report": {"per_minute": 5, "per_day": 30},
     # Generous: a participant votes on statement after statement. The load harness and the

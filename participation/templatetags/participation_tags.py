@@ -26,3 +26,17 @@ def refusals_for(context, form_id: str, pk: int | None = None) -> list[str]:
 
     tag = refusal_tag(form_id if pk is None else f"{form_id}-{pk}")
     return [str(m) for m in get_messages(request) if tag in m.tags.split()]
+
+
+@register.simple_tag(takes_context=True)
+def refused_draft(context, form_id: str, pk: int | None = None) -> dict:
+    """What the reader had typed in the form ``form_id`` (``form_id-pk``) when a view refused
+    it (``views._refused``), once: the form shows it again to be corrected."""
+    from participation.views import REFUSED_DRAFT
+
+    request = context.get("request")
+    session = getattr(request, "session", None)
+    anchor = form_id if pk is None else f"{form_id}-{pk}"
+    if session is None or session.get(REFUSED_DRAFT, {}).get("anchor") != anchor:
+        return {}
+    return session.pop(REFUSED_DRAFT)

@@ -6,8 +6,10 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from .english import EnglishVersionMixin
 
-class HomePage(Page):
+
+class HomePage(EnglishVersionMixin, Page):
     """The root of the public site: open consultations and dashboard highlights."""
 
     intro = RichTextField(
@@ -15,7 +17,11 @@ class HomePage(Page):
     )
     max_count = 1
 
-    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("intro"),
+        EnglishVersionMixin.english_panel(),
+    ]
     search_fields = [*Page.search_fields, index.SearchField("intro")]
 
     parent_page_types = ["wagtailcore.Page"]

@@ -46,6 +46,8 @@ def test_signup_requires_email_verification_then_allows_login(client):
     # In plain Taiwanese wording ("Email" and a missing space had read as machine translation).
     assert "以這個電子郵件地址在 testserver 註冊帳號（顯示名稱：熱心市民）" in message.body
     assert "Email" not in message.body.replace("[民意 Minyi]", "")
+    # Told once to ignore it if it was not them (the greeting had said it twice, in two wordings).
+    assert message.body.count("請忽略") == 1
     link = re.search(r"https?://[^/\s]+(/[^\s]*confirm-email/[^\s]+/)", message.body).group(1)
     assert client.get(link).status_code == 200
     assert client.post(link).status_code == 302

@@ -135,3 +135,116 @@ def test_on_a_phone_the_confirmation_does_not_cover_the_new_comment(browser, liv
         assert comment.bounding_box()["y"] >= covered_to, (comment.bounding_box(), covered_to)
     finally:
         context.close()
+
+
+# Set-up data: a citizen's comment on UberX, and a password the test knows for the agency's staff.
+CITIZEN_COMMENT_AND_STAFF_PASSWORD = """
+from minyi.accounts.models import User
+from minyi.accounts.services import user_create
+from participation.models import ConsultationPage
+from participation.services import comment_create
+
+staff = User.objects.get(email="staff.motc@minyi.localhost")
+staff.set_password("live-reply-Passw0rd-2026")
+staff.save()
+citizen = user_create(email="asker@example.org", password="asker-Passw0rd-2026",
+                      display_name="提問的市民", email_verified=True)
+page = ConsultationPage.objects.get(slug="uberx")
+print(comment_create(consultation=page, user=citizen, body="保險怎麼算？", stance="suggest").pk)
+"""
+
+
+def test_the_agency_reply_arrives_live_with_its_badge(browser, live_site) -> None:
+    """A reply posted while a reader has the page open appears under its comment, marked as
+    the agency's word; live.js had dropped replies, and did not mark the agency's."""
+    comment_id = live_site.shell(CITIZEN_COMMENT_AND_STAFF_PASSWORD, what="setting up")
+    reader_context = new_context(browser, live_site, viewport=PHONE)
+    staff_context = new_context(browser, live_site)
+    try:
+        reader = reader_context.new_page()
+        reader.goto(CONSULTATION)
+        expect(reader.locator("[data-consultation]")).to_have_attribute("data-live", "connected")
+        staff = staff_context.new_page()
+        staff.goto("/accounts/login/")
+        form = staff.locator("main form:has(input[type=password])")
+        form.locator("[name=login]").fill("staff.motc@minyi.localhost")
+        form.locator("[name=password]").fill("live-reply-Passw0rd-2026")
+        with staff.expect_navigation():
+            form.locator("[type=submit]").first.click()
+        staff.goto(CONSULTATION)
+        thread = staff.locator(f"#comment-{comment_id}")
+        thread.locator(".reply-details > summary").click()
+        thread.locator(".reply-form textarea").fill("保險由平台業者投保，細節將於說明會公布。")
+        with staff.expect_navigation():
+            thread.locator(".reply-form button[type=submit]").click()
+        reply = reader.locator(f"#comment-{comment_id} .reply-list > li.reply-by-agency")
+        expect(reply.locator(".agency-voice")).to_contain_text("交通部")
+        expect(reply.locator(".comment-body")).to_have_text(
+            "保險由平台業者投保，細節將於說明會公布。"
+        )
+        # The report form lists the house rules one a line, all flush (the first had stood
+        # 1rem left of the others).
+        staff.locator(f"#comment-{comment_id} .report-link").first.click()
+        choices = staff.locator(".choice-list label.choice")
+        expect(choices.first).to_be_visible()
+        lefts = {round(box["x"]) for box in (c.bounding_box() for c in choices.all())}
+        assert len(lefts) == 1, lefts
+    finally:
+        reader_context.close()
+        staff_context.close()
+
+
+# Set-up data: a copy of UberX of its own (closing it must not close the page other tests use),
+# a citizen who can comment on it, and a password the test knows for the agency's staff.
+OWN_OPEN_CONSULTATION = """
+from minyi.accounts.models import User
+from minyi.accounts.services import user_create
+from participation.models import ConsultationPage
+
+staff = User.objects.get(email="staff.motc@minyi.localhost")
+staff.set_password("live-close-Passw0rd-2026")
+staff.save()
+user_create(email="closing-reader@example.org", password="closing-Passw0rd-2026",
+            display_name="看著截止的市民", email_verified=True)
+uberx = ConsultationPage.objects.get(slug="uberx")
+copy = uberx.copy(
+    update_attrs={"slug": "closes-live", "title": "即將提前截止的諮詢"}, keep_live=True
+)
+print(copy.pk)
+"""
+
+
+def _log_in(page, email: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    form = page.locator("main form:has(input[type=password])")
+    form.locator("[name=login]").fill(email)
+    form.locator("[name=password]").fill(password)
+    with page.expect_navigation():
+        form.locator("[type=submit]").first.click()
+
+
+def test_a_reader_sees_the_consultation_close_while_the_page_is_open(browser, live_site) -> None:
+    """The agency closes it early in the admin: a citizen writing a comment is told at once,
+    and the forms stop, instead of learning it from a refused comment."""
+    pk = live_site.shell(OWN_OPEN_CONSULTATION, what="setting up")
+    reader_context = new_context(browser, live_site, viewport=PHONE)
+    staff_context = new_context(browser, live_site)
+    try:
+        reader = reader_context.new_page()
+        _log_in(reader, "closing-reader@example.org", "closing-Passw0rd-2026")
+        reader.goto("/motc/closes-live/")
+        expect(reader.locator("[data-consultation]")).to_have_attribute("data-live", "connected")
+        comment = reader.locator("#comment-form textarea")
+        expect(comment).to_be_enabled()
+        staff = staff_context.new_page()
+        _log_in(staff, "staff.motc@minyi.localhost", "live-close-Passw0rd-2026")
+        staff.goto(f"/admin/consultations/{pk}/close-early/")
+        staff.locator("[data-close-early-form] textarea").fill("法規已送立法院審議，提前結束徵詢。")
+        with staff.expect_navigation():
+            staff.locator("[data-close-early-form] button[type=submit]").click()
+        expect(reader.locator(".status-changed")).to_contain_text("這項諮詢剛剛已截止")
+        expect(comment).to_be_disabled()
+        expect(reader.locator("#comment-form button[type=submit]")).to_be_disabled()
+    finally:
+        reader_context.close()
+        staff_context.close()

@@ -48,6 +48,13 @@ def test_analyst_generates_a_report_and_downloads_it(people, tmp_path) -> None:
     expect(page).to_have_url(re.compile(r"/reports/consultations/\d+/v\d+/$"))
     expect(page.locator("main")).to_contain_text("UberX")
     analyst.shot("report")
+    # Each of the report's particulars (generated at, data up to, period) has its label on the
+    # value's line: the site's list style once pushed every label half a line below its value.
+    tops = page.locator(".report-meta").evaluate(
+        "dl => [...dl.children].map(e => e.getBoundingClientRect().top)"
+    )
+    pairs = zip(tops[::2], tops[1::2], strict=True)
+    assert tops and all(abs(label - value) < 2 for label, value in pairs), tops
 
     actions = page.locator("nav.report-actions")
     pdf = download(analyst, actions.get_by_role("link", name="PDF"), tmp_path, ".pdf")

@@ -246,3 +246,74 @@ def test_long_discussions_show_a_window_and_link_to_every_comment(
     assert "整體21" in client.get(link, {"section": "general", "page": 2}).content.decode()
     assert client.get(link, {"section": "x"}).status_code == 404
     assert client.get(link, {"section": 999999}).status_code == 404
+
+
+def test_live_comment_event_says_whether_the_agency_wrote_it(make_consultation, make_user):
+    """A reply by the agency's staff arriving over the WebSocket had no agency badge until the
+    page was reloaded: the event did not say it was the agency's word."""
+    from unittest import mock
+
+    from minyi.agencies.services import agency_staff_add
+
+    page = make_consultation()
+    citizen, staff = make_user(), make_user()
+    agency_staff_add(user=staff, agency=page.agency)
+    with mock.patch("participation.services.live_event_send") as send:
+        question = comment_create(
+            consultation=page, user=citizen, body="何時上路？", stance="suggest"
+        )
+        comment_create(consultation=page, user=staff, body="預計明年實施。", parent=question)
+    (_stream, asked), (_stream2, answered) = (call.args for call in send.call_args_list)
+    assert asked["agency_voice"] is False
+    assert answered["agency_voice"] is True and answered["parent"] == question.pk
+
+
+def test_consultation_page_carries_the_agency_badge_for_live_comments(client, make_consultation):
+    page = make_consultation()
+    html = client.get(page.url).content.decode()
+    template = html.split('<template id="agency-voice-badge">', 1)[1].split("</template>", 1)[0]
+    assert 'class="agency-voice"' in template and page.agency.name_zh in template
+
+
+def test_a_comment_rejected_by_screening_is_told_in_red_in_its_form(
+    client, make_consultation, make_user
+):
+    """It had been told as a green confirmation, on a link to the comment that is not shown."""
+    from django.contrib.messages import ERROR, get_messages
+
+    page = make_consultation()
+    client.force_login(make_user())
+    response = client.post(
+        reverse("participation:comment_post", args=[page.pk]),
+        {"body": "很長的文字" * 60, "stance": "oppose", "section": ""},
+    )
+    assert Comment.objects.get().state == CommentState.REJECTED
+    assert response.status_code == 302 and response["Location"].endswith("#comment-form")
+    [message] = get_messages(response.wsgi_request)
+    assert message.level == ERROR and "refused-comment-form" in message.tags
+    assert "未發表" in str(message)
+    html = client.get(page.url).content.decode()
+    form = html.split('id="comment-form"', 1)[1].split("</form>", 1)[0]
+    assert "未發表" in form
+    # What the citizen typed is in the form again, stance included, to be corrected.
+    assert "很長的文字很長的文字" in form.split("<textarea", 1)[1]
+    assert 'value="oppose" checked' in form
+    # Once: the next visit shows an empty form.
+    again = client.get(page.url).content.decode().split('id="comment-form"', 1)[1]
+    assert "很長的文字" not in again.split("</form>", 1)[0]
+
+
+def test_a_refused_reply_keeps_its_text(client, make_consultation, make_user):
+    page = make_consultation()
+    question = comment_create(
+        consultation=page, user=make_user(), body="何時上路？", stance="suggest"
+    )
+    client.force_login(make_user())
+    response = client.post(
+        reverse("participation:comment_post", args=[page.pk]),
+        {"body": "回" * 3001, "parent": question.pk},
+    )
+    assert response["Location"].endswith(f"#reply-form-{question.pk}")
+    html = client.get(page.url).content.decode()
+    form = html.split(f'id="reply-form-{question.pk}"', 1)[1].split("</form>", 1)[0]
+    assert "回" * 3001 in form and '<details class="reply-details" open' in html

@@ -29,6 +29,8 @@ from participation.services import (
     petition_endorse,
     petition_endorsement_withdraw,
     petition_moderation_approve,
+    petition_proposal_edit,
+    petition_proposal_withdraw,
     petition_response_submit,
 )
 
@@ -450,3 +452,86 @@ def test_progress_says_under_one_percent_rather_than_zero(count, threshold, show
             "participation/includes/petition_progress.html", {"petition": petition}
         )
     assert shown in html
+
+
+def test_the_proposer_corrects_a_pending_proposal(make_petition, make_agency, client):
+    """A proposer could neither correct nor withdraw a proposal while it awaited review."""
+    petition = make_petition(approve=False)
+    client.force_login(petition.author)
+    page = client.get(petition.get_absolute_url()).content.decode()
+    edit_url = reverse("participation:petition_edit", args=[petition.pk])
+    assert edit_url in page and "撤回提議" in page
+    form = client.get(edit_url).content.decode()
+    assert "修改您的提議" in form and "增設公車專用道" in form and 'value="MOTC" selected' in form
+
+    make_agency("MOHW")
+    response = client.post(
+        edit_url,
+        {
+            "title": "增設公車與救護車專用道",
+            "body": "改寫後的提議，電話 0912345678",
+            "agency": "MOHW",
+        },
+    )
+    assert response.status_code == 302
+    petition.refresh_from_db()
+    assert petition.title == "增設公車與救護車專用道" and petition.agency.code == "MOHW"
+    assert "0912345678" not in petition.body  # screened again: personal data masked
+    assert petition.state == PetitionState.PENDING
+    # The moderator reviews the corrected text.
+    latest = Submission.objects.filter(object_id=petition.pk).latest("submitted_at")
+    assert "救護車" in latest.original_text
+
+    # A wrong correction is refused with the form's messages, and changes nothing.
+    response = client.post(edit_url, {"title": "", "body": "", "agency": ""})
+    assert response.status_code == 400 and "提議需要標題" in response.content.decode()
+    petition.refresh_from_db()
+    assert petition.title == "增設公車與救護車專用道"
+
+
+def test_only_the_proposer_may_correct_and_only_before_review(make_petition, make_user, moderator):
+    petition = make_petition(approve=False)
+    with pytest.raises(ValidationError, match="只有提議人"):
+        petition_proposal_edit(
+            petition=petition,
+            user=make_user(),
+            title="別人的修改內容",
+            body="x",
+            agency=petition.agency,
+        )
+    petition_moderation_approve(petition=petition, moderator=moderator)
+    for change in (
+        lambda: petition_proposal_edit(
+            petition=petition,
+            user=petition.author,
+            title="審核後再改",
+            body="x",
+            agency=petition.agency,
+        ),
+        lambda: petition_proposal_withdraw(petition=petition, user=petition.author),
+    ):
+        with pytest.raises(ValidationError, match="不在待審核"):
+            change()
+
+
+def test_the_proposer_withdraws_a_pending_proposal(make_petition, moderator, client):
+    petition = make_petition(approve=False)
+    client.force_login(petition.author)
+    response = client.post(reverse("participation:petition_proposal_withdraw", args=[petition.pk]))
+    assert response.status_code == 302
+    petition.refresh_from_db()
+    assert petition.state == PetitionState.WITHDRAWN
+    page = client.get(petition.get_absolute_url()).content.decode()
+    assert "您已撤回提議" in page and "提議人已撤回" in page  # the message and the state
+    assert "撤回提議" not in page.split("</header>", 1)[1].split("您已撤回提議", 1)[1]
+    mine = client.get(reverse("participation:my_contributions")).content.decode()
+    assert "提議人已撤回" in mine
+    # Gone from the moderators' queue; deciding it is refused.
+    client.force_login(moderator)
+    queue = client.get(reverse("moderation_admin:queue"), {"kind": "participation.petition"})
+    assert "增設公車專用道" not in queue.content.decode()
+    with pytest.raises(ValidationError):
+        petition_moderation_approve(petition=petition, moderator=moderator)
+    assert not petition_board().exists()
+    client.logout()
+    assert client.get(petition.get_absolute_url()).status_code == 404

@@ -131,3 +131,81 @@ def test_a_followers_notice_is_shown_in_the_readers_language(client, dashboard, 
     assert "The light of “數位服務” changed to Green: on track" in english
     assert "燈號變更" not in english
     assert "「數位服務」燈號變更為綠燈：進度正常" in _get(client, "/notifications/")
+
+
+# --- The page's own words and the categories, given in English by an editor ------------------
+
+
+@pytest.fixture
+def english_dashboard(dashboard):
+    dashboard.title_en = "Government performance dashboard"
+    dashboard.intro = "<p>政府計畫一目了然。</p>"
+    dashboard.intro_en = "<p>Government programs at a glance.</p>"
+    dashboard.publisher_en = "National Development Council"
+    dashboard.update_frequency_en = "Quarterly"
+    dashboard.save()
+    return dashboard
+
+
+@pytest.fixture
+def categorised(make_program):
+    make_program(code="C-1", category="旗艦1 政府雲端應用服務", category_en="Flagship 1: Cloud")
+    make_program(code="C-2", category="旗艦1 政府雲端應用服務", category_en="Flagship 1: Cloud")
+    make_program(code="C-3", category="旗艦2 基礎資料庫擴增")  # no English name given
+    program_lights_refresh()
+
+
+def test_english_dashboard_names_the_page_and_its_categories_in_english(
+    client, english_dashboard, categorised
+):
+    html = _get(client, "/en/dashboard/")
+    assert "<h1>Government performance dashboard</h1>" in html
+    assert "<title>Government performance dashboard" in html
+    assert "Government programs at a glance." in html and "政府計畫一目了然" not in html
+    assert "<dd>National Development Council</dd>" in html and "<dd>Quarterly</dd>" in html
+    # the filter keeps the Chinese value (links and open data use it) and shows the English
+    assert '<option value="旗艦1 政府雲端應用服務">Flagship 1: Cloud</option>' in html
+    assert '<th scope="row">Flagship 1: Cloud</th>' in html  # the table beside the chart
+    assert '"Flagship 1: Cloud"' in html  # the chart's labels
+    # a category without an English name keeps its Chinese one
+    assert '<option value="旗艦2 基礎資料庫擴增">旗艦2 基礎資料庫擴增</option>' in html
+    program = _get(client, "/en/dashboard/programs/C-1/")
+    assert "Flagship 1: Cloud" in program
+    assert '<a href="/en/dashboard/">Government performance dashboard</a>' in program
+
+
+def test_chinese_dashboard_is_unchanged_by_the_english_names(
+    client, english_dashboard, categorised
+):
+    html = _get(client, "/dashboard/")
+    assert "<h1>施政績效儀表板</h1>" in html and "政府計畫一目了然" in html
+    assert '<option value="旗艦1 政府雲端應用服務">旗艦1 政府雲端應用服務</option>' in html
+    assert "Flagship 1: Cloud" not in html and "Government performance dashboard" not in html
+    assert "施政績效儀表板</a>" in _get(client, "/dashboard/programs/C-1/")
+
+
+def test_english_dashboard_without_english_names_falls_back_to_chinese(
+    client, dashboard, categorised
+):
+    html = _get(client, "/en/dashboard/")
+    assert "<h1>施政績效儀表板</h1>" in html
+
+
+def test_long_english_names_wrap_on_the_chart_axis_and_chinese_ones_stay_whole():
+    from performance.charts import lights_stacked
+
+    rows = [
+        {
+            "label": "Directorate-General of Personnel Administration",
+            "red": 1,
+            "yellow": 0,
+            "green": 0,
+            "grey": 0,
+        },
+        {"label": "旗艦6 e化服務宅配到家", "red": 0, "yellow": 1, "green": 0, "grey": 0},
+    ]
+    chart = lights_stacked(rows, label_key="label")
+    labels = chart["data"][0]["y"]
+    assert labels[0] == "Directorate-General<br>of Personnel<br>Administration"
+    assert labels[1] == "旗艦6 e化服務宅配到家"
+    assert chart["layout"]["height"] >= 2 * (22 + 14 * 3)  # room for three lines a bar

@@ -33,6 +33,7 @@ def program_row(code="NDC-001", **changes):
         "主管機關代碼": "NDC",
         "管制層級": "部會管制",
         "類別": "數位治理",
+        "類別(英文)": "",
         "開始年度": "113",
         "結束年度": "115",
         "計畫目標": "目標",
@@ -178,6 +179,29 @@ def test_rows_no_longer_listed_are_deleted_and_changes_update(ndc_staff):
     assert program.start_year == 2024  # 民國 113
 
 
+def test_english_category_is_imported_and_kept_by_files_without_its_column(ndc_staff):
+    row = program_row(**{"類別(英文)": "Digital governance"})
+    programs_import(
+        files=[("programs.csv", csv_text(PROGRAM_HEADER, [row]).encode())], user=ndc_staff
+    )
+    assert Program.objects.get(code="NDC-001").category_en == "Digital governance"
+    # an older template without the column changes the rest and leaves the English name
+    header = [h for h in PROGRAM_HEADER if h != "類別(英文)"]
+    older = [
+        value
+        for h, value in zip(PROGRAM_HEADER, program_row(計畫名稱="改名"), strict=True)
+        if h in header
+    ]
+    programs_import(files=[("programs.csv", csv_text(header, [older]).encode())], user=ndc_staff)
+    program = Program.objects.get(code="NDC-001")
+    assert (program.name, program.category_en) == ("改名", "Digital governance")
+    # the full-width brackets people type are read as the template's
+    wide = ["類別（英文）" if h == "類別(英文)" else h for h in PROGRAM_HEADER]
+    row = program_row(**{"類別(英文)": "Digital services"})
+    programs_import(files=[("programs.csv", csv_text(wide, [row]).encode())], user=ndc_staff)
+    assert Program.objects.get(code="NDC-001").category_en == "Digital services"
+
+
 # --- Encodings -------------------------------------------------------------------------------
 
 
@@ -311,7 +335,7 @@ def test_duplicate_codes_in_xlsx_give_column_letters(ndc_staff):
     errors = assert_refused(
         [("p.xlsx", data)],
         ndc_staff,
-        expected=[(3, "A 欄「計畫代碼」", "重複"), (3, "F 欄「開始年度」", "年度必須是數字")],
+        expected=[(3, "A 欄「計畫代碼」", "重複"), (3, "G 欄「開始年度」", "年度必須是數字")],
     )
     assert errors
 

@@ -93,5 +93,7 @@ def reader_title(page) -> str:
     An agency section's title is its Chinese name; English readers get the agency's English
     name there. Other pages keep their title (their content is written in one language).
     """
+    if not hasattr(page, "specific_deferred"):  # a view that is not a Wagtail page
+        return getattr(page, "title", "")
     specific = page.specific_deferred
     return getattr(specific, "reader_title", None) or page.title

@@ -19,19 +19,25 @@
     });
   }
 
-  function addComment(event) {
-    if (document.getElementById("comment-" + event.id)) {
-      var existing = document.querySelector("#comment-" + event.id + " .comment-body");
-      if (existing) existing.textContent = event.body;
-      return;
-    }
-    var list = document.querySelector('[data-section-comments="' + (event.section || "") + '"]');
-    if (!list || event.parent) return;
+  // The agency's badge (a <template> in the page, in the page's language) for what its staff
+  // write, as the server marks it on a reload.
+  function agencyBadge() {
+    var template = document.getElementById("agency-voice-badge");
+    return template ? template.content.cloneNode(true) : null;
+  }
+
+  function newComment(event, className) {
     var item = document.createElement("li");
-    item.className = "comment comment-new";
+    item.className = className;
     item.id = "comment-" + event.id;
     var meta = document.createElement("p");
     meta.className = "comment-meta";
+    var badge = event.agency_voice ? agencyBadge() : null;
+    if (badge) {
+      item.className += event.parent ? " reply-by-agency" : " comment-by-agency";
+      meta.appendChild(badge);
+      meta.appendChild(document.createTextNode(" "));
+    }
     var name = document.createElement("strong");
     name.textContent = event.author;
     meta.appendChild(name);
@@ -40,7 +46,57 @@
     body.textContent = event.body;
     item.appendChild(meta);
     item.appendChild(body);
-    list.appendChild(item);
+    return item;
+  }
+
+  function addReply(event) {
+    var parent = document.getElementById("comment-" + event.parent);
+    if (!parent) return;
+    var list = parent.querySelector(":scope > .reply-list");
+    if (!list) {
+      list = document.createElement("ul");
+      list.className = "reply-list";
+      parent.insertBefore(list, parent.querySelector(":scope > .reply-details"));
+    }
+    list.appendChild(newComment(event, "comment reply comment-new"));
+  }
+
+  function addComment(event) {
+    if (document.getElementById("comment-" + event.id)) {
+      var existing = document.querySelector("#comment-" + event.id + " .comment-body");
+      if (existing) existing.textContent = event.body;
+      return;
+    }
+    if (event.parent) return addReply(event);
+    var list = document.querySelector('[data-section-comments="' + (event.section || "") + '"]');
+    if (!list) return;
+    list.appendChild(newComment(event, "comment comment-new"));
+  }
+
+  // The consultation closed (early, by its agency) or was answered while the page is open:
+  // say so once, and stop the forms whose sending the server would now refuse.
+  function statusChanged(event) {
+    if (!event.status || event.status === root.dataset.status) return;
+    var wasOpen = root.dataset.status === "open";
+    root.dataset.status = event.status;
+    var template = document.getElementById("status-notice-" + event.status);
+    var previous = root.querySelector(".status-changed");
+    if (previous) previous.remove();
+    if (template) {
+      var anchor = root.querySelector('[data-live="connection"]');
+      var notice = template.content.cloneNode(true);
+      if (anchor) anchor.parentNode.insertBefore(notice, anchor);
+      else root.insertBefore(notice, root.firstChild);
+    }
+    if (wasOpen && event.status !== "open") {
+      root.querySelectorAll("#comment-form, #statement-form, .reply-form, .vote-form").forEach(
+        function (form) {
+          form.querySelectorAll("input, textarea, select, button").forEach(function (field) {
+            field.disabled = true;
+          });
+        }
+      );
+    }
   }
 
   function handle(event) {
@@ -49,6 +105,7 @@
       event.tallies.forEach(function (t) { setTally(t.statement, t.agree, t.disagree, t.pass); });
     }
     else if (event.kind === "comment") addComment(event);
+    else if (event.kind === "status") statusChanged(event);
     else if (event.kind === "withdrawn") {
       var gone = document.getElementById("comment-" + event.id);
       if (gone) gone.remove();

@@ -280,7 +280,11 @@ class Command(BaseCommand):
     def _seed_consultations(self, home: HomePage) -> None:
         if not ConsultationIndexPage.objects.exists():
             home.add_child(
-                instance=ConsultationIndexPage(title="公共政策諮詢", slug="consultations")
+                instance=ConsultationIndexPage(
+                    title="公共政策諮詢",
+                    title_en="Public policy consultations",
+                    slug="consultations",
+                )
             )
         consultation = ConsultationPage.objects.filter(slug="uberx").first()
         if consultation is None:
@@ -368,7 +372,9 @@ class Command(BaseCommand):
     def _seed_petitions(self, home: HomePage) -> None:
         """Each demo petition once, by title: a site seeded before one was added gets it too."""
         if not PetitionIndexPage.objects.exists():
-            home.add_child(instance=PetitionIndexPage(title="提點子", slug="petitions"))
+            home.add_child(
+                instance=PetitionIndexPage(title="提點子", title_en="Petitions", slug="petitions")
+            )
         citizen = User.objects.get(email="citizen@minyi.localhost")
         moderator = User.objects.get(email="moderator@minyi.localhost")
         added = 0
