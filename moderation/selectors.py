@@ -84,7 +84,7 @@ QUEUE_STATE_LABELS = {
 def _rule_titles(codes) -> list[str]:
     titles = []
     for code in codes:
-        title = RULES[code].title_zh if code in RULES else (code or "")
+        title = RULES[code].title if code in RULES else (code or "")
         if title and title not in titles:
             titles.append(title)
     return titles
@@ -246,6 +246,7 @@ class WaitingItemRow:
     where_title: str = ""
     where_url: str = ""
     submitted_at: datetime | None = None
+    noun: str = ""  # in the reader's language
 
 
 def author_waiting_items(*, user) -> list[WaitingItemRow]:
@@ -273,6 +274,7 @@ def author_waiting_items(*, user) -> list[WaitingItemRow]:
             submission = screened.get(instance.pk)
             row = WaitingItemRow(
                 noun_zh=kind.noun_zh,
+                noun=kind.noun,
                 text=kind.get_text(instance),
                 rule_titles=_rule_titles(
                     reason.get("rule") for reason in (submission.reasons if submission else [])
@@ -291,6 +293,7 @@ class AuthorDecisionRow:
     decision: Decision
     rule: object | None
     noun_zh: str = ""
+    noun: str = ""  # in the reader's language
     text: str = ""  # the item as it stands now (published or masked; never the raw original)
     where_title: str = ""
     where_url: str = ""
@@ -311,6 +314,7 @@ def author_decision_rows(*, user) -> list[AuthorDecisionRow]:
         if instance is not None:
             kind = moderated_kind(instance)
             row.noun_zh = kind.noun_zh
+            row.noun = kind.noun
             row.text = kind.get_text(instance)
             if kind.where is not None:
                 row.where_title, row.where_url = kind.where(instance)

@@ -54,6 +54,15 @@ class ModeratedKind:
     # The lookup from the item to its author's user ("author", "author__user"), so that an
     # author can see what of theirs waits for a moderator ("" when the kind cannot say).
     author_lookup: str = ""
+    noun_en: str = ""  # comment, statement: for the English site
+
+    @property
+    def noun(self) -> str:
+        """What the item is called in the reader's language."""
+        from django.utils.translation import get_language
+
+        english = (get_language() or "").startswith("en")
+        return self.noun_en if english and self.noun_en else self.noun_zh
 
 
 _KINDS: dict[str, ModeratedKind] = {}

@@ -53,7 +53,7 @@ def report_view(request: HttpRequest, content_type_id: int, pk: int) -> HttpResp
         request,
         "moderation/report_form.html",
         {
-            "noun": kind.noun_zh,
+            "noun": kind.noun,
             "text": kind.get_text(instance),
             "back_url": kind.url(instance),
             "rules": REPORTABLE_RULES.values(),

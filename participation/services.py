@@ -1568,6 +1568,7 @@ def moderated_kinds_register() -> None:
         ModeratedKind(
             label="participation.comment",
             noun_zh="留言",
+            noun_en="comment",
             get_state=lambda comment: _COMMENT_STATES[comment.state],
             set_state=comment_moderation_state_set,
             get_text=lambda comment: comment.body,
@@ -1590,6 +1591,7 @@ def moderated_kinds_register() -> None:
         ModeratedKind(
             label="participation.petition",
             noun_zh="提議",
+            noun_en="petition",
             get_state=lambda petition: _PETITION_STATES[petition.moderation_state],
             set_state=petition_moderation_state_set,
             get_text=lambda petition: f"{petition.title}\n{petition.body}",
@@ -1610,6 +1612,7 @@ def moderated_kinds_register() -> None:
         ModeratedKind(
             label="participation.statement",
             noun_zh="意見陳述",
+            noun_en="statement",
             get_state=lambda statement: _STATEMENT_STATES[statement.moderation_state],
             set_state=statement_moderation_state_set,
             get_text=lambda statement: statement.text,

@@ -975,6 +975,7 @@ def moderated_kinds_register() -> None:
         ModeratedKind(
             label="performance.programquestion",
             noun_zh="計畫提問",
+            noun_en="question about a program",
             get_state=lambda question: _QUESTION_STATES[question.state],
             set_state=program_question_moderation_state_set,
             get_text=lambda question: question.body,

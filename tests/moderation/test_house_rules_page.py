@@ -51,6 +51,7 @@ def test_the_report_form_names_the_rules_in_the_readers_language(
     )
     english = _english(client, "/en" + path)
     assert RULES["abuse"].title_en in english and RULES["abuse"].title_zh not in english
+    assert "<h1>Report this comment</h1>" in english  # not 「Report this 留言」
     assert RULES["abuse"].title_zh in client.get(path).content.decode()
 
 

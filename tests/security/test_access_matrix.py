@@ -117,6 +117,9 @@ EXPECTED: dict[str, set[str]] = {
     "participation:vote_post": NOBODY,
     "participation:petition_endorse": NOBODY,
     "participation:petition_withdraw": NOBODY,
+    # the proposer's own, while it awaits review (this one is approved already); POST only
+    "participation:petition_edit": NOBODY,
+    "participation:petition_proposal_withdraw": NOBODY,
     "participation:follow": NOBODY,
     # Agency A's own forms
     "participation:consultation_response": OWN_AGENCY,
@@ -251,6 +254,8 @@ def world(make_consultation, make_user, make_agency, home_page):
             "participation:petition_detail": petition.pk,
             "participation:petition_endorse": petition.pk,
             "participation:petition_withdraw": petition.pk,
+            "participation:petition_edit": petition.pk,
+            "participation:petition_proposal_withdraw": petition.pk,
             "participation:petition_response": petition.pk,
             "participation_admin:petition_integrity_detail": petition.pk,
             "api-v1:get_petition": petition.pk,
