@@ -103,6 +103,17 @@ class ConsultationPageForm(WagtailAdminPageForm):
             self.instance.agency_id = agency_id
             self.fields["agency"].initial = agency_id
             self.fields["agency"].disabled = True
+        # The date picker keeps whatever is typed: a 民國 year (115/12/10) was refused only as
+        # "enter a valid date/time", with nothing saying which calendar the field takes.
+        for name in ("opens_at", "closes_at"):
+            if name in self.fields:
+                self.fields[name].help_text = _(
+                    "Year in the Western calendar, then the time, e.g. 2026-12-10 09:00."
+                )
+                self.fields[name].error_messages["invalid"] = _(
+                    "Enter the date and time with the year in the Western calendar, "
+                    "e.g. 2026-12-10 09:00 (Minguo year 115 is 2026)."
+                )
 
     def clean(self):
         cleaned = super().clean()

@@ -144,6 +144,14 @@ class ProgramAdminForm(WagtailAdminModelForm):
             from minyi.agencies.selectors import agencies_for_user
 
             self.fields["agency"].queryset = agencies_for_user(user)
+        if "consultations" in self.fields:
+            # Published consultations only (and any already linked): a draft of any agency
+            # was offered here, its title shown to every agency's staff before publication.
+            field = self.fields["consultations"]
+            linked = list(self.instance.consultations.values_list("pk", flat=True))
+            field.queryset = field.queryset.filter(
+                models.Q(live=True) | models.Q(pk__in=linked)
+            ).order_by("-first_published_at", "title")
 
 
 class KPIAdminForm(WagtailAdminModelForm):

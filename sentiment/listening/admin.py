@@ -133,6 +133,10 @@ class ListeningTopicForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         if "analysts" in self.fields:
             self.fields["analysts"].queryset = listening_analysts()
+        if "sources" in self.fields:
+            self.fields["sources"].help_text = _(
+                "Posts are counted from the chosen sources only: a topic without sources gets no posts."  # noqa: E501
+            )
 
 
 class ListeningSourceForm(WagtailAdminModelForm):

@@ -22,11 +22,45 @@ FIELD_LABELS = {
 }
 
 
+#: Other names files exported from forums and spreadsheets commonly give each field's column
+#: (the source form's own example maps 發文時間), compared without case or spaces.
+COLUMN_ALIASES = {
+    "id": ("編號", "貼文編號", "文章編號", "post_id", "ID"),
+    "text": ("內容", "內文", "貼文內容", "文字", "content", "body", "message"),
+    "published_at": (
+        "發文時間",
+        "發布時間",
+        "發佈時間",
+        "時間",
+        "日期",
+        "date",
+        "time",
+        "datetime",
+        "created_at",
+        "timestamp",
+    ),
+    "author": ("作者", "發文者", "帳號", "user", "username"),
+    "url": ("網址", "連結", "link", "URL"),
+    "title": ("標題", "主旨", "subject"),
+    "likes": ("按讚數", "讚數", "推文數", "like_count"),
+    "shares": ("分享數", "轉發數", "share_count"),
+    "parent_id": ("回覆對象", "回覆編號", "parent", "reply_to"),
+}
+
+
+def _normalised(name: str) -> str:
+    return "".join(name.split()).casefold()
+
+
 def _column_guess(field: str, columns: list[str], mapping: dict[str, str]) -> str:
-    """The column chosen last time, else one named as the field (text) or its label (內容)."""
-    for candidate in (mapping.get(field), field, str(FIELD_LABELS[field][0])):
-        if candidate in columns:
-            return candidate
+    """The column chosen last time, else one named as the field (text), its label (內容) or
+    a common other name of it (發文時間)."""
+    if mapping.get(field) in columns:
+        return mapping[field]
+    by_name = {_normalised(column): column for column in reversed(columns)}
+    for candidate in (field, str(FIELD_LABELS[field][0]), *COLUMN_ALIASES.get(field, ())):
+        if _normalised(candidate) in by_name:
+            return by_name[_normalised(candidate)]
     return ""
 
 

@@ -155,8 +155,12 @@ class UploadConnector(Connector):
                     likes=_int(get("likes")),
                     shares=_int(get("shares")),
                     parent_external_id=get("parent_id"),
+                    # The author's column stays out of the kept row: the mapping step promises
+                    # the author is stored only as a hash (author above), never by name.
                     raw={
-                        k: (str(v)[:2000] if v is not None else None) for k, v in row.items() if k
+                        k: (str(v)[:2000] if v is not None else None)
+                        for k, v in row.items()
+                        if k and k != mapping.get("author")
                     },
                 )
             )

@@ -203,3 +203,16 @@ def test_other_settings_are_checked_per_kind():
     assert empty.cleaned_data["config"] == {"url": "https://example.org/feed"}
     dcard = _source_form({"kind": "dcard", "target": "trending", "config": '{"limit": 0}'})
     assert not dcard.is_valid() and "config" in dcard.errors
+
+
+def test_a_topic_without_sources_says_so_on_its_dashboard_and_in_its_form(client, analyst):
+    """A topic saved without sources showed only zeros, with nothing saying it reads nothing."""
+    topic = Topic.objects.create(name="停車", query="停車")
+    client.force_login(analyst)
+    html = client.get(f"/listening/topics/{topic.pk}/").content.decode()
+    assert "這個主題尚未選擇監測來源" in html
+    assert f'href="/admin/snippets/sentiment/topic/edit/{topic.pk}/"' in html
+    assert "未選擇來源的主題不會收到任何貼文" in client.get(TOPIC_ADD).content.decode()
+    topic.sources.add(Source.objects.create(name="上傳", kind=SourceKind.UPLOAD))
+    html = client.get(f"/listening/topics/{topic.pk}/").content.decode()
+    assert "這個主題尚未選擇監測來源" not in html
