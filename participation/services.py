@@ -23,7 +23,7 @@ from minyi.agencies.selectors import agency_member_ids, user_can_manage_agency
 from minyi.agencies.services import agency_staff_notify
 from minyi.home.dates import format_minguo_date
 from minyi.live.events import live_event_send
-from minyi.notifications.services import notifications_send
+from minyi.notifications.services import notifications_send, notifications_settle
 from minyi.publishing import published_item_changed
 from minyi.ratelimit import configured_limits, rate_limit_check
 from moderation.models import Outcome
@@ -1017,6 +1017,13 @@ def petition_response_submit(
     return petition
 
 
+def _petition_response_notices_settle(petition: Petition) -> None:
+    notifications_settle(
+        kind=notification_kinds.PETITION_RESPONSE,
+        url=reverse("participation:petition_response", args=[petition.pk]),
+    )
+
+
 def _require_petition_reviewer(petition: Petition, user: User) -> None:
     if petition.response_submitted_at is None:
         raise ValidationError(_("No response is waiting for approval."))
@@ -1039,6 +1046,7 @@ def petition_response_return(*, petition: Petition, user: User, note: str) -> Pe
     )
     petition.response_submitted_at = None
     petition.save(update_fields=["response_return_note", "response_submitted_at"])
+    _petition_response_notices_settle(petition)
     if petition.response_drafted_by_id:
         notifications_send(
             users=[petition.response_drafted_by],
@@ -1056,6 +1064,7 @@ def petition_response_approve(*, petition: Petition, user: User) -> Petition:
     corrected one stays readable, and those who follow the petition are told."""
     petition = _petition_for_response(petition, user)
     _require_petition_reviewer(petition, user)
+    _petition_response_notices_settle(petition)
     now = timezone.now()
     correcting = petition.responded_at is not None
     if correcting:
@@ -1250,6 +1259,13 @@ def consultation_response_submit(
     return response
 
 
+def _consultation_response_notices_settle(consultation: ConsultationPage) -> None:
+    notifications_settle(
+        kind=notification_kinds.CONSULTATION_RESPONSE,
+        url=reverse("participation:consultation_response_review", args=[consultation.pk]),
+    )
+
+
 @transaction.atomic
 def consultation_response_return(
     *, response: ConsultationResponse, user: User, note: str
@@ -1271,6 +1287,7 @@ def consultation_response_return(
     response.return_note = note
     response.submitted_by = response.submitted_at = None
     response.save()
+    _consultation_response_notices_settle(consultation)
     if submitter is not None and submitter.pk != user.pk:
         notifications_send(
             users=[submitter],
@@ -1296,6 +1313,7 @@ def consultation_response_approve(
     _require_response_staff(user, consultation)
     if response.state != ResponseState.SUBMITTED:
         raise ValidationError(_("Only a response awaiting approval can be approved."))
+    _consultation_response_notices_settle(consultation)
     if user.pk in {response.submitted_by_id, response.drafted_by_id}:
         raise ValidationError(
             _(

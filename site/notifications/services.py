@@ -47,6 +47,15 @@ def notifications_mark_read(*, user: User) -> int:
     )
 
 
+def notifications_settle(*, kind: str, url: str) -> int:
+    """A task someone has now done (a response approved or returned): the notices that asked
+    for it stop counting as unread for everyone they went to, so a reviewer's bell does not
+    keep calling them to a response a colleague already handled."""
+    return Notification.objects.filter(kind=kind, url=url, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
 def _email_body(user: User, lines: list[str]) -> str:
     footer = _(
         "You receive this because you take part in or follow it on Minyi.\n"

@@ -235,6 +235,7 @@ def test_only_responsible_agency_staff_respond(make_petition, make_user, make_ag
     assert "本部將於明年" not in client.get(petition.get_absolute_url()).content.decode()
     assert client.post(url, {"action": "approve"}).status_code == 400
     assert Notification.objects.filter(user=colleague, title__contains="待您核可").exists()
+    waiting = Notification.objects.get(user=colleague, title__contains="待您核可")
     client.force_login(colleague)
     review = client.get(url).content.decode()
     assert "本部將於明年試辦公車專用道。" in review and "核可並發布" in review
@@ -242,6 +243,8 @@ def test_only_responsible_agency_staff_respond(make_petition, make_user, make_ag
     petition.refresh_from_db()
     assert petition.state == PetitionState.RESPONDED
     assert petition.responded_by == colleague
+    waiting.refresh_from_db()
+    assert waiting.read_at is not None  # the 「待您核可」 notice, settled by the approval
     assert Notification.objects.filter(user=endorser, url__contains="#response").exists()
     assert Notification.objects.filter(user=petition.author).exists()
 

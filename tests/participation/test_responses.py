@@ -478,3 +478,30 @@ def test_an_article_without_comments_is_answered_no_comments_received(
     client.logout()
     html = client.get(page.url).content.decode()
     assert "decision-no_comments" in html and "未收到意見" in html
+
+
+def test_a_colleagues_approval_settles_every_reviewers_notice(
+    closed_consultation, staff, approver, make_user
+):
+    """Two colleagues are asked to approve; one does: the other's 「待您核可」 no longer counts
+    as unread (it kept calling them to a response already published)."""
+    page = closed_consultation
+    other_reviewer = make_user(email="other@motc.gov.tw")
+    agency_staff_add(user=other_reviewer, agency=page.agency)
+    draft = consultation_response_draft_save(
+        consultation=page, user=staff, overall="回應", sections=_answers(page)
+    )
+    consultation_response_submit(response=draft, user=staff)
+    waiting = notifications_for(other_reviewer).get()
+    assert waiting.title.startswith("待您核可") and waiting.read_at is None
+    consultation_response_return(response=draft, user=approver, note="請補充理由。")
+    waiting.refresh_from_db()
+    assert waiting.read_at is not None  # returned: nothing waits for them
+    returned = notifications_for(staff).get()
+    assert returned.title.startswith("退回修改") and returned.read_at is None
+    consultation_response_submit(response=draft, user=staff)
+    consultation_response_approve(response=draft, user=approver)
+    unread = Notification.objects.filter(
+        user__in=[other_reviewer, approver], read_at__isnull=True, title__startswith="待您核可"
+    )
+    assert not unread.exists()
