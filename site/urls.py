@@ -10,6 +10,7 @@ from minyi.accounts import urls as account_urls
 from minyi.accounts import views as account_views
 from minyi.api import api
 from minyi.health import healthz
+from minyi.home import site_history
 from minyi.home import views as home_views
 from participation.feeds import (
     ConsultationAtomFeed,
@@ -26,6 +27,9 @@ urlpatterns = [
     path("assets/performance/", include("performance.urls")),
     # Every sign-in goes through allauth, which rate-limits failed attempts.
     path("admin/login/", account_views.admin_login, name="admin_login"),
+    # The whole site's history is the administrators' (minyi.home.site_history).
+    path("admin/reports/site-history/", site_history.site_history),
+    path("admin/reports/site-history/results/", site_history.site_history_results),
     path("admin/", include(wagtailadmin_urls)),
     # Django's admin only shows the task queue to administrators (linked from Wagtail).
     path("django-admin/login/", account_views.admin_login),
