@@ -28,6 +28,7 @@ def fill_workbook(template: Path, *, code: str, name: str, bad: bool) -> Path:
             "MODA",
             "部會管制",
             "數位治理",
+            "Digital governance",  # 類別(英文)
             "114",
             "116",
             "目標",
