@@ -81,6 +81,7 @@ def make_rows(n_programs: int, agencies: list[str]) -> dict[str, list[list]]:
                 agencies[n % len(agencies)],
                 rng.choice(["院管制", "部會管制", "自行管制"]),
                 f"類別{n % 12}",
+                f"Category {n % 12}",  # 類別(英文)
                 110,
                 114,
                 "目標",
