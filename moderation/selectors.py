@@ -238,6 +238,26 @@ def author_decisions(*, user) -> QuerySet[Decision]:
     )
 
 
+def screening_rule_titles(*, instances) -> dict[int, list[str]]:
+    """For items of one kind: the house rules screening named when each was last submitted
+    (in the reader's language), by primary key; one query. What an author reads next to a
+    contribution that was not published."""
+    instances = list(instances)
+    if not instances:
+        return {}
+    content_type = ContentType.objects.get_for_model(instances[0])
+    latest: dict[int, list] = {}
+    for submission in Submission.objects.filter(
+        content_type=content_type, object_id__in=[item.pk for item in instances]
+    ).order_by("submitted_at", "pk"):
+        latest[submission.object_id] = submission.reasons
+    return {
+        pk: titles
+        for pk, reasons in latest.items()
+        if (titles := _rule_titles(reason.get("rule") for reason in reasons))
+    }
+
+
 @dataclass
 class WaitingItemRow:
     noun_zh: str

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from moderation.selectors import screening_rule_titles
+
 from .models import (
     Comment,
     CommentState,
@@ -856,8 +858,13 @@ def my_contributions(*, user) -> MyContributions:
         .order_by("-endorsements__created_at")
     )
     limit = MY_CONTRIBUTIONS_LIMIT
+    shown = list(comments[:limit])
+    not_published = [c for c in shown if c.state in (CommentState.REJECTED, CommentState.HELD)]
+    reasons = screening_rule_titles(instances=not_published)
+    for comment in shown:
+        comment.screening_rules = reasons.get(comment.pk, [])
     return MyContributions(
-        comments=list(comments[:limit]),
+        comments=shown,
         comment_count=comments.count(),
         statements=list(statements[:limit]),
         statement_count=statements.count(),

@@ -784,6 +784,8 @@ def standing_view(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def my_contributions_view(request: HttpRequest) -> HttpResponse:
     """我的參與: one's comments, statements, proposals and endorsements, with their states."""
+    from moderation.selectors import house_rules_url
+
     from .selectors import consultation_index_url, my_contributions
 
     return render(
@@ -792,5 +794,6 @@ def my_contributions_view(request: HttpRequest) -> HttpResponse:
         {
             "mine": my_contributions(user=request.user),
             "consultations_url": consultation_index_url(),
+            "house_rules_url": house_rules_url(),
         },
     )

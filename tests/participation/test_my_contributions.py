@@ -44,3 +44,32 @@ def test_my_participation_lists_my_comments_statements_petitions_and_endorsement
     assert reverse("participation:comment_link", args=[page.comments.get(author=me).pk]) in html
     # The account page leads there.
     assert url in client.get(reverse("accounts:profile")).content.decode()
+
+
+def test_a_comment_screening_did_not_publish_says_which_rule_and_its_stance(
+    client, make_consultation, make_user, home_page
+):
+    """It had shown only 「已拒絕」: nothing said why, nor where the rule is written."""
+    from moderation.rules import RULES
+    from moderation.selectors import house_rules_url
+    from moderation.services import house_rules_page_ensure
+    from participation.models import Comment, CommentState
+
+    house_rules_page_ensure(parent=home_page)
+    assert house_rules_url()
+    page = make_consultation()
+    me = make_user()
+    comment_create(
+        consultation=page,
+        user=me,
+        body="賺錢 https://www.lucky-slots.example/join 快來",
+        stance="support",
+    )
+    comment_create(consultation=page, user=me, body="候車亭請加裝遮雨棚。", stance="suggest")
+    assert Comment.objects.filter(author=me, state=CommentState.REJECTED).count() == 1
+    client.force_login(me)
+    html = client.get(reverse("participation:my_contributions")).content.decode()
+    assert "依留言規範未公開，涉及：" in html
+    assert f'<a href="{house_rules_url()}">{RULES["spam-domain"].title_zh}</a>' in html
+    assert "其他建議" in html and "支持" in html  # each comment's stance
+    assert html.count("依留言規範未公開") == 1  # the published one says nothing of the kind
