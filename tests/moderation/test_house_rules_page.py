@@ -29,6 +29,11 @@ def test_the_english_site_reads_the_house_rules_in_english(client, home_page):
         assert f"<h2>{rule.title_en}</h2>" in html, rule.code
         assert rule.title_zh not in html
     assert "Minyi welcomes differing views." in html
+    # the way back, like every other page, named in English
+    assert (
+        '<nav class="breadcrumbs"' in html
+        and '<span aria-current="page">House rules</span>' in html
+    )
 
 
 def test_the_report_form_names_the_rules_in_the_readers_language(
