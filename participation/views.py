@@ -378,10 +378,7 @@ def petition_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and assurance:
         return redirect(_verification_url(request.path))
     if request.method == "POST":
-        form = PetitionForm(request.POST)
-        form.is_valid()  # every field optional: the service checks them, with its messages
-        values = {key: form.cleaned_data[key] for key in values}
-        agency = Agency.objects.filter(code=values["agency"]).first() if values["agency"] else None
+        values, agency = _petition_form_read(request)
         try:
             petition = petition_create(
                 user=request.user, title=values["title"], body=values["body"], agency=agency
@@ -427,6 +424,15 @@ def _petition_form_page(
     )
 
 
+def _petition_form_read(request: HttpRequest) -> tuple[dict[str, str], Agency | None]:
+    """The proposal form's title, body and agency code as typed, and the agency named."""
+    form = PetitionForm(request.POST)
+    form.is_valid()  # every field optional: the service checks them, with its messages
+    values = {key: form.cleaned_data[key] for key in ("title", "body", "agency")}
+    agency = Agency.objects.filter(code=values["agency"]).first() if values["agency"] else None
+    return values, agency
+
+
 def _masked_warning(request, petition: Petition) -> None:
     if petition.moderation_verdict.reasons:
         messages.warning(
@@ -450,10 +456,7 @@ def petition_proposal_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
     values = {"title": petition.title, "body": petition.body, "agency": petition.agency.code}
     errors: list[str] = []
     if request.method == "POST":
-        form = PetitionForm(request.POST)
-        form.is_valid()  # every field optional: the service checks them, with its messages
-        values = {key: form.cleaned_data[key] for key in values}
-        agency = Agency.objects.filter(code=values["agency"]).first() if values["agency"] else None
+        values, agency = _petition_form_read(request)
         try:
             petition = petition_proposal_edit(
                 petition=petition,
