@@ -20,8 +20,10 @@ class HouseRule:
 
     @property
     def title(self) -> str:
-        """The title in the reader's language (templates use this one)."""
-        return rule_title_for_reader(self)
+        """The title in the reader's language (citizens' pages: report, appeal, decisions)."""
+        from minyi.home.dates import english_now
+
+        return self.title_en if english_now() else self.title_zh
 
 
 _RULES = (
@@ -128,10 +130,3 @@ REPORTABLE_RULES: dict[str, HouseRule] = {rule.code: rule for rule in _RULES if 
 def rule_title(code: str) -> str:
     """The Traditional Chinese title of a house rule, e.g. for a moderator's reason list."""
     return RULES[code].title_zh
-
-
-def rule_title_for_reader(rule: HouseRule) -> str:
-    """The rule's title in the reader's language (citizens' pages: report, appeal, decisions)."""
-    from django.utils.translation import get_language
-
-    return rule.title_en if (get_language() or "").startswith("en") else rule.title_zh

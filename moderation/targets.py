@@ -59,10 +59,9 @@ class ModeratedKind:
     @property
     def noun(self) -> str:
         """What the item is called in the reader's language."""
-        from django.utils.translation import get_language
+        from minyi.home.dates import english_now
 
-        english = (get_language() or "").startswith("en")
-        return self.noun_en if english and self.noun_en else self.noun_zh
+        return self.noun_en if self.noun_en and english_now() else self.noun_zh
 
 
 _KINDS: dict[str, ModeratedKind] = {}

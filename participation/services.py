@@ -752,28 +752,45 @@ def _petition_checked(*, title: str, body: str, agency: Agency | None) -> tuple[
     return checked["title"], checked["body"]
 
 
-def petition_create(*, user: User, title: str, body: str, agency: Agency | None) -> Petition:
-    """Propose a petition; it opens after moderation (see Petition.state)."""
-    _require_citizen(user, action="petition_propose")
-    title, body = _petition_checked(title=title, body=body, agency=agency)
-    _require_within_rate(user=user, kind="petition", per_minute=2, per_hour=10)
-    # One screening of title and body together: the title holds no line break,
-    # so the published text splits back at the first one.
+@dataclass(frozen=True)
+class _ScreenedPetition:
+    text: str  # as submitted, for the moderation record
+    verdict: ModerationVerdict
+    title: str  # as published (personal data masked)
+    body: str
+
+
+def _petition_screened(*, user: User, title: str, body: str) -> _ScreenedPetition:
+    """One screening of title and body together, for proposing and for correcting: the title
+    holds no line break, so the published text splits back at the first one."""
     text = f"{title}\n{body}"
     verdict = screen_text(text=text, author=user)
     if verdict.outcome == Outcome.REJECT:
         raise ValidationError(_rejection_message(verdict))
     published_title, _sep, published_body = verdict.published_text.partition("\n")
-    petition = Petition.objects.create(
-        author=user,
-        agency=agency,
+    return _ScreenedPetition(
+        text=text,
+        verdict=verdict,
         title=published_title[:PETITION_TITLE_MAX_LENGTH] or title,
         body=published_body or body,
     )
-    submission_record(content_object=petition, author=user, text=text, verdict=verdict)
+
+
+def petition_create(*, user: User, title: str, body: str, agency: Agency | None) -> Petition:
+    """Propose a petition; it opens after moderation (see Petition.state)."""
+    _require_citizen(user, action="petition_propose")
+    title, body = _petition_checked(title=title, body=body, agency=agency)
+    _require_within_rate(user=user, kind="petition", per_minute=2, per_hour=10)
+    screened = _petition_screened(user=user, title=title, body=body)
+    petition = Petition.objects.create(
+        author=user, agency=agency, title=screened.title, body=screened.body
+    )
+    submission_record(
+        content_object=petition, author=user, text=screened.text, verdict=screened.verdict
+    )
     text_analysis_request(instance=petition)
     follow_add(user=user, petition=petition)  # hear about endorsements and the response
-    petition.moderation_verdict = verdict  # for the view: tell the author what happens next
+    petition.moderation_verdict = screened.verdict  # for the view: what happens next
     return petition
 
 
@@ -798,18 +815,14 @@ def petition_proposal_edit(
     petition = _petition_pending_of(petition, user)
     title, body = _petition_checked(title=title, body=body, agency=agency)
     _require_within_rate(user=user, kind="petition_edit", per_minute=5, per_hour=30)
-    text = f"{title}\n{body}"
-    verdict = screen_text(text=text, author=user)
-    if verdict.outcome == Outcome.REJECT:
-        raise ValidationError(_rejection_message(verdict))
-    published_title, _sep, published_body = verdict.published_text.partition("\n")
-    petition.title = published_title[:PETITION_TITLE_MAX_LENGTH] or title
-    petition.body = published_body or body
-    petition.agency = agency
+    screened = _petition_screened(user=user, title=title, body=body)
+    petition.title, petition.body, petition.agency = screened.title, screened.body, agency
     petition.save(update_fields=["title", "body", "agency"])
-    submission_record(content_object=petition, author=user, text=text, verdict=verdict)
+    submission_record(
+        content_object=petition, author=user, text=screened.text, verdict=screened.verdict
+    )
     text_analysis_request(instance=petition)
-    petition.moderation_verdict = verdict  # for the view, as after petition_create
+    petition.moderation_verdict = screened.verdict  # for the view, as after petition_create
     return petition
 
 
